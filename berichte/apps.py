@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BerichteConfig(AppConfig):
+    name = "berichte"
+    verbose_name = "Berichte und Dashboards"

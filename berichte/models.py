@@ -1,0 +1,67 @@
+"""The quarterly progress report for the Bürgermeisterkonferenz."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStampedModel
+from core.quartal import QuartalField
+from kommunen.models import Kreis
+
+
+class QuartalsberichtQuerySet(models.QuerySet):
+    def for_user(self, user) -> QuartalsberichtQuerySet:
+        from kommunen.scope import scope_for
+
+        return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+
+class Quartalsbericht(TimeStampedModel):
+    """One version of a Kreis's quarterly report, rendered to PDF by a Celery task."""
+
+    class Status(models.TextChoices):
+        ANGEFORDERT = "angefordert", "angefordert"
+        IN_ARBEIT = "in_arbeit", "in Arbeit"
+        FERTIG = "fertig", "fertig"
+        FEHLGESCHLAGEN = "fehlgeschlagen", "fehlgeschlagen"
+
+    class Variante(models.TextChoices):
+        PDF_UA = "pdf/ua-1", "barrierefrei (PDF/UA-1)"
+        PDF_A = "pdf/a-3b", "zur Archivierung in der E-Akte (PDF/A-3b)"
+
+    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="quartalsberichte",
+                              verbose_name="Kreis")
+    quartal = QuartalField()
+    version = models.PositiveIntegerField("Version", default=1)
+    variante = models.CharField("PDF-Variante", max_length=10, choices=Variante.choices,
+                                default=Variante.PDF_UA)
+    status = models.CharField("Status", max_length=15, choices=Status.choices,
+                              default=Status.ANGEFORDERT)
+    datei = models.FileField("PDF-Datei", upload_to="berichte/%Y/", blank=True)
+    angefordert_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        verbose_name="angefordert von")
+    fertig_am = models.DateTimeField("fertig am", null=True, blank=True)
+    fehler = models.TextField("Fehlermeldung", blank=True)
+
+    objects = QuartalsberichtQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Quartalsbericht"
+        verbose_name_plural = "Quartalsberichte"
+        ordering = ["kreis", "-quartal", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kreis", "quartal", "version"],
+                                    name="quartalsbericht_version_unique",
+                                    violation_error_message="Diese Version gibt es schon."),
+            models.CheckConstraint(
+                condition=~Q(status="fertig") | ~Q(datei=""),
+                name="quartalsbericht_fertig_has_file",
+                violation_error_message="Ein fertiger Bericht braucht eine PDF-Datei.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quartalsbericht {self.kreis} {self.quartal} (Version {self.version})"

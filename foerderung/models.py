@@ -1,0 +1,274 @@
+"""Funding: programmes, grant decisions (Förderbescheide) and their drawdowns."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.files import Dokument
+from core.models import TimeStampedModel
+from kommunen.models import Kommune, Kreis
+from massnahmen.models import Massnahme
+
+CENT = Decimal("0.01")
+
+
+class Foerderprogramm(TimeStampedModel):
+    """A funding programme (Fördergeber, Richtlinie, maximum rate) and its amount rule."""
+
+    class Regel(models.TextChoices):
+        KEINE = "", "keine feste Betragsregel"
+        IKZ_NRW_2021 = "ikz_nrw_2021", (
+            "IKZ NRW 2021: 175.000 € für zwei Partner, je weiterer NRW-Partner 35.000 €"
+        )
+
+    kurzname = models.CharField("Kurzname", max_length=50, unique=True)
+    name = models.CharField("Name", max_length=250)
+    foerdergeber = models.CharField("Fördergeber", max_length=300)
+    richtlinie = models.TextField("Richtlinie")
+    max_foerderquote = models.DecimalField(
+        "maximale Förderquote in %", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    betragsregel = models.CharField("Betragsregel", max_length=20, choices=Regel.choices,
+                                    blank=True, default=Regel.KEINE)
+    quelle = models.TextField("Quellen", blank=True)
+
+    class Meta:
+        verbose_name = "Förderprogramm"
+        verbose_name_plural = "Förderprogramme"
+        ordering = ["kurzname"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_foerderquote__gte=0) & Q(max_foerderquote__lte=100),
+                name="foerderprogramm_quote_0_100",
+                violation_error_message="Die Förderquote liegt zwischen 0 und 100 %.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.kurzname
+
+    def hoechstbetrag(self, *, nrw_partner: int, zuwendungsfaehige_ausgaben: Decimal | None = None,
+                      grenzueberschreitend: bool = False) -> Decimal | None:
+        """The maximum grant under the programme's amount rule, or None without a rule.
+
+        IKZ NRW (Richtlinie vom 31.08.2021): 175.000 € for two NRW partners plus 35.000 € for
+        each further one; a cross-border project with one NRW partner gets 75.000 €; never
+        more than the maximum rate (90 %) of the eligible expenses.
+        """
+        if self.betragsregel != self.Regel.IKZ_NRW_2021:
+            return None
+        if nrw_partner >= 2:
+            betrag = Decimal("175000") + Decimal("35000") * (nrw_partner - 2)
+        elif nrw_partner == 1 and grenzueberschreitend:
+            betrag = Decimal("75000")
+        else:
+            return Decimal("0")
+        if zuwendungsfaehige_ausgaben is not None:
+            quote_cap = (zuwendungsfaehige_ausgaben * self.max_foerderquote / 100).quantize(
+                CENT, ROUND_HALF_UP
+            )
+            betrag = min(betrag, quote_cap)
+        return betrag
+
+
+class FoerderbescheidQuerySet(models.QuerySet):
+    def for_user(self, user) -> FoerderbescheidQuerySet:
+        from kommunen.scope import scope_for
+
+        return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+    def with_summen(self) -> FoerderbescheidQuerySet:
+        return self.annotate(
+            abgerufen_summe=models.functions.Coalesce(
+                Sum("mittelabrufe__betrag"), Decimal("0"),
+                output_field=models.DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+
+
+class Foerderbescheid(TimeStampedModel):
+    """A grant decision: who receives how much under which programme, for which Maßnahmen.
+
+    The Eigenanteil and the total eligible expenses are derived from amount and rate,
+    never stored a second time.
+    """
+
+    class Status(models.TextChoices):
+        BEWILLIGT = "bewilligt", "bewilligt"
+        IN_DURCHFUEHRUNG = "in_durchfuehrung", "in Durchführung"
+        VERWENDUNGSNACHWEIS = "verwendungsnachweis", "Verwendungsnachweis eingereicht"
+        ABGESCHLOSSEN = "abgeschlossen", "abgeschlossen"
+        WIDERRUFEN = "widerrufen", "widerrufen"
+
+    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="foerderbescheide",
+                              verbose_name="Kreis")
+    programm = models.ForeignKey(Foerderprogramm, on_delete=models.PROTECT,
+                                 related_name="bescheide", verbose_name="Förderprogramm")
+    aktenzeichen = models.CharField("Aktenzeichen", max_length=100)
+    bescheiddatum = models.DateField("Bescheiddatum")
+    zuwendungsempfaenger = models.ForeignKey(
+        Kommune, on_delete=models.PROTECT, related_name="foerderbescheide_empfangen",
+        verbose_name="Zuwendungsempfänger (federführende Kommune)",
+    )
+    partner = models.ManyToManyField(Kommune, blank=True, related_name="foerderbescheide_partner",
+                                     verbose_name="Partnerkommunen")
+    bewilligter_betrag = models.DecimalField("bewilligter Betrag (EUR)", max_digits=12,
+                                             decimal_places=2)
+    foerderquote = models.DecimalField(
+        "Förderquote in %", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
+    bewilligungszeitraum_beginn = models.DateField("Bewilligungszeitraum von")
+    bewilligungszeitraum_ende = models.DateField("Bewilligungszeitraum bis")
+    zweck = models.TextField("Zuwendungszweck")
+    massnahmen = models.ManyToManyField(Massnahme, blank=True, related_name="foerderbescheide",
+                                        verbose_name="geförderte Maßnahmen")
+    verwendungsnachweis_faellig = models.DateField("Verwendungsnachweis fällig am", null=True,
+                                                   blank=True)
+    status = models.CharField("Status", max_length=20, choices=Status.choices,
+                              default=Status.BEWILLIGT)
+
+    history = HistoricalRecords(m2m_fields=[partner, massnahmen],
+                                verbose_name="Änderungsverlauf Förderbescheid")
+    objects = FoerderbescheidQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Förderbescheid"
+        verbose_name_plural = "Förderbescheide"
+        ordering = ["-bescheiddatum"]
+        constraints = [
+            models.UniqueConstraint(fields=["programm", "aktenzeichen"],
+                                    name="foerderbescheid_aktenzeichen_unique",
+                                    violation_error_message="Dieses Aktenzeichen gibt es bereits."),
+            models.CheckConstraint(condition=Q(bewilligter_betrag__gt=0),
+                                   name="foerderbescheid_betrag_positive",
+                                   violation_error_message="Der bewilligte Betrag muss größer als 0 sein."),
+            models.CheckConstraint(
+                condition=Q(foerderquote__gt=0) & Q(foerderquote__lte=100),
+                name="foerderbescheid_quote_0_100",
+                violation_error_message="Die Förderquote liegt über 0 und höchstens bei 100 %.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bewilligungszeitraum_ende__gte=F("bewilligungszeitraum_beginn")),
+                name="foerderbescheid_zeitraum_order",
+                violation_error_message="Der Bewilligungszeitraum endet nicht vor seinem Beginn.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aktenzeichen} ({self.programm})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("foerderung:detail", kwargs={"pk": self.pk})
+
+    @property
+    def zuwendungsfaehige_ausgaben(self) -> Decimal:
+        """Total eligible expenses implied by amount and rate."""
+        return (self.bewilligter_betrag * 100 / self.foerderquote).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def eigenanteil(self) -> Decimal:
+        return self.zuwendungsfaehige_ausgaben - self.bewilligter_betrag
+
+    def abgerufen(self) -> Decimal:
+        if hasattr(self, "abgerufen_summe"):
+            return self.abgerufen_summe
+        return self.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
+
+    def verbleibend(self) -> Decimal:
+        return self.bewilligter_betrag - self.abgerufen()
+
+    def clean(self) -> None:
+        errors = {}
+        if (self.bewilligungszeitraum_beginn and self.bewilligungszeitraum_ende
+                and self.bewilligungszeitraum_ende < self.bewilligungszeitraum_beginn):
+            errors["bewilligungszeitraum_ende"] = (
+                "Der Bewilligungszeitraum darf nicht vor seinem Beginn enden."
+            )
+        if self.programm_id and self.foerderquote and self.foerderquote > self.programm.max_foerderquote:
+            errors["foerderquote"] = (
+                f"Das Programm erlaubt höchstens {self.programm.max_foerderquote:n} %."
+            )
+        if (self.zuwendungsempfaenger_id and self.kreis_id
+                and self.zuwendungsempfaenger.kreis_id != self.kreis_id):
+            errors["zuwendungsempfaenger"] = "Der Zuwendungsempfänger gehört zu einem anderen Kreis."
+        if self.pk and self.bewilligter_betrag is not None:
+            bereits = self.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
+            if bereits > self.bewilligter_betrag:
+                errors["bewilligter_betrag"] = (
+                    "Es wurden bereits mehr Mittel abgerufen, als dieser Betrag zulässt."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Mittelabruf(TimeStampedModel):
+    """A drawdown of granted money. The sum of all drawdowns of a Bescheid never exceeds
+    the granted amount (checked in clean(), in the service under a row lock, and on
+    PostgreSQL by a trigger)."""
+
+    class Status(models.TextChoices):
+        BEANTRAGT = "beantragt", "beantragt"
+        AUSGEZAHLT = "ausgezahlt", "ausgezahlt"
+
+    bescheid = models.ForeignKey(Foerderbescheid, on_delete=models.CASCADE,
+                                 related_name="mittelabrufe", verbose_name="Förderbescheid")
+    datum = models.DateField("Datum")
+    betrag = models.DecimalField("Betrag (EUR)", max_digits=12, decimal_places=2)
+    status = models.CharField("Status", max_length=10, choices=Status.choices,
+                              default=Status.BEANTRAGT)
+    bemerkung = models.CharField("Bemerkung", max_length=250, blank=True)
+
+    history = HistoricalRecords(verbose_name="Änderungsverlauf Mittelabruf")
+
+    class Meta:
+        verbose_name = "Mittelabruf"
+        verbose_name_plural = "Mittelabrufe"
+        ordering = ["bescheid", "datum", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(betrag__gt=0), name="mittelabruf_betrag_positive",
+                                   violation_error_message="Der Betrag muss größer als 0 sein."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bescheid.aktenzeichen}: {self.betrag} € am {self.datum:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        if not self.bescheid_id or self.betrag is None:
+            return
+        andere = (self.bescheid.mittelabrufe.exclude(pk=self.pk)
+                  .aggregate(s=Sum("betrag"))["s"] or Decimal("0"))
+        verbleibend = self.bescheid.bewilligter_betrag - andere
+        if self.betrag > verbleibend:
+            from core.formatting import euro
+
+            raise ValidationError({"betrag": (
+                f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."
+            )})
+
+
+class BescheidDokument(Dokument):
+    """A document of a Förderbescheid, first of all the Bescheid itself as PDF."""
+
+    bescheid = models.ForeignKey(Foerderbescheid, on_delete=models.CASCADE,
+                                 related_name="dokumente", verbose_name="Förderbescheid")
+    hochgeladen_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        verbose_name="hochgeladen von")
+
+    class Meta:
+        verbose_name = "Dokument zum Förderbescheid"
+        verbose_name_plural = "Dokumente zum Förderbescheid"
+        ordering = ["-hochgeladen_am"]
+
+    def __str__(self) -> str:
+        return self.titel

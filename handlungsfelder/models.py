@@ -1,0 +1,200 @@
+"""The strategy: Handlungsfelder, Lebensbereiche, Ziele and their Kennzahlen."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import TimeStampedModel
+from core.quartal import QuartalField
+from kommunen.models import Kommune, Kreis
+
+
+class Handlungsfeld(models.Model):
+    """One of the four fields of action of the Rahmenstrategie "Lippe lebt Digitalisierung"."""
+
+    nummer = models.PositiveSmallIntegerField("Nummer", unique=True)
+    kurzname = models.CharField("Kurzname", max_length=100)
+    name = models.CharField("Name", max_length=200)
+    slug = models.SlugField("Kürzel in Adressen", unique=True)
+    beschreibung = models.TextField("Beschreibung", blank=True)
+
+    class Meta:
+        verbose_name = "Handlungsfeld"
+        verbose_name_plural = "Handlungsfelder"
+        ordering = ["nummer"]
+
+    def __str__(self) -> str:
+        return self.kurzname
+
+
+class Lebensbereich(models.Model):
+    """One of the eight smart-region areas of life (Verwaltung, Mobilität, …)."""
+
+    schluessel = models.SlugField("Schlüssel", unique=True)
+    name = models.CharField("Name", max_length=100)
+    reihenfolge = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        verbose_name = "Lebensbereich"
+        verbose_name_plural = "Lebensbereiche"
+        ordering = ["reihenfolge", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ZielQuerySet(models.QuerySet):
+    def for_user(self, user) -> ZielQuerySet:
+        from kommunen.scope import scope_for
+
+        return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+
+class Ziel(TimeStampedModel):
+    """A strategic goal of a Kreis under one Handlungsfeld; its Kennzahlen measure it."""
+
+    kreis = models.ForeignKey(Kreis, on_delete=models.CASCADE, related_name="ziele",
+                              verbose_name="Kreis")
+    handlungsfeld = models.ForeignKey(
+        Handlungsfeld, on_delete=models.PROTECT, related_name="ziele", verbose_name="Handlungsfeld"
+    )
+    titel = models.CharField("Titel", max_length=250)
+    beschreibung = models.TextField("Beschreibung", blank=True)
+    veroeffentlicht = models.BooleanField("veröffentlicht", default=False)
+
+    objects = ZielQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Ziel"
+        verbose_name_plural = "Ziele"
+        ordering = ["handlungsfeld__nummer", "titel"]
+
+    def __str__(self) -> str:
+        return self.titel
+
+
+class Kennzahl(TimeStampedModel):
+    """An indicator of a Ziel: baseline and target, measured per quarter (and per Kommune
+    where `ebene` says so), or derived from data already in the portal."""
+
+    class Richtung(models.TextChoices):
+        HOEHER = "hoeher", "höher ist besser"
+        NIEDRIGER = "niedriger", "niedriger ist besser"
+
+    class Ebene(models.TextChoices):
+        KREIS = "kreis", "auf Kreisebene gemessen"
+        KOMMUNE = "kommune", "je Kommune gemessen"
+
+    class Einheit(models.TextChoices):
+        ANZAHL = "Anzahl", "Anzahl"
+        PROZENT = "%", "Prozent (%)"
+        EURO = "€", "Euro (€)"
+        TAGE = "Tage", "Tage"
+        STUNDEN = "Stunden", "Stunden"
+        FREI = "frei", "andere (Freitext)"
+
+    class Quelle(models.TextChoices):
+        MANUELL = "manuell", "manuell erfasst"
+        OZG_REIFEGRAD = "ozg_reifegrad", "abgeleitet: OZG-Leistungen online (Reifegrad)"
+        MASSNAHMEN_ABGESCHLOSSEN = "massnahmen_abgeschlossen", (
+            "abgeleitet: Anteil abgeschlossener Maßnahmen"
+        )
+        FOERDERMITTEL_ABGERUFEN = "foerdermittel_abgerufen", (
+            "abgeleitet: abgerufene Fördermittel in %"
+        )
+
+    ziel = models.ForeignKey(Ziel, on_delete=models.CASCADE, related_name="kennzahlen",
+                             verbose_name="Ziel")
+    name = models.CharField("Name", max_length=250)
+    einheit = models.CharField("Einheit", max_length=10, choices=Einheit.choices,
+                               default=Einheit.ANZAHL)
+    einheit_freitext = models.CharField("Einheit (Freitext)", max_length=50, blank=True)
+    richtung = models.CharField("Richtung", max_length=10, choices=Richtung.choices,
+                                default=Richtung.HOEHER)
+    ebene = models.CharField("Messebene", max_length=10, choices=Ebene.choices,
+                             default=Ebene.KREIS)
+    quelle = models.CharField("Quelle der Werte", max_length=30, choices=Quelle.choices,
+                              default=Quelle.MANUELL)
+    basiswert = models.DecimalField("Ausgangswert", max_digits=14, decimal_places=2)
+    basisdatum = models.DateField("Stand des Ausgangswerts")
+    zielwert = models.DecimalField("Zielwert", max_digits=14, decimal_places=2)
+    zieldatum = models.DateField("Zieldatum")
+
+    class Meta:
+        verbose_name = "Kennzahl"
+        verbose_name_plural = "Kennzahlen"
+        ordering = ["ziel", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(zieldatum__gt=F("basisdatum")),
+                name="kennzahl_zieldatum_after_basisdatum",
+                violation_error_message="Das Zieldatum muss nach dem Stand des Ausgangswerts liegen.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(einheit="frei") | ~Q(einheit_freitext=""),
+                name="kennzahl_freie_einheit_named",
+                violation_error_message="Bitte die Einheit im Freitext angeben.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def einheit_anzeige(self) -> str:
+        return self.einheit_freitext if self.einheit == self.Einheit.FREI else self.einheit
+
+    def clean(self) -> None:
+        errors = {}
+        if self.basisdatum and self.zieldatum and self.zieldatum <= self.basisdatum:
+            errors["zieldatum"] = "Das Zieldatum muss nach dem Stand des Ausgangswerts liegen."
+        if self.einheit == self.Einheit.FREI and not self.einheit_freitext.strip():
+            errors["einheit_freitext"] = "Bitte die Einheit im Freitext angeben."
+        if errors:
+            raise ValidationError(errors)
+
+
+class KennzahlWert(TimeStampedModel):
+    """A measured value of a Kennzahl for one quarter (and one Kommune, if measured there)."""
+
+    kennzahl = models.ForeignKey(Kennzahl, on_delete=models.CASCADE, related_name="werte",
+                                 verbose_name="Kennzahl")
+    quartal = QuartalField()
+    kommune = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.CASCADE,
+                                verbose_name="Kommune", related_name="kennzahlwerte")
+    wert = models.DecimalField("Wert", max_digits=14, decimal_places=2)
+    erfasst_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, verbose_name="erfasst von")
+
+    class Meta:
+        verbose_name = "Kennzahl-Wert"
+        verbose_name_plural = "Kennzahl-Werte"
+        ordering = ["kennzahl", "quartal", "kommune"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kennzahl", "quartal", "kommune"],
+                condition=Q(kommune__isnull=False),
+                name="kennzahlwert_unique_per_kommune",
+                violation_error_message="Für dieses Quartal und diese Kommune gibt es schon einen Wert.",
+            ),
+            models.UniqueConstraint(
+                fields=["kennzahl", "quartal"],
+                condition=Q(kommune__isnull=True),
+                name="kennzahlwert_unique_per_kreis",
+                violation_error_message="Für dieses Quartal gibt es schon einen Wert.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kennzahl} {self.quartal}: {self.wert}"
+
+    def clean(self) -> None:
+        if not self.kennzahl_id:
+            return
+        if self.kennzahl.ebene == Kennzahl.Ebene.KOMMUNE and not self.kommune_id:
+            raise ValidationError({"kommune": "Diese Kennzahl wird je Kommune gemessen."})
+        if self.kennzahl.ebene == Kennzahl.Ebene.KREIS and self.kommune_id:
+            raise ValidationError({"kommune": "Diese Kennzahl wird auf Kreisebene gemessen."})

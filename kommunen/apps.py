@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KommunenConfig(AppConfig):
+    name = "kommunen"
+    verbose_name = "Gebietskörperschaften und Mitgliedschaften"

@@ -1,0 +1,231 @@
+"""Tenancy: Region → Kreis → Kommune, and who belongs where in which role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from core.models import TimeStampedModel
+
+
+class Region(TimeStampedModel):
+    """A region of several Kreise coordinated together, e.g. Ostwestfalen-Lippe (OWL)."""
+
+    kurzname = models.CharField("Kurzname", max_length=20, unique=True)
+    name = models.CharField("Name", max_length=200)
+    slug = models.SlugField("Kürzel in Adressen", unique=True)
+
+    class Meta:
+        verbose_name = "Region"
+        verbose_name_plural = "Regionen"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kreis(TimeStampedModel):
+    """A Kreis or a kreisfreie Stadt (which is a Kreis with a single Kommune).
+
+    Its primary key is the official 5-digit AGS, so `kreis_id` anywhere is e.g. "05766".
+    """
+
+    class Typ(models.TextChoices):
+        KREIS = "Kreis", "Kreis"
+        KREISFREIE_STADT = "kreisfreie Stadt", "kreisfreie Stadt"
+
+    ags = models.CharField(
+        "Amtlicher Gemeindeschlüssel (Kreis)",
+        max_length=5,
+        primary_key=True,
+        help_text="Fünf Ziffern: Land, Regierungsbezirk und Kreis, z. B. 05766 für Lippe.",
+    )
+    name = models.CharField("Name", max_length=200)
+    slug = models.SlugField("Kürzel in Adressen", unique=True)
+    typ = models.CharField("Typ", max_length=20, choices=Typ.choices, default=Typ.KREIS)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="kreise", verbose_name="Region"
+    )
+
+    class Meta:
+        verbose_name = "Kreis"
+        verbose_name_plural = "Kreise"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ags__regex=r"^[0-9]{5}$"),
+                name="kreis_ags_5_digits",
+                violation_error_message="Der AGS eines Kreises hat genau fünf Ziffern.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Kreis {self.name}" if self.typ == self.Typ.KREIS else self.name
+
+    def clean(self) -> None:
+        if self.ags and not (len(self.ags) == 5 and self.ags.isdigit()):
+            raise ValidationError({"ags": "Der AGS eines Kreises hat genau fünf Ziffern."})
+
+
+class KommuneQuerySet(models.QuerySet):
+    def for_user(self, user) -> KommuneQuerySet:
+        """The Kommunen the user may read: all Kommunen of every Kreis they can see."""
+        from .scope import scope_for
+
+        return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+
+class Kommune(TimeStampedModel):
+    """A Stadt or Gemeinde, keyed by its 8-digit AGS, which begins with its Kreis's AGS."""
+
+    class Typ(models.TextChoices):
+        STADT = "Stadt", "Stadt"
+        GEMEINDE = "Gemeinde", "Gemeinde"
+        KREISFREIE_STADT = "kreisfreie Stadt", "kreisfreie Stadt"
+
+    ags = models.CharField(
+        "Amtlicher Gemeindeschlüssel",
+        max_length=8,
+        unique=True,
+        help_text="Acht Ziffern; die ersten fünf sind der AGS des Kreises.",
+    )
+    name = models.CharField("Name", max_length=200)
+    slug = models.SlugField("Kürzel in Adressen", unique=True)
+    typ = models.CharField("Typ", max_length=20, choices=Typ.choices)
+    kreis = models.ForeignKey(
+        Kreis,
+        on_delete=models.PROTECT,
+        related_name="kommunen",
+        verbose_name="Kreis",
+    )
+    einwohner = models.PositiveIntegerField("Einwohnerzahl", null=True, blank=True)
+    einwohner_stand = models.DateField("Stand der Einwohnerzahl", null=True, blank=True)
+    website = models.URLField("Website", blank=True)
+    beschreibung = models.TextField("Profil", blank=True)
+
+    objects = KommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Kommune"
+        verbose_name_plural = "Kommunen"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ags__regex=r"^[0-9]{8}$") & Q(ags__startswith=F("kreis_id")),
+                name="kommune_ags_8_digits_in_kreis",
+                violation_error_message=(
+                    "Der AGS einer Kommune hat acht Ziffern und beginnt mit dem AGS ihres Kreises."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(einwohner_stand__isnull=True) | Q(einwohner__isnull=False),
+                name="kommune_einwohner_stand_needs_value",
+                violation_error_message="Ein Stand ohne Einwohnerzahl ergibt keinen Sinn.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kommunen:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.ags and not (len(self.ags) == 8 and self.ags.isdigit()):
+            errors["ags"] = "Der AGS einer Kommune hat genau acht Ziffern."
+        elif self.ags and self.kreis_id and not self.ags.startswith(self.kreis_id):
+            errors["ags"] = (
+                f"Der AGS muss mit dem AGS des Kreises ({self.kreis_id}) beginnen."
+            )
+        if self.einwohner_stand and self.einwohner is None:
+            errors["einwohner"] = "Bitte die Einwohnerzahl zum angegebenen Stand eintragen."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Rolle(models.TextChoices):
+    CDO = "cdo", "Digitalisierungsbeauftragte(r) einer Kommune"
+    KREIS = "kreis", "Kreisverwaltung"
+    REGION = "region", "Regionale Koordination (DigitalBüro)"
+
+
+class Mitgliedschaft(TimeStampedModel):
+    """A user's role in exactly one Kommune (cdo), Kreis (kreis) or Region (region).
+
+    A person may hold several, e.g. CDO of one Kommune and staff of the Kreis.
+    Deleting the row removes the access at once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mitgliedschaften",
+        verbose_name="Person",
+    )
+    rolle = models.CharField("Rolle", max_length=10, choices=Rolle.choices)
+    kommune = models.ForeignKey(
+        Kommune, null=True, blank=True, on_delete=models.CASCADE, verbose_name="Kommune",
+        related_name="mitgliedschaften",
+    )
+    kreis = models.ForeignKey(
+        Kreis, null=True, blank=True, on_delete=models.CASCADE, verbose_name="Kreis",
+        related_name="mitgliedschaften",
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, verbose_name="Region",
+        related_name="mitgliedschaften",
+    )
+
+    class Meta:
+        verbose_name = "Mitgliedschaft"
+        verbose_name_plural = "Mitgliedschaften"
+        ordering = ["user", "rolle"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(rolle="cdo", kommune__isnull=False, kreis__isnull=True, region__isnull=True)
+                    | Q(rolle="kreis", kommune__isnull=True, kreis__isnull=False,
+                        region__isnull=True)
+                    | Q(rolle="region", kommune__isnull=True, kreis__isnull=True,
+                        region__isnull=False)
+                ),
+                name="mitgliedschaft_scope_matches_role",
+                violation_error_message=(
+                    "Eine CDO-Rolle gehört zu genau einer Kommune, die Kreisrolle zu einem Kreis, "
+                    "die Regionsrolle zu einer Region."
+                ),
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"mitgliedschaft_unique_{field}",
+                    violation_error_message="Diese Mitgliedschaft besteht bereits.",
+                )
+                for field in ("kommune", "kreis", "region")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_rolle_display()}: {self.bereich}"
+
+    @property
+    def bereich(self):
+        return self.kommune or self.kreis or self.region
+
+    def clean(self) -> None:
+        required = {Rolle.CDO: "kommune", Rolle.KREIS: "kreis", Rolle.REGION: "region"}
+        wanted = required.get(self.rolle)
+        errors = {}
+        for field in ("kommune", "kreis", "region"):
+            has_value = getattr(self, f"{field}_id") is not None
+            if field == wanted and not has_value:
+                errors[field] = "Für diese Rolle bitte auswählen."
+            elif field != wanted and has_value:
+                errors[field] = "Passt nicht zur gewählten Rolle; bitte leer lassen."
+        if errors:
+            raise ValidationError(errors)

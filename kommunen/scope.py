@@ -1,0 +1,96 @@
+"""What a user may see: computed once per request from their Mitgliedschaften.
+
+Every `for_user()` queryset method and every rules predicate reads this one object, so
+the tenancy logic lives in a single place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+_CACHE_ATTR = "_portal_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The sets of ids a user holds, by role. Empty for anonymous users."""
+
+    is_superuser: bool = False
+    cdo_kommune_ids: frozenset[int] = field(default_factory=frozenset)
+    cdo_kreis_ids: frozenset[str] = field(default_factory=frozenset)
+    kreis_ids: frozenset[str] = field(default_factory=frozenset)
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    region_kreis_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def lesbare_kreis_ids(self) -> frozenset[str]:
+        """Kreise (by AGS) whose data the user may read."""
+        return self.cdo_kreis_ids | self.kreis_ids | self.region_kreis_ids
+
+    @property
+    def has_role(self) -> bool:
+        return bool(self.cdo_kommune_ids or self.kreis_ids or self.region_ids)
+
+    def can_read_kreis(self, kreis_id: str) -> bool:
+        return self.is_superuser or kreis_id in self.lesbare_kreis_ids
+
+    def kreis_q(self, lookup: str = "kreis_id") -> Q:
+        """A filter on the Kreis reachable through `lookup`: everything for superusers."""
+        if self.is_superuser:
+            return Q()
+        return Q(**{f"{lookup}__in": self.lesbare_kreis_ids})
+
+    def is_kreis_staff(self, kreis_id: str) -> bool:
+        return kreis_id in self.kreis_ids
+
+    def is_cdo_of(self, kommune_id: int | None) -> bool:
+        return kommune_id is not None and kommune_id in self.cdo_kommune_ids
+
+
+EMPTY = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The user's Scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from .models import Kreis, Mitgliedschaft, Rolle
+
+    cdo_kommunen, cdo_kreise, kreise, regionen = set(), set(), set(), set()
+    rows = Mitgliedschaft.objects.filter(user=user).values_list(
+        "rolle", "kommune_id", "kommune__kreis_id", "kreis_id", "region_id"
+    )
+    for rolle, kommune_id, kommune_kreis_id, kreis_id, region_id in rows:
+        if rolle == Rolle.CDO:
+            cdo_kommunen.add(kommune_id)
+            cdo_kreise.add(kommune_kreis_id)
+        elif rolle == Rolle.KREIS:
+            kreise.add(kreis_id)
+        elif rolle == Rolle.REGION:
+            regionen.add(region_id)
+    region_kreise = (
+        set(Kreis.objects.filter(region_id__in=regionen).values_list("ags", flat=True))
+        if regionen
+        else set()
+    )
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        cdo_kommune_ids=frozenset(cdo_kommunen),
+        cdo_kreis_ids=frozenset(cdo_kreise),
+        kreis_ids=frozenset(kreise),
+        region_ids=frozenset(regionen),
+        region_kreis_ids=frozenset(region_kreise),
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope, e.g. after a Mitgliedschaft changed within one request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

@@ -1,0 +1,277 @@
+"""Maßnahmen, the heart of the cooperation, with their milestones, quarterly
+Statusmeldungen, documents and reuse by other Kommunen."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.files import Dokument
+from core.models import TimeStampedModel
+from core.quartal import QuartalField
+from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
+from kommunen.models import Kommune, Kreis
+
+PROZENT = [MinValueValidator(0, "Mindestens 0 %."), MaxValueValidator(100, "Höchstens 100 %.")]
+
+
+class Ampel(models.TextChoices):
+    GRUEN = "gruen", "grün – im Plan"
+    GELB = "gelb", "gelb – Verzug oder Risiken"
+    ROT = "rot", "rot – gefährdet"
+
+
+class MassnahmeQuerySet(models.QuerySet):
+    def for_user(self, user) -> MassnahmeQuerySet:
+        """Maßnahmen of every Kreis the user may read."""
+        from kommunen.scope import scope_for
+
+        return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+    def aktiv(self) -> MassnahmeQuerySet:
+        return self.filter(archiviert=False)
+
+    def veroeffentlicht(self) -> MassnahmeQuerySet:
+        return self.filter(veroeffentlicht=True, archiviert=False)
+
+    def mit_kommune(self, kommune) -> MassnahmeQuerySet:
+        """Led by or taking part: the Kommune is involved."""
+        return self.filter(Q(federfuehrend=kommune) | Q(beteiligte=kommune)).distinct()
+
+    def ohne_statusmeldung(self, quartal) -> MassnahmeQuerySet:
+        return self.exclude(statusmeldungen__quartal=str(quartal))
+
+
+class Massnahme(TimeStampedModel):
+    """A measure of the joint digitalisation strategy, led by one Kommune or by the Kreis."""
+
+    class Status(models.TextChoices):
+        IDEE = "idee", "Idee"
+        GEPLANT = "geplant", "geplant"
+        IN_UMSETZUNG = "in_umsetzung", "in Umsetzung"
+        ABGESCHLOSSEN = "abgeschlossen", "abgeschlossen"
+        PAUSIERT = "pausiert", "pausiert"
+        ABGEBROCHEN = "abgebrochen", "abgebrochen"
+
+    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="massnahmen",
+                              verbose_name="Kreis")
+    titel = models.CharField("Titel", max_length=250)
+    beschreibung = models.TextField("Beschreibung", blank=True)
+    handlungsfeld = models.ForeignKey(Handlungsfeld, on_delete=models.PROTECT,
+                                      related_name="massnahmen", verbose_name="Handlungsfeld")
+    lebensbereiche = models.ManyToManyField(Lebensbereich, blank=True, related_name="massnahmen",
+                                            verbose_name="Lebensbereiche")
+    ziel = models.ForeignKey(Ziel, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="massnahmen", verbose_name="Ziel")
+    federfuehrend = models.ForeignKey(
+        Kommune, null=True, blank=True, on_delete=models.PROTECT, related_name="massnahmen_lead",
+        verbose_name="federführende Kommune",
+        help_text="Leer lassen, wenn der Kreis selbst federführend ist.",
+    )
+    beteiligte = models.ManyToManyField(Kommune, blank=True, related_name="massnahmen_beteiligt",
+                                        verbose_name="beteiligte Kommunen")
+    status = models.CharField("Status", max_length=20, choices=Status.choices,
+                              default=Status.GEPLANT)
+    fortschritt = models.PositiveSmallIntegerField("Fortschritt in %", default=0,
+                                                   validators=PROZENT)
+    ampel = models.CharField("Ampel", max_length=5, choices=Ampel.choices, default=Ampel.GRUEN)
+    beginn = models.DateField("Beginn", null=True, blank=True)
+    ende_geplant = models.DateField("geplantes Ende", null=True, blank=True)
+    ende_tatsaechlich = models.DateField("tatsächliches Ende", null=True, blank=True)
+    budget = models.DecimalField("Budget (EUR)", max_digits=12, decimal_places=2, null=True,
+                                 blank=True, validators=[MinValueValidator(0)])
+    ansprechperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="Ansprechperson",
+    )
+    veroeffentlicht = models.BooleanField(
+        "auf der Transparenzseite veröffentlicht", default=False
+    )
+    archiviert = models.BooleanField("archiviert", default=False)
+
+    history = HistoricalRecords(m2m_fields=[beteiligte, lebensbereiche],
+                                verbose_name="Änderungsverlauf Maßnahme")
+    objects = MassnahmeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Maßnahme"
+        verbose_name_plural = "Maßnahmen"
+        ordering = ["handlungsfeld__nummer", "titel"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fortschritt__gte=0) & Q(fortschritt__lte=100),
+                name="massnahme_fortschritt_0_100",
+                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %.",
+            ),
+            models.CheckConstraint(
+                condition=Q(beginn__isnull=True) | Q(ende_geplant__isnull=True)
+                | Q(ende_geplant__gte=F("beginn")),
+                name="massnahme_ende_not_before_beginn",
+                violation_error_message="Das geplante Ende darf nicht vor dem Beginn liegen.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="abgeschlossen") | Q(ende_tatsaechlich__isnull=False),
+                name="massnahme_abgeschlossen_needs_ende",
+                violation_error_message="Eine abgeschlossene Maßnahme braucht ein tatsächliches Ende.",
+            ),
+        ]
+        indexes = [models.Index(fields=["kreis", "status"])]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    def get_absolute_url(self) -> str:
+        return reverse("massnahmen:detail", kwargs={"pk": self.pk})
+
+    @property
+    def federfuehrung_anzeige(self) -> str:
+        return str(self.federfuehrend) if self.federfuehrend_id else str(self.kreis)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.beginn and self.ende_geplant and self.ende_geplant < self.beginn:
+            errors["ende_geplant"] = "Das geplante Ende darf nicht vor dem Beginn liegen."
+        if self.beginn and self.ende_tatsaechlich and self.ende_tatsaechlich < self.beginn:
+            errors["ende_tatsaechlich"] = "Das tatsächliche Ende darf nicht vor dem Beginn liegen."
+        if self.status == self.Status.ABGESCHLOSSEN and not self.ende_tatsaechlich:
+            errors["ende_tatsaechlich"] = (
+                "Bitte das tatsächliche Ende angeben, wenn die Maßnahme abgeschlossen ist."
+            )
+        if self.fortschritt is not None and not 0 <= self.fortschritt <= 100:
+            errors["fortschritt"] = "Der Fortschritt liegt zwischen 0 und 100 %."
+        if (self.federfuehrend_id and self.kreis_id
+                and self.federfuehrend.kreis_id != self.kreis_id):
+            errors["federfuehrend"] = "Die federführende Kommune muss zum Kreis der Maßnahme gehören."
+        if self.ziel_id and self.kreis_id and self.ziel.kreis_id != self.kreis_id:
+            errors["ziel"] = "Das Ziel gehört zu einem anderen Kreis."
+        if self.ziel_id and self.handlungsfeld_id and self.ziel.handlungsfeld_id != self.handlungsfeld_id:
+            errors["ziel"] = "Das Ziel gehört zu einem anderen Handlungsfeld."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Meilenstein(TimeStampedModel):
+    """A milestone of a Maßnahme: due on a date, reached (or not) on another."""
+
+    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE, related_name="meilensteine",
+                                  verbose_name="Maßnahme")
+    titel = models.CharField("Titel", max_length=250)
+    faellig_am = models.DateField("fällig am")
+    erreicht_am = models.DateField("erreicht am", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name="Änderungsverlauf Meilenstein")
+
+    class Meta:
+        verbose_name = "Meilenstein"
+        verbose_name_plural = "Meilensteine"
+        ordering = ["faellig_am", "titel"]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    @property
+    def ueberfaellig(self) -> bool:
+        return self.erreicht_am is None and self.faellig_am < timezone.localdate()
+
+
+class Statusmeldung(TimeStampedModel):
+    """The quarterly update on a Maßnahme; one per Maßnahme and quarter. The raw material
+    of the quarterly report to the Bürgermeisterkonferenz."""
+
+    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE,
+                                  related_name="statusmeldungen", verbose_name="Maßnahme")
+    quartal = QuartalField()
+    fortschritt = models.PositiveSmallIntegerField("Fortschritt in %", validators=PROZENT)
+    ampel = models.CharField("Ampel", max_length=5, choices=Ampel.choices)
+    erreicht = models.TextField("Was wurde erreicht?")
+    naechste_schritte = models.TextField("Nächste Schritte", blank=True)
+    risiken = models.TextField("Risiken und Hindernisse", blank=True)
+    autor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="statusmeldungen",
+                              verbose_name="verfasst von")
+
+    history = HistoricalRecords(verbose_name="Änderungsverlauf Statusmeldung")
+
+    class Meta:
+        verbose_name = "Statusmeldung"
+        verbose_name_plural = "Statusmeldungen"
+        ordering = ["massnahme", "-quartal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["massnahme", "quartal"],
+                name="statusmeldung_one_per_quartal",
+                violation_error_message="Für diese Maßnahme gibt es in diesem Quartal schon eine Statusmeldung.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fortschritt__gte=0) & Q(fortschritt__lte=100),
+                name="statusmeldung_fortschritt_0_100",
+                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.massnahme} – {self.quartal}"
+
+
+class Anhang(Dokument):
+    """A document attached to a Maßnahme (concept, minutes, contract …)."""
+
+    class Art(models.TextChoices):
+        KONZEPT = "konzept", "Konzept"
+        PROTOKOLL = "protokoll", "Protokoll"
+        VERTRAG = "vertrag", "Vertrag/Vereinbarung"
+        PRAESENTATION = "praesentation", "Präsentation"
+        SONSTIGES = "sonstiges", "Sonstiges"
+
+    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE, related_name="anhaenge",
+                                  verbose_name="Maßnahme")
+    art = models.CharField("Art", max_length=20, choices=Art.choices, default=Art.SONSTIGES)
+    hochgeladen_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        verbose_name="hochgeladen von")
+
+    class Meta:
+        verbose_name = "Anhang"
+        verbose_name_plural = "Anhänge"
+        ordering = ["-hochgeladen_am"]
+
+    def __str__(self) -> str:
+        return self.titel
+
+
+class Nachnutzung(TimeStampedModel):
+    """A Kommune reusing the solution a Maßnahme built ("Einer für Alle")."""
+
+    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE,
+                                  related_name="nachnutzungen", verbose_name="Maßnahme")
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="nachnutzungen",
+                                verbose_name="nachnutzende Kommune")
+    seit = models.DateField("nachgenutzt seit", null=True, blank=True)
+    bemerkung = models.TextField("Bemerkung", blank=True)
+
+    class Meta:
+        verbose_name = "Nachnutzung"
+        verbose_name_plural = "Nachnutzungen"
+        ordering = ["massnahme", "kommune__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["massnahme", "kommune"],
+                name="nachnutzung_unique",
+                violation_error_message="Diese Kommune ist bereits als Nachnutzerin eingetragen.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kommune} nutzt {self.massnahme}"
+
+    def clean(self) -> None:
+        if self.kommune_id and self.massnahme_id and self.massnahme.federfuehrend_id == self.kommune_id:
+            raise ValidationError(
+                {"kommune": "Die federführende Kommune kann ihre eigene Lösung nicht nachnutzen."}
+            )

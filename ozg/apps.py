@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OzgConfig(AppConfig):
+    name = "ozg"
+    verbose_name = "OZG-Leistungen"

@@ -1,0 +1,134 @@
+"""Joint workshops of the CDOs: who came, and what came out of it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from core.models import TimeStampedModel
+from handlungsfelder.models import Handlungsfeld
+from kommunen.models import Kommune, Kreis
+from massnahmen.models import Massnahme
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def for_user(self, user) -> WorkshopQuerySet:
+        from kommunen.scope import scope_for
+
+        return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+
+class Workshop(TimeStampedModel):
+    """A meeting of the CDOs (video conference, in person or hybrid) run by the Kreis."""
+
+    class Format(models.TextChoices):
+        VIDEO = "video", "Videokonferenz"
+        PRAESENZ = "praesenz", "Präsenz"
+        HYBRID = "hybrid", "hybrid"
+
+    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="workshops",
+                              verbose_name="Kreis")
+    titel = models.CharField("Titel", max_length=250)
+    beginn = models.DateTimeField("Beginn")
+    ende = models.DateTimeField("Ende")
+    format = models.CharField("Format", max_length=10, choices=Format.choices,
+                              default=Format.VIDEO)
+    ort = models.CharField("Ort", max_length=250, blank=True)
+    online_link = models.URLField("Link zur Videokonferenz", blank=True)
+    handlungsfeld = models.ForeignKey(Handlungsfeld, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="workshops",
+                                      verbose_name="Handlungsfeld")
+    organisiert_von = models.ForeignKey(
+        Kommune, null=True, blank=True, on_delete=models.SET_NULL, related_name="workshops",
+        verbose_name="ausrichtende Kommune", help_text="Leer lassen, wenn der Kreis ausrichtet.",
+    )
+    agenda = models.TextField("Tagesordnung", blank=True)
+    protokoll = models.TextField("Protokoll", blank=True)
+    max_teilnehmende = models.PositiveIntegerField("höchstens Teilnehmende", null=True, blank=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Workshop"
+        verbose_name_plural = "Workshops"
+        ordering = ["-beginn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ende__gt=F("beginn")),
+                name="workshop_ende_after_beginn",
+                violation_error_message="Das Ende muss nach dem Beginn liegen.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.beginn and self.ende and self.ende <= self.beginn:
+            errors["ende"] = "Das Ende muss nach dem Beginn liegen."
+        if self.format in (self.Format.PRAESENZ, self.Format.HYBRID) and not self.ort:
+            errors["ort"] = "Bitte den Ort angeben."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Teilnahme(TimeStampedModel):
+    """A person's registration for (and attendance at) a workshop, for their Kommune."""
+
+    class Status(models.TextChoices):
+        ANGEMELDET = "angemeldet", "angemeldet"
+        TEILGENOMMEN = "teilgenommen", "teilgenommen"
+        ABGESAGT = "abgesagt", "abgesagt"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="teilnahmen",
+                                 verbose_name="Workshop")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="teilnahmen", verbose_name="Person")
+    kommune = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="teilnahmen", verbose_name="für Kommune")
+    status = models.CharField("Status", max_length=15, choices=Status.choices,
+                              default=Status.ANGEMELDET)
+
+    class Meta:
+        verbose_name = "Teilnahme"
+        verbose_name_plural = "Teilnahmen"
+        ordering = ["workshop", "kommune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "person"], name="teilnahme_unique",
+                                    violation_error_message="Diese Person ist bereits angemeldet.")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.workshop}"
+
+
+class Ergebnis(TimeStampedModel):
+    """An action item from a workshop, with the responsible Kommune and a due date;
+    it can be turned into a Maßnahme."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="ergebnisse",
+                                 verbose_name="Workshop")
+    beschreibung = models.TextField("Ergebnis / Aufgabe")
+    verantwortlich = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="workshop_ergebnisse",
+                                       verbose_name="verantwortliche Kommune")
+    faellig_am = models.DateField("fällig am", null=True, blank=True)
+    erledigt = models.BooleanField("erledigt", default=False)
+    massnahme = models.ForeignKey(Massnahme, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="workshop_ergebnisse",
+                                  verbose_name="daraus entstandene Maßnahme")
+
+    class Meta:
+        verbose_name = "Ergebnis"
+        verbose_name_plural = "Ergebnisse"
+        ordering = ["workshop", "faellig_am"]
+
+    def __str__(self) -> str:
+        return self.beschreibung[:80]
