@@ -77,6 +77,35 @@ class KommuneQuerySet(models.QuerySet):
 
         return self.filter(scope_for(user).kreis_q("kreis_id"))
 
+    def with_counts(self) -> KommuneQuerySet:
+        """Maßnahmen led and joined and OZG services online, in the same query.
+
+        The upper apps are reached through their reverse relations (no import upwards).
+        """
+        from django.db.models import Count, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        def count_of(relation: str, **filters):
+            model = self.model._meta.get_field(relation).related_model
+            field = self.model._meta.get_field(relation).field.name
+            sub = (
+                model.objects.filter(**{field: OuterRef("pk")}, **filters)
+                .order_by()
+                .values(field)
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(sub), 0)
+
+        return self.annotate(
+            anzahl_federfuehrend=count_of("massnahmen_lead", archiviert=False),
+            anzahl_beteiligt=Count(
+                "massnahmen_beteiligt", filter=Q(massnahmen_beteiligt__archiviert=False),
+                distinct=True,
+            ),
+            anzahl_ozg_online=count_of("umsetzungsstaende", online=True),
+        )
+
 
 class Kommune(TimeStampedModel):
     """A Stadt or Gemeinde, keyed by its 8-digit AGS, which begins with its Kreis's AGS."""

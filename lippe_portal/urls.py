@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from berichte.views import startseite
+from core.views import healthz
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("", startseite, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("kommunen/", include("kommunen.urls")),
+    path("", include("core.urls")),
+    path("admin/", admin.site.urls),
 ]
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

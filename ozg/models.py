@@ -26,6 +26,11 @@ MAX_STUFE = {Reifegradmodell.V2_0: 7, Reifegradmodell.V1_1: 4}
 ONLINE_AB = {Reifegradmodell.V2_0: 3, Reifegradmodell.V1_1: 3}
 
 
+ONLINE_Q = Q(reifegradmodell=Reifegradmodell.V2_0, reifegrad__gte=ONLINE_AB[Reifegradmodell.V2_0]) | Q(
+    reifegradmodell=Reifegradmodell.V1_1, reifegrad__gte=ONLINE_AB[Reifegradmodell.V1_1]
+)
+
+
 class OzgLeistung(models.Model):
     """A service of the OZG catalogue with its OZG id, LeiKa key and Themenfeld."""
 
@@ -54,11 +59,7 @@ class UmsetzungsstandQuerySet(models.QuerySet):
         return self.filter(scope_for(user).kreis_q("kommune__kreis_id"))
 
     def online(self) -> UmsetzungsstandQuerySet:
-        return self.filter(
-            Q(reifegradmodell=Reifegradmodell.V2_0, reifegrad__gte=ONLINE_AB[Reifegradmodell.V2_0])
-            | Q(reifegradmodell=Reifegradmodell.V1_1,
-                reifegrad__gte=ONLINE_AB[Reifegradmodell.V1_1])
-        )
+        return self.filter(online=True)
 
 
 class Umsetzungsstand(TimeStampedModel):
@@ -84,6 +85,17 @@ class Umsetzungsstand(TimeStampedModel):
     bewertet_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+",
                                      verbose_name="bewertet von")
+    # Stored by the database from model and level, so counts of online services are a
+    # plain filter for every app (the threshold lives only in ONLINE_AB above).
+    online = models.GeneratedField(
+        expression=models.Case(
+            models.When(ONLINE_Q, then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name="online",
+    )
 
     history = HistoricalRecords(verbose_name="Änderungsverlauf Umsetzungsstand")
     objects = UmsetzungsstandQuerySet.as_manager()
@@ -112,6 +124,7 @@ class Umsetzungsstand(TimeStampedModel):
 
     @property
     def ist_online(self) -> bool:
+        """Like the stored `online`, but also right before the row is saved."""
         return self.reifegrad >= ONLINE_AB[Reifegradmodell(self.reifegradmodell)]
 
     def clean(self) -> None:

@@ -1,0 +1,65 @@
+"""Start page, dashboards and reports: the views that read across all apps."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.quartal import Quartal
+from kommunen.models import Kommune, Kreis
+from kommunen.scope import scope_for
+from massnahmen.models import Massnahme
+from workshops.models import Workshop
+
+OFFENE_MELDUNGEN_LIMIT = 20
+
+
+def startseite(request):
+    """Anonymous: what the portal is. Logged in: my Kommunen, my open Statusmeldungen,
+    the next workshops."""
+    if not request.user.is_authenticated:
+        return render(request, "berichte/startseite_anonym.html")
+
+    scope = scope_for(request.user)
+    quartal = Quartal.current()
+    meine_kommunen = (
+        Kommune.objects.filter(pk__in=scope.cdo_kommune_ids).select_related("kreis")
+    )
+    meine_kreise = Kreis.objects.filter(ags__in=scope.kreis_ids)
+
+    offene = Massnahme.objects.none()
+    if scope.cdo_kommune_ids or scope.kreis_ids:
+        zustaendig = Q(kreis_id__in=scope.kreis_ids) | Q(
+            federfuehrend_id__in=scope.cdo_kommune_ids
+        ) | Q(beteiligte__in=scope.cdo_kommune_ids)
+        offene = (
+            Massnahme.objects.aktiv()
+            .filter(zustaendig)
+            .exclude(status__in=[Massnahme.Status.ABGESCHLOSSEN, Massnahme.Status.ABGEBROCHEN])
+            .ohne_statusmeldung(quartal)
+            .select_related("federfuehrend", "kreis", "handlungsfeld")
+            .distinct()
+            .order_by("handlungsfeld__nummer", "titel")
+        )
+    offene_liste = list(offene[: OFFENE_MELDUNGEN_LIMIT + 1])
+
+    naechste_workshops = (
+        Workshop.objects.for_user(request.user)
+        .filter(ende__gte=timezone.now())
+        .select_related("kreis", "organisiert_von")
+        .order_by("beginn")[:5]
+    )
+    return render(
+        request,
+        "berichte/startseite.html",
+        {
+            "quartal": quartal,
+            "scope": scope,
+            "meine_kommunen": meine_kommunen,
+            "meine_kreise": meine_kreise,
+            "offene_meldungen": offene_liste[:OFFENE_MELDUNGEN_LIMIT],
+            "weitere_offene": len(offene_liste) > OFFENE_MELDUNGEN_LIMIT,
+            "naechste_workshops": naechste_workshops,
+        },
+    )

@@ -1,0 +1,63 @@
+"""Plumbing views that know no domain: health check and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "down" for a health check
+        return False
+
+
+def _broker_state() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from lippe_portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # noqa: BLE001
+        return "error"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """JSON health of database and broker; 503 when the database is unreachable."""
+    database = "ok" if _database_ok() else "error"
+    broker = _broker_state()
+    status = 503 if database != "ok" or broker == "error" else 200
+    return JsonResponse({"database": database, "broker": broker,
+                         "status": "ok" if status == 200 else "error"}, status=status)
+
+
+def permission_denied(request, exception=None):
+    from django.shortcuts import render
+
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    from django.shortcuts import render
+
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context: the layout must not need the database.
+    from django.template.loader import get_template
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(get_template("500.html").render())

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kommunen"
+
+urlpatterns = [
+    path("", views.KommuneListView.as_view(), name="liste"),
+    path("<slug:slug>/", views.KommuneDetailView.as_view(), name="detail"),
+]

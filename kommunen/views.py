@@ -1,0 +1,69 @@
+"""The Kommunen of the user's Kreis and a profile page for each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Prefetch, Q
+from django.views.generic import DetailView, ListView
+from rules.contrib.views import PermissionRequiredMixin
+
+from core.quartal import Quartal
+
+from .models import Kommune, Mitgliedschaft, Rolle
+
+
+class KommuneListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    """Kommunen of every Kreis the user may read, with population and counts."""
+
+    permission_required = "kommunen.view_kommune"
+    template_name = "kommunen/kommune_list.html"
+    context_object_name = "kommunen"
+
+    def get_queryset(self):
+        return (
+            Kommune.objects.for_user(self.request.user)
+            .select_related("kreis")
+            .with_counts()
+            .order_by("kreis__name", "name")
+        )
+
+
+class KommuneDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """The profile of one Kommune: contacts, Maßnahmen led and joined, OZG services online."""
+
+    permission_required = "kommunen.view_kommune"
+    template_name = "kommunen/kommune_detail.html"
+    context_object_name = "kommune"
+
+    def get_queryset(self):
+        # Scoped first, so another Kreis's Kommune is a 404 rather than a 403 that
+        # confirms it exists.
+        return Kommune.objects.for_user(self.request.user).select_related("kreis")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kommune = self.object
+        context["kontakte"] = (
+            Mitgliedschaft.objects.filter(kommune=kommune, rolle=Rolle.CDO)
+            .select_related("user")
+            .order_by("user__last_name")
+        )
+        massnahmen_fields = ("handlungsfeld", "kreis", "federfuehrend")
+        context["massnahmen_federfuehrend"] = (
+            kommune.massnahmen_lead.filter(archiviert=False).select_related(*massnahmen_fields)
+        )
+        context["massnahmen_beteiligt"] = (
+            kommune.massnahmen_beteiligt.filter(archiviert=False)
+            .select_related(*massnahmen_fields)
+        )
+        context["ozg_online"] = (
+            kommune.umsetzungsstaende.filter(online=True)
+            .select_related("leistung", "nachgenutzt_von")
+            .order_by("leistung__themenfeld", "leistung__name")
+        )
+        context["ozg_bewertet"] = kommune.umsetzungsstaende.count()
+        context["kann_bearbeiten"] = self.request.user.has_perm(
+            "kommunen.change_kommune", kommune
+        )
+        context["quartal"] = Quartal.current()
+        return context
