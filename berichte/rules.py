@@ -1,0 +1,13 @@
+"""Reports: Kreis staff request them; everyone who reads the Kreis (incl. region) downloads."""
+
+import rules
+
+from kommunen.rules import is_kreis_staff_anywhere, is_region_user, reads_kreis, staff_of_kreis
+
+reads_bericht = reads_kreis("kreis_id", name="reads_bericht")
+is_staff_of_berichts_kreis = staff_of_kreis("kreis_id", name="is_staff_of_berichts_kreis")
+
+rules.add_perm("berichte.view_quartalsbericht", reads_bericht)
+rules.add_perm("berichte.add_quartalsbericht", is_kreis_staff_anywhere)
+rules.add_perm("berichte.request_for_kreis", is_staff_of_berichts_kreis)
+rules.add_perm("berichte.view_region", is_region_user)
