@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -18,6 +18,11 @@ class KommuneListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "kommunen.view_kommune"
     template_name = "kommunen/kommune_list.html"
     context_object_name = "kommunen"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("Startseite", reverse("home")), ("Kommunen", None)]
+        return context
 
     def get_queryset(self):
         return (
@@ -66,4 +71,9 @@ class KommuneDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
             "kommunen.change_kommune", kommune
         )
         context["quartal"] = Quartal.current()
+        context["breadcrumbs"] = [
+            ("Startseite", reverse("home")),
+            ("Kommunen", reverse("kommunen:liste")),
+            (kommune.name, None),
+        ]
         return context
