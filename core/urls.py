@@ -1,8 +1,6 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
-
 app_name = "core"
 
 urlpatterns = [

@@ -57,7 +57,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without a request context: the layout must not need the database.
-    from django.template.loader import get_template
     from django.http import HttpResponseServerError
+    from django.template.loader import get_template
 
     return HttpResponseServerError(get_template("500.html").render())

@@ -18,7 +18,7 @@ from core.quartal import QuartalField
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis
 
-PROZENT = [MinValueValidator(0, "Mindestens 0 %."), MaxValueValidator(100, "Höchstens 100 %.")]
+PROZENT = [MinValueValidator(0, "Mindestens 0 %%."), MaxValueValidator(100, "Höchstens 100 %%.")]
 
 
 class Ampel(models.TextChoices):

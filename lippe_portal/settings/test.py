@@ -17,3 +17,11 @@ STORAGES = {  # noqa: F405
 }
 # The Celery worker fixture sets CELERY_BROKER_URL; everything else runs eagerly.
 CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# A real Celery worker (tests/test_celery_worker.py) must open the same test database, so
+# SQLite tests use a file instead of an in-memory database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

@@ -1,0 +1,107 @@
+"""Root fixtures: a small two-Kreis world and one user for each role.
+
+The roles of the permission matrix:
+- ``anonym``            not logged in
+- ``cdo_eigen``         CDO of Detmold, the Kommune that owns the test objects
+- ``cdo_andere``        CDO of Lemgo, another Kommune of the same Kreis
+- ``kreis_fremd``       Kreis staff of Herford, another Kreis
+- ``kreis``             Kreis staff of Lippe
+- ``region``            DigitalBüro OWL (region role)
+- ``admin``             superuser
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from kommunen.models import Rolle
+from tests.factories import (
+    HandlungsfeldFactory,
+    KommuneFactory,
+    KreisFactory,
+    MassnahmeFactory,
+    MitgliedschaftFactory,
+    RegionFactory,
+    UserFactory,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+ROLLEN = ["anonym", "cdo_eigen", "cdo_andere", "kreis_fremd", "kreis", "region", "admin"]
+
+
+def require_or_skip(condition: bool, reason: str) -> None:
+    """Skip locally when a service/browser is missing; under CI=true fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true, aber nicht verfügbar: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class Welt:
+    region: object
+    lippe: object
+    herford: object
+    detmold: object
+    lemgo: object
+    blomberg: object
+    herford_stadt: object
+    handlungsfeld: object
+    massnahme: object
+    users: dict
+
+
+@pytest.fixture
+def welt(db) -> Welt:
+    region = RegionFactory()
+    lippe = KreisFactory(ags="05766", name="Lippe", slug="lippe", region=region)
+    herford = KreisFactory(ags="05758", name="Herford", slug="herford", region=region)
+    detmold = KommuneFactory(kreis=lippe, ags="05766020", name="Detmold", slug="detmold",
+                             einwohner=74835)
+    lemgo = KommuneFactory(kreis=lippe, ags="05766044", name="Lemgo", slug="lemgo",
+                           einwohner=40531)
+    blomberg = KommuneFactory(kreis=lippe, ags="05766016", name="Blomberg", slug="blomberg",
+                              einwohner=15417)
+    herford_stadt = KommuneFactory(kreis=herford, ags="05758012", name="Herford",
+                                   slug="herford", einwohner=66000)
+    handlungsfeld = HandlungsfeldFactory(nummer=1, kurzname="IKZ & Beteiligung",
+                                         slug="ikz-beteiligung")
+    massnahme = MassnahmeFactory(kreis=lippe, federfuehrend=detmold, handlungsfeld=handlungsfeld,
+                                 titel="Digitale Akte in Detmold", beteiligte=[blomberg])
+
+    def member(email, **kwargs):
+        user = UserFactory(email=email)
+        MitgliedschaftFactory(user=user, **kwargs)
+        return user
+
+    users = {
+        "anonym": None,
+        "cdo_eigen": member("cdo.detmold@example.invalid", rolle=Rolle.CDO, kommune=detmold),
+        "cdo_andere": member("cdo.lemgo@example.invalid", rolle=Rolle.CDO, kommune=lemgo),
+        "kreis_fremd": member("kreis.herford@example.invalid", rolle=Rolle.KREIS,
+                              kommune=None, kreis=herford),
+        "kreis": member("kreis.lippe@example.invalid", rolle=Rolle.KREIS, kommune=None,
+                        kreis=lippe),
+        "region": member("owl@example.invalid", rolle=Rolle.REGION, kommune=None, region=region),
+        "admin": UserFactory(email="admin@example.invalid", is_superuser=True, is_staff=True),
+    }
+    return Welt(region, lippe, herford, detmold, lemgo, blomberg, herford_stadt, handlungsfeld,
+                massnahme, users)
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` logs the test client in (or stays anonymous for None)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login
