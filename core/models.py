@@ -79,3 +79,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each Celery worker, written by a periodic task.
+
+    `/healthz` reports how old the newest one is, so operations see a dead worker
+    before the quarterly report silently stays "angefordert".
+    """
+
+    hostname = models.CharField("Worker", max_length=255, unique=True)
+    zuletzt = models.DateTimeField("zuletzt gesehen")
+    anzahl = models.PositiveBigIntegerField("Anzahl Lebenszeichen", default=0)
+
+    class Meta:
+        verbose_name = "Worker-Lebenszeichen"
+        verbose_name_plural = "Worker-Lebenszeichen"
+        ordering = ["-zuletzt"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} ({self.zuletzt:%d.%m.%Y %H:%M})"

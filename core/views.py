@@ -22,11 +22,11 @@ def _database_ok() -> bool:
 def _broker_state() -> str:
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from lippe_portal.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
         return "ok"
     except Exception:  # noqa: BLE001
         return "error"
@@ -38,9 +38,21 @@ def healthz(request):
     """JSON health of database and broker; 503 when the database is unreachable."""
     database = "ok" if _database_ok() else "error"
     broker = _broker_state()
-    status = 503 if database != "ok" or broker == "error" else 200
-    return JsonResponse({"database": database, "broker": broker,
-                         "status": "ok" if status == 200 else "error"}, status=status)
+    # Only a missing database takes the web node out of rotation; without a broker the
+    # pages still work, reports just wait (the JSON says so).
+    status = 503 if database != "ok" else 200
+    payload = {"database": database, "broker": broker,
+               "status": "ok" if database == "ok" and broker != "error" else "error"}
+    if database == "ok" and broker != "eager":
+        payload["worker_last_seen"] = _worker_last_seen()
+    return JsonResponse(payload, status=status)
+
+
+def _worker_last_seen() -> str | None:
+    from .models import WorkerHeartbeat
+
+    newest = WorkerHeartbeat.objects.order_by("-zuletzt").values_list("zuletzt", flat=True).first()
+    return newest.isoformat() if newest else None
 
 
 def permission_denied(request, exception=None):

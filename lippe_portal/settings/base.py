@@ -168,7 +168,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+}
 
 # --- Security defaults (tightened further in production.py) ---
 SESSION_COOKIE_HTTPONLY = True
