@@ -51,7 +51,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         summen = dict.fromkeys(AKTIONEN, 0)
         with transaction.atomic():
-            for label, load in find_hooks(HOOK_MODULE, HOOK_FUNCTION):
+            for _label, load in find_hooks(HOOK_MODULE, HOOK_FUNCTION):
                 counts = load(self.stdout) or {}
                 for modell, zeile in self._per_model(counts).items():
                     for aktion in AKTIONEN:
