@@ -1,0 +1,85 @@
+"""Login by e-mail (allauth): German texts, no sign-up, password reset, rate limiting."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+FALSCH = "Die E-Mail-Adresse und/oder das Passwort sind leider falsch."
+
+
+def test_login_with_email_lands_on_start_page(client, welt):
+    response = client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
+                                                "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Detmold" in response.content.decode()
+
+
+def test_login_page_is_german_and_has_no_username(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'lang="de"' in html
+    assert "E-Mail-Adresse" in html and "Passwort" in html
+    assert "Benutzername" not in html and "username" not in html.lower()
+
+
+def test_wrong_password_and_unknown_address_get_the_same_german_error(client, welt):
+    known = client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
+                                             "password": "falsch"})
+    unknown = client.post("/accounts/login/", {"login": "niemand@example.invalid",
+                                               "password": "falsch"})
+    assert known.status_code == unknown.status_code == 200
+    assert FALSCH in known.content.decode()
+    assert FALSCH in unknown.content.decode()
+
+
+def test_signup_is_closed_with_german_explanation(client):
+    response = client.get("/accounts/signup/")
+    html = response.content.decode()
+    assert "Selbstregistrierung" in html
+    assert "Kreis" in html
+    response = client.post("/accounts/signup/", {"email": "neu@example.invalid",
+                                                 "password1": "x" * 12, "password2": "x" * 12})
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(email="neu@example.invalid").exists()
+
+
+def test_password_reset_sends_mail_only_to_known_address(client, welt):
+    response = client.post("/accounts/password/reset/", {"email": "cdo.detmold@example.invalid"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["cdo.detmold@example.invalid"]
+    assert "Passwort" in mail.outbox[0].subject or "Passwort" in mail.outbox[0].body
+
+
+def test_logout_ends_the_session(client, welt):
+    client.force_login(welt.users["cdo_eigen"])
+    client.post("/accounts/logout/")
+    assert client.get("/kommunen/").status_code == 302
+
+
+def test_login_is_rate_limited(client, welt, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip,3/300s/key"}
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
+                                         "password": "falsch"})
+    response = client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
+                                                "password": PASSWORD})
+    assert response.status_code in (200, 429)
+    assert "Zu viele" in response.content.decode()
+    cache.clear()
+
+
+def test_totp_setup_is_offered_on_the_account_page(client, welt):
+    client.force_login(welt.users["cdo_eigen"])
+    response = client.get("/accounts/2fa/")
+    assert response.status_code == 200
+    assert "Authenticator" in response.content.decode()
+    assert "/accounts/2fa/totp/activate/" in response.content.decode()

@@ -1,0 +1,82 @@
+"""Kommunen pages: what a CDO sees, and query counts that do not grow with the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import KommuneFactory, MassnahmeFactory, UmsetzungsstandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_kommunen_of_my_kreis_with_population_and_counts(welt, login):
+    UmsetzungsstandFactory(kommune=welt.detmold, reifegrad=5)
+    UmsetzungsstandFactory(kommune=welt.detmold, reifegrad=1)
+    html = login(welt.users["cdo_andere"]).get("/kommunen/").content.decode()
+    assert "Detmold" in html and "Lemgo" in html and "Blomberg" in html
+    assert "Herford" not in html
+    assert "74.835" in html
+    # Detmold: leads 1 Maßnahme, 1 OZG service online (level 5; level 1 is not online)
+    row = html[html.index("/kommunen/detmold/"):]
+    row = row[: row.index("</tr>")]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
+    assert cells[-3:] == ["1", "0", "1"]
+
+
+def test_region_sees_all_kreise_of_the_region(welt, login):
+    html = login(welt.users["region"]).get("/kommunen/").content.decode()
+    assert "Kreis Lippe" in html and "Kreis Herford" in html
+
+
+def _queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_query_count_does_not_grow_with_kommunen(welt, login):
+    client = login(welt.users["kreis"])
+    few = _queries(client, "/kommunen/")
+    for i in range(30):
+        kommune = KommuneFactory(kreis=welt.lippe, ags=f"05766{500 + i}")
+        MassnahmeFactory(kreis=welt.lippe, federfuehrend=kommune, handlungsfeld=welt.handlungsfeld,
+                         beteiligte=[welt.detmold])
+    many = _queries(client, "/kommunen/")
+    assert few == many
+
+
+def test_profile_shows_contacts_massnahmen_and_ozg(welt, login):
+    UmsetzungsstandFactory(kommune=welt.blomberg, reifegrad=4, leistung__name="Wohnsitz anmelden")
+    html = login(welt.users["cdo_eigen"]).get("/kommunen/blomberg/").content.decode()
+    assert "<h1" in html and "Blomberg" in html
+    assert "05766016" in html
+    assert "Digitale Akte in Detmold" in html  # Blomberg takes part
+    assert "Wohnsitz anmelden" in html
+    html = login(welt.users["cdo_eigen"]).get("/kommunen/detmold/").content.decode()
+    assert "cdo.detmold@example.invalid" in html  # the contact
+
+
+def test_profile_query_count_does_not_grow_with_massnahmen(welt, login):
+    client = login(welt.users["cdo_eigen"])
+    few = _queries(client, "/kommunen/detmold/")
+    for _ in range(20):
+        MassnahmeFactory(kreis=welt.lippe, federfuehrend=welt.detmold,
+                         handlungsfeld=welt.handlungsfeld, beteiligte=[welt.lemgo])
+        UmsetzungsstandFactory(kommune=welt.detmold)
+    assert _queries(client, "/kommunen/detmold/") == few
+
+
+def test_start_page_lists_open_statusmeldungen_for_my_kommune(welt, login):
+    html = login(welt.users["cdo_eigen"]).get("/").content.decode()
+    assert "Meine offenen Statusmeldungen" in html
+    assert "Digitale Akte in Detmold" in html
+    html = login(welt.users["cdo_andere"]).get("/").content.decode()
+    assert "Digitale Akte in Detmold" not in html  # Lemgo neither leads nor takes part
+
+
+def test_start_page_for_anonymous_explains_the_portal(client, db):
+    html = client.get("/").content.decode()
+    assert "16 Städte und Gemeinden" in html
+    assert "/accounts/login/" in html
