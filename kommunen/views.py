@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.views.generic import DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.quartal import Quartal
 
+from .forms import KommuneProfilForm
 from .models import Kommune, Mitgliedschaft, Rolle
 
 
@@ -54,26 +56,49 @@ class KommuneDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
             .order_by("user__last_name")
         )
         massnahmen_fields = ("handlungsfeld", "kreis", "federfuehrend")
-        context["massnahmen_federfuehrend"] = (
-            kommune.massnahmen_lead.filter(archiviert=False).select_related(*massnahmen_fields)
-        )
-        context["massnahmen_beteiligt"] = (
-            kommune.massnahmen_beteiligt.filter(archiviert=False)
-            .select_related(*massnahmen_fields)
-        )
+        context["massnahmen_federfuehrend"] = kommune.massnahmen_lead.filter(
+            archiviert=False
+        ).select_related(*massnahmen_fields)
+        context["massnahmen_beteiligt"] = kommune.massnahmen_beteiligt.filter(
+            archiviert=False
+        ).select_related(*massnahmen_fields)
         context["ozg_online"] = (
             kommune.umsetzungsstaende.filter(online=True)
             .select_related("leistung", "nachgenutzt_von")
             .order_by("leistung__themenfeld", "leistung__name")
         )
         context["ozg_bewertet"] = kommune.umsetzungsstaende.count()
-        context["kann_bearbeiten"] = self.request.user.has_perm(
-            "kommunen.change_kommune", kommune
-        )
+        context["kann_bearbeiten"] = self.request.user.has_perm("kommunen.change_kommune", kommune)
         context["quartal"] = Quartal.current()
         context["breadcrumbs"] = [
             ("Startseite", reverse("home")),
             ("Kommunen", reverse("kommunen:liste")),
             (kommune.name, None),
+        ]
+        return context
+
+
+class KommuneUpdateView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
+    """The Kommune's CDO (or the Kreis) keeps website and short profile up to date."""
+
+    permission_required = "kommunen.change_kommune"
+    form_class = KommuneProfilForm
+    template_name = "kommunen/kommune_form.html"
+    context_object_name = "kommune"
+
+    def get_queryset(self):
+        return Kommune.objects.for_user(self.request.user).select_related("kreis")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Das Profil wurde gespeichert.")
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [
+            ("Startseite", reverse("home")),
+            ("Kommunen", reverse("kommunen:liste")),
+            (self.object.name, self.object.get_absolute_url()),
+            ("Profil bearbeiten", None),
         ]
         return context

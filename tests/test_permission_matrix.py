@@ -28,6 +28,18 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/kommunen/detmold/",
         {**NUR_ANGEMELDET, "kreis_fremd": NOT_FOUND},
     ),
+    "kommunen:bearbeiten": (
+        "/kommunen/detmold/bearbeiten/",
+        {
+            "anonym": LOGIN,
+            "cdo_eigen": OK,
+            "cdo_andere": FORBIDDEN,
+            "kreis_fremd": NOT_FOUND,
+            "kreis": OK,
+            "region": FORBIDDEN,
+            "admin": OK,
+        },
+    ),
     "kommunen:detail (anderer Kreis)": (
         "/kommunen/herford/",
         {**NUR_ANGEMELDET, "cdo_eigen": NOT_FOUND, "cdo_andere": NOT_FOUND, "kreis": NOT_FOUND},

@@ -15,7 +15,9 @@ def test_kommune_ags_must_start_with_kreis_ags_in_clean():
     kommune = Kommune(kreis=lippe, ags="05758012", name="Falsch", slug="falsch", typ="Stadt")
     with pytest.raises(ValidationError) as error:
         kommune.full_clean()
-    assert error.value.message_dict["ags"] == ["Der AGS muss mit dem AGS des Kreises (05766) beginnen."]
+    assert error.value.message_dict["ags"] == [
+        "Der AGS muss mit dem AGS des Kreises (05766) beginnen."
+    ]
 
 
 @pytest.mark.parametrize("ags", ["0576602", "057660200", "05766ABC"])
@@ -47,7 +49,9 @@ def test_mitgliedschaft_role_must_match_scope():
     with pytest.raises(ValidationError) as error:
         falsch.full_clean()
     assert error.value.message_dict["kreis"] == ["Für diese Rolle bitte auswählen."]
-    assert error.value.message_dict["kommune"] == ["Passt nicht zur gewählten Rolle; bitte leer lassen."]
+    assert error.value.message_dict["kommune"] == [
+        "Passt nicht zur gewählten Rolle; bitte leer lassen."
+    ]
     with pytest.raises(IntegrityError), transaction.atomic():
         falsch.save()
 

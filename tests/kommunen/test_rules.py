@@ -22,7 +22,6 @@ from tests.factories import (
 )
 
 
-
 def expect(*allowed: str) -> dict[str, bool]:
     return {rolle: rolle in allowed for rolle in ROLLEN}
 
@@ -58,7 +57,11 @@ PERMISSIONS = [
     ("foerderung.add_mittelabruf", "bescheid", KREIS),
     ("workshops.view_workshop", "workshop", LESEN),
     ("workshops.change_workshop", "workshop", KREIS),
-    ("workshops.register_workshop", "workshop", expect("cdo_eigen", "cdo_andere", "kreis", "admin")),
+    (
+        "workshops.register_workshop",
+        "workshop",
+        expect("cdo_eigen", "cdo_andere", "kreis", "admin"),
+    ),
     ("ozg.view_umsetzungsstand", "stand", LESEN),
     ("ozg.change_umsetzungsstand", "stand", EIGENE_KOMMUNE_ODER_KREIS),
     ("handlungsfelder.view_ziel", "ziel", LESEN),
@@ -68,17 +71,20 @@ PERMISSIONS = [
 ]
 
 
-@pytest.mark.parametrize(("perm", "obj_key", "expected"), PERMISSIONS, ids=[p[0] for p in PERMISSIONS])
+@pytest.mark.parametrize(
+    ("perm", "obj_key", "expected"), PERMISSIONS, ids=[p[0] for p in PERMISSIONS]
+)
 def test_object_permissions_per_role(welt, perm, obj_key, expected):
     obj = _objects(welt)[obj_key]
-    actual = {
-        rolle: bool(user and user.has_perm(perm, obj)) for rolle, user in welt.users.items()
-    }
+    actual = {rolle: bool(user and user.has_perm(perm, obj)) for rolle, user in welt.users.items()}
     assert actual == expected
 
 
 OBJECTLESS = [
-    ("massnahmen.add_massnahme", expect("cdo_eigen", "cdo_andere", "kreis_fremd", "kreis", "admin")),
+    (
+        "massnahmen.add_massnahme",
+        expect("cdo_eigen", "cdo_andere", "kreis_fremd", "kreis", "admin"),
+    ),
     ("foerderung.add_foerderbescheid", expect("kreis_fremd", "kreis", "admin")),
     ("workshops.add_workshop", expect("kreis_fremd", "kreis", "admin")),
     ("berichte.add_quartalsbericht", expect("kreis_fremd", "kreis", "admin")),
@@ -152,8 +158,9 @@ def test_for_user_querysets_are_scoped(welt):
     from kommunen.models import Kommune
     from massnahmen.models import Massnahme
 
-    assert set(Kommune.objects.for_user(welt.users["cdo_eigen"]).values_list("slug", flat=True)) == {
-        "detmold", "lemgo", "blomberg"}
+    assert set(
+        Kommune.objects.for_user(welt.users["cdo_eigen"]).values_list("slug", flat=True)
+    ) == {"detmold", "lemgo", "blomberg"}
     assert not Massnahme.objects.for_user(welt.users["kreis_fremd"]).exists()
     assert Massnahme.objects.for_user(welt.users["region"]).count() == 1
     assert Kommune.objects.for_user(welt.users["admin"]).count() == 4

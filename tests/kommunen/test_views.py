@@ -19,7 +19,7 @@ def test_list_shows_kommunen_of_my_kreis_with_population_and_counts(welt, login)
     assert "Herford" not in html
     assert "74.835" in html
     # Detmold: leads 1 Maßnahme, 1 OZG service online (level 5; level 1 is not online)
-    row = html[html.index("/kommunen/detmold/"):]
+    row = html[html.index("/kommunen/detmold/") :]
     row = row[: row.index("</tr>")]
     cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
     assert cells[-3:] == ["1", "0", "1"]
@@ -41,8 +41,12 @@ def test_list_query_count_does_not_grow_with_kommunen(welt, login):
     few = _queries(client, "/kommunen/")
     for i in range(30):
         kommune = KommuneFactory(kreis=welt.lippe, ags=f"05766{500 + i}")
-        MassnahmeFactory(kreis=welt.lippe, federfuehrend=kommune, handlungsfeld=welt.handlungsfeld,
-                         beteiligte=[welt.detmold])
+        MassnahmeFactory(
+            kreis=welt.lippe,
+            federfuehrend=kommune,
+            handlungsfeld=welt.handlungsfeld,
+            beteiligte=[welt.detmold],
+        )
     many = _queries(client, "/kommunen/")
     assert few == many
 
@@ -62,8 +66,12 @@ def test_profile_query_count_does_not_grow_with_massnahmen(welt, login):
     client = login(welt.users["cdo_eigen"])
     few = _queries(client, "/kommunen/detmold/")
     for _ in range(20):
-        MassnahmeFactory(kreis=welt.lippe, federfuehrend=welt.detmold,
-                         handlungsfeld=welt.handlungsfeld, beteiligte=[welt.lemgo])
+        MassnahmeFactory(
+            kreis=welt.lippe,
+            federfuehrend=welt.detmold,
+            handlungsfeld=welt.handlungsfeld,
+            beteiligte=[welt.lemgo],
+        )
         UmsetzungsstandFactory(kommune=welt.detmold)
     assert _queries(client, "/kommunen/detmold/") == few
 
@@ -80,3 +88,31 @@ def test_start_page_for_anonymous_explains_the_portal(client, db):
     html = client.get("/").content.decode()
     assert "16 Städte und Gemeinden" in html
     assert "/accounts/login/" in html
+
+
+def test_cdo_edits_profile_and_bad_url_gets_german_error(welt, login):
+    client = login(welt.users["cdo_eigen"])
+    response = client.post(
+        "/kommunen/detmold/bearbeiten/", {"website": "keine adresse", "beschreibung": "Neu"}
+    )
+    assert response.status_code == 200
+    assert "Bitte eine gültige Adresse eingeben." in response.content.decode()
+    welt.detmold.refresh_from_db()
+    assert welt.detmold.beschreibung == ""
+    response = client.post(
+        "/kommunen/detmold/bearbeiten/",
+        {"website": "https://www.detmold.de", "beschreibung": "Neu"},
+        follow=True,
+    )
+    assert "Das Profil wurde gespeichert." in response.content.decode()
+    welt.detmold.refresh_from_db()
+    assert welt.detmold.website == "https://www.detmold.de"
+
+
+def test_other_cdo_cannot_post_to_profile(welt, login):
+    response = login(welt.users["cdo_andere"]).post(
+        "/kommunen/detmold/bearbeiten/", {"website": "", "beschreibung": "gehackt"}
+    )
+    assert response.status_code == 403
+    welt.detmold.refresh_from_db()
+    assert welt.detmold.beschreibung == ""
