@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
+from types import ModuleType
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -22,17 +23,25 @@ HOOK_MODULE = "reference"
 HOOK_FUNCTION = "load"
 
 
-def find_hooks(module_name: str, function_name: str) -> list[tuple[str, Callable]]:
-    """`(app label, function)` for every installed app whose `<app>.<module_name>` defines
-    `function_name`, in INSTALLED_APPS order. Errors inside such a module are not hidden."""
-    hooks = []
+def find_modules(module_name: str) -> list[tuple[str, ModuleType]]:
+    """`(app label, module)` for every installed app that has a module `<app>.<module_name>`,
+    in INSTALLED_APPS order. Errors inside such a module are not hidden."""
+    modules = []
     for config in apps.get_app_configs():
         full_name = f"{config.name}.{module_name}"
-        if importlib.util.find_spec(full_name) is None:
-            continue
-        function = getattr(importlib.import_module(full_name), function_name, None)
+        if importlib.util.find_spec(full_name) is not None:
+            modules.append((config.label, importlib.import_module(full_name)))
+    return modules
+
+
+def find_hooks(module_name: str, function_name: str) -> list[tuple[str, Callable]]:
+    """`(app label, function)` for every app whose `<app>.<module_name>` defines
+    `function_name`, in INSTALLED_APPS order."""
+    hooks = []
+    for label, module in find_modules(module_name):
+        function = getattr(module, function_name, None)
         if callable(function):
-            hooks.append((config.label, function))
+            hooks.append((label, function))
     return hooks
 
 

@@ -1,0 +1,114 @@
+"""Demo data: the IKZ NRW Förderbescheid of 245.000 € for Blomberg, Lügde,
+Schieder-Schwalenberg and Kalletal (press release of the Stadt Blomberg) with three
+Mittelabrufe, and a smaller Bescheid under Smarte.Land.Regionen. Called by
+`manage.py seed_demo`; Bescheide are identified by programme and Aktenzeichen,
+Mittelabrufe by their remark."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from core.reference import upsert
+from kommunen.demo import kommunen_lippe, lippe
+from massnahmen.demo import DORFPLATTFORM_TITEL, IKZ_TITEL, add_months
+from massnahmen.models import Massnahme
+
+from .models import Foerderbescheid, Foerderprogramm, Mittelabruf
+
+IKZ_AKTENZEICHEN = "34.2-IKZ-2021/017"
+SLR_AKTENZEICHEN = "2820SLR015"
+
+IKZ_ZWECK = (
+    "Einrichtung einer interkommunalen Kooperation der Städte Blomberg, Lügde und "
+    "Schieder-Schwalenberg und der Gemeinde Kalletal für ein gemeinsames E-Government-Projekt: "
+    "Angleichung der internen Prozesse hinter den Bürgerdiensten, damit Verwaltungsvorgänge von "
+    "der Beantragung bis zur Bescheidung durchgängig digital bearbeitet werden können. "
+    "Arbeitspakete: einheitliche Strukturen für ein Dokumentenmanagementsystem, durchgängig "
+    "digitale Vorgangsbearbeitung, Prüfung des Authentifizierungsniveaus bei OZG-Leistungen "
+    "(externe Begleitung), Visualisierung und Vergleich der Verwaltungsprozesse mit einer "
+    "Software, Dokumentation von Abläufen und Know-how sowie Schulungen der Beschäftigten zu "
+    "Prozessmanagement und digitalem Arbeiten."
+)
+
+SLR_ZWECK = (
+    "Modellvorhaben Smarte.Land.Regionen: Aufbau und Erprobung einer digitalen Dorfplattform "
+    "für Ehrenamt, Mitfahrgelegenheiten und Nahversorgung in fünf Pilotdörfern des Kreises Lippe."
+)
+
+
+def _monatsanfang(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def seed(stdout) -> None:
+    heute = timezone.localdate()
+    kreis = lippe()
+    kommunen = kommunen_lippe()
+    programme = {p.kurzname: p for p in Foerderprogramm.objects.all()}
+    massnahmen = {m.titel: m for m in Massnahme.objects.filter(
+        kreis=kreis, titel__in=[IKZ_TITEL, DORFPLATTFORM_TITEL])}
+
+    # IKZ NRW: 175.000 € for two partners + 2 × 35.000 € = 245.000 € for four Kommunen.
+    ikz_massnahme = massnahmen[IKZ_TITEL]
+    beginn = _monatsanfang(ikz_massnahme.beginn)
+    ende = ikz_massnahme.ende_geplant
+    ikz, _ = upsert(
+        Foerderbescheid,
+        {"programm": programme["IKZ NRW"], "aktenzeichen": IKZ_AKTENZEICHEN},
+        {
+            "kreis_id": kreis.pk,
+            "bescheiddatum": beginn - dt.timedelta(days=12),
+            "zuwendungsempfaenger_id": kommunen["blomberg"].pk,
+            "bewilligter_betrag": Decimal("245000.00"),
+            "foerderquote": Decimal("90.00"),
+            "bewilligungszeitraum_beginn": beginn,
+            "bewilligungszeitraum_ende": ende,
+            "zweck": IKZ_ZWECK,
+            "verwendungsnachweis_faellig": add_months(ende, 3),
+            "status": Foerderbescheid.Status.IN_DURCHFUEHRUNG,
+        },
+    )
+    ikz.partner.set([kommunen[s] for s in ("luegde", "schieder-schwalenberg", "kalletal")])
+    ikz.massnahmen.set([ikz_massnahme])
+    for bemerkung, monate, betrag, status in [
+        ("1. Abruf: externe Begleitung AP 3 und Aktenplan AP 1", -15, "61250.00",
+         Mittelabruf.Status.AUSGEZAHLT),
+        ("2. Abruf: Software zur Prozessvisualisierung (AP 4)", -8, "48900.00",
+         Mittelabruf.Status.AUSGEZAHLT),
+        ("3. Abruf: Schulungen Prozessmanagement (AP 6)", -1, "36400.00",
+         Mittelabruf.Status.BEANTRAGT),
+    ]:
+        upsert(Mittelabruf, {"bescheid": ikz, "bemerkung": bemerkung},
+               {"datum": add_months(heute, monate), "betrag": Decimal(betrag), "status": status})
+
+    # Smarte.Land.Regionen: a Kreis-led project; the Stadt Detmold receives the grant.
+    slr_massnahme = massnahmen[DORFPLATTFORM_TITEL]
+    beginn = _monatsanfang(slr_massnahme.beginn)
+    ende = slr_massnahme.ende_geplant
+    slr, _ = upsert(
+        Foerderbescheid,
+        {"programm": programme["Smarte.Land.Regionen"], "aktenzeichen": SLR_AKTENZEICHEN},
+        {
+            "kreis_id": kreis.pk,
+            "bescheiddatum": beginn - dt.timedelta(days=20),
+            "zuwendungsempfaenger_id": kommunen["detmold"].pk,
+            "bewilligter_betrag": Decimal("148500.00"),
+            "foerderquote": Decimal("90.00"),
+            "bewilligungszeitraum_beginn": beginn,
+            "bewilligungszeitraum_ende": ende,
+            "zweck": SLR_ZWECK,
+            "verwendungsnachweis_faellig": add_months(ende, 6),
+            "status": Foerderbescheid.Status.IN_DURCHFUEHRUNG,
+        },
+    )
+    slr.partner.set([kommunen[s] for s in ("extertal", "kalletal", "doerentrup", "barntrup")])
+    slr.massnahmen.set([slr_massnahme])
+    upsert(Mittelabruf, {"bescheid": slr, "bemerkung": "1. Abruf: Plattformentwicklung"},
+           {"datum": add_months(heute, -18), "betrag": Decimal("74250.00"),
+            "status": Mittelabruf.Status.AUSGEZAHLT})
+    upsert(Mittelabruf, {"bescheid": slr, "bemerkung": "2. Abruf: Pilotbetrieb und Schulungen"},
+           {"datum": add_months(heute, -6), "betrag": Decimal("44550.00"),
+            "status": Mittelabruf.Status.AUSGEZAHLT})
