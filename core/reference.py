@@ -102,7 +102,8 @@ def sync_rows(
     result = {}
     for row in rows:
         values = {name: value for name, value in row.items() if name != key}
-        obj, _ = upsert(model, {key: row[key]}, values, zaehler=zaehler,
-                        existing=bestand.get(row[key]))
+        obj, _ = upsert(
+            model, {key: row[key]}, values, zaehler=zaehler, existing=bestand.get(row[key])
+        )
         result[row[key]] = obj
     return result

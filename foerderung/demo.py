@@ -48,8 +48,10 @@ def seed(stdout) -> None:
     kreis = lippe()
     kommunen = kommunen_lippe()
     programme = {p.kurzname: p for p in Foerderprogramm.objects.all()}
-    massnahmen = {m.titel: m for m in Massnahme.objects.filter(
-        kreis=kreis, titel__in=[IKZ_TITEL, DORFPLATTFORM_TITEL])}
+    massnahmen = {
+        m.titel: m
+        for m in Massnahme.objects.filter(kreis=kreis, titel__in=[IKZ_TITEL, DORFPLATTFORM_TITEL])
+    }
 
     # IKZ NRW: 175.000 € for two partners + 2 × 35.000 € = 245.000 € for four Kommunen.
     ikz_massnahme = massnahmen[IKZ_TITEL]
@@ -74,15 +76,30 @@ def seed(stdout) -> None:
     ikz.partner.set([kommunen[s] for s in ("luegde", "schieder-schwalenberg", "kalletal")])
     ikz.massnahmen.set([ikz_massnahme])
     for bemerkung, monate, betrag, status in [
-        ("1. Abruf: externe Begleitung AP 3 und Aktenplan AP 1", -15, "61250.00",
-         Mittelabruf.Status.AUSGEZAHLT),
-        ("2. Abruf: Software zur Prozessvisualisierung (AP 4)", -8, "48900.00",
-         Mittelabruf.Status.AUSGEZAHLT),
-        ("3. Abruf: Schulungen Prozessmanagement (AP 6)", -1, "36400.00",
-         Mittelabruf.Status.BEANTRAGT),
+        (
+            "1. Abruf: externe Begleitung AP 3 und Aktenplan AP 1",
+            -15,
+            "61250.00",
+            Mittelabruf.Status.AUSGEZAHLT,
+        ),
+        (
+            "2. Abruf: Software zur Prozessvisualisierung (AP 4)",
+            -8,
+            "48900.00",
+            Mittelabruf.Status.AUSGEZAHLT,
+        ),
+        (
+            "3. Abruf: Schulungen Prozessmanagement (AP 6)",
+            -1,
+            "36400.00",
+            Mittelabruf.Status.BEANTRAGT,
+        ),
     ]:
-        upsert(Mittelabruf, {"bescheid": ikz, "bemerkung": bemerkung},
-               {"datum": add_months(heute, monate), "betrag": Decimal(betrag), "status": status})
+        upsert(
+            Mittelabruf,
+            {"bescheid": ikz, "bemerkung": bemerkung},
+            {"datum": add_months(heute, monate), "betrag": Decimal(betrag), "status": status},
+        )
 
     # Smarte.Land.Regionen: a Kreis-led project; the Stadt Detmold receives the grant.
     slr_massnahme = massnahmen[DORFPLATTFORM_TITEL]
@@ -106,9 +123,21 @@ def seed(stdout) -> None:
     )
     slr.partner.set([kommunen[s] for s in ("extertal", "kalletal", "doerentrup", "barntrup")])
     slr.massnahmen.set([slr_massnahme])
-    upsert(Mittelabruf, {"bescheid": slr, "bemerkung": "1. Abruf: Plattformentwicklung"},
-           {"datum": add_months(heute, -18), "betrag": Decimal("74250.00"),
-            "status": Mittelabruf.Status.AUSGEZAHLT})
-    upsert(Mittelabruf, {"bescheid": slr, "bemerkung": "2. Abruf: Pilotbetrieb und Schulungen"},
-           {"datum": add_months(heute, -6), "betrag": Decimal("44550.00"),
-            "status": Mittelabruf.Status.AUSGEZAHLT})
+    upsert(
+        Mittelabruf,
+        {"bescheid": slr, "bemerkung": "1. Abruf: Plattformentwicklung"},
+        {
+            "datum": add_months(heute, -18),
+            "betrag": Decimal("74250.00"),
+            "status": Mittelabruf.Status.AUSGEZAHLT,
+        },
+    )
+    upsert(
+        Mittelabruf,
+        {"bescheid": slr, "bemerkung": "2. Abruf: Pilotbetrieb und Schulungen"},
+        {
+            "datum": add_months(heute, -6),
+            "betrag": Decimal("44550.00"),
+            "status": Mittelabruf.Status.AUSGEZAHLT,
+        },
+    )

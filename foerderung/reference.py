@@ -28,7 +28,9 @@ def load(stdout) -> dict[str, int]:
                 "foerdergeber": row["foerdergeber"],
                 "richtlinie": row["richtlinie"],
                 "max_foerderquote": Decimal(row["max_foerderquote_prozent"]),
-                "betragsregel": str(BETRAGSREGELN.get(row["kurzname"], Foerderprogramm.Regel.KEINE)),
+                "betragsregel": str(
+                    BETRAGSREGELN.get(row["kurzname"], Foerderprogramm.Regel.KEINE)
+                ),
                 "quelle": row["quelle"],
             }
             for row in read_csv("foerderprogramme.csv")

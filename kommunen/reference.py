@@ -34,8 +34,10 @@ def load(stdout) -> dict[str, int]:
                 "kommunen/reference.py (REGIONEN) ergänzen."
             )
         regionen[kurzname], _ = upsert(
-            Region, {"kurzname": kurzname},
-            {"name": REGIONEN[kurzname], "slug": slugify_de(kurzname)}, zaehler=zaehler,
+            Region,
+            {"kurzname": kurzname},
+            {"name": REGIONEN[kurzname], "slug": slugify_de(kurzname)},
+            zaehler=zaehler,
         )
 
     kreis_typen = set(Kreis.Typ.values)
@@ -43,13 +45,15 @@ def load(stdout) -> dict[str, int]:
     for row in kreise_rows:
         if row["typ"] not in kreis_typen:
             raise ReferenzdatenFehler(f"kreise.csv: unbekannter Typ „{row['typ']}“ ({row['ags']}).")
-        rows.append({
-            "ags": row["ags"],
-            "name": row["name"],
-            "slug": slugify_de(row["name"]),
-            "typ": row["typ"],
-            "region_id": regionen[row["region"]].pk,
-        })
+        rows.append(
+            {
+                "ags": row["ags"],
+                "name": row["name"],
+                "slug": slugify_de(row["name"]),
+                "typ": row["typ"],
+                "region_id": regionen[row["region"]].pk,
+            }
+        )
     _check_unique_slugs(Kreis, rows, "kreise.csv")
     sync_rows(Kreis, "ags", rows, zaehler)
 
@@ -62,18 +66,24 @@ def load(stdout) -> dict[str, int]:
                 f"kommunen.csv: {row['name']} gehört zum unbekannten Kreis {row['kreis_ags']}."
             )
         if row["typ"] not in kommune_typen:
-            raise ReferenzdatenFehler(f"kommunen.csv: unbekannter Typ „{row['typ']}“ ({row['ags']}).")
-        rows.append({
-            "ags": row["ags"],
-            "name": row["name"],
-            "slug": slugify_de(row["name"]),
-            "typ": row["typ"],
-            "kreis_id": row["kreis_ags"],
-            "einwohner": int(row["einwohner"]) if row["einwohner"] else None,
-            "einwohner_stand": (
-                dt.date.fromisoformat(row["einwohner_stand"]) if row["einwohner_stand"] else None
-            ),
-        })
+            raise ReferenzdatenFehler(
+                f"kommunen.csv: unbekannter Typ „{row['typ']}“ ({row['ags']})."
+            )
+        rows.append(
+            {
+                "ags": row["ags"],
+                "name": row["name"],
+                "slug": slugify_de(row["name"]),
+                "typ": row["typ"],
+                "kreis_id": row["kreis_ags"],
+                "einwohner": int(row["einwohner"]) if row["einwohner"] else None,
+                "einwohner_stand": (
+                    dt.date.fromisoformat(row["einwohner_stand"])
+                    if row["einwohner_stand"]
+                    else None
+                ),
+            }
+        )
     _check_unique_slugs(Kommune, rows, "kommunen.csv")
     sync_rows(Kommune, "ags", rows, zaehler)
     return zaehler.as_dict()

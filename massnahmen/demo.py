@@ -102,45 +102,69 @@ MASSNAHMEN = [
         veroeffentlicht=True,
         meilensteine=[
             ("AP 1: Einheitliche Strukturen für das Dokumentenmanagementsystem (DMS)", -14, -13),
-            ("AP 3: Prüfung des Authentifizierungsniveaus bei OZG-Leistungen "
-             "(externe Begleitung)", -8, -9),
-            ("AP 2: Durchgängig digitale Bearbeitung von der Beantragung bis zur Bescheidung",
-             -2, None),
-            ("AP 4: Verwaltungsprozesse mit Software visualisieren und vergleichen",
-             ("nq", 20), None),
+            (
+                "AP 3: Prüfung des Authentifizierungsniveaus bei OZG-Leistungen "
+                "(externe Begleitung)",
+                -8,
+                -9,
+            ),
+            (
+                "AP 2: Durchgängig digitale Bearbeitung von der Beantragung bis zur Bescheidung",
+                -2,
+                None,
+            ),
+            (
+                "AP 4: Verwaltungsprozesse mit Software visualisieren und vergleichen",
+                ("nq", 20),
+                None,
+            ),
             ("AP 6: Schulungen zu Prozessmanagement und digitalem Arbeiten", 2, None),
             ("AP 5: Dokumentation von Abläufen und Know-how", 3, None),
         ],
         verlauf=[
-            Meldung(38, GRUEN,
-                    "Einheitlicher Aktenplan und gemeinsame DMS-Ablagestruktur in allen vier "
-                    "Verwaltungen eingeführt (AP 1). Externe Begleitung für die Prüfung der "
-                    "Authentifizierungsniveaus beauftragt.",
-                    "Workshops zu den Authentifizierungsniveaus der ersten 20 OZG-Leistungen."),
-            Meldung(46, GRUEN,
-                    "Authentifizierungsniveau für 34 OZG-Leistungen geprüft und dokumentiert; "
-                    "Ergebnisbericht der externen Begleitung liegt vor (AP 3 abgeschlossen).",
-                    "Auswahl einer Software zur Prozessvisualisierung; Start von AP 2 mit den "
-                    "Pilotprozessen Gewerbeanmeldung und Hundesteuer."),
-            Meldung(53, GELB,
-                    "Software zur Prozessmodellierung beschafft; zwölf Prozesse in allen vier "
-                    "Kommunen aufgenommen und visualisiert.",
-                    "Prozessabläufe vergleichen und je Leistung einen gemeinsamen Soll-Prozess "
-                    "festlegen.",
-                    "Die Schnittstelle zwischen Onlinedienst und DMS steht beim Rechenzentrum "
-                    "noch nicht bereit; AP 2 verzögert sich."),
-            Meldung(62, GELB,
-                    "Soll-Prozesse für Gewerbeanmeldung, Hundesteuer und Sondernutzung "
-                    "abgestimmt. Erste Schulungsreihe Prozessmanagement mit 38 Beschäftigten.",
-                    "DMS-Schnittstelle in Betrieb nehmen; Abläufe im gemeinsamen Wiki "
-                    "dokumentieren.",
-                    "Schnittstelle weiter ausstehend. Der Verwendungsnachweis muss parallel "
-                    "vorbereitet werden."),
-            Meldung(66, GELB,
-                    "DMS-Schnittstelle im Testbetrieb; Vorlage für die Dokumentation von "
-                    "Abläufen abgestimmt.",
-                    "AP 4 abschließen; Verwendungsnachweis vorbereiten.",
-                    "Zeitplan bis zum Ende des Bewilligungszeitraums knapp."),
+            Meldung(
+                38,
+                GRUEN,
+                "Einheitlicher Aktenplan und gemeinsame DMS-Ablagestruktur in allen vier "
+                "Verwaltungen eingeführt (AP 1). Externe Begleitung für die Prüfung der "
+                "Authentifizierungsniveaus beauftragt.",
+                "Workshops zu den Authentifizierungsniveaus der ersten 20 OZG-Leistungen.",
+            ),
+            Meldung(
+                46,
+                GRUEN,
+                "Authentifizierungsniveau für 34 OZG-Leistungen geprüft und dokumentiert; "
+                "Ergebnisbericht der externen Begleitung liegt vor (AP 3 abgeschlossen).",
+                "Auswahl einer Software zur Prozessvisualisierung; Start von AP 2 mit den "
+                "Pilotprozessen Gewerbeanmeldung und Hundesteuer.",
+            ),
+            Meldung(
+                53,
+                GELB,
+                "Software zur Prozessmodellierung beschafft; zwölf Prozesse in allen vier "
+                "Kommunen aufgenommen und visualisiert.",
+                "Prozessabläufe vergleichen und je Leistung einen gemeinsamen Soll-Prozess "
+                "festlegen.",
+                "Die Schnittstelle zwischen Onlinedienst und DMS steht beim Rechenzentrum "
+                "noch nicht bereit; AP 2 verzögert sich.",
+            ),
+            Meldung(
+                62,
+                GELB,
+                "Soll-Prozesse für Gewerbeanmeldung, Hundesteuer und Sondernutzung "
+                "abgestimmt. Erste Schulungsreihe Prozessmanagement mit 38 Beschäftigten.",
+                "DMS-Schnittstelle in Betrieb nehmen; Abläufe im gemeinsamen Wiki dokumentieren.",
+                "Schnittstelle weiter ausstehend. Der Verwendungsnachweis muss parallel "
+                "vorbereitet werden.",
+            ),
+            Meldung(
+                66,
+                GELB,
+                "DMS-Schnittstelle im Testbetrieb; Vorlage für die Dokumentation von "
+                "Abläufen abgestimmt.",
+                "AP 4 abschließen; Verwendungsnachweis vorbereiten.",
+                "Zeitplan bis zum Ende des Bewilligungszeitraums knapp.",
+            ),
         ],
     ),
     Spec(
@@ -166,16 +190,37 @@ MASSNAHMEN = [
             ("Bezahlfunktion (ePayment) in allen Kommunen freigeschaltet", 5, None),
         ],
         verlauf=[
-            Meldung(58, GRUEN, "Zehn Kommunen an das Serviceportal angebunden.",
-                    "Anbindung von Barntrup, Dörentrup und Extertal vorbereiten."),
-            Meldung(63, GRUEN, "Zwölf Kommunen angebunden; einheitliche Leistungsbeschreibungen "
-                    "für 40 Leistungen übernommen.", "Servicekonto und Postfach testen."),
-            Meldung(68, GRUEN, "Servicekonto-Anbindung in allen angebundenen Kommunen "
-                    "produktiv.", "Anbindung der letzten vier Kommunen."),
-            Meldung(72, GRUEN, "14 von 16 Kommunen im Serviceportal; Nutzungszahlen erstmals "
-                    "ausgewertet.", "Schlangen und Augustdorf anbinden; ePayment ausschreiben."),
-            Meldung(75, GRUEN, "Ausschreibung ePayment veröffentlicht.",
-                    "Anbindung der letzten beiden Kommunen im nächsten Quartal."),
+            Meldung(
+                58,
+                GRUEN,
+                "Zehn Kommunen an das Serviceportal angebunden.",
+                "Anbindung von Barntrup, Dörentrup und Extertal vorbereiten.",
+            ),
+            Meldung(
+                63,
+                GRUEN,
+                "Zwölf Kommunen angebunden; einheitliche Leistungsbeschreibungen "
+                "für 40 Leistungen übernommen.",
+                "Servicekonto und Postfach testen.",
+            ),
+            Meldung(
+                68,
+                GRUEN,
+                "Servicekonto-Anbindung in allen angebundenen Kommunen produktiv.",
+                "Anbindung der letzten vier Kommunen.",
+            ),
+            Meldung(
+                72,
+                GRUEN,
+                "14 von 16 Kommunen im Serviceportal; Nutzungszahlen erstmals ausgewertet.",
+                "Schlangen und Augustdorf anbinden; ePayment ausschreiben.",
+            ),
+            Meldung(
+                75,
+                GRUEN,
+                "Ausschreibung ePayment veröffentlicht.",
+                "Anbindung der letzten beiden Kommunen im nächsten Quartal.",
+            ),
         ],
     ),
     Spec(
@@ -200,16 +245,28 @@ MASSNAHMEN = [
             ("Einführung im Personal- und Ordnungsamt", 6, None),
         ],
         verlauf=[
-            Meldung(30, GRUEN, "DMS in Detmold und Lemgo installiert; Aktenplan abgestimmt.",
-                    "Pilotbetrieb Bauverwaltung vorbereiten."),
-            Meldung(36, GELB, "Schulung der Pilotanwenderinnen und -anwender der Bauverwaltung.",
-                    "Migration der Altakten der Bauverwaltung.",
-                    "Migration aufwendiger als geplant."),
+            Meldung(
+                30,
+                GRUEN,
+                "DMS in Detmold und Lemgo installiert; Aktenplan abgestimmt.",
+                "Pilotbetrieb Bauverwaltung vorbereiten.",
+            ),
+            Meldung(
+                36,
+                GELB,
+                "Schulung der Pilotanwenderinnen und -anwender der Bauverwaltung.",
+                "Migration der Altakten der Bauverwaltung.",
+                "Migration aufwendiger als geplant.",
+            ),
             None,
-            Meldung(41, ROT, "Migration der Bauakten zu 60 % abgeschlossen.",
-                    "Zusätzliche Kapazität beim Rechenzentrum anfragen; Zeitplan neu aufstellen.",
-                    "Personalengpass in der IT der federführenden Stadt; Echtbetrieb der "
-                    "Bauverwaltung verschiebt sich um mindestens ein Quartal."),
+            Meldung(
+                41,
+                ROT,
+                "Migration der Bauakten zu 60 % abgeschlossen.",
+                "Zusätzliche Kapazität beim Rechenzentrum anfragen; Zeitplan neu aufstellen.",
+                "Personalengpass in der IT der federführenden Stadt; Echtbetrieb der "
+                "Bauverwaltung verschiebt sich um mindestens ein Quartal.",
+            ),
             None,
         ],
     ),
@@ -224,9 +281,16 @@ MASSNAHMEN = [
             "Kommunen und des Kreises: verbindliche Rahmenbedingungen der Kooperation, erste "
             "Aufgabenfelder je Handlungsfeld, jährlicher Bericht an die Bürgermeisterkonferenz."
         ),
-        lebensbereiche=["verwaltung", "mobilitaet", "gesellschaft-soziales", "energie-umwelt",
-                        "wirtschaft-tourismus", "gesundheit-pflege", "bildung-lernen",
-                        "staedtebau"],
+        lebensbereiche=[
+            "verwaltung",
+            "mobilitaet",
+            "gesellschaft-soziales",
+            "energie-umwelt",
+            "wirtschaft-tourismus",
+            "gesundheit-pflege",
+            "bildung-lernen",
+            "staedtebau",
+        ],
         beginn=-20,
         ende_geplant=30,
         veroeffentlicht=True,
@@ -237,15 +301,31 @@ MASSNAHMEN = [
             ("Fortschrittsbericht an die Bürgermeisterkonferenz", ("nq", 40), None),
         ],
         verlauf=[
-            Meldung(15, GRUEN, "Arbeitsstruktur je Handlungsfeld festgelegt.",
-                    "Umsetzungsworkshop vorbereiten."),
-            Meldung(20, GRUEN, "Maßnahmenliste je Handlungsfeld priorisiert.",
-                    "Umsetzungsworkshop in Präsenz."),
-            Meldung(26, GRUEN, "Umsetzungsworkshop durchgeführt; Entwurf der Geschäftsordnung.",
-                    "Geschäftsordnung abstimmen."),
-            Meldung(31, GELB, "Geschäftsordnung in zwei Lesungen beraten.",
-                    "Beschluss durch die Bürgermeisterkonferenz.",
-                    "Beschluss verzögert sich wegen Terminlage der Bürgermeisterkonferenz."),
+            Meldung(
+                15,
+                GRUEN,
+                "Arbeitsstruktur je Handlungsfeld festgelegt.",
+                "Umsetzungsworkshop vorbereiten.",
+            ),
+            Meldung(
+                20,
+                GRUEN,
+                "Maßnahmenliste je Handlungsfeld priorisiert.",
+                "Umsetzungsworkshop in Präsenz.",
+            ),
+            Meldung(
+                26,
+                GRUEN,
+                "Umsetzungsworkshop durchgeführt; Entwurf der Geschäftsordnung.",
+                "Geschäftsordnung abstimmen.",
+            ),
+            Meldung(
+                31,
+                GELB,
+                "Geschäftsordnung in zwei Lesungen beraten.",
+                "Beschluss durch die Bürgermeisterkonferenz.",
+                "Beschluss verzögert sich wegen Terminlage der Bürgermeisterkonferenz.",
+            ),
             None,
         ],
     ),
@@ -275,12 +355,25 @@ MASSNAHMEN = [
             ("Strategiepapier von der Bürgermeisterkonferenz beschlossen", -26, -24),
         ],
         verlauf=[
-            Meldung(70, GRUEN, "Entwurf der Strategie mit vier Handlungsfeldern liegt vor.",
-                    "Abstimmung in den Verwaltungsvorständen."),
-            Meldung(90, GELB, "Rückmeldungen aus 14 Kommunen eingearbeitet.",
-                    "Beschluss der Bürgermeisterkonferenz.", "Zwei Rückmeldungen stehen aus."),
-            Meldung(100, GRUEN, "Strategie beschlossen und veröffentlicht.",
-                    "Umsetzung als eigene Maßnahme."),
+            Meldung(
+                70,
+                GRUEN,
+                "Entwurf der Strategie mit vier Handlungsfeldern liegt vor.",
+                "Abstimmung in den Verwaltungsvorständen.",
+            ),
+            Meldung(
+                90,
+                GELB,
+                "Rückmeldungen aus 14 Kommunen eingearbeitet.",
+                "Beschluss der Bürgermeisterkonferenz.",
+                "Zwei Rückmeldungen stehen aus.",
+            ),
+            Meldung(
+                100,
+                GRUEN,
+                "Strategie beschlossen und veröffentlicht.",
+                "Umsetzung als eigene Maßnahme.",
+            ),
         ],
     ),
     Spec(
@@ -306,12 +399,24 @@ MASSNAHMEN = [
             ("Fernzugang (VPN) in allen vier Verwaltungen", -7, -6),
         ],
         verlauf=[
-            Meldung(55, GRUEN, "Muster-Dienstvereinbarung mit den Personalräten abgestimmt.",
-                    "Fernzugänge einrichten."),
-            Meldung(80, GRUEN, "Fernzugänge in Lage, Oerlinghausen und Leopoldshöhe "
-                    "eingerichtet.", "Augustdorf anbinden; Abschlussbericht."),
-            Meldung(100, GRUEN, "Mobiles Arbeiten in allen vier Verwaltungen eingeführt.",
-                    "Erfahrungen an andere Kommunen weitergeben."),
+            Meldung(
+                55,
+                GRUEN,
+                "Muster-Dienstvereinbarung mit den Personalräten abgestimmt.",
+                "Fernzugänge einrichten.",
+            ),
+            Meldung(
+                80,
+                GRUEN,
+                "Fernzugänge in Lage, Oerlinghausen und Leopoldshöhe eingerichtet.",
+                "Augustdorf anbinden; Abschlussbericht.",
+            ),
+            Meldung(
+                100,
+                GRUEN,
+                "Mobiles Arbeiten in allen vier Verwaltungen eingeführt.",
+                "Erfahrungen an andere Kommunen weitergeben.",
+            ),
         ],
         nachnutzungen=[("schlangen", -2, "Dienstvereinbarung und VPN-Konzept übernommen.")],
     ),
@@ -356,16 +461,36 @@ MASSNAHMEN = [
             ("Aufbaumodul Prozessmanagement gestartet", ("nq", 10), None),
         ],
         verlauf=[
-            Meldung(20, GRUEN, "Bedarfserhebung ausgewertet; Grundlagenmodul konzipiert.",
-                    "Ausschreibung der Trainerinnen und Trainer."),
-            Meldung(32, GRUEN, "Erste acht Termine des Grundlagenmoduls mit 95 Teilnahmen.",
-                    "Weitere Termine in Blomberg und Lemgo."),
-            Meldung(41, GRUEN, "Grundlagenmodul: 160 Teilnahmen aus 14 Kommunen.",
-                    "Aufbaumodul Prozessmanagement planen."),
-            Meldung(50, GRUEN, "Grundlagenmodul: 284 Teilnahmen; Zielmarke erreicht.",
-                    "Aufbaumodul ausschreiben."),
-            Meldung(54, GRUEN, "Aufbaumodul Prozessmanagement vergeben.",
-                    "Start des Aufbaumoduls zu Beginn des nächsten Quartals."),
+            Meldung(
+                20,
+                GRUEN,
+                "Bedarfserhebung ausgewertet; Grundlagenmodul konzipiert.",
+                "Ausschreibung der Trainerinnen und Trainer.",
+            ),
+            Meldung(
+                32,
+                GRUEN,
+                "Erste acht Termine des Grundlagenmoduls mit 95 Teilnahmen.",
+                "Weitere Termine in Blomberg und Lemgo.",
+            ),
+            Meldung(
+                41,
+                GRUEN,
+                "Grundlagenmodul: 160 Teilnahmen aus 14 Kommunen.",
+                "Aufbaumodul Prozessmanagement planen.",
+            ),
+            Meldung(
+                50,
+                GRUEN,
+                "Grundlagenmodul: 284 Teilnahmen; Zielmarke erreicht.",
+                "Aufbaumodul ausschreiben.",
+            ),
+            Meldung(
+                54,
+                GRUEN,
+                "Aufbaumodul Prozessmanagement vergeben.",
+                "Start des Aufbaumoduls zu Beginn des nächsten Quartals.",
+            ),
         ],
     ),
     Spec(
@@ -388,14 +513,27 @@ MASSNAHMEN = [
             ("Erstes Vernetzungstreffen", -3, None),
         ],
         verlauf=[
-            Meldung(5, GRUEN, "Rollenbeschreibung für Digitallotsinnen und -lotsen entworfen.",
-                    "Benennung in den Verwaltungen."),
+            Meldung(
+                5,
+                GRUEN,
+                "Rollenbeschreibung für Digitallotsinnen und -lotsen entworfen.",
+                "Benennung in den Verwaltungen.",
+            ),
             None,
-            Meldung(18, GELB, "27 Lotsinnen und Lotsen benannt.", "Vernetzungstreffen planen.",
-                    "Freistellung für die Lotsentätigkeit ist nicht überall geklärt."),
-            Meldung(24, GELB, "Qualifizierungsangebot für die Lotsen abgestimmt.",
-                    "Vernetzungstreffen durchführen.",
-                    "Vernetzungstreffen musste verschoben werden."),
+            Meldung(
+                18,
+                GELB,
+                "27 Lotsinnen und Lotsen benannt.",
+                "Vernetzungstreffen planen.",
+                "Freistellung für die Lotsentätigkeit ist nicht überall geklärt.",
+            ),
+            Meldung(
+                24,
+                GELB,
+                "Qualifizierungsangebot für die Lotsen abgestimmt.",
+                "Vernetzungstreffen durchführen.",
+                "Vernetzungstreffen musste verschoben werden.",
+            ),
             None,
         ],
     ),
@@ -435,15 +573,26 @@ MASSNAHMEN = [
             ("Gemeinsame Ausschreibung veröffentlicht", -5, None),
         ],
         verlauf=[
-            Meldung(20, GRUEN, "Bestandsaufnahme in 41 Gebäuden abgeschlossen.",
-                    "Leistungsverzeichnis erstellen."),
-            Meldung(30, GELB, "Leistungsverzeichnis im Entwurf.",
-                    "Förderaufruf des Landes abwarten.",
-                    "Finanzierung ohne Förderung in zwei Haushalten nicht gesichert."),
-            Meldung(30, GELB, "Maßnahme pausiert bis zur Entscheidung über den Förderaufruf.",
-                    "Förderantrag vorbereiten."),
-            Meldung(30, GELB, "Weiter pausiert; Förderantrag eingereicht.",
-                    "Bescheid abwarten."),
+            Meldung(
+                20,
+                GRUEN,
+                "Bestandsaufnahme in 41 Gebäuden abgeschlossen.",
+                "Leistungsverzeichnis erstellen.",
+            ),
+            Meldung(
+                30,
+                GELB,
+                "Leistungsverzeichnis im Entwurf.",
+                "Förderaufruf des Landes abwarten.",
+                "Finanzierung ohne Förderung in zwei Haushalten nicht gesichert.",
+            ),
+            Meldung(
+                30,
+                GELB,
+                "Maßnahme pausiert bis zur Entscheidung über den Förderaufruf.",
+                "Förderantrag vorbereiten.",
+            ),
+            Meldung(30, GELB, "Weiter pausiert; Förderantrag eingereicht.", "Bescheid abwarten."),
             None,
         ],
     ),
@@ -488,15 +637,31 @@ MASSNAHMEN = [
             ("Übergabe in den Regelbetrieb", 2, None),
         ],
         verlauf=[
-            Meldung(60, GRUEN, "Plattform in fünf Pilotdörfern mit 1.200 Registrierungen.",
-                    "Mitfahrfunktion entwickeln."),
+            Meldung(
+                60,
+                GRUEN,
+                "Plattform in fünf Pilotdörfern mit 1.200 Registrierungen.",
+                "Mitfahrfunktion entwickeln.",
+            ),
             Meldung(68, GRUEN, "Mitfahrfunktion im Test.", "Freischaltung."),
-            Meldung(77, GRUEN, "Mitfahrfunktion freigeschaltet; 14 Vereine aktiv.",
-                    "Regelbetrieb vorbereiten."),
-            Meldung(85, GRUEN, "Betriebskonzept für den Regelbetrieb abgestimmt.",
-                    "Übergabe und Verwendungsnachweis."),
-            Meldung(88, GRUEN, "Schulung der Ortsredaktionen abgeschlossen.",
-                    "Übergabe in den Regelbetrieb."),
+            Meldung(
+                77,
+                GRUEN,
+                "Mitfahrfunktion freigeschaltet; 14 Vereine aktiv.",
+                "Regelbetrieb vorbereiten.",
+            ),
+            Meldung(
+                85,
+                GRUEN,
+                "Betriebskonzept für den Regelbetrieb abgestimmt.",
+                "Übergabe und Verwendungsnachweis.",
+            ),
+            Meldung(
+                88,
+                GRUEN,
+                "Schulung der Ortsredaktionen abgeschlossen.",
+                "Übergabe in den Regelbetrieb.",
+            ),
         ],
     ),
     Spec(
@@ -523,10 +688,18 @@ MASSNAHMEN = [
         ],
         verlauf=[
             Meldung(70, GRUEN, "Gewerbeanmeldung in Lemgo im Test.", "Livegang."),
-            Meldung(85, GRUEN, "Gewerbeanmeldung live in Lemgo, Lage und Detmold.",
-                    "Hundesteuer fertigstellen."),
-            Meldung(100, GRUEN, "Beide Onlinedienste in allen drei Kommunen live.",
-                    "Nachnutzung durch weitere Kommunen begleiten."),
+            Meldung(
+                85,
+                GRUEN,
+                "Gewerbeanmeldung live in Lemgo, Lage und Detmold.",
+                "Hundesteuer fertigstellen.",
+            ),
+            Meldung(
+                100,
+                GRUEN,
+                "Beide Onlinedienste in allen drei Kommunen live.",
+                "Nachnutzung durch weitere Kommunen begleiten.",
+            ),
         ],
         nachnutzungen=[
             ("barntrup", -5, "Gewerbeanmeldung und Hundesteuer übernommen."),
@@ -566,11 +739,20 @@ MASSNAHMEN = [
         fortschritt=20,
         ampel=ROT,
         verlauf=[
-            Meldung(10, GELB, "Anbieter ausgewählt; Fragenkatalog erstellt.", "Testbetrieb.",
-                    "Datenschutzprüfung offen."),
-            Meldung(20, ROT, "Testbetrieb nach Datenschutzprüfung gestoppt.",
-                    "Entscheidung über Abbruch.",
-                    "Das Serviceportal bringt eine eigene Lösung mit."),
+            Meldung(
+                10,
+                GELB,
+                "Anbieter ausgewählt; Fragenkatalog erstellt.",
+                "Testbetrieb.",
+                "Datenschutzprüfung offen.",
+            ),
+            Meldung(
+                20,
+                ROT,
+                "Testbetrieb nach Datenschutzprüfung gestoppt.",
+                "Entscheidung über Abbruch.",
+                "Das Serviceportal bringt eine eigene Lösung mit.",
+            ),
             None,
             None,
             None,
@@ -654,24 +836,39 @@ def seed(stdout) -> None:
         )
         beteiligte = (
             [k for slug, k in kommunen.items() if slug != spec.lead]
-            if spec.beteiligte == ALLE else [kommunen[slug] for slug in spec.beteiligte]
+            if spec.beteiligte == ALLE
+            else [kommunen[slug] for slug in spec.beteiligte]
         )
         massnahme.beteiligte.set(beteiligte)
         massnahme.lebensbereiche.set([lebensbereiche[s] for s in spec.lebensbereiche])
 
         for titel, faellig, erreicht in spec.meilensteine:
-            upsert(Meilenstein, {"massnahme": massnahme, "titel": titel},
-                   {"faellig_am": zeit.datum(faellig), "erreicht_am": zeit.datum(erreicht)})
+            upsert(
+                Meilenstein,
+                {"massnahme": massnahme, "titel": titel},
+                {"faellig_am": zeit.datum(faellig), "erreicht_am": zeit.datum(erreicht)},
+            )
 
         for quartal, meldung in meldungen:
-            upsert(Statusmeldung, {"massnahme": massnahme, "quartal": str(quartal)},
-                   {"fortschritt": meldung.fortschritt, "ampel": meldung.ampel,
-                    "erreicht": meldung.erreicht, "naechste_schritte": meldung.naechste_schritte,
-                    "risiken": meldung.risiken, "autor_id": autor.pk if autor else None})
+            upsert(
+                Statusmeldung,
+                {"massnahme": massnahme, "quartal": str(quartal)},
+                {
+                    "fortschritt": meldung.fortschritt,
+                    "ampel": meldung.ampel,
+                    "erreicht": meldung.erreicht,
+                    "naechste_schritte": meldung.naechste_schritte,
+                    "risiken": meldung.risiken,
+                    "autor_id": autor.pk if autor else None,
+                },
+            )
 
         for slug, seit, bemerkung in spec.nachnutzungen:
-            upsert(Nachnutzung, {"massnahme": massnahme, "kommune": kommunen[slug]},
-                   {"seit": zeit.datum(seit), "bemerkung": bemerkung})
+            upsert(
+                Nachnutzung,
+                {"massnahme": massnahme, "kommune": kommunen[slug]},
+                {"seit": zeit.datum(seit), "bemerkung": bemerkung},
+            )
 
 
 def summary() -> list[str]:

@@ -40,8 +40,9 @@ def seed(stdout) -> None:
     leistungen = list(OzgLeistung.objects.order_by("ozg_id"))
     users = demo_users()
     vorhanden = set(
-        Umsetzungsstand.objects.filter(kommune__in=kommunen.values())
-        .values_list("kommune_id", "leistung_id")
+        Umsetzungsstand.objects.filter(kommune__in=kommunen.values()).values_list(
+            "kommune_id", "leistung_id"
+        )
     )
     neu = []
     for slug, kommune in sorted(kommunen.items(), key=lambda item: item[1].ags):
@@ -58,14 +59,19 @@ def seed(stdout) -> None:
             modell = Reifegradmodell.V1_1 if alt else Reifegradmodell.V2_0
             stufe = min(stufe + bonus * (rng.random() < 0.3), len(gewichte) - 1)
             if alt:
-                bewertet = _zufallsdatum(rng, MODELL_2_0_SEIT - dt.timedelta(days=540),
-                                         MODELL_2_0_SEIT - dt.timedelta(days=1))
+                bewertet = _zufallsdatum(
+                    rng,
+                    MODELL_2_0_SEIT - dt.timedelta(days=540),
+                    MODELL_2_0_SEIT - dt.timedelta(days=1),
+                )
             else:
-                bewertet = _zufallsdatum(rng, max(MODELL_2_0_SEIT, heute - dt.timedelta(days=365)),
-                                         heute)
+                bewertet = _zufallsdatum(
+                    rng, max(MODELL_2_0_SEIT, heute - dt.timedelta(days=365)), heute
+                )
             online = stufe >= ONLINE_AB[modell]
             online_seit = (
-                _zufallsdatum(rng, bewertet - dt.timedelta(days=4 * 365), bewertet) if online
+                _zufallsdatum(rng, bewertet - dt.timedelta(days=4 * 365), bewertet)
+                if online
                 else None
             )
             vorreiter = VORREITER[rng.randrange(len(VORREITER))]
@@ -79,16 +85,20 @@ def seed(stdout) -> None:
                 reifegrad=stufe,
                 bewertet_am=bewertet,
                 online_seit=online_seit,
-                link=(f"https://serviceportal-lippe.demo.invalid/{slug}/leistung/{leistung.ozg_id}"
-                      if online else ""),
+                link=(
+                    f"https://serviceportal-lippe.demo.invalid/{slug}/leistung/{leistung.ozg_id}"
+                    if online
+                    else ""
+                ),
                 nachgenutzt_von=kommunen[vorreiter] if nachgenutzt else None,
                 bewertet_von=cdo,
             )
             stand._history_user = cdo  # the change history shows who rated it
             neu.append(stand)
     # With history rows, so the "Änderungsverlauf" starts with the first rating.
-    bulk_create_with_history(neu, Umsetzungsstand, batch_size=500,
-                             default_change_reason="Demodaten")
+    bulk_create_with_history(
+        neu, Umsetzungsstand, batch_size=500, default_change_reason="Demodaten"
+    )
 
 
 def summary() -> list[str]:

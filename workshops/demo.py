@@ -39,108 +39,202 @@ def seed(stdout) -> None:
     felder = {hf.nummer: hf for hf in Handlungsfeld.objects.all()}
     users = demo_users()
     kreis_user = users[KREIS_EMAIL]
-    massnahmen = {m.titel: m for m in Massnahme.objects.filter(
-        kreis=kreis, titel__in=[PROZESSPOOL_TITEL, SCHULUNG_TITEL])}
+    massnahmen = {
+        m.titel: m
+        for m in Massnahme.objects.filter(
+            kreis=kreis, titel__in=[PROZESSPOOL_TITEL, SCHULUNG_TITEL]
+        )
+    }
 
     def workshop(titel, tag, von, bis, werte):
-        obj, _ = upsert(Workshop, {"kreis": kreis, "titel": titel},
-                        {"beginn": _zeitpunkt(tag, *von), "ende": _zeitpunkt(tag, *bis), **werte})
+        obj, _ = upsert(
+            Workshop,
+            {"kreis": kreis, "titel": titel},
+            {"beginn": _zeitpunkt(tag, *von), "ende": _zeitpunkt(tag, *bis), **werte},
+        )
         return obj
 
     def teilnahmen(obj, status_je_kommune, mit_kreis=True):
         for slug, status in status_je_kommune.items():
-            upsert(Teilnahme, {"workshop": obj, "person": users[cdo_email(slug)]},
-                   {"kommune_id": kommunen[slug].pk, "status": status})
+            upsert(
+                Teilnahme,
+                {"workshop": obj, "person": users[cdo_email(slug)]},
+                {"kommune_id": kommunen[slug].pk, "status": status},
+            )
         if mit_kreis:
             status = T.TEILGENOMMEN if obj.ende < timezone.now() else T.ANGEMELDET
-            upsert(Teilnahme, {"workshop": obj, "person": kreis_user},
-                   {"kommune_id": None, "status": status})
+            upsert(
+                Teilnahme,
+                {"workshop": obj, "person": kreis_user},
+                {"kommune_id": None, "status": status},
+            )
 
     def ergebnis(obj, beschreibung, slug, faellig, erledigt=False, massnahme=None):
-        upsert(Ergebnis, {"workshop": obj, "beschreibung": beschreibung},
-               {"verantwortlich_id": kommunen[slug].pk if slug else None,
-                "faellig_am": faellig, "erledigt": erledigt,
-                "massnahme_id": massnahme.pk if massnahme else None})
+        upsert(
+            Ergebnis,
+            {"workshop": obj, "beschreibung": beschreibung},
+            {
+                "verantwortlich_id": kommunen[slug].pk if slug else None,
+                "faellig_am": faellig,
+                "erledigt": erledigt,
+                "massnahme_id": massnahme.pk if massnahme else None,
+            },
+        )
 
     # 1. The regular video conference of all 16 Kommunen, three weeks ago.
     regeltreffen = workshop(
         "Regeltreffen der Digitalisierungsbeauftragten",
-        _werktag(heute - dt.timedelta(days=21)), (10, 0), (12, 0),
-        {"format": F.VIDEO, "ort": "",
-         "online_link": "https://videokonferenz.kreis-lippe.invalid/regeltreffen",
-         "handlungsfeld_id": felder[1].pk, "organisiert_von_id": None,
-         "agenda": "1. Berichte aus den Kommunen\n2. Stand Serviceportal\n"
-                   "3. OZG-Reifegradmodell 2.0: Bewertung der Leistungen\n"
-                   "4. Stand E-Akte\n5. Verschiedenes",
-         "protokoll": "Alle 16 Kommunen vertreten. Serviceportal: 14 Kommunen angebunden, "
-                      "die übrigen folgen im nächsten Quartal. Die Kommunen bewerten ihre "
-                      "OZG-Leistungen bis zum nächsten Treffen nach dem Reifegradmodell 2.0. "
-                      "E-Akte: Detmold berichtet über Verzögerungen bei der Migration.",
-         "max_teilnehmende": None})
+        _werktag(heute - dt.timedelta(days=21)),
+        (10, 0),
+        (12, 0),
+        {
+            "format": F.VIDEO,
+            "ort": "",
+            "online_link": "https://videokonferenz.kreis-lippe.invalid/regeltreffen",
+            "handlungsfeld_id": felder[1].pk,
+            "organisiert_von_id": None,
+            "agenda": "1. Berichte aus den Kommunen\n2. Stand Serviceportal\n"
+            "3. OZG-Reifegradmodell 2.0: Bewertung der Leistungen\n"
+            "4. Stand E-Akte\n5. Verschiedenes",
+            "protokoll": "Alle 16 Kommunen vertreten. Serviceportal: 14 Kommunen angebunden, "
+            "die übrigen folgen im nächsten Quartal. Die Kommunen bewerten ihre "
+            "OZG-Leistungen bis zum nächsten Treffen nach dem Reifegradmodell 2.0. "
+            "E-Akte: Detmold berichtet über Verzögerungen bei der Migration.",
+            "max_teilnehmende": None,
+        },
+    )
     teilnahmen(regeltreffen, dict.fromkeys(kommunen, T.TEILGENOMMEN))
-    ergebnis(regeltreffen, "Stand der E-Akte in allen Kommunen abfragen und beim nächsten "
-             "Regeltreffen vorstellen.", "detmold", heute + dt.timedelta(days=14))
-    ergebnis(regeltreffen, "Gemeinsame Hinweise zur Bewertung nach dem OZG-Reifegradmodell 2.0 "
-             "zusammenstellen.", "bad-salzuflen", heute - dt.timedelta(days=5))
-    ergebnis(regeltreffen, "Termin für die Anbindung von Schlangen und Augustdorf an das "
-             "Serviceportal mit dem Rechenzentrum abstimmen.", None,
-             heute + dt.timedelta(days=30))
+    ergebnis(
+        regeltreffen,
+        "Stand der E-Akte in allen Kommunen abfragen und beim nächsten Regeltreffen vorstellen.",
+        "detmold",
+        heute + dt.timedelta(days=14),
+    )
+    ergebnis(
+        regeltreffen,
+        "Gemeinsame Hinweise zur Bewertung nach dem OZG-Reifegradmodell 2.0 zusammenstellen.",
+        "bad-salzuflen",
+        heute - dt.timedelta(days=5),
+    )
+    ergebnis(
+        regeltreffen,
+        "Termin für die Anbindung von Schlangen und Augustdorf an das "
+        "Serviceportal mit dem Rechenzentrum abstimmen.",
+        None,
+        heute + dt.timedelta(days=30),
+    )
 
     # 2. The in-person Umsetzungsworkshop of the Rahmenstrategie, seven months ago.
     umsetzung = workshop(
         "Umsetzungsworkshop Rahmenstrategie",
-        _werktag(heute - dt.timedelta(days=212)), (9, 30), (15, 30),
-        {"format": F.PRAESENZ,
-         "ort": "Kreishaus Detmold, Felix-Fechenbach-Straße 5, 32756 Detmold, Sitzungssaal",
-         "online_link": "", "handlungsfeld_id": felder[1].pk, "organisiert_von_id": None,
-         "agenda": "1. Rahmenstrategie „Lippe lebt Digitalisierung“: wo stehen wir?\n"
-                   "2. Verbindliche Rahmenbedingungen der Kooperation\n"
-                   "3. Erste Aufgabenfelder je Handlungsfeld\n"
-                   "4. Arbeitsgruppen und nächste Schritte",
-         "protokoll": "Die Kommunen vereinbaren, verbindliche Rahmenbedingungen in einer "
-                      "Geschäftsordnung festzuhalten und je Handlungsfeld erste Maßnahmen zu "
-                      "benennen. Kleinere Kommunen regen einen gemeinsamen Pool für "
-                      "Prozessmanagement an.",
-         "max_teilnehmende": 40})
+        _werktag(heute - dt.timedelta(days=212)),
+        (9, 30),
+        (15, 30),
+        {
+            "format": F.PRAESENZ,
+            "ort": "Kreishaus Detmold, Felix-Fechenbach-Straße 5, 32756 Detmold, Sitzungssaal",
+            "online_link": "",
+            "handlungsfeld_id": felder[1].pk,
+            "organisiert_von_id": None,
+            "agenda": "1. Rahmenstrategie „Lippe lebt Digitalisierung“: wo stehen wir?\n"
+            "2. Verbindliche Rahmenbedingungen der Kooperation\n"
+            "3. Erste Aufgabenfelder je Handlungsfeld\n"
+            "4. Arbeitsgruppen und nächste Schritte",
+            "protokoll": "Die Kommunen vereinbaren, verbindliche Rahmenbedingungen in einer "
+            "Geschäftsordnung festzuhalten und je Handlungsfeld erste Maßnahmen zu "
+            "benennen. Kleinere Kommunen regen einen gemeinsamen Pool für "
+            "Prozessmanagement an.",
+            "max_teilnehmende": 40,
+        },
+    )
     abgesagt = {"extertal", "schlangen"}
-    teilnahmen(umsetzung, {slug: T.ABGESAGT if slug in abgesagt else T.TEILGENOMMEN
-                           for slug in kommunen})
-    ergebnis(umsetzung, "Entwurf einer Geschäftsordnung für die Kooperation erarbeiten.",
-             "schieder-schwalenberg", heute - dt.timedelta(days=120), erledigt=True)
-    ergebnis(umsetzung, "Interkommunalen Pool für Prozessmanagement als Maßnahme ausarbeiten.",
-             "luegde", heute - dt.timedelta(days=90), erledigt=True,
-             massnahme=massnahmen.get(PROZESSPOOL_TITEL))
-    ergebnis(umsetzung, "Schulungsbedarfe aller Kommunen in das Schulungsprogramm aufnehmen.",
-             "bad-salzuflen", heute - dt.timedelta(days=150), erledigt=True,
-             massnahme=massnahmen.get(SCHULUNG_TITEL))
+    teilnahmen(
+        umsetzung, {slug: T.ABGESAGT if slug in abgesagt else T.TEILGENOMMEN for slug in kommunen}
+    )
+    ergebnis(
+        umsetzung,
+        "Entwurf einer Geschäftsordnung für die Kooperation erarbeiten.",
+        "schieder-schwalenberg",
+        heute - dt.timedelta(days=120),
+        erledigt=True,
+    )
+    ergebnis(
+        umsetzung,
+        "Interkommunalen Pool für Prozessmanagement als Maßnahme ausarbeiten.",
+        "luegde",
+        heute - dt.timedelta(days=90),
+        erledigt=True,
+        massnahme=massnahmen.get(PROZESSPOOL_TITEL),
+    )
+    ergebnis(
+        umsetzung,
+        "Schulungsbedarfe aller Kommunen in das Schulungsprogramm aufnehmen.",
+        "bad-salzuflen",
+        heute - dt.timedelta(days=150),
+        erledigt=True,
+        massnahme=massnahmen.get(SCHULUNG_TITEL),
+    )
 
     # 3. Upcoming video conference with registrations.
     reifegrad = workshop(
         "Fachaustausch OZG-Reifegradmodell 2.0 und Nachnutzung von EfA-Diensten",
-        _werktag(heute + dt.timedelta(days=10)), (14, 0), (15, 30),
-        {"format": F.VIDEO, "ort": "",
-         "online_link": "https://videokonferenz.kreis-lippe.invalid/ozg-reifegrad",
-         "handlungsfeld_id": felder[2].pk, "organisiert_von_id": kommunen["lemgo"].pk,
-         "agenda": "1. Die Stufen 0–7 des Reifegradmodells 2.0\n"
-                   "2. Erfahrungen mit der Nachnutzung von EfA-Onlinediensten\n"
-                   "3. Gemeinsame Bewertung der Fokusleistungen",
-         "protokoll": "", "max_teilnehmende": 30})
-    teilnahmen(reifegrad, {"lemgo": T.ANGEMELDET, "detmold": T.ANGEMELDET,
-                           "blomberg": T.ANGEMELDET, "luegde": T.ANGEMELDET,
-                           "barntrup": T.ANGEMELDET, "doerentrup": T.ANGEMELDET,
-                           "lage": T.ANGEMELDET, "oerlinghausen": T.ABGESAGT})
+        _werktag(heute + dt.timedelta(days=10)),
+        (14, 0),
+        (15, 30),
+        {
+            "format": F.VIDEO,
+            "ort": "",
+            "online_link": "https://videokonferenz.kreis-lippe.invalid/ozg-reifegrad",
+            "handlungsfeld_id": felder[2].pk,
+            "organisiert_von_id": kommunen["lemgo"].pk,
+            "agenda": "1. Die Stufen 0–7 des Reifegradmodells 2.0\n"
+            "2. Erfahrungen mit der Nachnutzung von EfA-Onlinediensten\n"
+            "3. Gemeinsame Bewertung der Fokusleistungen",
+            "protokoll": "",
+            "max_teilnehmende": 30,
+        },
+    )
+    teilnahmen(
+        reifegrad,
+        {
+            "lemgo": T.ANGEMELDET,
+            "detmold": T.ANGEMELDET,
+            "blomberg": T.ANGEMELDET,
+            "luegde": T.ANGEMELDET,
+            "barntrup": T.ANGEMELDET,
+            "doerentrup": T.ANGEMELDET,
+            "lage": T.ANGEMELDET,
+            "oerlinghausen": T.ABGESAGT,
+        },
+    )
 
     # 4. Upcoming in-person workshop in Blomberg.
     werkstatt = workshop(
         "Werkstatt Prozessmanagement und digitales Arbeiten",
-        _werktag(heute + dt.timedelta(days=35)), (9, 0), (13, 0),
-        {"format": F.HYBRID, "ort": "Rathaus Blomberg, Sitzungssaal",
-         "online_link": "https://videokonferenz.kreis-lippe.invalid/werkstatt-prozesse",
-         "handlungsfeld_id": felder[4].pk, "organisiert_von_id": kommunen["blomberg"].pk,
-         "agenda": "1. Erfahrungen aus dem IKZ-Projekt Blomberg, Lügde, Schieder-Schwalenberg "
-                   "und Kalletal\n2. Prozesse aufnehmen und visualisieren: Übung\n"
-                   "3. Pool für Prozessmanagement: wer macht mit?",
-         "protokoll": "", "max_teilnehmende": 25})
-    teilnahmen(werkstatt, {"blomberg": T.ANGEMELDET, "luegde": T.ANGEMELDET,
-                           "schieder-schwalenberg": T.ANGEMELDET, "kalletal": T.ANGEMELDET,
-                           "horn-bad-meinberg": T.ANGEMELDET}, mit_kreis=False)
+        _werktag(heute + dt.timedelta(days=35)),
+        (9, 0),
+        (13, 0),
+        {
+            "format": F.HYBRID,
+            "ort": "Rathaus Blomberg, Sitzungssaal",
+            "online_link": "https://videokonferenz.kreis-lippe.invalid/werkstatt-prozesse",
+            "handlungsfeld_id": felder[4].pk,
+            "organisiert_von_id": kommunen["blomberg"].pk,
+            "agenda": "1. Erfahrungen aus dem IKZ-Projekt Blomberg, Lügde, Schieder-Schwalenberg "
+            "und Kalletal\n2. Prozesse aufnehmen und visualisieren: Übung\n"
+            "3. Pool für Prozessmanagement: wer macht mit?",
+            "protokoll": "",
+            "max_teilnehmende": 25,
+        },
+    )
+    teilnahmen(
+        werkstatt,
+        {
+            "blomberg": T.ANGEMELDET,
+            "luegde": T.ANGEMELDET,
+            "schieder-schwalenberg": T.ANGEMELDET,
+            "kalletal": T.ANGEMELDET,
+            "horn-bad-meinberg": T.ANGEMELDET,
+        },
+        mit_kreis=False,
+    )

@@ -74,16 +74,20 @@ class Command(BaseCommand):
         if verbosity < 1:
             return
         if not summen[CREATED] and not summen[UPDATED]:
-            self.stdout.write(self.style.SUCCESS(
-                f"Referenzdaten sind aktuell – nichts geändert. "
-                f"{_zahl(summen[UNCHANGED])} Datensätze geprüft."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Referenzdaten sind aktuell – nichts geändert. "
+                    f"{_zahl(summen[UNCHANGED])} Datensätze geprüft."
+                )
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Referenzdaten geladen: {_zahl(summen[CREATED])} neu angelegt, "
-                f"{_zahl(summen[UPDATED])} aktualisiert, "
-                f"{_zahl(summen[UNCHANGED])} unverändert."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Referenzdaten geladen: {_zahl(summen[CREATED])} neu angelegt, "
+                    f"{_zahl(summen[UPDATED])} aktualisiert, "
+                    f"{_zahl(summen[UNCHANGED])} unverändert."
+                )
+            )
 
     @staticmethod
     def _per_model(counts: dict[str, int]) -> dict[str, dict[str, int]]:
@@ -91,6 +95,8 @@ class Command(BaseCommand):
         for key, n in counts.items():
             modell, _, aktion = key.rpartition(".")
             if aktion not in AKTIONEN:
-                raise ValueError(f"Unbekannte Zählung {key!r}; erwartet <Modell>.<{'|'.join(AKTIONEN)}>.")
+                raise ValueError(
+                    f"Unbekannte Zählung {key!r}; erwartet <Modell>.<{'|'.join(AKTIONEN)}>."
+                )
             result.setdefault(modell, dict.fromkeys(AKTIONEN, 0))[aktion] += n
         return result

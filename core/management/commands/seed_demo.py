@@ -46,17 +46,20 @@ class Command(BaseCommand):
         start = time.monotonic()
         verbosity = options["verbosity"]
         with transaction.atomic():
-            call_command("load_reference_data", stdout=self.stdout, stderr=self.stderr,
-                         verbosity=verbosity)
+            call_command(
+                "load_reference_data", stdout=self.stdout, stderr=self.stderr, verbosity=verbosity
+            )
             for label, seed in find_hooks(HOOK_MODULE, HOOK_FUNCTION):
                 if verbosity >= 2:
                     self.stdout.write(f"Demodaten: {label} …")
                 seed(self.stdout)
         if verbosity < 1:
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Demodaten für den Kreis Lippe sind angelegt ({time.monotonic() - start:.1f} s)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demodaten für den Kreis Lippe sind angelegt ({time.monotonic() - start:.1f} s)."
+            )
+        )
         # Optional `summary() -> list[str]` in a demo module: lines for the closing summary.
         for _label, summary in find_hooks(HOOK_MODULE, SUMMARY_FUNCTION):
             for line in summary():
