@@ -1,0 +1,324 @@
+"""`manage.py seed_demo`: demo accounts that work, the Blomberg IKZ Förderbescheid,
+Maßnahmen with gaps in the Statusmeldungen, workshops, OZG states – and a second run
+leaves every table as it was."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Sum
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from core.formatting import euro
+from core.quartal import Quartal
+from foerderung.models import Foerderbescheid, Mittelabruf
+from handlungsfelder.models import Handlungsfeld, KennzahlWert, Ziel
+from kommunen.models import Kommune, Mitgliedschaft, Rolle
+from massnahmen.models import Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from ozg.models import OzgLeistung, Umsetzungsstand
+from workshops.models import Teilnahme, Workshop
+
+PASSWORT = "lippe-demo-2026"
+LIPPE_SLUGS = [
+    "augustdorf",
+    "bad-salzuflen",
+    "barntrup",
+    "blomberg",
+    "detmold",
+    "doerentrup",
+    "extertal",
+    "horn-bad-meinberg",
+    "kalletal",
+    "lage",
+    "lemgo",
+    "leopoldshoehe",
+    "luegde",
+    "oerlinghausen",
+    "schieder-schwalenberg",
+    "schlangen",
+]
+DEMO_LOGINS = [f"cdo.{slug}@demo.invalid" for slug in LIPPE_SLUGS] + [
+    "kreis@demo.invalid",
+    "owl@demo.invalid",
+    "admin@demo.invalid",
+]
+IKZ_PARTNER = {"luegde", "schieder-schwalenberg", "kalletal"}
+
+
+def seed_demo(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table, including the change history and m2m tables."""
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+@pytest.mark.django_db
+def test_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as fehler:
+        seed_demo()
+    meldung = str(fehler.value)
+    assert "DEBUG" in meldung and "--force" in meldung
+    assert "nur" in meldung  # German, e.g. "werden nur mit DEBUG=True angelegt"
+    assert not get_user_model().objects.exists()
+    assert not Kommune.objects.exists()
+
+
+class SeedDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.ausgabe = seed_demo("--force")
+
+    def test_loads_the_reference_data_first(self):
+        assert Kommune.objects.count() == 70
+        assert OzgLeistung.objects.count() == 58
+
+    def test_all_demo_logins_work_with_the_demo_password(self):
+        User = get_user_model()
+        assert set(
+            User.objects.filter(email__in=DEMO_LOGINS).values_list("email", flat=True)
+        ) == set(DEMO_LOGINS)
+        for email in DEMO_LOGINS:
+            user = authenticate(None, email=email, password=PASSWORT)
+            assert user is not None, email
+            assert user.email == email
+            assert authenticate(None, email=email, password="falsch") is None
+
+    def test_roles_of_the_demo_accounts(self):
+        User = get_user_model()
+        for slug in LIPPE_SLUGS:
+            cdo = User.objects.get(email=f"cdo.{slug}@demo.invalid")
+            mitgliedschaft = cdo.mitgliedschaften.get()
+            assert mitgliedschaft.rolle == Rolle.CDO
+            assert mitgliedschaft.kommune.slug == slug
+            assert cdo.first_name and cdo.last_name
+            assert cdo.funktion.startswith("Digitalisierungsbeauftragte")
+        kreis = Mitgliedschaft.objects.get(user__email="kreis@demo.invalid")
+        assert (kreis.rolle, kreis.kreis_id) == (Rolle.KREIS, "05766")
+        owl = Mitgliedschaft.objects.get(user__email="owl@demo.invalid")
+        assert (owl.rolle, owl.region.kurzname) == (Rolle.REGION, "OWL")
+        admin = User.objects.get(email="admin@demo.invalid")
+        assert admin.is_superuser and admin.is_staff
+
+    def test_no_real_names_from_the_press_texts(self):
+        nachnamen = set(get_user_model().objects.values_list("last_name", flat=True))
+        for echt in [
+            "Bichler",
+            "Kapelle",
+            "Heering",
+            "Horstmann",
+            "Sargalski",
+            "Dolle",
+            "Blome",
+            "Vidal",
+            "Scharrenbach",
+        ]:
+            assert echt not in nachnamen
+
+    def test_kommune_profiles(self):
+        detmold = Kommune.objects.get(slug="detmold")
+        assert detmold.website == "https://www.detmold.de"
+        assert "Kreis Lippe" in detmold.beschreibung
+        assert Kommune.objects.filter(kreis_id="05766", website="").count() == 0
+        # Kommunen outside Lippe are not touched.
+        assert not Kommune.objects.exclude(kreis_id="05766").exclude(website="").exists()
+
+    def test_ikz_foerderbescheid_of_245000_euro_for_four_kommunen(self):
+        bescheid = Foerderbescheid.objects.get(programm__kurzname="IKZ NRW")
+        assert euro(bescheid.bewilligter_betrag) == "245.000,00\u00a0€"
+        assert bescheid.foerderquote == Decimal("90")
+        assert bescheid.zuwendungsempfaenger.slug == "blomberg"
+        assert set(bescheid.partner.values_list("slug", flat=True)) == IKZ_PARTNER
+        assert bescheid.kreis_id == "05766"
+        assert bescheid.bewilligungszeitraum_beginn < bescheid.bewilligungszeitraum_ende
+        assert bescheid.verwendungsnachweis_faellig > timezone.localdate()
+        massnahme = bescheid.massnahmen.get()
+        assert massnahme.federfuehrend.slug == "blomberg"
+        assert set(massnahme.beteiligte.values_list("slug", flat=True)) == IKZ_PARTNER
+
+        abrufe = bescheid.mittelabrufe.all()
+        assert abrufe.count() == 3
+        assert {a.status for a in abrufe} == {
+            Mittelabruf.Status.AUSGEZAHLT,
+            Mittelabruf.Status.BEANTRAGT,
+        }
+        summe = abrufe.aggregate(s=Sum("betrag"))["s"]
+        assert 0 < summe < Decimal("245000") / 2 + Decimal("50000")
+        assert bescheid.verbleibend() == Decimal("245000") - summe
+
+    def test_a_second_smaller_bescheid(self):
+        assert Foerderbescheid.objects.count() == 2
+        anderer = Foerderbescheid.objects.exclude(programm__kurzname="IKZ NRW").get()
+        assert anderer.bewilligter_betrag < Decimal("245000")
+        assert anderer.massnahmen.get().federfuehrend is None  # led by the Kreis
+
+    def test_ikz_work_packages_as_meilensteine(self):
+        massnahme = Massnahme.objects.get(foerderbescheide__programm__kurzname="IKZ NRW")
+        titel = " | ".join(massnahme.meilensteine.values_list("titel", flat=True))
+        for stichwort in [
+            "Dokumentenmanagement",
+            "digitale Bearbeitung",
+            "Authentifizierungsniveau",
+            "visualisieren",
+            "Dokumentation",
+            "Schulungen",
+        ]:
+            assert stichwort in titel, stichwort
+
+    def test_meilensteine_reached_overdue_and_due_next_quarter(self):
+        heute = timezone.localdate()
+        naechstes = Quartal.current().next()
+        meilensteine = Meilenstein.objects.all()
+        assert meilensteine.filter(erreicht_am__isnull=False).exists()
+        assert any(m.ueberfaellig for m in meilensteine)
+        assert meilensteine.filter(
+            erreicht_am__isnull=True,
+            faellig_am__gte=naechstes.beginn,
+            faellig_am__lte=naechstes.ende,
+        ).exists()
+        assert not meilensteine.filter(erreicht_am__gt=heute).exists()
+
+    def test_massnahmen_across_handlungsfelder_statuses_and_leads(self):
+        massnahmen = Massnahme.objects.filter(kreis_id="05766")
+        assert massnahmen.count() >= 12
+        assert set(massnahmen.values_list("handlungsfeld__nummer", flat=True)) == {1, 2, 3, 4}
+        statuse = set(massnahmen.values_list("status", flat=True))
+        assert {"idee", "geplant", "in_umsetzung", "abgeschlossen", "pausiert"} <= statuse
+        assert set(massnahmen.values_list("ampel", flat=True)) == {"gruen", "gelb", "rot"}
+        assert massnahmen.filter(federfuehrend__isnull=True).exists()
+        assert (
+            massnahmen.filter(federfuehrend__isnull=False)
+            .values("federfuehrend")
+            .distinct()
+            .count()
+            >= 8
+        )
+        assert massnahmen.filter(veroeffentlicht=True).exists()
+        assert massnahmen.filter(veroeffentlicht=False).exists()
+        assert not massnahmen.filter(
+            status="abgeschlossen", ende_tatsaechlich__isnull=True
+        ).exists()
+        for titel in [
+            "Einheitliches Serviceportal",
+            "E-Akte",
+            "Lippe lebt Digitalisierung",
+            "Mobiles Arbeiten",
+        ]:
+            assert massnahmen.filter(titel__contains=titel).exists(), titel
+        assert Nachnutzung.objects.count() >= 2
+
+    def test_statusmeldungen_for_the_last_four_quarters_with_gaps(self):
+        letzte = Quartal.last_complete()
+        aktiv = Massnahme.objects.filter(status=Massnahme.Status.IN_UMSETZUNG)
+        for schritte in range(4):
+            quartal = letzte.previous(schritte)
+            assert Statusmeldung.objects.filter(quartal=str(quartal)).exists(), quartal
+        # Some are missing on purpose – in a past quarter and in the current one.
+        fehlend_vergangen = sum(
+            aktiv.ohne_statusmeldung(letzte.previous(n)).count() for n in range(4)
+        )
+        assert fehlend_vergangen > 0
+        aktuell = Quartal.current()
+        assert aktiv.ohne_statusmeldung(aktuell).exists()
+        assert Statusmeldung.objects.filter(quartal=str(aktuell)).exists()
+        # Authors are the lead's CDO (or Kreis staff when the Kreis leads).
+        for meldung in Statusmeldung.objects.select_related("massnahme__federfuehrend", "autor"):
+            lead = meldung.massnahme.federfuehrend
+            erwartet = f"cdo.{lead.slug}@demo.invalid" if lead else "kreis@demo.invalid"
+            assert meldung.autor.email == erwartet
+
+    def test_ziele_and_kennzahlen(self):
+        assert set(
+            Ziel.objects.filter(kreis_id="05766").values_list("handlungsfeld__nummer", flat=True)
+        ) == {1, 2, 3, 4}
+        assert KennzahlWert.objects.filter(quartal=str(Quartal.last_complete())).exists()
+        assert Handlungsfeld.objects.count() == 4
+
+    def test_workshops(self):
+        heute = timezone.now()
+        regeltreffen = Workshop.objects.get(titel="Regeltreffen der Digitalisierungsbeauftragten")
+        assert regeltreffen.format == Workshop.Format.VIDEO
+        assert regeltreffen.ende < heute
+        cdo_teilnahmen = regeltreffen.teilnahmen.filter(person__email__startswith="cdo.")
+        assert cdo_teilnahmen.count() == 16
+        assert {t.status for t in cdo_teilnahmen} == {Teilnahme.Status.TEILGENOMMEN}
+        assert cdo_teilnahmen.values("kommune").distinct().count() == 16
+
+        umsetzung = Workshop.objects.get(titel="Umsetzungsworkshop Rahmenstrategie")
+        assert umsetzung.format == Workshop.Format.PRAESENZ
+        assert "Detmold" in umsetzung.ort
+        assert umsetzung.ergebnisse.filter(massnahme__isnull=False).exists()
+
+        kommend = Workshop.objects.filter(beginn__gt=heute)
+        assert kommend.count() == 2
+        for workshop in kommend:
+            assert workshop.teilnahmen.filter(status=Teilnahme.Status.ANGEMELDET).exists()
+
+    def test_ozg_umsetzungsstaende(self):
+        staende = Umsetzungsstand.objects.filter(kommune__kreis_id="05766")
+        assert staende.count() == 16 * 58
+        assert staende.filter(reifegradmodell="2.0").count() > staende.count() / 2
+        assert staende.filter(reifegradmodell="1.1").exists()
+        assert not staende.filter(reifegradmodell="1.1", reifegrad__gt=4).exists()
+        assert staende.filter(reifegradmodell="2.0", reifegrad__gt=4).exists()
+        assert staende.filter(online=True).exists() and staende.filter(online=False).exists()
+        assert not staende.filter(online=True, online_seit__isnull=True).exists()
+        nachnutzung = staende.filter(nachgenutzt_von__isnull=False)
+        assert nachnutzung.exists()
+        assert not nachnutzung.filter(leistung__efa=False).exists()
+
+    def test_every_row_passes_model_validation(self):
+        for label in ["kommunen", "handlungsfelder", "massnahmen", "foerderung", "workshops"]:
+            for model in apps.get_app_config(label).get_models():
+                if model._meta.label.split(".")[1].startswith("Historical"):
+                    continue
+                for obj in model._default_manager.all():
+                    obj.full_clean()
+        for stand in Umsetzungsstand.objects.all()[:100]:
+            stand.full_clean()
+
+    def test_summary_names_the_demo_logins(self):
+        assert PASSWORT in self.ausgabe
+        for email in [
+            "cdo.<kommune>@demo.invalid",
+            "kreis@demo.invalid",
+            "owl@demo.invalid",
+            "admin@demo.invalid",
+        ]:
+            assert email in self.ausgabe
+        assert "luegde" in self.ausgabe
+
+    def test_second_run_leaves_every_table_unchanged(self):
+        vorher = row_counts()
+        ausgabe = seed_demo("--force")
+        assert row_counts() == vorher
+        assert "Referenzdaten sind aktuell – nichts geändert." in ausgabe
+
+    def test_changed_demo_password_is_reset(self):
+        user = get_user_model().objects.get(email="cdo.lemgo@demo.invalid")
+        user.set_password("etwas-anderes")
+        user.save()
+        seed_demo("--force")
+        assert authenticate(None, email="cdo.lemgo@demo.invalid", password=PASSWORT) is not None
+
+
+@override_settings(DEBUG=True)
+class SeedDemoWithDebugTests(TestCase):
+    def test_runs_without_force_when_debug_is_on(self):
+        ausgabe = seed_demo()
+        assert "Demodaten für den Kreis Lippe sind angelegt" in ausgabe
+        assert get_user_model().objects.filter(email="admin@demo.invalid").exists()
