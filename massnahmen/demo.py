@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.quartal import Quartal
-from core.reference import upsert
+from core.reference import CREATED, upsert
 from handlungsfelder.demo import ZIELE
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.demo import KREIS_EMAIL, cdo_email, demo_users, kommunen_lippe, lippe
@@ -788,6 +788,18 @@ class Zeit:
         raise ValueError(f"Unbekannte Datumsangabe {spec!r}")
 
 
+def _rueckdatieren(statusmeldung: Statusmeldung, quartal: Quartal) -> None:
+    """A past quarter's Statusmeldung was written in the last days of that quarter, not
+    today: set its timestamps and its first history entry accordingly."""
+    eingang = timezone.make_aware(
+        dt.datetime.combine(quartal.ende - dt.timedelta(days=4), dt.time(10, 0))
+    )
+    Statusmeldung.objects.filter(pk=statusmeldung.pk).update(
+        erstellt_am=eingang, geaendert_am=eingang
+    )
+    statusmeldung.history.update(history_date=eingang)
+
+
 def seed(stdout) -> None:
     zeit = Zeit(timezone.localdate())
     kreis = lippe()
@@ -850,7 +862,7 @@ def seed(stdout) -> None:
             )
 
         for quartal, meldung in meldungen:
-            upsert(
+            statusmeldung, aktion = upsert(
                 Statusmeldung,
                 {"massnahme": massnahme, "quartal": str(quartal)},
                 {
@@ -862,6 +874,8 @@ def seed(stdout) -> None:
                     "autor_id": autor.pk if autor else None,
                 },
             )
+            if aktion == CREATED and quartal < zeit.aktuell:
+                _rueckdatieren(statusmeldung, quartal)
 
         for slug, seit, bemerkung in spec.nachnutzungen:
             upsert(

@@ -240,6 +240,9 @@ class SeedDemoTests(TestCase):
             lead = meldung.massnahme.federfuehrend
             erwartet = f"cdo.{lead.slug}@demo.invalid" if lead else "kreis@demo.invalid"
             assert meldung.autor.email == erwartet
+            # ... and were written in the quarter they report on.
+            eingang = timezone.localtime(meldung.erstellt_am).date()
+            assert Quartal.from_date(eingang) == Quartal.parse(meldung.quartal)
 
     def test_ziele_and_kennzahlen(self):
         assert set(
