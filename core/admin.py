@@ -1,0 +1,110 @@
+"""Admin site settings and admin helpers for the shared building blocks of `core`.
+
+The admin of the user model (`core.User`) is registered in `kommunen/admin.py`, because it
+shows the user's Mitgliedschaften inline and `core` must not import `kommunen`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import filesizeformat
+
+from .models import WorkerHeartbeat
+
+admin.site.site_header = "Lippe Digitalportal – Verwaltung"
+admin.site.site_title = "Lippe Digitalportal"
+admin.site.index_title = "Stamm- und Fachdaten"
+
+
+class DokumentAdminForm(forms.ModelForm):
+    """Admin form for models based on `core.files.Dokument`.
+
+    `validate_upload` is meant for a fresh upload: it rejects names with a path. A file
+    already in storage is named like `dokumente/2026/05/konzept.pdf`, so editing only the
+    title of an existing document would fail with "Der Dateiname darf keinen Pfad
+    enthalten." The stored file is therefore validated only when a new one is uploaded.
+    """
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if "datei" in self.fields and "datei" not in self.changed_data:
+            exclude.add("datei")
+        return exclude
+
+
+class EindeutigeZeilenFormSet(BaseInlineFormSet):
+    """Inline formset that refuses two rows with the same values in `eindeutig`.
+
+    Django checks unique constraints *with a condition* (e.g. "unique per user and
+    Kommune, where a Kommune is set") neither between the rows of an inline nor for the
+    parent's foreign key, so a duplicate would only fail in the database with an
+    IntegrityError (a server error page). As an inline shows every row of its parent, a
+    check among its rows covers the rows already saved as well. Empty values count as
+    values here, which matches how the conditional constraints of this project combine.
+    Subclass with `eindeutig` and `fehlermeldung`.
+    """
+
+    eindeutig: tuple[str, ...] = ()
+    fehlermeldung = "Dieser Eintrag ist doppelt."
+
+    def clean(self):
+        super().clean()
+        gesehen = set()
+        for form in self.forms:
+            if not form.is_valid() or (self.can_delete and self._should_delete_form(form)):
+                continue
+            schluessel = tuple(form.cleaned_data.get(name) for name in self.eindeutig)
+            if all(wert is None for wert in schluessel):
+                continue
+            if schluessel in gesehen:
+                form.add_error(None, self.fehlermeldung)
+            gesehen.add(schluessel)
+
+
+def _hochladende_person_setzen(obj, user) -> None:
+    if obj.pk is None and hasattr(obj, "hochgeladen_von_id") and not obj.hochgeladen_von_id:
+        obj.hochgeladen_von = user
+
+
+class HochgeladenVonMixin:
+    """For ModelAdmins of documents, or with document inlines: a new document records the
+    admin who uploaded it (the field is read-only in the admin)."""
+
+    def save_model(self, request, obj, form, change):
+        _hochladende_person_setzen(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            _hochladende_person_setzen(inline_form.instance, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+class DokumentAdminMixin:
+    """For ModelAdmins and inlines of `Dokument` models: the upload-aware form and a
+    readable file size (add "groesse_anzeige" to `fields` and `readonly_fields`)."""
+
+    form = DokumentAdminForm
+
+    @admin.display(description="Größe", ordering="groesse")
+    def groesse_anzeige(self, obj) -> str:
+        return filesizeformat(obj.groesse) if obj.groesse else "–"
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """Read-only: the rows are written by the periodic heartbeat task. Deleting the row
+    of a worker that was shut down for good is allowed."""
+
+    list_display = ("hostname", "zuletzt", "anzahl")
+    search_fields = ("hostname",)
+    date_hierarchy = "zuletzt"
+    readonly_fields = ("hostname", "zuletzt", "anzahl")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,216 @@
+"""Admin for Maßnahmen with their milestones, Statusmeldungen, documents and reuse."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import DokumentAdminMixin, HochgeladenVonMixin
+
+from .models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+
+
+class UeberfaelligFilter(admin.SimpleListFilter):
+    title = "überfällig"
+    parameter_name = "ueberfaellig"
+
+    def lookups(self, request, model_admin):
+        return [("ja", "ja"), ("nein", "nein")]
+
+    def queryset(self, request, queryset):
+        ueberfaellig = {"erreicht_am__isnull": True, "faellig_am__lt": timezone.localdate()}
+        if self.value() == "ja":
+            return queryset.filter(**ueberfaellig)
+        if self.value() == "nein":
+            return queryset.exclude(**ueberfaellig)
+        return queryset
+
+
+# --- Inlines of the Maßnahme -----------------------------------------------------------
+
+
+class MeilensteinInline(admin.TabularInline):
+    model = Meilenstein
+    fields = ("titel", "faellig_am", "erreicht_am")
+    extra = 0
+    show_change_link = True
+
+
+class StatusmeldungInline(admin.StackedInline):
+    model = Statusmeldung
+    fields = (
+        ("quartal", "fortschritt", "ampel"),
+        "erreicht",
+        "naechste_schritte",
+        "risiken",
+        "autor",
+    )
+    autocomplete_fields = ("autor",)
+    extra = 0
+    classes = ("collapse",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("autor")
+
+
+class AnhangInline(DokumentAdminMixin, admin.TabularInline):
+    model = Anhang
+    fields = ("titel", "art", "datei", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+    readonly_fields = ("groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("hochgeladen_von")
+
+
+class NachnutzungInline(admin.TabularInline):
+    model = Nachnutzung
+    fields = ("kommune", "seit", "bemerkung")
+    autocomplete_fields = ("kommune",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kommune")
+
+
+# --- Admins ----------------------------------------------------------------------------
+
+
+@admin.register(Massnahme)
+class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
+    list_display = (
+        "titel",
+        "kreis",
+        "handlungsfeld",
+        "federfuehrend",
+        "status",
+        "fortschritt",
+        "ampel",
+        "veroeffentlicht",
+        "archiviert",
+    )
+    list_filter = (
+        "status",
+        "ampel",
+        "handlungsfeld",
+        "kreis",
+        "veroeffentlicht",
+        "archiviert",
+        "lebensbereiche",
+        ("federfuehrend", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("kreis", "handlungsfeld", "federfuehrend")
+    search_fields = (
+        "titel",
+        "beschreibung",
+        "federfuehrend__name",
+        "federfuehrend__ags",
+        "kreis__name",
+    )
+    autocomplete_fields = ("federfuehrend", "beteiligte", "ziel", "ansprechperson")
+    filter_horizontal = ("lebensbereiche",)
+    date_hierarchy = "beginn"
+    fieldsets = (
+        (None, {"fields": ("kreis", "titel", "beschreibung")}),
+        ("Einordnung", {"fields": ("handlungsfeld", "ziel", "lebensbereiche")}),
+        ("Beteiligte", {"fields": ("federfuehrend", "beteiligte", "ansprechperson")}),
+        ("Stand", {"fields": ("status", "fortschritt", "ampel")}),
+        (
+            "Zeitplan und Budget",
+            {"fields": ("beginn", "ende_geplant", "ende_tatsaechlich", "budget")},
+        ),
+        ("Sichtbarkeit", {"fields": ("veroeffentlicht", "archiviert")}),
+        ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
+    )
+    readonly_fields = ("erstellt_am", "geaendert_am")
+    inlines = [MeilensteinInline, StatusmeldungInline, AnhangInline, NachnutzungInline]
+
+
+@admin.register(Meilenstein)
+class MeilensteinAdmin(SimpleHistoryAdmin):
+    list_display = ("titel", "massnahme", "faellig_am", "erreicht_am", "ist_ueberfaellig")
+    list_filter = (
+        UeberfaelligFilter,
+        ("erreicht_am", admin.EmptyFieldListFilter),
+        "massnahme__kreis",
+        "massnahme__handlungsfeld",
+    )
+    list_select_related = ("massnahme",)
+    search_fields = ("titel", "massnahme__titel")
+    autocomplete_fields = ("massnahme",)
+    date_hierarchy = "faellig_am"
+    fields = ("massnahme", "titel", "faellig_am", "erreicht_am", "erstellt_am", "geaendert_am")
+    readonly_fields = ("erstellt_am", "geaendert_am")
+
+    @admin.display(description="überfällig", boolean=True)
+    def ist_ueberfaellig(self, obj) -> bool:
+        return obj.ueberfaellig
+
+
+@admin.register(Statusmeldung)
+class StatusmeldungAdmin(SimpleHistoryAdmin):
+    list_display = ("massnahme", "quartal", "fortschritt", "ampel", "autor", "geaendert_am")
+    list_filter = ("quartal", "ampel", "massnahme__kreis", "massnahme__handlungsfeld")
+    list_select_related = ("massnahme", "autor")
+    search_fields = (
+        "massnahme__titel",
+        "quartal",
+        "erreicht",
+        "naechste_schritte",
+        "risiken",
+    )
+    autocomplete_fields = ("massnahme", "autor")
+    fields = (
+        "massnahme",
+        ("quartal", "fortschritt", "ampel"),
+        "erreicht",
+        "naechste_schritte",
+        "risiken",
+        "autor",
+        "erstellt_am",
+        "geaendert_am",
+    )
+    readonly_fields = ("erstellt_am", "geaendert_am")
+
+
+@admin.register(Anhang)
+class AnhangAdmin(DokumentAdminMixin, HochgeladenVonMixin, admin.ModelAdmin):
+    list_display = (
+        "titel",
+        "massnahme",
+        "art",
+        "groesse_anzeige",
+        "content_type",
+        "hochgeladen_am",
+        "hochgeladen_von",
+    )
+    list_filter = ("art", "massnahme__kreis", "content_type")
+    list_select_related = ("massnahme", "hochgeladen_von")
+    search_fields = ("titel", "massnahme__titel", "datei")
+    autocomplete_fields = ("massnahme",)
+    date_hierarchy = "hochgeladen_am"
+    fields = (
+        "massnahme",
+        "titel",
+        "art",
+        "datei",
+        "content_type",
+        "groesse_anzeige",
+        "hochgeladen_am",
+        "hochgeladen_von",
+    )
+    readonly_fields = ("content_type", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+
+
+@admin.register(Nachnutzung)
+class NachnutzungAdmin(admin.ModelAdmin):
+    list_display = ("massnahme", "kommune", "seit")
+    list_filter = (("kommune__kreis", admin.RelatedOnlyFieldListFilter), "massnahme__handlungsfeld")
+    list_select_related = ("massnahme", "kommune")
+    search_fields = ("massnahme__titel", "kommune__name", "kommune__ags", "bemerkung")
+    autocomplete_fields = ("massnahme", "kommune")
+    date_hierarchy = "seit"
+    fields = ("massnahme", "kommune", "seit", "bemerkung", "erstellt_am", "geaendert_am")
+    readonly_fields = ("erstellt_am", "geaendert_am")

@@ -1,0 +1,121 @@
+"""Admin for the CDO workshops, their participants and results."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from django.utils.text import Truncator
+
+from .models import Ergebnis, Teilnahme, Workshop
+
+
+class TeilnahmeInline(admin.TabularInline):
+    model = Teilnahme
+    fields = ("person", "kommune", "status")
+    autocomplete_fields = ("person", "kommune")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "kommune")
+
+
+class ErgebnisInline(admin.StackedInline):
+    model = Ergebnis
+    fields = ("beschreibung", ("verantwortlich", "faellig_am", "erledigt"), "massnahme")
+    autocomplete_fields = ("verantwortlich", "massnahme")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("verantwortlich", "massnahme")
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = (
+        "titel",
+        "beginn",
+        "format",
+        "kreis",
+        "handlungsfeld",
+        "organisiert_von",
+        "anzahl_teilnahmen",
+    )
+    list_filter = ("format", "kreis", "handlungsfeld")
+    list_select_related = ("kreis", "handlungsfeld", "organisiert_von")
+    search_fields = ("titel", "ort", "agenda", "organisiert_von__name")
+    autocomplete_fields = ("organisiert_von",)
+    date_hierarchy = "beginn"
+    fieldsets = (
+        (None, {"fields": ("kreis", "titel", "handlungsfeld", "organisiert_von")}),
+        (
+            "Termin und Ort",
+            {"fields": ("beginn", "ende", "format", "ort", "online_link", "max_teilnehmende")},
+        ),
+        ("Inhalt", {"fields": ("agenda", "protokoll")}),
+        ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
+    )
+    readonly_fields = ("erstellt_am", "geaendert_am")
+    inlines = [TeilnahmeInline, ErgebnisInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_anzahl_teilnahmen=Count("teilnahmen"))
+
+    @admin.display(description="Anmeldungen", ordering="_anzahl_teilnahmen")
+    def anzahl_teilnahmen(self, obj) -> int:
+        return obj._anzahl_teilnahmen
+
+
+@admin.register(Teilnahme)
+class TeilnahmeAdmin(admin.ModelAdmin):
+    list_display = ("person", "workshop", "kommune", "status")
+    list_filter = ("status", "workshop__kreis", ("kommune", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("person", "workshop", "kommune")
+    search_fields = (
+        "person__email",
+        "person__first_name",
+        "person__last_name",
+        "workshop__titel",
+        "kommune__name",
+    )
+    autocomplete_fields = ("workshop", "person", "kommune")
+    fields = ("workshop", "person", "kommune", "status", "erstellt_am", "geaendert_am")
+    readonly_fields = ("erstellt_am", "geaendert_am")
+
+
+@admin.register(Ergebnis)
+class ErgebnisAdmin(admin.ModelAdmin):
+    list_display = (
+        "beschreibung_kurz",
+        "workshop",
+        "verantwortlich",
+        "faellig_am",
+        "erledigt",
+        "massnahme",
+    )
+    list_filter = (
+        "erledigt",
+        "workshop__kreis",
+        ("verantwortlich", admin.RelatedOnlyFieldListFilter),
+        ("massnahme", admin.EmptyFieldListFilter),
+    )
+    list_select_related = ("workshop", "verantwortlich", "massnahme")
+    search_fields = ("beschreibung", "workshop__titel", "verantwortlich__name", "massnahme__titel")
+    autocomplete_fields = ("workshop", "verantwortlich", "massnahme")
+    date_hierarchy = "faellig_am"
+    fields = (
+        "workshop",
+        "beschreibung",
+        "verantwortlich",
+        "faellig_am",
+        "erledigt",
+        "massnahme",
+        "erstellt_am",
+        "geaendert_am",
+    )
+    readonly_fields = ("erstellt_am", "geaendert_am")
+
+    @admin.display(description="Ergebnis / Aufgabe", ordering="beschreibung")
+    def beschreibung_kurz(self, obj) -> str:
+        return Truncator(obj.beschreibung).chars(80)
