@@ -181,7 +181,8 @@ class DemoAccounts:
 
     def finish(self) -> None:
         """Reset the password of every demo account that no longer has the demo password."""
-        gueltig: dict[str, bool] = {}
+        # A hash made in this run needs no check.
+        gueltig: dict[str, bool] = {self._hash: True} if self._hash else {}
         for user in self.users:
             if user.password not in gueltig:
                 gueltig[user.password] = check_password(PASSWORT, user.password)
