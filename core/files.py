@@ -26,7 +26,12 @@ ERLAUBTE_DATEITYPEN: dict[str, set[str]] = {
 
 
 def validate_upload(upload) -> None:
-    """Refuse names with paths or double extensions, unknown types and oversize files."""
+    """Refuse names with paths or double extensions, unknown types and oversize files.
+
+    Files already stored (their name includes the upload folder) were checked on upload.
+    """
+    if getattr(upload, "_committed", False):
+        return
     name = upload.name or ""
     base = os.path.basename(name.replace("\\", "/"))
     if base != name or name.startswith("."):
@@ -62,8 +67,7 @@ class Dokument(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.datei and not self.groesse:
+        if self.datei and not self.datei._committed:  # a new or replaced file
             self.groesse = self.datei.size
-        if self.datei and not self.content_type:
             self.content_type = getattr(self.datei.file, "content_type", "") or ""
         super().save(*args, **kwargs)

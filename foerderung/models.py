@@ -13,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.files import Dokument
+from core.formatting import euro
 from core.models import TimeStampedModel
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import Massnahme
@@ -171,13 +172,16 @@ class Foerderbescheid(TimeStampedModel):
         return reverse("foerderung:detail", kwargs={"pk": self.pk})
 
     @property
-    def zuwendungsfaehige_ausgaben(self) -> Decimal:
-        """Total eligible expenses implied by amount and rate."""
+    def zuwendungsfaehige_ausgaben(self) -> Decimal | None:
+        """Total eligible expenses implied by amount and rate (None while incomplete)."""
+        if not self.bewilligter_betrag or not self.foerderquote:
+            return None
         return (self.bewilligter_betrag * 100 / self.foerderquote).quantize(CENT, ROUND_HALF_UP)
 
     @property
-    def eigenanteil(self) -> Decimal:
-        return self.zuwendungsfaehige_ausgaben - self.bewilligter_betrag
+    def eigenanteil(self) -> Decimal | None:
+        gesamt = self.zuwendungsfaehige_ausgaben
+        return None if gesamt is None else gesamt - self.bewilligter_betrag
 
     def abgerufen(self) -> Decimal:
         if hasattr(self, "abgerufen_summe"):
@@ -240,7 +244,7 @@ class Mittelabruf(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bescheid.aktenzeichen}: {self.betrag} € am {self.datum:%d.%m.%Y}"
+        return f"{self.bescheid.aktenzeichen}: {euro(self.betrag)} am {self.datum:%d.%m.%Y}"
 
     def clean(self) -> None:
         if not self.bescheid_id or self.betrag is None:
@@ -249,8 +253,6 @@ class Mittelabruf(TimeStampedModel):
                   .aggregate(s=Sum("betrag"))["s"] or Decimal("0"))
         verbleibend = self.bescheid.bewilligter_betrag - andere
         if self.betrag > verbleibend:
-            from core.formatting import euro
-
             raise ValidationError({"betrag": (
                 f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."
             )})
