@@ -100,7 +100,8 @@ class KommuneQuerySet(models.QuerySet):
         return self.annotate(
             anzahl_federfuehrend=count_of("massnahmen_lead", archiviert=False),
             anzahl_beteiligt=Count(
-                "massnahmen_beteiligt", filter=Q(massnahmen_beteiligt__archiviert=False),
+                "massnahmen_beteiligt",
+                filter=Q(massnahmen_beteiligt__archiviert=False),
                 distinct=True,
             ),
             anzahl_ozg_online=count_of("umsetzungsstaende", online=True),
@@ -167,9 +168,7 @@ class Kommune(TimeStampedModel):
         if self.ags and not (len(self.ags) == 8 and self.ags.isdigit()):
             errors["ags"] = "Der AGS einer Kommune hat genau acht Ziffern."
         elif self.ags and self.kreis_id and not self.ags.startswith(self.kreis_id):
-            errors["ags"] = (
-                f"Der AGS muss mit dem AGS des Kreises ({self.kreis_id}) beginnen."
-            )
+            errors["ags"] = f"Der AGS muss mit dem AGS des Kreises ({self.kreis_id}) beginnen."
         if self.einwohner_stand and self.einwohner is None:
             errors["einwohner"] = "Bitte die Einwohnerzahl zum angegebenen Stand eintragen."
         if errors:
@@ -197,15 +196,27 @@ class Mitgliedschaft(TimeStampedModel):
     )
     rolle = models.CharField("Rolle", max_length=10, choices=Rolle.choices)
     kommune = models.ForeignKey(
-        Kommune, null=True, blank=True, on_delete=models.CASCADE, verbose_name="Kommune",
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="Kommune",
         related_name="mitgliedschaften",
     )
     kreis = models.ForeignKey(
-        Kreis, null=True, blank=True, on_delete=models.CASCADE, verbose_name="Kreis",
+        Kreis,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="Kreis",
         related_name="mitgliedschaften",
     )
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.CASCADE, verbose_name="Region",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="Region",
         related_name="mitgliedschaften",
     )
 
@@ -217,10 +228,18 @@ class Mitgliedschaft(TimeStampedModel):
             models.CheckConstraint(
                 condition=(
                     Q(rolle="cdo", kommune__isnull=False, kreis__isnull=True, region__isnull=True)
-                    | Q(rolle="kreis", kommune__isnull=True, kreis__isnull=False,
-                        region__isnull=True)
-                    | Q(rolle="region", kommune__isnull=True, kreis__isnull=True,
-                        region__isnull=False)
+                    | Q(
+                        rolle="kreis",
+                        kommune__isnull=True,
+                        kreis__isnull=False,
+                        region__isnull=True,
+                    )
+                    | Q(
+                        rolle="region",
+                        kommune__isnull=True,
+                        kreis__isnull=True,
+                        region__isnull=False,
+                    )
                 ),
                 name="mitgliedschaft_scope_matches_role",
                 violation_error_message=(
