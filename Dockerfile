@@ -4,13 +4,15 @@
 FROM python:3.11-slim-bookworm
 
 # FORWARDED_ALLOW_IPS and WEB_CONCURRENCY are gunicorn's: the container sits behind the
-# TLS-terminating reverse proxy, which sets X-Forwarded-Proto.
+# TLS-terminating reverse proxy, which sets X-Forwarded-Proto. XDG_CACHE_HOME gives fontconfig
+# (WeasyPrint) a writable cache; the app directory is read-only for the app user.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=lippe_portal.settings.production \
     DJANGO_MEDIA_ROOT=/app/media \
+    XDG_CACHE_HOME=/tmp/.cache \
     FORWARDED_ALLOW_IPS="*" \
     WEB_CONCURRENCY=3
 
