@@ -1,0 +1,66 @@
+"""The main navigation, fitted to the roles of the person looking at the page."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from .scope import scope_for
+
+# (label, url name). Pages that do not exist yet are skipped, so the menu grows with the apps.
+ANONYM = [
+    ("Startseite", "home"),
+    ("Transparenz", "oeffentlich:index"),
+]
+ANGEMELDET = [
+    ("Startseite", "home"),
+    ("Kommunen", "kommunen:liste"),
+    ("Maßnahmen", "massnahmen:liste"),
+    ("Förderung", "foerderung:liste"),
+    ("Workshops", "workshops:liste"),
+    ("OZG", "ozg:matrix"),
+    ("Strategie", "handlungsfelder:strategie"),
+]
+DASHBOARD = ("Dashboard", "berichte:dashboard")
+REGION = ("Region", "berichte:region")
+BERICHTE = ("Berichte", "berichte:liste")
+VERWALTUNG = ("Verwaltung", "admin:index")
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _eintraege(user) -> list[tuple[str, str]]:
+    if user is None or not user.is_authenticated:
+        return ANONYM
+    scope = scope_for(user)
+    eintraege = list(ANGEMELDET)
+    if scope.has_role or scope.is_superuser:
+        eintraege.append(DASHBOARD)
+    if scope.region_ids or scope.is_superuser:
+        eintraege.append(REGION)
+    eintraege.append(BERICHTE)
+    if scope.is_superuser:
+        eintraege.append(VERWALTUNG)
+    return eintraege
+
+
+def navigation(request) -> dict:
+    """`navigation`: a list of {"label", "url", "active", "current"} for the main menu.
+
+    `current` is the aria-current value: "page" on the item's own page, "true" below it
+    (e.g. "Kommunen" while a Kommune's profile is shown).
+    """
+    path = getattr(request, "path", "") or ""
+    items = []
+    for label, name in _eintraege(getattr(request, "user", None)):
+        url = _url(name)
+        if url is None:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        current = ("page" if path == url else "true") if active else ""
+        items.append({"label": label, "url": url, "active": active, "current": current})
+    return {"navigation": items}
