@@ -80,6 +80,6 @@ def test_login_and_navigation_by_keyboard_alone(demo, page):
     assert page.get_by_role("heading", level=1).inner_text() == "Lemgo"
 
     _tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Abmelden'")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("link", name="Anmelden").first.is_visible()

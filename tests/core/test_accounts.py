@@ -83,3 +83,16 @@ def test_totp_setup_is_offered_on_the_account_page(client, welt):
     assert response.status_code == 200
     assert "Authenticator" in response.content.decode()
     assert "/accounts/2fa/totp/activate/" in response.content.decode()
+
+
+def test_accounts_created_by_the_kreis_can_switch_on_totp(welt):
+    from allauth.account.models import EmailAddress
+
+    user = welt.users["cdo_eigen"]
+    address = EmailAddress.objects.get(user=user)
+    assert (address.email, address.verified, address.primary) == (user.email, True, True)
+    user.email = "neu.detmold@example.invalid"
+    user.save()
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        "neu.detmold@example.invalid"
+    ]
