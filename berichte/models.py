@@ -31,18 +31,26 @@ class Quartalsbericht(TimeStampedModel):
         PDF_UA = "pdf/ua-1", "barrierefrei (PDF/UA-1)"
         PDF_A = "pdf/a-3b", "zur Archivierung in der E-Akte (PDF/A-3b)"
 
-    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="quartalsberichte",
-                              verbose_name="Kreis")
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.PROTECT, related_name="quartalsberichte", verbose_name="Kreis"
+    )
     quartal = QuartalField()
     version = models.PositiveIntegerField("Version", default=1)
-    variante = models.CharField("PDF-Variante", max_length=10, choices=Variante.choices,
-                                default=Variante.PDF_UA)
-    status = models.CharField("Status", max_length=15, choices=Status.choices,
-                              default=Status.ANGEFORDERT)
+    variante = models.CharField(
+        "PDF-Variante", max_length=10, choices=Variante.choices, default=Variante.PDF_UA
+    )
+    status = models.CharField(
+        "Status", max_length=15, choices=Status.choices, default=Status.ANGEFORDERT
+    )
     datei = models.FileField("PDF-Datei", upload_to="berichte/%Y/", blank=True)
-    angefordert_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+",
-                                        verbose_name="angefordert von")
+    angefordert_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="angefordert von",
+    )
     fertig_am = models.DateTimeField("fertig am", null=True, blank=True)
     fehler = models.TextField("Fehlermeldung", blank=True)
 
@@ -53,9 +61,11 @@ class Quartalsbericht(TimeStampedModel):
         verbose_name_plural = "Quartalsberichte"
         ordering = ["kreis", "-quartal", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "quartal", "version"],
-                                    name="quartalsbericht_version_unique",
-                                    violation_error_message="Diese Version gibt es schon."),
+            models.UniqueConstraint(
+                fields=["kreis", "quartal", "version"],
+                name="quartalsbericht_version_unique",
+                violation_error_message="Diese Version gibt es schon.",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="fertig") | ~Q(datei=""),
                 name="quartalsbericht_fertig_has_file",

@@ -23,16 +23,16 @@ def startseite(request):
 
     scope = scope_for(request.user)
     quartal = Quartal.current()
-    meine_kommunen = (
-        Kommune.objects.filter(pk__in=scope.cdo_kommune_ids).select_related("kreis")
-    )
+    meine_kommunen = Kommune.objects.filter(pk__in=scope.cdo_kommune_ids).select_related("kreis")
     meine_kreise = Kreis.objects.filter(ags__in=scope.kreis_ids)
 
     offene = Massnahme.objects.none()
     if scope.cdo_kommune_ids or scope.kreis_ids:
-        zustaendig = Q(kreis_id__in=scope.kreis_ids) | Q(
-            federfuehrend_id__in=scope.cdo_kommune_ids
-        ) | Q(beteiligte__in=scope.cdo_kommune_ids)
+        zustaendig = (
+            Q(kreis_id__in=scope.kreis_ids)
+            | Q(federfuehrend_id__in=scope.cdo_kommune_ids)
+            | Q(beteiligte__in=scope.cdo_kommune_ids)
+        )
         offene = (
             Massnahme.objects.aktiv()
             .filter(zustaendig)

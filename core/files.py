@@ -39,11 +39,13 @@ def validate_upload(upload) -> None:
     stem, ext = os.path.splitext(base.lower())
     if ext not in ERLAUBTE_DATEITYPEN:
         erlaubt = ", ".join(sorted(e.lstrip(".").upper() for e in ERLAUBTE_DATEITYPEN))
-        raise ValidationError(f"Dieser Dateityp ist nicht erlaubt. Erlaubt: {erlaubt}.",
-                              code="type")
+        raise ValidationError(
+            f"Dieser Dateityp ist nicht erlaubt. Erlaubt: {erlaubt}.", code="type"
+        )
     if "." in stem:
-        raise ValidationError("Dateinamen mit doppelter Endung sind nicht erlaubt.",
-                              code="double_extension")
+        raise ValidationError(
+            "Dateinamen mit doppelter Endung sind nicht erlaubt.", code="double_extension"
+        )
     content_type = getattr(upload, "content_type", None)
     if content_type and content_type not in ERLAUBTE_DATEITYPEN[ext]:
         raise ValidationError("Der Inhalt passt nicht zur Dateiendung.", code="content_type")

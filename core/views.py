@@ -41,8 +41,11 @@ def healthz(request):
     # Only a missing database takes the web node out of rotation; without a broker the
     # pages still work, reports just wait (the JSON says so).
     status = 503 if database != "ok" else 200
-    payload = {"database": database, "broker": broker,
-               "status": "ok" if database == "ok" and broker != "error" else "error"}
+    payload = {
+        "database": database,
+        "broker": broker,
+        "status": "ok" if database == "ok" and broker != "error" else "error",
+    }
     if database == "ok" and broker != "eager":
         payload["worker_last_seen"] = _worker_last_seen()
     return JsonResponse(payload, status=status)

@@ -26,8 +26,9 @@ class Foerderprogramm(TimeStampedModel):
 
     class Regel(models.TextChoices):
         KEINE = "", "keine feste Betragsregel"
-        IKZ_NRW_2021 = "ikz_nrw_2021", (
-            "IKZ NRW 2021: 175.000 € für zwei Partner, je weiterer NRW-Partner 35.000 €"
+        IKZ_NRW_2021 = (
+            "ikz_nrw_2021",
+            ("IKZ NRW 2021: 175.000 € für zwei Partner, je weiterer NRW-Partner 35.000 €"),
         )
 
     kurzname = models.CharField("Kurzname", max_length=50, unique=True)
@@ -35,11 +36,14 @@ class Foerderprogramm(TimeStampedModel):
     foerdergeber = models.CharField("Fördergeber", max_length=300)
     richtlinie = models.TextField("Richtlinie")
     max_foerderquote = models.DecimalField(
-        "maximale Förderquote in %", max_digits=5, decimal_places=2,
+        "maximale Förderquote in %",
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    betragsregel = models.CharField("Betragsregel", max_length=20, choices=Regel.choices,
-                                    blank=True, default=Regel.KEINE)
+    betragsregel = models.CharField(
+        "Betragsregel", max_length=20, choices=Regel.choices, blank=True, default=Regel.KEINE
+    )
     quelle = models.TextField("Quellen", blank=True)
 
     class Meta:
@@ -57,8 +61,13 @@ class Foerderprogramm(TimeStampedModel):
     def __str__(self) -> str:
         return self.kurzname
 
-    def hoechstbetrag(self, *, nrw_partner: int, zuwendungsfaehige_ausgaben: Decimal | None = None,
-                      grenzueberschreitend: bool = False) -> Decimal | None:
+    def hoechstbetrag(
+        self,
+        *,
+        nrw_partner: int,
+        zuwendungsfaehige_ausgaben: Decimal | None = None,
+        grenzueberschreitend: bool = False,
+    ) -> Decimal | None:
         """The maximum grant under the programme's amount rule, or None without a rule.
 
         IKZ NRW (Richtlinie vom 31.08.2021): 175.000 € for two NRW partners plus 35.000 € for
@@ -90,7 +99,8 @@ class FoerderbescheidQuerySet(models.QuerySet):
     def with_summen(self) -> FoerderbescheidQuerySet:
         return self.annotate(
             abgerufen_summe=models.functions.Coalesce(
-                Sum("mittelabrufe__betrag"), Decimal("0"),
+                Sum("mittelabrufe__betrag"),
+                Decimal("0"),
                 output_field=models.DecimalField(max_digits=12, decimal_places=2),
             )
         )
@@ -110,36 +120,51 @@ class Foerderbescheid(TimeStampedModel):
         ABGESCHLOSSEN = "abgeschlossen", "abgeschlossen"
         WIDERRUFEN = "widerrufen", "widerrufen"
 
-    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="foerderbescheide",
-                              verbose_name="Kreis")
-    programm = models.ForeignKey(Foerderprogramm, on_delete=models.PROTECT,
-                                 related_name="bescheide", verbose_name="Förderprogramm")
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.PROTECT, related_name="foerderbescheide", verbose_name="Kreis"
+    )
+    programm = models.ForeignKey(
+        Foerderprogramm,
+        on_delete=models.PROTECT,
+        related_name="bescheide",
+        verbose_name="Förderprogramm",
+    )
     aktenzeichen = models.CharField("Aktenzeichen", max_length=100)
     bescheiddatum = models.DateField("Bescheiddatum")
     zuwendungsempfaenger = models.ForeignKey(
-        Kommune, on_delete=models.PROTECT, related_name="foerderbescheide_empfangen",
+        Kommune,
+        on_delete=models.PROTECT,
+        related_name="foerderbescheide_empfangen",
         verbose_name="Zuwendungsempfänger (federführende Kommune)",
     )
-    partner = models.ManyToManyField(Kommune, blank=True, related_name="foerderbescheide_partner",
-                                     verbose_name="Partnerkommunen")
-    bewilligter_betrag = models.DecimalField("bewilligter Betrag (EUR)", max_digits=12,
-                                             decimal_places=2)
+    partner = models.ManyToManyField(
+        Kommune, blank=True, related_name="foerderbescheide_partner", verbose_name="Partnerkommunen"
+    )
+    bewilligter_betrag = models.DecimalField(
+        "bewilligter Betrag (EUR)", max_digits=12, decimal_places=2
+    )
     foerderquote = models.DecimalField(
-        "Förderquote in %", max_digits=5, decimal_places=2,
+        "Förderquote in %",
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
     )
     bewilligungszeitraum_beginn = models.DateField("Bewilligungszeitraum von")
     bewilligungszeitraum_ende = models.DateField("Bewilligungszeitraum bis")
     zweck = models.TextField("Zuwendungszweck")
-    massnahmen = models.ManyToManyField(Massnahme, blank=True, related_name="foerderbescheide",
-                                        verbose_name="geförderte Maßnahmen")
-    verwendungsnachweis_faellig = models.DateField("Verwendungsnachweis fällig am", null=True,
-                                                   blank=True)
-    status = models.CharField("Status", max_length=20, choices=Status.choices,
-                              default=Status.BEWILLIGT)
+    massnahmen = models.ManyToManyField(
+        Massnahme, blank=True, related_name="foerderbescheide", verbose_name="geförderte Maßnahmen"
+    )
+    verwendungsnachweis_faellig = models.DateField(
+        "Verwendungsnachweis fällig am", null=True, blank=True
+    )
+    status = models.CharField(
+        "Status", max_length=20, choices=Status.choices, default=Status.BEWILLIGT
+    )
 
-    history = HistoricalRecords(m2m_fields=[partner, massnahmen],
-                                verbose_name="Änderungsverlauf Förderbescheid")
+    history = HistoricalRecords(
+        m2m_fields=[partner, massnahmen], verbose_name="Änderungsverlauf Förderbescheid"
+    )
     objects = FoerderbescheidQuerySet.as_manager()
 
     class Meta:
@@ -147,12 +172,16 @@ class Foerderbescheid(TimeStampedModel):
         verbose_name_plural = "Förderbescheide"
         ordering = ["-bescheiddatum"]
         constraints = [
-            models.UniqueConstraint(fields=["programm", "aktenzeichen"],
-                                    name="foerderbescheid_aktenzeichen_unique",
-                                    violation_error_message="Dieses Aktenzeichen gibt es bereits."),
-            models.CheckConstraint(condition=Q(bewilligter_betrag__gt=0),
-                                   name="foerderbescheid_betrag_positive",
-                                   violation_error_message="Der bewilligte Betrag muss größer als 0 sein."),
+            models.UniqueConstraint(
+                fields=["programm", "aktenzeichen"],
+                name="foerderbescheid_aktenzeichen_unique",
+                violation_error_message="Dieses Aktenzeichen gibt es bereits.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bewilligter_betrag__gt=0),
+                name="foerderbescheid_betrag_positive",
+                violation_error_message="Der bewilligte Betrag muss größer als 0 sein.",
+            ),
             models.CheckConstraint(
                 condition=Q(foerderquote__gt=0) & Q(foerderquote__lte=100),
                 name="foerderbescheid_quote_0_100",
@@ -193,18 +222,30 @@ class Foerderbescheid(TimeStampedModel):
 
     def clean(self) -> None:
         errors = {}
-        if (self.bewilligungszeitraum_beginn and self.bewilligungszeitraum_ende
-                and self.bewilligungszeitraum_ende < self.bewilligungszeitraum_beginn):
+        if (
+            self.bewilligungszeitraum_beginn
+            and self.bewilligungszeitraum_ende
+            and self.bewilligungszeitraum_ende < self.bewilligungszeitraum_beginn
+        ):
             errors["bewilligungszeitraum_ende"] = (
                 "Der Bewilligungszeitraum darf nicht vor seinem Beginn enden."
             )
-        if self.programm_id and self.foerderquote and self.foerderquote > self.programm.max_foerderquote:
+        if (
+            self.programm_id
+            and self.foerderquote
+            and self.foerderquote > self.programm.max_foerderquote
+        ):
             errors["foerderquote"] = (
                 f"Das Programm erlaubt höchstens {self.programm.max_foerderquote:n} %."
             )
-        if (self.zuwendungsempfaenger_id and self.kreis_id
-                and self.zuwendungsempfaenger.kreis_id != self.kreis_id):
-            errors["zuwendungsempfaenger"] = "Der Zuwendungsempfänger gehört zu einem anderen Kreis."
+        if (
+            self.zuwendungsempfaenger_id
+            and self.kreis_id
+            and self.zuwendungsempfaenger.kreis_id != self.kreis_id
+        ):
+            errors["zuwendungsempfaenger"] = (
+                "Der Zuwendungsempfänger gehört zu einem anderen Kreis."
+            )
         if self.pk and self.bewilligter_betrag is not None:
             bereits = self.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
             if bereits > self.bewilligter_betrag:
@@ -224,12 +265,17 @@ class Mittelabruf(TimeStampedModel):
         BEANTRAGT = "beantragt", "beantragt"
         AUSGEZAHLT = "ausgezahlt", "ausgezahlt"
 
-    bescheid = models.ForeignKey(Foerderbescheid, on_delete=models.CASCADE,
-                                 related_name="mittelabrufe", verbose_name="Förderbescheid")
+    bescheid = models.ForeignKey(
+        Foerderbescheid,
+        on_delete=models.CASCADE,
+        related_name="mittelabrufe",
+        verbose_name="Förderbescheid",
+    )
     datum = models.DateField("Datum")
     betrag = models.DecimalField("Betrag (EUR)", max_digits=12, decimal_places=2)
-    status = models.CharField("Status", max_length=10, choices=Status.choices,
-                              default=Status.BEANTRAGT)
+    status = models.CharField(
+        "Status", max_length=10, choices=Status.choices, default=Status.BEANTRAGT
+    )
     bemerkung = models.CharField("Bemerkung", max_length=250, blank=True)
 
     history = HistoricalRecords(verbose_name="Änderungsverlauf Mittelabruf")
@@ -239,8 +285,11 @@ class Mittelabruf(TimeStampedModel):
         verbose_name_plural = "Mittelabrufe"
         ordering = ["bescheid", "datum", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(betrag__gt=0), name="mittelabruf_betrag_positive",
-                                   violation_error_message="Der Betrag muss größer als 0 sein."),
+            models.CheckConstraint(
+                condition=Q(betrag__gt=0),
+                name="mittelabruf_betrag_positive",
+                violation_error_message="Der Betrag muss größer als 0 sein.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,23 +298,37 @@ class Mittelabruf(TimeStampedModel):
     def clean(self) -> None:
         if not self.bescheid_id or self.betrag is None:
             return
-        andere = (self.bescheid.mittelabrufe.exclude(pk=self.pk)
-                  .aggregate(s=Sum("betrag"))["s"] or Decimal("0"))
+        andere = self.bescheid.mittelabrufe.exclude(pk=self.pk).aggregate(s=Sum("betrag"))[
+            "s"
+        ] or Decimal("0")
         verbleibend = self.bescheid.bewilligter_betrag - andere
         if self.betrag > verbleibend:
-            raise ValidationError({"betrag": (
-                f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."
-            )})
+            raise ValidationError(
+                {
+                    "betrag": (
+                        f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."
+                    )
+                }
+            )
 
 
 class BescheidDokument(Dokument):
     """A document of a Förderbescheid, first of all the Bescheid itself as PDF."""
 
-    bescheid = models.ForeignKey(Foerderbescheid, on_delete=models.CASCADE,
-                                 related_name="dokumente", verbose_name="Förderbescheid")
-    hochgeladen_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+",
-                                        verbose_name="hochgeladen von")
+    bescheid = models.ForeignKey(
+        Foerderbescheid,
+        on_delete=models.CASCADE,
+        related_name="dokumente",
+        verbose_name="Förderbescheid",
+    )
+    hochgeladen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="hochgeladen von",
+    )
 
     class Meta:
         verbose_name = "Dokument zum Förderbescheid"

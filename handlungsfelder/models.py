@@ -56,8 +56,9 @@ class ZielQuerySet(models.QuerySet):
 class Ziel(TimeStampedModel):
     """A strategic goal of a Kreis under one Handlungsfeld; its Kennzahlen measure it."""
 
-    kreis = models.ForeignKey(Kreis, on_delete=models.CASCADE, related_name="ziele",
-                              verbose_name="Kreis")
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.CASCADE, related_name="ziele", verbose_name="Kreis"
+    )
     handlungsfeld = models.ForeignKey(
         Handlungsfeld, on_delete=models.PROTECT, related_name="ziele", verbose_name="Handlungsfeld"
     )
@@ -99,25 +100,30 @@ class Kennzahl(TimeStampedModel):
     class Quelle(models.TextChoices):
         MANUELL = "manuell", "manuell erfasst"
         OZG_REIFEGRAD = "ozg_reifegrad", "abgeleitet: OZG-Leistungen online (Reifegrad)"
-        MASSNAHMEN_ABGESCHLOSSEN = "massnahmen_abgeschlossen", (
-            "abgeleitet: Anteil abgeschlossener Maßnahmen"
+        MASSNAHMEN_ABGESCHLOSSEN = (
+            "massnahmen_abgeschlossen",
+            ("abgeleitet: Anteil abgeschlossener Maßnahmen"),
         )
-        FOERDERMITTEL_ABGERUFEN = "foerdermittel_abgerufen", (
-            "abgeleitet: abgerufene Fördermittel in %"
+        FOERDERMITTEL_ABGERUFEN = (
+            "foerdermittel_abgerufen",
+            ("abgeleitet: abgerufene Fördermittel in %"),
         )
 
-    ziel = models.ForeignKey(Ziel, on_delete=models.CASCADE, related_name="kennzahlen",
-                             verbose_name="Ziel")
+    ziel = models.ForeignKey(
+        Ziel, on_delete=models.CASCADE, related_name="kennzahlen", verbose_name="Ziel"
+    )
     name = models.CharField("Name", max_length=250)
-    einheit = models.CharField("Einheit", max_length=10, choices=Einheit.choices,
-                               default=Einheit.ANZAHL)
+    einheit = models.CharField(
+        "Einheit", max_length=10, choices=Einheit.choices, default=Einheit.ANZAHL
+    )
     einheit_freitext = models.CharField("Einheit (Freitext)", max_length=50, blank=True)
-    richtung = models.CharField("Richtung", max_length=10, choices=Richtung.choices,
-                                default=Richtung.HOEHER)
-    ebene = models.CharField("Messebene", max_length=10, choices=Ebene.choices,
-                             default=Ebene.KREIS)
-    quelle = models.CharField("Quelle der Werte", max_length=30, choices=Quelle.choices,
-                              default=Quelle.MANUELL)
+    richtung = models.CharField(
+        "Richtung", max_length=10, choices=Richtung.choices, default=Richtung.HOEHER
+    )
+    ebene = models.CharField("Messebene", max_length=10, choices=Ebene.choices, default=Ebene.KREIS)
+    quelle = models.CharField(
+        "Quelle der Werte", max_length=30, choices=Quelle.choices, default=Quelle.MANUELL
+    )
     basiswert = models.DecimalField("Ausgangswert", max_digits=14, decimal_places=2)
     basisdatum = models.DateField("Stand des Ausgangswerts")
     zielwert = models.DecimalField("Zielwert", max_digits=14, decimal_places=2)
@@ -160,14 +166,26 @@ class Kennzahl(TimeStampedModel):
 class KennzahlWert(TimeStampedModel):
     """A measured value of a Kennzahl for one quarter (and one Kommune, if measured there)."""
 
-    kennzahl = models.ForeignKey(Kennzahl, on_delete=models.CASCADE, related_name="werte",
-                                 verbose_name="Kennzahl")
+    kennzahl = models.ForeignKey(
+        Kennzahl, on_delete=models.CASCADE, related_name="werte", verbose_name="Kennzahl"
+    )
     quartal = QuartalField()
-    kommune = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.CASCADE,
-                                verbose_name="Kommune", related_name="kennzahlwerte")
+    kommune = models.ForeignKey(
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="Kommune",
+        related_name="kennzahlwerte",
+    )
     wert = models.DecimalField("Wert", max_digits=14, decimal_places=2)
-    erfasst_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, verbose_name="erfasst von")
+    erfasst_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="erfasst von",
+    )
 
     class Meta:
         verbose_name = "Kennzahl-Wert"

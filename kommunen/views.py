@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
-from django.contrib import messages
 from django.views.generic import DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 

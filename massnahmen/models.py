@@ -59,44 +59,72 @@ class Massnahme(TimeStampedModel):
         PAUSIERT = "pausiert", "pausiert"
         ABGEBROCHEN = "abgebrochen", "abgebrochen"
 
-    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="massnahmen",
-                              verbose_name="Kreis")
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.PROTECT, related_name="massnahmen", verbose_name="Kreis"
+    )
     titel = models.CharField("Titel", max_length=250)
     beschreibung = models.TextField("Beschreibung", blank=True)
-    handlungsfeld = models.ForeignKey(Handlungsfeld, on_delete=models.PROTECT,
-                                      related_name="massnahmen", verbose_name="Handlungsfeld")
-    lebensbereiche = models.ManyToManyField(Lebensbereich, blank=True, related_name="massnahmen",
-                                            verbose_name="Lebensbereiche")
-    ziel = models.ForeignKey(Ziel, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="massnahmen", verbose_name="Ziel")
+    handlungsfeld = models.ForeignKey(
+        Handlungsfeld,
+        on_delete=models.PROTECT,
+        related_name="massnahmen",
+        verbose_name="Handlungsfeld",
+    )
+    lebensbereiche = models.ManyToManyField(
+        Lebensbereich, blank=True, related_name="massnahmen", verbose_name="Lebensbereiche"
+    )
+    ziel = models.ForeignKey(
+        Ziel,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="massnahmen",
+        verbose_name="Ziel",
+    )
     federfuehrend = models.ForeignKey(
-        Kommune, null=True, blank=True, on_delete=models.PROTECT, related_name="massnahmen_lead",
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="massnahmen_lead",
         verbose_name="federführende Kommune",
         help_text="Leer lassen, wenn der Kreis selbst federführend ist.",
     )
-    beteiligte = models.ManyToManyField(Kommune, blank=True, related_name="massnahmen_beteiligt",
-                                        verbose_name="beteiligte Kommunen")
-    status = models.CharField("Status", max_length=20, choices=Status.choices,
-                              default=Status.GEPLANT)
-    fortschritt = models.PositiveSmallIntegerField("Fortschritt in %", default=0,
-                                                   validators=PROZENT)
+    beteiligte = models.ManyToManyField(
+        Kommune, blank=True, related_name="massnahmen_beteiligt", verbose_name="beteiligte Kommunen"
+    )
+    status = models.CharField(
+        "Status", max_length=20, choices=Status.choices, default=Status.GEPLANT
+    )
+    fortschritt = models.PositiveSmallIntegerField(
+        "Fortschritt in %", default=0, validators=PROZENT
+    )
     ampel = models.CharField("Ampel", max_length=5, choices=Ampel.choices, default=Ampel.GRUEN)
     beginn = models.DateField("Beginn", null=True, blank=True)
     ende_geplant = models.DateField("geplantes Ende", null=True, blank=True)
     ende_tatsaechlich = models.DateField("tatsächliches Ende", null=True, blank=True)
-    budget = models.DecimalField("Budget (EUR)", max_digits=12, decimal_places=2, null=True,
-                                 blank=True, validators=[MinValueValidator(0)])
+    budget = models.DecimalField(
+        "Budget (EUR)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     ansprechperson = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="Ansprechperson",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Ansprechperson",
     )
-    veroeffentlicht = models.BooleanField(
-        "auf der Transparenzseite veröffentlicht", default=False
-    )
+    veroeffentlicht = models.BooleanField("auf der Transparenzseite veröffentlicht", default=False)
     archiviert = models.BooleanField("archiviert", default=False)
 
-    history = HistoricalRecords(m2m_fields=[beteiligte, lebensbereiche],
-                                verbose_name="Änderungsverlauf Maßnahme")
+    history = HistoricalRecords(
+        m2m_fields=[beteiligte, lebensbereiche], verbose_name="Änderungsverlauf Maßnahme"
+    )
     objects = MassnahmeQuerySet.as_manager()
 
     class Meta:
@@ -110,7 +138,8 @@ class Massnahme(TimeStampedModel):
                 violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %.",
             ),
             models.CheckConstraint(
-                condition=Q(beginn__isnull=True) | Q(ende_geplant__isnull=True)
+                condition=Q(beginn__isnull=True)
+                | Q(ende_geplant__isnull=True)
                 | Q(ende_geplant__gte=F("beginn")),
                 name="massnahme_ende_not_before_beginn",
                 violation_error_message="Das geplante Ende darf nicht vor dem Beginn liegen.",
@@ -145,12 +174,17 @@ class Massnahme(TimeStampedModel):
             )
         if self.fortschritt is not None and not 0 <= self.fortschritt <= 100:
             errors["fortschritt"] = "Der Fortschritt liegt zwischen 0 und 100 %."
-        if (self.federfuehrend_id and self.kreis_id
-                and self.federfuehrend.kreis_id != self.kreis_id):
-            errors["federfuehrend"] = "Die federführende Kommune muss zum Kreis der Maßnahme gehören."
+        if self.federfuehrend_id and self.kreis_id and self.federfuehrend.kreis_id != self.kreis_id:
+            errors["federfuehrend"] = (
+                "Die federführende Kommune muss zum Kreis der Maßnahme gehören."
+            )
         if self.ziel_id and self.kreis_id and self.ziel.kreis_id != self.kreis_id:
             errors["ziel"] = "Das Ziel gehört zu einem anderen Kreis."
-        if self.ziel_id and self.handlungsfeld_id and self.ziel.handlungsfeld_id != self.handlungsfeld_id:
+        if (
+            self.ziel_id
+            and self.handlungsfeld_id
+            and self.ziel.handlungsfeld_id != self.handlungsfeld_id
+        ):
             errors["ziel"] = "Das Ziel gehört zu einem anderen Handlungsfeld."
         if errors:
             raise ValidationError(errors)
@@ -159,8 +193,9 @@ class Massnahme(TimeStampedModel):
 class Meilenstein(TimeStampedModel):
     """A milestone of a Maßnahme: due on a date, reached (or not) on another."""
 
-    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE, related_name="meilensteine",
-                                  verbose_name="Maßnahme")
+    massnahme = models.ForeignKey(
+        Massnahme, on_delete=models.CASCADE, related_name="meilensteine", verbose_name="Maßnahme"
+    )
     titel = models.CharField("Titel", max_length=250)
     faellig_am = models.DateField("fällig am")
     erreicht_am = models.DateField("erreicht am", null=True, blank=True)
@@ -184,17 +219,23 @@ class Statusmeldung(TimeStampedModel):
     """The quarterly update on a Maßnahme; one per Maßnahme and quarter. The raw material
     of the quarterly report to the Bürgermeisterkonferenz."""
 
-    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE,
-                                  related_name="statusmeldungen", verbose_name="Maßnahme")
+    massnahme = models.ForeignKey(
+        Massnahme, on_delete=models.CASCADE, related_name="statusmeldungen", verbose_name="Maßnahme"
+    )
     quartal = QuartalField()
     fortschritt = models.PositiveSmallIntegerField("Fortschritt in %", validators=PROZENT)
     ampel = models.CharField("Ampel", max_length=5, choices=Ampel.choices)
     erreicht = models.TextField("Was wurde erreicht?")
     naechste_schritte = models.TextField("Nächste Schritte", blank=True)
     risiken = models.TextField("Risiken und Hindernisse", blank=True)
-    autor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="statusmeldungen",
-                              verbose_name="verfasst von")
+    autor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statusmeldungen",
+        verbose_name="verfasst von",
+    )
 
     history = HistoricalRecords(verbose_name="Änderungsverlauf Statusmeldung")
 
@@ -229,12 +270,18 @@ class Anhang(Dokument):
         PRAESENTATION = "praesentation", "Präsentation"
         SONSTIGES = "sonstiges", "Sonstiges"
 
-    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE, related_name="anhaenge",
-                                  verbose_name="Maßnahme")
+    massnahme = models.ForeignKey(
+        Massnahme, on_delete=models.CASCADE, related_name="anhaenge", verbose_name="Maßnahme"
+    )
     art = models.CharField("Art", max_length=20, choices=Art.choices, default=Art.SONSTIGES)
-    hochgeladen_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+",
-                                        verbose_name="hochgeladen von")
+    hochgeladen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="hochgeladen von",
+    )
 
     class Meta:
         verbose_name = "Anhang"
@@ -248,10 +295,15 @@ class Anhang(Dokument):
 class Nachnutzung(TimeStampedModel):
     """A Kommune reusing the solution a Maßnahme built ("Einer für Alle")."""
 
-    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE,
-                                  related_name="nachnutzungen", verbose_name="Maßnahme")
-    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="nachnutzungen",
-                                verbose_name="nachnutzende Kommune")
+    massnahme = models.ForeignKey(
+        Massnahme, on_delete=models.CASCADE, related_name="nachnutzungen", verbose_name="Maßnahme"
+    )
+    kommune = models.ForeignKey(
+        Kommune,
+        on_delete=models.CASCADE,
+        related_name="nachnutzungen",
+        verbose_name="nachnutzende Kommune",
+    )
     seit = models.DateField("nachgenutzt seit", null=True, blank=True)
     bemerkung = models.TextField("Bemerkung", blank=True)
 
@@ -271,7 +323,11 @@ class Nachnutzung(TimeStampedModel):
         return f"{self.kommune} nutzt {self.massnahme}"
 
     def clean(self) -> None:
-        if self.kommune_id and self.massnahme_id and self.massnahme.federfuehrend_id == self.kommune_id:
+        if (
+            self.kommune_id
+            and self.massnahme_id
+            and self.massnahme.federfuehrend_id == self.kommune_id
+        ):
             raise ValidationError(
                 {"kommune": "Die federführende Kommune kann ihre eigene Lösung nicht nachnutzen."}
             )

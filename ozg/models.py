@@ -26,9 +26,9 @@ MAX_STUFE = {Reifegradmodell.V2_0: 7, Reifegradmodell.V1_1: 4}
 ONLINE_AB = {Reifegradmodell.V2_0: 3, Reifegradmodell.V1_1: 3}
 
 
-ONLINE_Q = Q(reifegradmodell=Reifegradmodell.V2_0, reifegrad__gte=ONLINE_AB[Reifegradmodell.V2_0]) | Q(
-    reifegradmodell=Reifegradmodell.V1_1, reifegrad__gte=ONLINE_AB[Reifegradmodell.V1_1]
-)
+ONLINE_Q = Q(
+    reifegradmodell=Reifegradmodell.V2_0, reifegrad__gte=ONLINE_AB[Reifegradmodell.V2_0]
+) | Q(reifegradmodell=Reifegradmodell.V1_1, reifegrad__gte=ONLINE_AB[Reifegradmodell.V1_1])
 
 
 class OzgLeistung(models.Model):
@@ -39,7 +39,8 @@ class OzgLeistung(models.Model):
     name = models.CharField("Name", max_length=250)
     themenfeld = models.CharField("Themenfeld", max_length=100, db_index=True)
     efa = models.BooleanField(
-        "Einer-für-Alle-Lösung belegt", default=False,
+        "Einer-für-Alle-Lösung belegt",
+        default=False,
         help_text="Nur gesetzt, wo eine Quelle einen EfA-Onlinedienst nennt.",
     )
 
@@ -66,25 +67,42 @@ class Umsetzungsstand(TimeStampedModel):
     """How far one Kommune offers one OZG service: the Reifegrad with the model it was
     rated under, since when it is online, where, and whose solution is reused."""
 
-    leistung = models.ForeignKey(OzgLeistung, on_delete=models.CASCADE,
-                                 related_name="umsetzungsstaende", verbose_name="OZG-Leistung")
-    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE,
-                                related_name="umsetzungsstaende", verbose_name="Kommune")
-    reifegradmodell = models.CharField("Reifegradmodell", max_length=3,
-                                       choices=Reifegradmodell.choices,
-                                       default=Reifegradmodell.V2_0)
+    leistung = models.ForeignKey(
+        OzgLeistung,
+        on_delete=models.CASCADE,
+        related_name="umsetzungsstaende",
+        verbose_name="OZG-Leistung",
+    )
+    kommune = models.ForeignKey(
+        Kommune, on_delete=models.CASCADE, related_name="umsetzungsstaende", verbose_name="Kommune"
+    )
+    reifegradmodell = models.CharField(
+        "Reifegradmodell",
+        max_length=3,
+        choices=Reifegradmodell.choices,
+        default=Reifegradmodell.V2_0,
+    )
     reifegrad = models.PositiveSmallIntegerField("Reifegrad", default=0)
     bewertet_am = models.DateField("bewertet am", null=True, blank=True)
     online_seit = models.DateField("online seit", null=True, blank=True)
     link = models.URLField("Link zum Onlinedienst", blank=True)
     nachgenutzt_von = models.ForeignKey(
-        Kommune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="Lösung nachgenutzt von",
         help_text="Kommune, deren Lösung übernommen wurde (Einer für Alle).",
     )
-    bewertet_von = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name="bewertet von")
+    bewertet_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="bewertet von",
+    )
     # Stored by the database from model and level, so counts of online services are a
     # plain filter for every app (the threshold lives only in ONLINE_AB above).
     online = models.GeneratedField(
@@ -106,12 +124,15 @@ class Umsetzungsstand(TimeStampedModel):
         ordering = ["kommune__name", "leistung__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["leistung", "kommune"], name="umsetzungsstand_unique",
+                fields=["leistung", "kommune"],
+                name="umsetzungsstand_unique",
                 violation_error_message="Für diese Leistung und Kommune gibt es schon einen Stand.",
             ),
             models.CheckConstraint(
-                condition=(Q(reifegradmodell="2.0", reifegrad__gte=0, reifegrad__lte=7)
-                           | Q(reifegradmodell="1.1", reifegrad__gte=0, reifegrad__lte=4)),
+                condition=(
+                    Q(reifegradmodell="2.0", reifegrad__gte=0, reifegrad__lte=7)
+                    | Q(reifegradmodell="1.1", reifegrad__gte=0, reifegrad__lte=4)
+                ),
                 name="umsetzungsstand_reifegrad_fits_model",
                 violation_error_message=(
                     "Der Reifegrad passt nicht zum Modell: 2.0 kennt die Stufen 0–7, 1.1 die Stufen 0–4."

@@ -61,18 +61,26 @@ def welt(db) -> Welt:
     region = RegionFactory()
     lippe = KreisFactory(ags="05766", name="Lippe", slug="lippe", region=region)
     herford = KreisFactory(ags="05758", name="Herford", slug="herford", region=region)
-    detmold = KommuneFactory(kreis=lippe, ags="05766020", name="Detmold", slug="detmold",
-                             einwohner=74835)
-    lemgo = KommuneFactory(kreis=lippe, ags="05766044", name="Lemgo", slug="lemgo",
-                           einwohner=40531)
-    blomberg = KommuneFactory(kreis=lippe, ags="05766016", name="Blomberg", slug="blomberg",
-                              einwohner=15417)
-    herford_stadt = KommuneFactory(kreis=herford, ags="05758012", name="Herford",
-                                   slug="herford", einwohner=66000)
-    handlungsfeld = HandlungsfeldFactory(nummer=1, kurzname="IKZ & Beteiligung",
-                                         slug="ikz-beteiligung")
-    massnahme = MassnahmeFactory(kreis=lippe, federfuehrend=detmold, handlungsfeld=handlungsfeld,
-                                 titel="Digitale Akte in Detmold", beteiligte=[blomberg])
+    detmold = KommuneFactory(
+        kreis=lippe, ags="05766020", name="Detmold", slug="detmold", einwohner=74835
+    )
+    lemgo = KommuneFactory(kreis=lippe, ags="05766044", name="Lemgo", slug="lemgo", einwohner=40531)
+    blomberg = KommuneFactory(
+        kreis=lippe, ags="05766016", name="Blomberg", slug="blomberg", einwohner=15417
+    )
+    herford_stadt = KommuneFactory(
+        kreis=herford, ags="05758012", name="Herford", slug="herford", einwohner=66000
+    )
+    handlungsfeld = HandlungsfeldFactory(
+        nummer=1, kurzname="IKZ & Beteiligung", slug="ikz-beteiligung"
+    )
+    massnahme = MassnahmeFactory(
+        kreis=lippe,
+        federfuehrend=detmold,
+        handlungsfeld=handlungsfeld,
+        titel="Digitale Akte in Detmold",
+        beteiligte=[blomberg],
+    )
 
     def member(email, **kwargs):
         user = UserFactory(email=email)
@@ -83,15 +91,27 @@ def welt(db) -> Welt:
         "anonym": None,
         "cdo_eigen": member("cdo.detmold@example.invalid", rolle=Rolle.CDO, kommune=detmold),
         "cdo_andere": member("cdo.lemgo@example.invalid", rolle=Rolle.CDO, kommune=lemgo),
-        "kreis_fremd": member("kreis.herford@example.invalid", rolle=Rolle.KREIS,
-                              kommune=None, kreis=herford),
-        "kreis": member("kreis.lippe@example.invalid", rolle=Rolle.KREIS, kommune=None,
-                        kreis=lippe),
+        "kreis_fremd": member(
+            "kreis.herford@example.invalid", rolle=Rolle.KREIS, kommune=None, kreis=herford
+        ),
+        "kreis": member(
+            "kreis.lippe@example.invalid", rolle=Rolle.KREIS, kommune=None, kreis=lippe
+        ),
         "region": member("owl@example.invalid", rolle=Rolle.REGION, kommune=None, region=region),
         "admin": UserFactory(email="admin@example.invalid", is_superuser=True, is_staff=True),
     }
-    return Welt(region, lippe, herford, detmold, lemgo, blomberg, herford_stadt, handlungsfeld,
-                massnahme, users)
+    return Welt(
+        region,
+        lippe,
+        herford,
+        detmold,
+        lemgo,
+        blomberg,
+        herford_stadt,
+        handlungsfeld,
+        massnahme,
+        users,
+    )
 
 
 @pytest.fixture

@@ -29,21 +29,31 @@ class Workshop(TimeStampedModel):
         PRAESENZ = "praesenz", "Präsenz"
         HYBRID = "hybrid", "hybrid"
 
-    kreis = models.ForeignKey(Kreis, on_delete=models.PROTECT, related_name="workshops",
-                              verbose_name="Kreis")
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.PROTECT, related_name="workshops", verbose_name="Kreis"
+    )
     titel = models.CharField("Titel", max_length=250)
     beginn = models.DateTimeField("Beginn")
     ende = models.DateTimeField("Ende")
-    format = models.CharField("Format", max_length=10, choices=Format.choices,
-                              default=Format.VIDEO)
+    format = models.CharField("Format", max_length=10, choices=Format.choices, default=Format.VIDEO)
     ort = models.CharField("Ort", max_length=250, blank=True)
     online_link = models.URLField("Link zur Videokonferenz", blank=True)
-    handlungsfeld = models.ForeignKey(Handlungsfeld, null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="workshops",
-                                      verbose_name="Handlungsfeld")
+    handlungsfeld = models.ForeignKey(
+        Handlungsfeld,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workshops",
+        verbose_name="Handlungsfeld",
+    )
     organisiert_von = models.ForeignKey(
-        Kommune, null=True, blank=True, on_delete=models.SET_NULL, related_name="workshops",
-        verbose_name="ausrichtende Kommune", help_text="Leer lassen, wenn der Kreis ausrichtet.",
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workshops",
+        verbose_name="ausrichtende Kommune",
+        help_text="Leer lassen, wenn der Kreis ausrichtet.",
     )
     agenda = models.TextField("Tagesordnung", blank=True)
     protokoll = models.TextField("Protokoll", blank=True)
@@ -87,22 +97,37 @@ class Teilnahme(TimeStampedModel):
         TEILGENOMMEN = "teilgenommen", "teilgenommen"
         ABGESAGT = "abgesagt", "abgesagt"
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="teilnahmen",
-                                 verbose_name="Workshop")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="teilnahmen", verbose_name="Person")
-    kommune = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="teilnahmen", verbose_name="für Kommune")
-    status = models.CharField("Status", max_length=15, choices=Status.choices,
-                              default=Status.ANGEMELDET)
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="teilnahmen", verbose_name="Workshop"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="teilnahmen",
+        verbose_name="Person",
+    )
+    kommune = models.ForeignKey(
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teilnahmen",
+        verbose_name="für Kommune",
+    )
+    status = models.CharField(
+        "Status", max_length=15, choices=Status.choices, default=Status.ANGEMELDET
+    )
 
     class Meta:
         verbose_name = "Teilnahme"
         verbose_name_plural = "Teilnahmen"
         ordering = ["workshop", "kommune__name"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "person"], name="teilnahme_unique",
-                                    violation_error_message="Diese Person ist bereits angemeldet.")
+            models.UniqueConstraint(
+                fields=["workshop", "person"],
+                name="teilnahme_unique",
+                violation_error_message="Diese Person ist bereits angemeldet.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -113,17 +138,28 @@ class Ergebnis(TimeStampedModel):
     """An action item from a workshop, with the responsible Kommune and a due date;
     it can be turned into a Maßnahme."""
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="ergebnisse",
-                                 verbose_name="Workshop")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="ergebnisse", verbose_name="Workshop"
+    )
     beschreibung = models.TextField("Ergebnis / Aufgabe")
-    verantwortlich = models.ForeignKey(Kommune, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="workshop_ergebnisse",
-                                       verbose_name="verantwortliche Kommune")
+    verantwortlich = models.ForeignKey(
+        Kommune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workshop_ergebnisse",
+        verbose_name="verantwortliche Kommune",
+    )
     faellig_am = models.DateField("fällig am", null=True, blank=True)
     erledigt = models.BooleanField("erledigt", default=False)
-    massnahme = models.ForeignKey(Massnahme, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="workshop_ergebnisse",
-                                  verbose_name="daraus entstandene Maßnahme")
+    massnahme = models.ForeignKey(
+        Massnahme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workshop_ergebnisse",
+        verbose_name="daraus entstandene Maßnahme",
+    )
 
     class Meta:
         verbose_name = "Ergebnis"

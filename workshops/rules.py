@@ -18,4 +18,6 @@ rules.add_perm("workshops.view_workshop", reads_workshop)
 rules.add_perm("workshops.add_workshop", is_kreis_staff_anywhere)
 rules.add_perm("workshops.change_workshop", is_staff_of_workshops_kreis)
 rules.add_perm("workshops.delete_workshop", is_staff_of_workshops_kreis)
-rules.add_perm("workshops.register_workshop", is_cdo_in_workshops_kreis | is_staff_of_workshops_kreis)
+rules.add_perm(
+    "workshops.register_workshop", is_cdo_in_workshops_kreis | is_staff_of_workshops_kreis
+)

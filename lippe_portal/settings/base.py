@@ -153,7 +153,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lippe Digitalportal <portal@kreis-lippe.invalid>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Lippe Digitalportal <portal@kreis-lippe.invalid>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery: Redis broker when configured, otherwise tasks run eagerly in-process ---

@@ -19,8 +19,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -29,8 +35,9 @@ DEMO_PASSWORT = "lippe-demo-2026"
 
 @pytest.fixture(scope="session")
 def browser():
-    require_or_skip(Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
-                    f"Chromium fehlt ({CHROMIUM})")
+    require_or_skip(
+        Path(CHROMIUM).exists() or bool(shutil.which("chromium")), f"Chromium fehlt ({CHROMIUM})"
+    )
     require_or_skip(AXE_JS.exists(), f"axe-core fehlt ({AXE_JS})")
     from playwright.sync_api import sync_playwright
 

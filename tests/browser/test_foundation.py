@@ -12,11 +12,23 @@ from tests.browser.conftest import assert_no_axe_violations, login_via_form
 pytestmark = pytest.mark.browser
 
 ANONYME_SEITEN = [
-    "/", "/accounts/login/", "/accounts/password/reset/", "/accounts/signup/",
-    "/impressum/", "/datenschutz/", "/barrierefreiheit/", "/gibt-es-nicht/",
+    "/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/accounts/signup/",
+    "/impressum/",
+    "/datenschutz/",
+    "/barrierefreiheit/",
+    "/gibt-es-nicht/",
 ]
-ANGEMELDETE_SEITEN = ["/", "/kommunen/", "/kommunen/detmold/", "/kommunen/luegde/",
-                      "/accounts/password/change/", "/accounts/2fa/"]
+ANGEMELDETE_SEITEN = [
+    "/",
+    "/kommunen/",
+    "/kommunen/detmold/",
+    "/kommunen/luegde/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+]
 
 
 def test_demo_cdo_logs_in_and_sees_their_kommune(demo, page):
@@ -51,7 +63,9 @@ def test_axe_finds_no_violations_on_any_page(demo, page):
 def _tab_to(page, predicate_js: str, limit: int = 60) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"
+        ):
             return
     raise AssertionError(f"Per Tabulator nicht erreichbar: {predicate_js}")
 

@@ -13,8 +13,11 @@ FALSCH = "Die E-Mail-Adresse und/oder das Passwort sind leider falsch."
 
 
 def test_login_with_email_lands_on_start_page(client, welt):
-    response = client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
-                                                "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "cdo.detmold@example.invalid", "password": PASSWORD},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/"
     assert "Detmold" in response.content.decode()
 
@@ -27,10 +30,12 @@ def test_login_page_is_german_and_has_no_username(client):
 
 
 def test_wrong_password_and_unknown_address_get_the_same_german_error(client, welt):
-    known = client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
-                                             "password": "falsch"})
-    unknown = client.post("/accounts/login/", {"login": "niemand@example.invalid",
-                                               "password": "falsch"})
+    known = client.post(
+        "/accounts/login/", {"login": "cdo.detmold@example.invalid", "password": "falsch"}
+    )
+    unknown = client.post(
+        "/accounts/login/", {"login": "niemand@example.invalid", "password": "falsch"}
+    )
     assert known.status_code == unknown.status_code == 200
     assert FALSCH in known.content.decode()
     assert FALSCH in unknown.content.decode()
@@ -41,8 +46,10 @@ def test_signup_is_closed_with_german_explanation(client):
     html = response.content.decode()
     assert "Selbstregistrierung" in html
     assert "Kreis" in html
-    response = client.post("/accounts/signup/", {"email": "neu@example.invalid",
-                                                 "password1": "x" * 12, "password2": "x" * 12})
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "neu@example.invalid", "password1": "x" * 12, "password2": "x" * 12},
+    )
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(email="neu@example.invalid").exists()
@@ -68,12 +75,17 @@ def test_login_is_rate_limited(client, welt, settings):
 
     cache.clear()
     for _ in range(3):
-        client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
-                                         "password": "falsch"})
-    response = client.post("/accounts/login/", {"login": "cdo.detmold@example.invalid",
-                                                "password": PASSWORD})
+        client.post(
+            "/accounts/login/", {"login": "cdo.detmold@example.invalid", "password": "falsch"}
+        )
+    response = client.post(
+        "/accounts/login/", {"login": "cdo.detmold@example.invalid", "password": PASSWORD}
+    )
     assert response.status_code in (200, 429)
-    assert "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es später erneut." in response.content.decode()
+    assert (
+        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es später erneut."
+        in response.content.decode()
+    )
     cache.clear()
 
 

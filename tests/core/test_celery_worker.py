@@ -51,7 +51,9 @@ def _database_url_for_worker() -> str:
 @pytest.fixture
 def celery_worker_process(transactional_db):
     url = _broker_url()
-    require_or_skip(_broker_reachable(url), f"Celery-Broker nicht erreichbar ({url or 'nicht gesetzt'})")
+    require_or_skip(
+        _broker_reachable(url), f"Celery-Broker nicht erreichbar ({url or 'nicht gesetzt'})"
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lippe_portal.settings.test",
@@ -59,10 +61,25 @@ def celery_worker_process(transactional_db):
         "CELERY_BROKER_URL": url,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lippe_portal", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=WARNING", "--hostname=pytest@%h", "--without-gossip",
-         "--without-mingle", "--without-heartbeat"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lippe_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--hostname=pytest@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.send_signal(signal.SIGTERM)

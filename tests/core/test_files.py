@@ -27,14 +27,17 @@ def test_plain_pdf_is_accepted():
     validate_upload(upload("Bescheid.pdf"))
 
 
-@pytest.mark.parametrize(("datei", "code"), [
-    (upload("bescheid.exe", "application/octet-stream"), "type"),
-    (upload("bescheid.pdf.exe", "application/octet-stream"), "type"),
-    (upload("rechnung.exe.pdf"), "double_extension"),
-    (upload("bescheid.pdf", "text/html"), "content_type"),
-    (Raw("../../etc/passwd.pdf"), "path"),
-    (Raw("ordner\\bescheid.pdf"), "path"),
-])
+@pytest.mark.parametrize(
+    ("datei", "code"),
+    [
+        (upload("bescheid.exe", "application/octet-stream"), "type"),
+        (upload("bescheid.pdf.exe", "application/octet-stream"), "type"),
+        (upload("rechnung.exe.pdf"), "double_extension"),
+        (upload("bescheid.pdf", "text/html"), "content_type"),
+        (Raw("../../etc/passwd.pdf"), "path"),
+        (Raw("ordner\\bescheid.pdf"), "path"),
+    ],
+)
 def test_bad_uploads_are_refused(datei, code):
     with pytest.raises(ValidationError) as error:
         validate_upload(datei)

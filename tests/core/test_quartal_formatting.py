@@ -8,10 +8,15 @@ from core.formatting import euro, zahl
 from core.quartal import Quartal
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (dt.date(2026, 1, 1), "2026-Q1"), (dt.date(2026, 3, 31), "2026-Q1"),
-    (dt.date(2026, 7, 1), "2026-Q3"), (dt.date(2026, 12, 31), "2026-Q4"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 1, 1), "2026-Q1"),
+        (dt.date(2026, 3, 31), "2026-Q1"),
+        (dt.date(2026, 7, 1), "2026-Q3"),
+        (dt.date(2026, 12, 31), "2026-Q4"),
+    ],
+)
 def test_quarter_of_a_date(day, expected):
     assert str(Quartal.from_date(day)) == expected
 

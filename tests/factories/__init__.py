@@ -184,7 +184,9 @@ class FoerderbescheidFactory(factory.django.DjangoModelFactory):
     programm = factory.SubFactory(FoerderprogrammFactory)
     aktenzeichen = factory.Sequence(lambda n: f"34.2-IKZ-2021/{n:03d}")
     bescheiddatum = dt.date(2021, 11, 15)
-    zuwendungsempfaenger = factory.SubFactory(KommuneFactory, kreis=factory.SelfAttribute("..kreis"))
+    zuwendungsempfaenger = factory.SubFactory(
+        KommuneFactory, kreis=factory.SelfAttribute("..kreis")
+    )
     bewilligter_betrag = Decimal("245000.00")
     foerderquote = Decimal("90")
     bewilligungszeitraum_beginn = dt.date(2021, 12, 1)

@@ -52,11 +52,15 @@ def test_ikz_nrw_amount_rule(partner, erwartet):
 
 def test_ikz_nrw_rule_caps_at_90_percent_and_knows_cross_border():
     programm = FoerderprogrammFactory()
-    assert programm.hoechstbetrag(nrw_partner=4, zuwendungsfaehige_ausgaben=Decimal("200000")) == Decimal("180000.00")
+    assert programm.hoechstbetrag(
+        nrw_partner=4, zuwendungsfaehige_ausgaben=Decimal("200000")
+    ) == Decimal("180000.00")
     assert programm.hoechstbetrag(nrw_partner=1, grenzueberschreitend=True) == Decimal("75000")
 
 
 def test_eigenanteil_is_derived_from_amount_and_rate():
-    bescheid = FoerderbescheidFactory(bewilligter_betrag=Decimal("245000"), foerderquote=Decimal("90"))
+    bescheid = FoerderbescheidFactory(
+        bewilligter_betrag=Decimal("245000"), foerderquote=Decimal("90")
+    )
     assert bescheid.zuwendungsfaehige_ausgaben == Decimal("272222.22")
     assert bescheid.eigenanteil == Decimal("27222.22")

@@ -67,11 +67,18 @@ def test_lead_kommune_must_belong_to_the_kreis():
 
 def test_one_statusmeldung_per_massnahme_and_quarter():
     meldung = StatusmeldungFactory(quartal="2026-Q3")
-    zweite = Statusmeldung(massnahme=meldung.massnahme, quartal="2026-Q3", fortschritt=50,
-                           ampel="gelb", erreicht="mehr")
+    zweite = Statusmeldung(
+        massnahme=meldung.massnahme,
+        quartal="2026-Q3",
+        fortschritt=50,
+        ampel="gelb",
+        erreicht="mehr",
+    )
     with pytest.raises(ValidationError) as error:
         zweite.full_clean()
-    assert "Für diese Maßnahme gibt es in diesem Quartal schon eine Statusmeldung." in str(error.value)
+    assert "Für diese Maßnahme gibt es in diesem Quartal schon eine Statusmeldung." in str(
+        error.value
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         zweite.save()
     # another quarter is fine

@@ -10,13 +10,24 @@ from tests.factories import KommuneFactory, OzgLeistungFactory, UmsetzungsstandF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("modell", "stufe", "gueltig"), [
-    ("2.0", 0, True), ("2.0", 7, True), ("2.0", 8, False),
-    ("1.1", 4, True), ("1.1", 5, False), ("1.1", 7, False),
-])
+@pytest.mark.parametrize(
+    ("modell", "stufe", "gueltig"),
+    [
+        ("2.0", 0, True),
+        ("2.0", 7, True),
+        ("2.0", 8, False),
+        ("1.1", 4, True),
+        ("1.1", 5, False),
+        ("1.1", 7, False),
+    ],
+)
 def test_reifegrad_must_fit_its_model(modell, stufe, gueltig):
-    stand = Umsetzungsstand(leistung=OzgLeistungFactory(), kommune=KommuneFactory(),
-                            reifegradmodell=modell, reifegrad=stufe)
+    stand = Umsetzungsstand(
+        leistung=OzgLeistungFactory(),
+        kommune=KommuneFactory(),
+        reifegradmodell=modell,
+        reifegrad=stufe,
+    )
     if gueltig:
         stand.full_clean()
         stand.save()
@@ -31,9 +42,16 @@ def test_reifegrad_must_fit_its_model(modell, stufe, gueltig):
             stand.save()
 
 
-@pytest.mark.parametrize(("modell", "stufe", "online"), [
-    ("2.0", 2, False), ("2.0", 3, True), ("2.0", 7, True), ("1.1", 2, False), ("1.1", 3, True),
-])
+@pytest.mark.parametrize(
+    ("modell", "stufe", "online"),
+    [
+        ("2.0", 2, False),
+        ("2.0", 3, True),
+        ("2.0", 7, True),
+        ("1.1", 2, False),
+        ("1.1", 3, True),
+    ],
+)
 def test_online_is_derived_by_the_database(modell, stufe, online):
     stand = UmsetzungsstandFactory(reifegradmodell=modell, reifegrad=stufe)
     assert Umsetzungsstand.objects.get(pk=stand.pk).online is online
