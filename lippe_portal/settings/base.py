@@ -141,7 +141,6 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lippe Digitalportal] "
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
-ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lippe Digitalportal"
 
