@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,17 +13,15 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Extension → the content types a browser may legitimately send for it.
 ERLAUBTE_DATEITYPEN: dict[str, set[str]] = {
     ".pdf": {"application/pdf"},
+    ".odt": {"application/vnd.oasis.opendocument.text"},
     ".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
     ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    ".odt": {"application/vnd.oasis.opendocument.text"},
-    ".ods": {"application/vnd.oasis.opendocument.spreadsheet"},
-    ".pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
     ".png": {"image/png"},
     ".jpg": {"image/jpeg"},
     ".jpeg": {"image/jpeg"},
-    ".csv": {"text/csv", "application/vnd.ms-excel"},
-    ".txt": {"text/plain"},
 }
+# Browsers send this when they do not know the type; the content check below decides then.
+UNBESTIMMT = "application/octet-stream"
 
 
 def validate_upload(upload) -> None:
@@ -47,8 +46,10 @@ def validate_upload(upload) -> None:
             "Dateinamen mit doppelter Endung sind nicht erlaubt.", code="double_extension"
         )
     content_type = getattr(upload, "content_type", None)
-    if content_type and content_type not in ERLAUBTE_DATEITYPEN[ext]:
+    if content_type and content_type != UNBESTIMMT and content_type not in ERLAUBTE_DATEITYPEN[ext]:
         raise ValidationError("Der Inhalt passt nicht zur Dateiendung.", code="content_type")
+    if not inhalt_passt(upload):
+        raise ValidationError("Der Inhalt der Datei passt nicht zu ihrer Endung.", code="content")
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"Die Datei ist zu groß (höchstens {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).",
@@ -56,11 +57,45 @@ def validate_upload(upload) -> None:
         )
 
 
+def zufaelliger_pfad(instance, filename: str) -> str:
+    """Store uploads under a random name; the original name is kept in `titel`/`dateiname`.
+
+    Nobody can guess a stored path, and no user-chosen name reaches the file system.
+    """
+    ext = os.path.splitext(filename)[1].lower()
+    return f"dokumente/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+
+
+# What the content must look like (detected from its first bytes by `filetype`). Office
+# files are ZIP containers; filetype names the concrete format where it can tell.
+ERWARTETER_INHALT: dict[str, set[str]] = {
+    ext: types | ({"application/zip"} if ext in {".odt", ".docx", ".xlsx"} else set())
+    for ext, types in ERLAUBTE_DATEITYPEN.items()
+}
+
+
+def inhalt_passt(upload) -> bool:
+    """True when the first bytes match the extension."""
+    import filetype
+
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    expected = ERWARTETER_INHALT.get(ext, set())
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(position)
+    kind = filetype.guess(head)
+    return kind is not None and kind.mime in expected
+
+
 class Dokument(models.Model):
     """Abstract base of an uploaded document with its checked type and size."""
 
     titel = models.CharField("Titel", max_length=250)
-    datei = models.FileField("Datei", upload_to="dokumente/%Y/%m/", validators=[validate_upload])
+    datei = models.FileField("Datei", upload_to=zufaelliger_pfad, validators=[validate_upload])
+    dateiname = models.CharField(
+        "ursprünglicher Dateiname", max_length=255, editable=False, default=""
+    )
     content_type = models.CharField("Inhaltstyp", max_length=120, editable=False)
     groesse = models.PositiveBigIntegerField("Größe in Bytes", editable=False, default=0)
     hochgeladen_am = models.DateTimeField("hochgeladen am", auto_now_add=True)
@@ -70,6 +105,7 @@ class Dokument(models.Model):
 
     def save(self, *args, **kwargs):
         if self.datei and not self.datei._committed:  # a new or replaced file
+            self.dateiname = os.path.basename(self.datei.name)[:255]
             self.groesse = self.datei.size
             self.content_type = getattr(self.datei.file, "content_type", "") or ""
         super().save(*args, **kwargs)

@@ -12,7 +12,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import DokumentAdminMixin, HochgeladenVonMixin
 from core.formatting import euro, zahl
 
-from .models import BescheidDokument, Foerderbescheid, Foerderprogramm, Mittelabruf
+from .models import (
+    BescheidDokument,
+    Erinnerung,
+    Foerderbescheid,
+    Foerderprogramm,
+    Mittelabruf,
+)
 
 
 def _prozent(value) -> str:
@@ -232,3 +238,12 @@ class BescheidDokumentAdmin(DokumentAdminMixin, HochgeladenVonMixin, admin.Model
         "hochgeladen_von",
     )
     readonly_fields = ("content_type", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+
+
+@admin.register(Erinnerung)
+class ErinnerungAdmin(admin.ModelAdmin):
+    list_display = ("bescheid", "art", "frist", "tage_vorher", "erstellt_am")
+    list_filter = ("art", "tage_vorher", "bescheid__kreis")
+    list_select_related = ("bescheid",)
+    search_fields = ("bescheid__aktenzeichen", "empfaenger")
+    date_hierarchy = "frist"

@@ -337,3 +337,37 @@ class BescheidDokument(Dokument):
 
     def __str__(self) -> str:
         return self.titel
+
+
+class Erinnerung(TimeStampedModel):
+    """A deadline reminder that went out; the unique key makes the daily task idempotent."""
+
+    class Art(models.TextChoices):
+        VERWENDUNGSNACHWEIS = "verwendungsnachweis", "Verwendungsnachweis"
+        FOERDERENDE = "foerderende", "Ende des Bewilligungszeitraums"
+
+    bescheid = models.ForeignKey(
+        Foerderbescheid,
+        on_delete=models.CASCADE,
+        related_name="erinnerungen",
+        verbose_name="Förderbescheid",
+    )
+    art = models.CharField("Frist", max_length=20, choices=Art.choices)
+    frist = models.DateField("Frist am")
+    tage_vorher = models.PositiveSmallIntegerField("Tage vorher")
+    empfaenger = models.TextField("Empfänger", blank=True)
+
+    class Meta:
+        verbose_name = "Fristerinnerung"
+        verbose_name_plural = "Fristerinnerungen"
+        ordering = ["-erstellt_am"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bescheid", "art", "frist", "tage_vorher"],
+                name="erinnerung_once",
+                violation_error_message="Diese Erinnerung wurde bereits verschickt.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bescheid.aktenzeichen}: {self.get_art_display()} ({self.tage_vorher} Tage)"

@@ -8,7 +8,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import DokumentAdminMixin, HochgeladenVonMixin
 
-from .models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from .models import (
+    Anhang,
+    Massnahme,
+    Meilenstein,
+    Nachnutzung,
+    Quartalsabschluss,
+    Statusmeldung,
+)
 
 
 class UeberfaelligFilter(admin.SimpleListFilter):
@@ -214,3 +221,12 @@ class NachnutzungAdmin(admin.ModelAdmin):
     date_hierarchy = "seit"
     fields = ("massnahme", "kommune", "seit", "bemerkung", "erstellt_am", "geaendert_am")
     readonly_fields = ("erstellt_am", "geaendert_am")
+
+
+@admin.register(Quartalsabschluss)
+class QuartalsabschlussAdmin(admin.ModelAdmin):
+    list_display = ("kreis", "quartal", "erstellt_am", "gesperrt_von", "aufgehoben_am")
+    list_filter = ("kreis", "quartal", ("aufgehoben_am", admin.EmptyFieldListFilter))
+    list_select_related = ("kreis", "gesperrt_von", "aufgehoben_von")
+    search_fields = ("kreis__name", "quartal", "aufhebungsgrund")
+    autocomplete_fields = ("gesperrt_von", "aufgehoben_von")

@@ -121,6 +121,17 @@ class Massnahme(TimeStampedModel):
     )
     veroeffentlicht = models.BooleanField("auf der Transparenzseite veröffentlicht", default=False)
     archiviert = models.BooleanField("archiviert", default=False)
+    nachnutzung_von = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uebernahmen",
+        verbose_name="übernommen von",
+        help_text="Die Maßnahme, deren Lösung diese Maßnahme nachnutzt (Einer für Alle).",
+    )
+    # Optimistic locking: a form save must carry the version it was loaded with.
+    version = models.PositiveIntegerField("Version", default=1, editable=False)
 
     history = HistoricalRecords(
         m2m_fields=[beteiligte, lebensbereiche], verbose_name="Änderungsverlauf Maßnahme"
@@ -188,6 +199,73 @@ class Massnahme(TimeStampedModel):
             errors["ziel"] = "Das Ziel gehört zu einem anderen Handlungsfeld."
         if errors:
             raise ValidationError(errors)
+
+
+class QuartalsabschlussQuerySet(models.QuerySet):
+    def aktiv(self) -> QuartalsabschlussQuerySet:
+        return self.filter(aufgehoben_am__isnull=True)
+
+
+class Quartalsabschluss(TimeStampedModel):
+    """A quarter of a Kreis frozen for reporting: its Statusmeldungen can no longer be changed.
+
+    Set when the quarterly report is requested; Kreis staff can lift it with a reason,
+    which stays on record (the row is kept, `aufgehoben_*` filled).
+    """
+
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.CASCADE, related_name="quartalsabschluesse", verbose_name="Kreis"
+    )
+    quartal = QuartalField()
+    gesperrt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="gesperrt von",
+    )
+    aufgehoben_am = models.DateTimeField("aufgehoben am", null=True, blank=True)
+    aufgehoben_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="aufgehoben von",
+    )
+    aufhebungsgrund = models.TextField("Grund der Aufhebung", blank=True)
+
+    objects = QuartalsabschlussQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Quartalsabschluss"
+        verbose_name_plural = "Quartalsabschlüsse"
+        ordering = ["kreis", "-quartal", "-erstellt_am"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kreis", "quartal"],
+                condition=Q(aufgehoben_am__isnull=True),
+                name="quartalsabschluss_one_active",
+                violation_error_message="Dieses Quartal ist bereits abgeschlossen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(aufgehoben_am__isnull=True) | ~Q(aufhebungsgrund=""),
+                name="quartalsabschluss_aufhebung_needs_reason",
+                violation_error_message="Bitte einen Grund für die Aufhebung angeben.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kreis} {self.quartal}"
+
+    @staticmethod
+    def ist_gesperrt(kreis_id: str, quartal) -> bool:
+        return (
+            Quartalsabschluss.objects.aktiv()
+            .filter(kreis_id=kreis_id, quartal=str(quartal))
+            .exists()
+        )
 
 
 class Meilenstein(TimeStampedModel):

@@ -25,12 +25,25 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from berichte.models import Quartalsbericht
 from core.models import WorkerHeartbeat
-from foerderung.models import BescheidDokument, Foerderbescheid, Foerderprogramm, Mittelabruf
+from foerderung.models import (
+    BescheidDokument,
+    Erinnerung,
+    Foerderbescheid,
+    Foerderprogramm,
+    Mittelabruf,
+)
 from handlungsfelder.models import Handlungsfeld, Kennzahl, KennzahlWert, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis, Mitgliedschaft, Region, Rolle
-from massnahmen.models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from massnahmen.models import (
+    Anhang,
+    Massnahme,
+    Meilenstein,
+    Nachnutzung,
+    Quartalsabschluss,
+    Statusmeldung,
+)
 from ozg.models import OzgLeistung, Umsetzungsstand
-from workshops.models import Ergebnis, Teilnahme, Workshop
+from workshops.models import Ergebnis, KalenderToken, Teilnahme, Workshop
 
 REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 MODEL_IDS = [model._meta.label for model, _ in REGISTRY]
@@ -199,6 +212,11 @@ def daten(db, settings, tmp_path):
     )
     Quartalsbericht.objects.create(kreis=lippe, quartal="2026-Q1", angefordert_von=person)
     WorkerHeartbeat.objects.create(hostname="celery@worker-1", zuletzt=timezone.now(), anzahl=3)
+    Quartalsabschluss.objects.create(kreis=lippe, quartal="2026-Q1", gesperrt_von=person)
+    Erinnerung.objects.create(
+        bescheid=bescheid, art="verwendungsnachweis", frist=dt.date(2027, 3, 31), tage_vorher=30
+    )
+    KalenderToken.objects.create(user=person, token="geheim-" + "x" * 30)
 
     return SimpleNamespace(
         region=region,

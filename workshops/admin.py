@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.text import Truncator
 
-from .models import Ergebnis, Teilnahme, Workshop
+from .models import Ergebnis, KalenderToken, Teilnahme, Workshop
 
 
 class TeilnahmeInline(admin.TabularInline):
@@ -22,7 +22,7 @@ class TeilnahmeInline(admin.TabularInline):
 
 class ErgebnisInline(admin.StackedInline):
     model = Ergebnis
-    fields = ("beschreibung", ("verantwortlich", "faellig_am", "erledigt"), "massnahme")
+    fields = ("beschreibung", ("verantwortlich", "faellig_am", "status"), "massnahme")
     autocomplete_fields = ("verantwortlich", "massnahme")
     extra = 0
 
@@ -91,11 +91,11 @@ class ErgebnisAdmin(admin.ModelAdmin):
         "workshop",
         "verantwortlich",
         "faellig_am",
-        "erledigt",
+        "status",
         "massnahme",
     )
     list_filter = (
-        "erledigt",
+        "status",
         "workshop__kreis",
         ("verantwortlich", admin.RelatedOnlyFieldListFilter),
         ("massnahme", admin.EmptyFieldListFilter),
@@ -109,7 +109,7 @@ class ErgebnisAdmin(admin.ModelAdmin):
         "beschreibung",
         "verantwortlich",
         "faellig_am",
-        "erledigt",
+        "status",
         "massnahme",
         "erstellt_am",
         "geaendert_am",
@@ -119,3 +119,11 @@ class ErgebnisAdmin(admin.ModelAdmin):
     @admin.display(description="Ergebnis / Aufgabe", ordering="beschreibung")
     def beschreibung_kurz(self, obj) -> str:
         return Truncator(obj.beschreibung).chars(80)
+
+
+@admin.register(KalenderToken)
+class KalenderTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "erstellt_am", "geaendert_am")
+    search_fields = ("user__email", "user__last_name")
+    list_select_related = ("user",)
+    exclude = ("token",)  # a secret; renewing happens on the user's own page

@@ -76,7 +76,7 @@ def seed(stdout) -> None:
             {
                 "verantwortlich_id": kommunen[slug].pk if slug else None,
                 "faellig_am": faellig,
-                "erledigt": erledigt,
+                "status": Ergebnis.Status.ERLEDIGT if erledigt else Ergebnis.Status.OFFEN,
                 "massnahme_id": massnahme.pk if massnahme else None,
             },
         )

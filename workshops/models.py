@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.files import validate_upload, zufaelliger_pfad
 from core.models import TimeStampedModel
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, Kreis
@@ -57,7 +58,22 @@ class Workshop(TimeStampedModel):
     )
     agenda = models.TextField("Tagesordnung", blank=True)
     protokoll = models.TextField("Protokoll", blank=True)
+    protokoll_datei = models.FileField(
+        "Protokoll als Dokument",
+        upload_to=zufaelliger_pfad,
+        blank=True,
+        validators=[validate_upload],
+    )
     max_teilnehmende = models.PositiveIntegerField("höchstens Teilnehmende", null=True, blank=True)
+    veroeffentlicht_am = models.DateTimeField(
+        "veröffentlicht am",
+        null=True,
+        blank=True,
+        help_text="Erst veröffentlichte Workshops sehen die Kommunen; dabei gehen Einladungen raus.",
+    )
+    abgesagt = models.BooleanField("abgesagt", default=False)
+    # Incremented on every change so calendar apps replace their copy (iCalendar SEQUENCE).
+    sequenz = models.PositiveIntegerField("Änderungszähler", default=0, editable=False)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -138,6 +154,11 @@ class Ergebnis(TimeStampedModel):
     """An action item from a workshop, with the responsible Kommune and a due date;
     it can be turned into a Maßnahme."""
 
+    class Status(models.TextChoices):
+        OFFEN = "offen", "offen"
+        IN_ARBEIT = "in_arbeit", "in Arbeit"
+        ERLEDIGT = "erledigt", "erledigt"
+
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="ergebnisse", verbose_name="Workshop"
     )
@@ -151,7 +172,7 @@ class Ergebnis(TimeStampedModel):
         verbose_name="verantwortliche Kommune",
     )
     faellig_am = models.DateField("fällig am", null=True, blank=True)
-    erledigt = models.BooleanField("erledigt", default=False)
+    status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.OFFEN)
     massnahme = models.ForeignKey(
         Massnahme,
         null=True,
@@ -168,3 +189,23 @@ class Ergebnis(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.beschreibung[:80]
+
+
+class KalenderToken(TimeStampedModel):
+    """A personal secret for the calendar subscription URL, which calendar apps poll
+    without a session. Renewing it makes the old URL stop working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="kalender_token",
+        verbose_name="Person",
+    )
+    token = models.CharField("Token", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "Kalender-Abo"
+        verbose_name_plural = "Kalender-Abos"
+
+    def __str__(self) -> str:
+        return f"Kalender-Abo von {self.user}"
