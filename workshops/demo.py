@@ -47,10 +47,16 @@ def seed(stdout) -> None:
     }
 
     def workshop(titel, tag, von, bis, werte):
+        beginn = _zeitpunkt(tag, *von)
         obj, _ = upsert(
             Workshop,
             {"kreis": kreis, "titel": titel},
-            {"beginn": _zeitpunkt(tag, *von), "ende": _zeitpunkt(tag, *bis), **werte},
+            {
+                "beginn": beginn,
+                "ende": _zeitpunkt(tag, *bis),
+                "veroeffentlicht_am": beginn - dt.timedelta(days=21),
+                **werte,
+            },
         )
         return obj
 
