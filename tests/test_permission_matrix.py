@@ -1,52 +1,37 @@
 """Every URL of the project × every role → the expected HTTP status.
 
-When a new URL is added, `test_every_project_url_is_in_the_matrix` fails until the URL
-gets a row here. Objects in URLs belong to Detmold (Kreis Lippe) unless named otherwise.
+Each app keeps its rows in tests/<app>/matrix.py (see tests/matrix.py). When a URL is
+added without a row, `test_every_project_url_is_in_the_matrix` fails.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROLLEN
+from tests.matrix import LOGIN
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 
-ALLE_OK = dict.fromkeys(ROLLEN, OK)
-NUR_ANGEMELDET = {**dict.fromkeys(ROLLEN, OK), "anonym": LOGIN}
+def _collect() -> dict:
+    matrix: dict = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"tests.{config.label}.matrix")
+        except ModuleNotFoundError as error:
+            if error.name not in {f"tests.{config.label}", f"tests.{config.label}.matrix"}:
+                raise
+            continue
+        matrix.update(module.MATRIX)
+    return matrix
 
-# url name → (path with placeholders filled from the Welt fixture, expected status per role)
-MATRIX: dict[str, tuple[str, dict[str, int]]] = {
-    "home": ("/", ALLE_OK),
-    "healthz": ("/healthz", ALLE_OK),
-    "core:impressum": ("/impressum/", ALLE_OK),
-    "core:datenschutz": ("/datenschutz/", ALLE_OK),
-    "core:barrierefreiheit": ("/barrierefreiheit/", ALLE_OK),
-    "kommunen:liste": ("/kommunen/", NUR_ANGEMELDET),
-    "kommunen:detail": (
-        "/kommunen/detmold/",
-        {**NUR_ANGEMELDET, "kreis_fremd": NOT_FOUND},
-    ),
-    "kommunen:bearbeiten": (
-        "/kommunen/detmold/bearbeiten/",
-        {
-            "anonym": LOGIN,
-            "cdo_eigen": OK,
-            "cdo_andere": FORBIDDEN,
-            "kreis_fremd": NOT_FOUND,
-            "kreis": OK,
-            "region": FORBIDDEN,
-            "admin": OK,
-        },
-    ),
-    "kommunen:detail (anderer Kreis)": (
-        "/kommunen/herford/",
-        {**NUR_ANGEMELDET, "cdo_eigen": NOT_FOUND, "cdo_andere": NOT_FOUND, "kreis": NOT_FOUND},
-    ),
-}
 
-# Namespaces that belong to libraries and are tested there (login pages have their own tests).
+MATRIX = _collect()
+
+# Library URLs, tested where they are used (login pages in tests/core/test_accounts.py).
 FREMDE_NAMESPACES = {"admin"}
 FREMDE_PREFIXES = ("account_", "mfa_", "socialaccount_")
 
@@ -72,6 +57,13 @@ def test_every_project_url_is_in_the_matrix():
     assert not missing, f"URLs ohne Zeile in der Berechtigungsmatrix: {sorted(missing)}"
 
 
+def welt_ids(welt) -> dict:
+    """Placeholders usable in matrix paths, e.g. "/massnahmen/{massnahme}/"."""
+    ids = {"massnahme": welt.massnahme.pk}
+    ids.update(getattr(welt, "extra_ids", {}))
+    return ids
+
+
 CASES = [
     pytest.param(path, rolle, expected[rolle], id=f"{name}-{rolle}")
     for name, (path, expected) in MATRIX.items()
@@ -82,9 +74,10 @@ CASES = [
 @pytest.mark.parametrize(("path", "rolle", "expected"), CASES)
 def test_status_per_role(welt, login, path, rolle, expected):
     client = login(welt.users[rolle])
-    response = client.get(path)
+    url = path.format(**welt_ids(welt))
+    response = client.get(url)
     assert response.status_code == expected, (
-        f"{rolle} auf {path}: {response.status_code}, erwartet {expected}"
+        f"{rolle} auf {url}: {response.status_code}, erwartet {expected}"
     )
     if expected == LOGIN:
         assert response["Location"].startswith("/accounts/login/")

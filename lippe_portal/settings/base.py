@@ -76,6 +76,7 @@ TEMPLATES = [
                 "core.context_processors.portal",
                 "kommunen.context_processors.navigation",
             ],
+            "builtins": ["core.templatetags.portal", "template_partials.templatetags.partials"],
         },
     }
 ]

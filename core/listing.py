@@ -1,0 +1,105 @@
+"""The one generic list view: filter, sort, paginate, and answer htmx with the table only.
+
+A concrete list is four declarative attributes (NetBox style)::
+
+    class MassnahmeListView(FilteredListView):
+        permission_required = "massnahmen.view_massnahme"
+        filterset_class = MassnahmeFilterSet
+        template_name = "massnahmen/massnahme_list.html"
+        sortierungen = {"titel": "titel", "fortschritt": "fortschritt"}
+
+        def get_base_queryset(self):
+            return Massnahme.objects.for_user(self.request.user)
+
+The template defines `{% partialdef tabelle %}` (table, result count, pagination); an htmx
+request that is not boosted gets only that partial, everything else the whole page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView
+from rules.contrib.views import PermissionRequiredMixin
+
+SORT_PARAM = "sortierung"
+PAGE_PARAM = "seite"
+
+
+class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    filterset_class = None
+    paginate_by = 25
+    page_kwarg = PAGE_PARAM
+    partial_name = "tabelle"
+    # public sort key → ORM ordering expression; the first entry is the default.
+    sortierungen: dict[str, str] = {}
+    standard_sortierung: str | None = None
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_filterset(self, queryset):
+        return self.filterset_class(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
+
+    def get_queryset(self):
+        self.filterset = self.get_filterset(self.get_base_queryset())
+        queryset = self.filterset.qs
+        ordering = self.get_sortierung()
+        if ordering:
+            key = ordering.lstrip("-")
+            expression = self.sortierungen[key]
+            desc = ordering.startswith("-")
+            queryset = queryset.order_by(f"-{expression}" if desc else expression, "pk")
+        return queryset
+
+    def get_sortierung(self) -> str | None:
+        wanted = self.request.GET.get(SORT_PARAM, "")
+        if wanted.lstrip("-") in self.sortierungen:
+            return wanted
+        return self.standard_sortierung
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.boosted:
+            return [f"{names[0]}#{self.partial_name}"]
+        return names
+
+    def query_without(self, *keys: str) -> str:
+        """The current query string minus `keys` (for sort and page links)."""
+        params = [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key not in keys
+            for value in values
+        ]
+        return urlencode(params)
+
+    def sort_links(self) -> dict[str, dict]:
+        """Per sortable column: the link that sorts by it and its aria-sort state."""
+        current = self.get_sortierung() or ""
+        base = self.query_without(SORT_PARAM, PAGE_PARAM)
+        links = {}
+        for key in self.sortierungen:
+            if current == key:
+                state, target = "ascending", f"-{key}"
+            elif current == f"-{key}":
+                state, target = "descending", key
+            else:
+                state, target = "none", key
+            query = f"{base}&{SORT_PARAM}={target}" if base else f"{SORT_PARAM}={target}"
+            links[key] = {"url": f"?{query}", "aria_sort": state}
+        return links
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["sort"] = self.sort_links()
+        context["seiten_query"] = self.query_without(PAGE_PARAM)
+        context["anzahl"] = (
+            context["paginator"].count if context.get("paginator") else len(context["object_list"])
+        )
+        return context
