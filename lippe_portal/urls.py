@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("kommunen/", include("kommunen.urls")),
+    path("massnahmen/", include("massnahmen.urls")),
     path("", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from core.admin import DokumentAdminMixin, HochgeladenVonMixin
 
 from .models import (
     Anhang,
+    Importlauf,
     Massnahme,
     Meilenstein,
     Nachnutzung,
@@ -230,3 +231,21 @@ class QuartalsabschlussAdmin(admin.ModelAdmin):
     list_select_related = ("kreis", "gesperrt_von", "aufgehoben_von")
     search_fields = ("kreis__name", "quartal", "aufhebungsgrund")
     autocomplete_fields = ("gesperrt_von", "aufgehoben_von")
+
+
+@admin.register(Importlauf)
+class ImportlaufAdmin(admin.ModelAdmin):
+    list_display = (
+        "dateiname",
+        "kreis",
+        "status",
+        "zeilen_gesamt",
+        "neu",
+        "aktualisiert",
+        "hochgeladen_von",
+        "erstellt_am",
+    )
+    list_filter = ("status", "kreis")
+    list_select_related = ("kreis", "hochgeladen_von")
+    search_fields = ("dateiname",)
+    readonly_fields = ("fehler",)

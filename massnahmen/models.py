@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.files import Dokument
+from core.files import Dokument, zufaelliger_pfad
 from core.models import TimeStampedModel
 from core.quartal import QuartalField
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
@@ -409,3 +409,57 @@ class Nachnutzung(TimeStampedModel):
             raise ValidationError(
                 {"kommune": "Die federführende Kommune kann ihre eigene Lösung nicht nachnutzen."}
             )
+
+
+class Importlauf(TimeStampedModel):
+    """One upload of a CSV/XLSX file of Maßnahmen by Kreis staff: checked row by row in a dry
+    run, then imported all-or-nothing (large files by a Celery task with visible progress)."""
+
+    class Status(models.TextChoices):
+        GEPRUEFT = "geprueft", "geprüft – bereit zum Import"
+        FEHLERHAFT = "fehlerhaft", "fehlerhaft – nichts importiert"
+        WARTET = "wartet", "wartet auf Verarbeitung"
+        LAEUFT = "laeuft", "Import läuft"
+        FERTIG = "fertig", "importiert"
+        FEHLGESCHLAGEN = "fehlgeschlagen", "fehlgeschlagen – nichts importiert"
+
+    kreis = models.ForeignKey(
+        Kreis, on_delete=models.CASCADE, related_name="importlaeufe", verbose_name="Kreis"
+    )
+    datei = models.FileField("Datei", upload_to=zufaelliger_pfad)
+    dateiname = models.CharField("ursprünglicher Dateiname", max_length=255)
+    status = models.CharField(
+        "Status", max_length=15, choices=Status.choices, default=Status.WARTET
+    )
+    zeilen_gesamt = models.PositiveIntegerField("Zeilen gesamt", default=0)
+    zeilen_verarbeitet = models.PositiveIntegerField("Zeilen verarbeitet", default=0)
+    neu = models.PositiveIntegerField("neu angelegt", default=0)
+    aktualisiert = models.PositiveIntegerField("aktualisiert", default=0)
+    fehler = models.JSONField(
+        "Fehler je Zeile",
+        default=list,
+        blank=True,
+        help_text='Liste von {"zeile": n, "spalte": "…", "meldung": "…"}',
+    )
+    hochgeladen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="hochgeladen von",
+    )
+
+    class Meta:
+        verbose_name = "Import von Maßnahmen"
+        verbose_name_plural = "Importe von Maßnahmen"
+        ordering = ["-erstellt_am"]
+
+    def __str__(self) -> str:
+        return f"Import {self.dateiname} ({self.get_status_display()})"
+
+    @property
+    def fortschritt_prozent(self) -> int:
+        if not self.zeilen_gesamt:
+            return 0
+        return round(100 * self.zeilen_verarbeitet / self.zeilen_gesamt)

@@ -36,6 +36,7 @@ from handlungsfelder.models import Handlungsfeld, Kennzahl, KennzahlWert, Lebens
 from kommunen.models import Kommune, Kreis, Mitgliedschaft, Region, Rolle
 from massnahmen.models import (
     Anhang,
+    Importlauf,
     Massnahme,
     Meilenstein,
     Nachnutzung,
@@ -217,6 +218,9 @@ def daten(db, settings, tmp_path):
         bescheid=bescheid, art="verwendungsnachweis", frist=dt.date(2027, 3, 31), tage_vorher=30
     )
     KalenderToken.objects.create(user=person, token="geheim-" + "x" * 30)
+    Importlauf.objects.create(
+        kreis=lippe, datei="dokumente/aa/x.csv", dateiname="massnahmen.csv", hochgeladen_von=person
+    )
 
     return SimpleNamespace(
         region=region,

@@ -1,0 +1,120 @@
+"""The Maßnahmen list filters (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from core.quartal import Quartal
+from core.search import volltext
+from handlungsfelder.models import Handlungsfeld, Lebensbereich
+from kommunen.models import Kommune
+
+from .models import Ampel, Massnahme, Meilenstein, Statusmeldung
+
+JA_NEIN = [("ja", "ja"), ("nein", "nein")]
+
+
+class JaNeinFilter(django_filters.ChoiceFilter):
+    """A yes/no select that leaves the list alone when empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", JA_NEIN)
+        kwargs.setdefault("empty_label", "egal")
+        super().__init__(*args, **kwargs)
+
+
+class MassnahmeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Suche",
+        method="search",
+        max_length=200,
+        help_text="Titel und Beschreibung durchsuchen",
+    )
+    handlungsfeld = django_filters.ModelChoiceFilter(
+        queryset=Handlungsfeld.objects.all(), label="Handlungsfeld", empty_label="alle"
+    )
+    lebensbereich = django_filters.ModelChoiceFilter(
+        field_name="lebensbereiche",
+        queryset=Lebensbereich.objects.all(),
+        label="Lebensbereich",
+        empty_label="alle",
+    )
+    kommune = django_filters.ModelChoiceFilter(
+        queryset=Kommune.objects.none(),
+        label="Kommune (federführend oder beteiligt)",
+        method="filter_kommune",
+        empty_label="alle",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Massnahme.Status.choices, label="Status", empty_label="alle"
+    )
+    ampel = django_filters.ChoiceFilter(choices=Ampel.choices, label="Ampel", empty_label="alle")
+    gefoerdert = JaNeinFilter(label="gefördert", method="filter_gefoerdert")
+    ueberfaellig = JaNeinFilter(label="überfällige Meilensteine", method="filter_ueberfaellig")
+    ohne_meldung = JaNeinFilter(
+        label="fehlt Statusmeldung im aktuellen Quartal", method="filter_ohne_meldung"
+    )
+    archiviert = JaNeinFilter(
+        label="archivierte", method="filter_archiviert", empty_label="ausblenden"
+    )
+
+    class Meta:
+        model = Massnahme
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        self.filters["kommune"].queryset = Kommune.objects.for_user(user).select_related("kreis")
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # Archived Maßnahmen are hidden unless asked for.
+        if not (
+            self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("archiviert")
+        ):
+            queryset = queryset.filter(archiviert=False)
+        return queryset
+
+    def search(self, queryset, name, value):
+        return volltext(queryset, value, gewichtet={"titel": "A", "beschreibung": "B"})
+
+    def filter_kommune(self, queryset, name, value):
+        if not value:
+            return queryset
+        beteiligt = Massnahme.beteiligte.through.objects.filter(
+            massnahme_id=OuterRef("pk"), kommune_id=value.pk
+        )
+        return queryset.filter(Q(federfuehrend=value) | Q(Exists(beteiligt)))
+
+    def filter_gefoerdert(self, queryset, name, value):
+        # Reverse relation of foerderung.Foerderbescheid.massnahmen (no import upwards).
+        through = Massnahme._meta.get_field("foerderbescheide").remote_field.through
+        gefoerdert = Exists(through.objects.filter(massnahme_id=OuterRef("pk")))
+        return queryset.filter(gefoerdert if value == "ja" else ~gefoerdert)
+
+    def filter_ueberfaellig(self, queryset, name, value):
+        ueberfaellig = Exists(
+            Meilenstein.objects.filter(
+                massnahme_id=OuterRef("pk"),
+                erreicht_am__isnull=True,
+                faellig_am__lt=timezone.localdate(),
+            )
+        )
+        return queryset.filter(ueberfaellig if value == "ja" else ~ueberfaellig)
+
+    def filter_ohne_meldung(self, queryset, name, value):
+        gemeldet = Exists(
+            Statusmeldung.objects.filter(
+                massnahme_id=OuterRef("pk"), quartal=str(Quartal.current())
+            )
+        )
+        return queryset.filter(~gemeldet if value == "ja" else gemeldet)
+
+    def filter_archiviert(self, queryset, name, value):
+        return queryset.filter(archiviert=(value == "ja"))
