@@ -16,20 +16,19 @@ from tests.conftest import ROLLEN
 from tests.matrix import LOGIN
 
 
-def _collect() -> dict:
-    matrix: dict = {}
+def _modules() -> list:
+    modules = []
     for config in apps.get_app_configs():
         try:
-            module = importlib.import_module(f"tests.{config.label}.matrix")
+            modules.append(importlib.import_module(f"tests.{config.label}.matrix"))
         except ModuleNotFoundError as error:
             if error.name not in {f"tests.{config.label}", f"tests.{config.label}.matrix"}:
                 raise
-            continue
-        matrix.update(module.MATRIX)
-    return matrix
+    return modules
 
 
-MATRIX = _collect()
+MODULES = _modules()
+MATRIX = {name: row for module in MODULES for name, row in module.MATRIX.items()}
 
 # Library URLs, tested where they are used (login pages in tests/core/test_accounts.py).
 FREMDE_NAMESPACES = {"admin"}
@@ -58,9 +57,15 @@ def test_every_project_url_is_in_the_matrix():
 
 
 def welt_ids(welt) -> dict:
-    """Placeholders usable in matrix paths, e.g. "/massnahmen/{massnahme}/"."""
+    """Placeholders usable in matrix paths, e.g. "/massnahmen/{massnahme}/".
+
+    A matrix module may define `objekte(welt) -> dict` to create the objects its paths
+    need (owned by Detmold / Kreis Lippe) and name their ids.
+    """
     ids = {"massnahme": welt.massnahme.pk}
-    ids.update(getattr(welt, "extra_ids", {}))
+    for module in MODULES:
+        if hasattr(module, "objekte"):
+            ids.update(module.objekte(welt))
     return ids
 
 
