@@ -23,7 +23,6 @@ class KommuneListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [("Startseite", reverse("home")), ("Kommunen", None)]
         return context
 
     def get_queryset(self):
@@ -71,7 +70,6 @@ class KommuneDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
         context["kann_bearbeiten"] = self.request.user.has_perm("kommunen.change_kommune", kommune)
         context["quartal"] = Quartal.current()
         context["breadcrumbs"] = [
-            ("Startseite", reverse("home")),
             ("Kommunen", reverse("kommunen:liste")),
             (kommune.name, None),
         ]
@@ -96,7 +94,6 @@ class KommuneUpdateView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView)
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = [
-            ("Startseite", reverse("home")),
             ("Kommunen", reverse("kommunen:liste")),
             (self.object.name, self.object.get_absolute_url()),
             ("Profil bearbeiten", None),
