@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("kommunen/", include("kommunen.urls")),
     path("massnahmen/", include("massnahmen.urls")),
+    path("foerderung/", include("foerderung.urls")),
     path("", include("core.urls")),
     path("admin/", admin.site.urls),
 ]
