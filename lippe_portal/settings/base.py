@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -175,6 +176,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    "foerderung-fristen-erinnern": {
+        "task": "foerderung.fristen_erinnern",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # --- Security defaults (tightened further in production.py) ---
@@ -188,6 +193,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 PORTAL_NAME = "Lippe Digitalportal"
+# Absolute links in e-mails (no request there to build them from).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Days before a Verwendungsnachweis or the end of a funding period that reminders go out.
+FOERDERUNG_ERINNERUNG_TAGE = env.list("FOERDERUNG_ERINNERUNG_TAGE", cast=int, default=[30, 7])
 PORTAL_OPERATOR = env(
     "PORTAL_OPERATOR",
     default="Kreis Lippe, Der Landrat, Felix-Fechenbach-Straße 5, 32756 Detmold",
