@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.quartal import Quartal
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
-from massnahmen.models import Massnahme
+from massnahmen.services import offene_statusmeldungen
 from workshops.models import Workshop
 
 OFFENE_MELDUNGEN_LIMIT = 20
@@ -26,22 +25,7 @@ def startseite(request):
     meine_kommunen = Kommune.objects.filter(pk__in=scope.cdo_kommune_ids).select_related("kreis")
     meine_kreise = Kreis.objects.filter(ags__in=scope.kreis_ids)
 
-    offene = Massnahme.objects.none()
-    if scope.cdo_kommune_ids or scope.kreis_ids:
-        zustaendig = (
-            Q(kreis_id__in=scope.kreis_ids)
-            | Q(federfuehrend_id__in=scope.cdo_kommune_ids)
-            | Q(beteiligte__in=scope.cdo_kommune_ids)
-        )
-        offene = (
-            Massnahme.objects.aktiv()
-            .filter(zustaendig)
-            .exclude(status__in=[Massnahme.Status.ABGESCHLOSSEN, Massnahme.Status.ABGEBROCHEN])
-            .ohne_statusmeldung(quartal)
-            .select_related("federfuehrend", "kreis", "handlungsfeld")
-            .distinct()
-            .order_by("handlungsfeld__nummer", "titel")
-        )
+    offene = offene_statusmeldungen(request.user, quartal)
     offene_liste = list(offene[: OFFENE_MELDUNGEN_LIMIT + 1])
 
     naechste_workshops = (

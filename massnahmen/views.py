@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views import View
+from django.views.decorators.http import require_GET
+from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
+from rules.contrib.views import PermissionRequiredMixin
 
+from core.downloads import dokument_response
+from core.history import verlauf
 from core.listing import FilteredListView
 from core.quartal import Quartal
+from kommunen.models import Kommune, Kreis
+from kommunen.scope import scope_for
 
 from .filtersets import MassnahmeFilterSet
-from .models import Massnahme, Statusmeldung
+from .forms import AnhangForm, MassnahmeForm, MeilensteinFormSet, StatusmeldungForm
+from .models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from .services import (
+    Konflikt,
+    archivieren,
+    massnahme_speichern,
+    nachnutzen,
+    offene_statusmeldungen,
+    quartal_gesperrt,
+    statusmeldung_speichern,
+    statusmeldung_vorlage,
+)
 
 
 def massnahmen_fuer_liste(user):
@@ -44,3 +72,432 @@ class MassnahmeListView(FilteredListView):
 
     def get_base_queryset(self):
         return massnahmen_fuer_liste(self.request.user)
+
+
+# --- Detail ---------------------------------------------------------------------------------
+
+
+def _scoped(user):
+    return Massnahme.objects.for_user(user).select_related(
+        "kreis", "handlungsfeld", "federfuehrend", "ziel", "nachnutzung_von", "ansprechperson"
+    )
+
+
+def _crumbs(*extra):
+    return [("Maßnahmen", reverse("massnahmen:liste")), *extra]
+
+
+class MassnahmeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """Everything about one Maßnahme on one page, including who changed what."""
+
+    permission_required = "massnahmen.view_massnahme"
+    template_name = "massnahmen/massnahme_detail.html"
+    context_object_name = "massnahme"
+
+    def get_queryset(self):
+        # Another Kreis's Maßnahme is a 404, not a 403 confirming that it exists.
+        return _scoped(self.request.user).prefetch_related(
+            "lebensbereiche",
+            "beteiligte",
+            Prefetch("meilensteine", queryset=Meilenstein.objects.order_by("faellig_am", "pk")),
+            Prefetch(
+                "statusmeldungen",
+                queryset=Statusmeldung.objects.select_related("autor").order_by("-quartal"),
+            ),
+            Prefetch("anhaenge", queryset=Anhang.objects.select_related("hochgeladen_von")),
+            Prefetch("nachnutzungen", queryset=Nachnutzung.objects.select_related("kommune")),
+            Prefetch("uebernahmen", queryset=Massnahme.objects.select_related("federfuehrend")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        m, user = self.object, self.request.user
+        quartal = Quartal.current()
+        context.update(
+            quartal=quartal,
+            heute=timezone.localdate(),
+            meldung_aktuell=next(
+                (s for s in m.statusmeldungen.all() if s.quartal == str(quartal)), None
+            ),
+            # Reverse relation of foerderung.Foerderbescheid (no import upwards).
+            foerderbescheide=m.foerderbescheide.select_related("programm").order_by(
+                "-bescheiddatum"
+            ),
+            verlauf=self._verlauf(m),
+            darf_bearbeiten=user.has_perm("massnahmen.change_massnahme", m),
+            darf_loeschen=user.has_perm("massnahmen.delete_massnahme", m),
+            darf_melden=user.has_perm("massnahmen.add_statusmeldung", m),
+            darf_anhang=user.has_perm("massnahmen.add_anhang", m),
+            kann_nachnutzen=_nachnutzende_kommunen(user, m),
+            gesperrt=quartal_gesperrt(m, quartal),
+            breadcrumbs=_crumbs((m.titel, None)),
+        )
+        return context
+
+    @staticmethod
+    def _verlauf(m, limit: int = 40):
+        eintraege = verlauf(
+            m.history.select_related("history_user").order_by("-history_id")[:limit],
+            objekt_label=lambda r: "Maßnahme",
+        )
+        for meilenstein_id in {ms.pk for ms in m.meilensteine.all()} | set(
+            Meilenstein.history.filter(massnahme_id=m.pk).values_list("id", flat=True)
+        ):
+            eintraege += verlauf(
+                Meilenstein.history.filter(id=meilenstein_id)
+                .select_related("history_user")
+                .order_by("-history_id")[:limit],
+                objekt_label=lambda r: f"Meilenstein „{r.titel}“",
+            )
+        for meldung in m.statusmeldungen.all():
+            eintraege += verlauf(
+                meldung.history.select_related("history_user").order_by("-history_id")[:limit],
+                objekt_label=lambda r: f"Statusmeldung {r.quartal}",
+            )
+        return sorted(eintraege, key=lambda e: e.wann, reverse=True)[:limit]
+
+
+def _nachnutzende_kommunen(user, massnahme) -> list:
+    """The user's Kommunen that could adopt this Maßnahme (not the lead, not yet adopted)."""
+    scope = scope_for(user)
+    if not scope.cdo_kommune_ids or massnahme.archiviert:
+        return []
+    schon = {n.kommune_id for n in massnahme.nachnutzungen.all()}
+    return list(
+        Kommune.objects.filter(pk__in=scope.cdo_kommune_ids, kreis_id=massnahme.kreis_id)
+        .exclude(pk=massnahme.federfuehrend_id)
+        .exclude(pk__in=schon)
+    )
+
+
+# --- Create and edit ------------------------------------------------------------------------
+
+
+def _kreis_fuer_neue_massnahme(request) -> Kreis:
+    """The Kreis a new Maßnahme belongs to: the user's (a ?kreis= choice for several)."""
+    scope = scope_for(request.user)
+    kreise = sorted(scope.kreis_ids | scope.cdo_kreis_ids)
+    if scope.is_superuser and not kreise:
+        kreise = list(Kreis.objects.values_list("ags", flat=True))
+    gewuenscht = request.GET.get("kreis") or request.POST.get("kreis")
+    ags = gewuenscht if gewuenscht in kreise else (kreise[0] if kreise else None)
+    if ags is None:
+        raise PermissionDenied
+    return Kreis.objects.get(ags=ags)
+
+
+class MassnahmeFormMixin:
+    template_name = "massnahmen/massnahme_form.html"
+    form_class = MassnahmeForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, kreis=self.kreis)
+        return kwargs
+
+    def get_meilensteine(self):
+        return MeilensteinFormSet(
+            self.request.POST or None, instance=self.object, prefix="meilensteine"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("meilensteine", self.get_meilensteine())
+        context["kreis"] = self.kreis
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object_or_none()
+        form = self.get_form()
+        meilensteine = self.get_meilensteine()
+        if not (form.is_valid() and meilensteine.is_valid()):
+            return self.render_to_response(
+                self.get_context_data(form=form, meilensteine=meilensteine), status=422
+            )
+        try:
+            massnahme = massnahme_speichern(
+                form=form,
+                meilensteine=meilensteine,
+                geladene_version=form.cleaned_data.get("version"),
+            )
+        except Konflikt as konflikt:
+            form.data = form.data.copy()
+            form.data["version"] = konflikt.aktuelle_version
+            form.add_error(
+                None,
+                "Diese Maßnahme wurde inzwischen von jemand anderem "
+                "geändert. Ihre Eingaben sind nicht gespeichert.",
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, meilensteine=meilensteine, konflikt=konflikt),
+                status=409,
+            )
+        messages.success(request, f"Die Maßnahme „{massnahme.titel}“ wurde gespeichert.")
+        return redirect(massnahme)
+
+
+class MassnahmeCreateView(
+    LoginRequiredMixin, PermissionRequiredMixin, MassnahmeFormMixin, CreateView
+):
+    permission_required = "massnahmen.add_massnahme"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
+            self.kreis = _kreis_fuer_neue_massnahme(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object_or_none(self):
+        return None
+
+    def get_initial(self):
+        # Prefill from the query string, e.g. when a workshop Ergebnis becomes a Maßnahme.
+        erlaubt = ("titel", "beschreibung", "handlungsfeld", "federfuehrend")
+        return {k: self.request.GET[k][:2000] for k in erlaubt if self.request.GET.get(k)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = _crumbs(("Neue Maßnahme", None))
+        return context
+
+
+class MassnahmeUpdateView(
+    LoginRequiredMixin, PermissionRequiredMixin, MassnahmeFormMixin, UpdateView
+):
+    permission_required = "massnahmen.change_massnahme"
+
+    def get_queryset(self):
+        return _scoped(self.request.user)
+
+    def get_object_or_none(self):
+        return self.get_object()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            obj = get_object_or_404(_scoped(request.user), pk=kwargs["pk"])
+            self.kreis = obj.kreis
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = _crumbs(
+            (self.object.titel, self.object.get_absolute_url()), ("Bearbeiten", None)
+        )
+        return context
+
+
+class MassnahmeArchivView(LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin, View):
+    """POST: archive or restore (CDOs archive instead of deleting)."""
+
+    permission_required = "massnahmen.archive_massnahme"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return _scoped(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        massnahme = self.get_object()
+        archiviert = request.POST.get("archiviert") != "nein"
+        archivieren(massnahme=massnahme, archiviert=archiviert)
+        messages.success(
+            request,
+            "Die Maßnahme wurde archiviert." if archiviert else "Die Maßnahme ist wieder aktiv.",
+        )
+        return redirect(massnahme)
+
+
+class MassnahmeDeleteView(LoginRequiredMixin, PermissionRequiredMixin, DeleteView):
+    permission_required = "massnahmen.delete_massnahme"
+    template_name = "massnahmen/massnahme_confirm_delete.html"
+    context_object_name = "massnahme"
+    success_url = reverse_lazy("massnahmen:liste")
+
+    def get_queryset(self):
+        return _scoped(self.request.user)
+
+    def form_valid(self, form):
+        titel = self.object.titel
+        response = super().form_valid(form)
+        messages.success(self.request, f"Die Maßnahme „{titel}“ wurde gelöscht.")
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = _crumbs(
+            (self.object.titel, self.object.get_absolute_url()), ("Löschen", None)
+        )
+        return context
+
+
+# --- Statusmeldung --------------------------------------------------------------------------
+
+
+class StatusmeldungView(
+    LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
+):
+    """This quarter's Statusmeldung of a Maßnahme: create (prefilled from the previous
+    quarter) or edit, until the quarter is frozen for the report."""
+
+    permission_required = "massnahmen.add_statusmeldung"
+    template_name = "massnahmen/statusmeldung_form.html"
+    context_object_name = "massnahme"
+
+    def get_queryset(self):
+        return _scoped(self.request.user)
+
+    def setup_meldung(self):
+        self.object = self.get_object()
+        self.quartal = Quartal.current()
+        self.meldung = self.object.statusmeldungen.filter(quartal=str(self.quartal)).first()
+        self.gesperrt = quartal_gesperrt(self.object, self.quartal)
+
+    def get_form(self):
+        if self.request.method == "POST":
+            return StatusmeldungForm(self.request.POST, instance=self.meldung)
+        initial = (
+            None
+            if self.meldung
+            else statusmeldung_vorlage(massnahme=self.object, quartal=self.quartal)
+        )
+        return StatusmeldungForm(instance=self.meldung, initial=initial)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_meldung()
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        self.setup_meldung()
+        form = self.get_form()
+        if self.gesperrt:
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        statusmeldung_speichern(
+            form=form, massnahme=self.object, quartal=self.quartal, user=request.user
+        )
+        messages.success(
+            request,
+            f"Die Statusmeldung für „{self.object.titel}“ "
+            f"({self.quartal.label}) wurde gespeichert.",
+        )
+        if "weiter" in request.POST:
+            naechste = offene_statusmeldungen(request.user, self.quartal).first()
+            if naechste:
+                return redirect("massnahmen:statusmeldung", pk=naechste.pk)
+            messages.info(request, "Alle Ihre Statusmeldungen für dieses Quartal liegen vor.")
+            return redirect("home")
+        return redirect(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        offen = offene_statusmeldungen(self.request.user, self.quartal)
+        context.update(
+            quartal=self.quartal,
+            meldung=self.meldung,
+            gesperrt=self.gesperrt,
+            offen_anzahl=offen.exclude(pk=self.object.pk).count(),
+            breadcrumbs=_crumbs(
+                (self.object.titel, self.object.get_absolute_url()),
+                (f"Statusmeldung {self.quartal.label}", None),
+            ),
+        )
+        return context
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+class AnhangCreateView(
+    LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
+):
+    permission_required = "massnahmen.add_anhang"
+    template_name = "massnahmen/anhang_form.html"
+    context_object_name = "massnahme"
+
+    def get_queryset(self):
+        return _scoped(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(form=AnhangForm()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = AnhangForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        anhang = form.save(commit=False)
+        anhang.massnahme = self.object
+        anhang.hochgeladen_von = request.user
+        anhang.save()
+        messages.success(request, f"Das Dokument „{anhang.titel}“ wurde hochgeladen.")
+        return redirect(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = _crumbs(
+            (self.object.titel, self.object.get_absolute_url()), ("Dokument hochladen", None)
+        )
+        return context
+
+
+@login_required
+@require_GET
+def anhang_herunterladen(request, pk: int):
+    """Documents are only served through here, after checking the user may see the
+    Maßnahme; media files have no public URL."""
+    anhang = get_object_or_404(
+        Anhang.objects.select_related("massnahme").filter(
+            massnahme__in=Massnahme.objects.for_user(request.user)
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("massnahmen.view_massnahme", anhang.massnahme):
+        raise PermissionDenied
+    return dokument_response(anhang)
+
+
+# --- Nachnutzung ----------------------------------------------------------------------------
+
+
+class NachnutzenView(LoginRequiredMixin, SingleObjectMixin, TemplateView):
+    """A CDO of another Kommune adopts the Maßnahme in one step."""
+
+    template_name = "massnahmen/nachnutzen_confirm.html"
+    context_object_name = "massnahme"
+
+    def get_queryset(self):
+        return _scoped(self.request.user).prefetch_related("nachnutzungen")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        self.kommunen = _nachnutzende_kommunen(request.user, self.object)
+        if not self.kommunen:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def handle_no_permission(self):
+        return redirect_to_login(self.request.get_full_path())
+
+    def post(self, request, *args, **kwargs):
+        wahl = request.POST.get("kommune")
+        kommune = next((k for k in self.kommunen if str(k.pk) == wahl), None)
+        if kommune is None:
+            return self.render_to_response(
+                self.get_context_data(fehler="Bitte wählen Sie Ihre Kommune aus."), status=422
+            )
+        neu = nachnutzen(massnahme=self.object, kommune=kommune, user=request.user)
+        messages.success(
+            request,
+            f"{kommune} nutzt „{self.object.titel}“ nach. Bitte ergänzen Sie die neue Maßnahme.",
+        )
+        return redirect("massnahmen:bearbeiten", pk=neu.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kommunen"] = self.kommunen
+        context["breadcrumbs"] = _crumbs(
+            (self.object.titel, self.object.get_absolute_url()), ("Nachnutzen", None)
+        )
+        return context

@@ -6,6 +6,7 @@ The object under test belongs to Detmold in Kreis Lippe; Blomberg takes part.
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from kommunen import rules as kommunen_rules
 from kommunen.models import Mitgliedschaft, Rolle
@@ -36,7 +37,7 @@ def _objects(welt):
         "kommune": welt.detmold,
         "massnahme": welt.massnahme,
         "bescheid": FoerderbescheidFactory(kreis=welt.lippe, zuwendungsempfaenger=welt.detmold),
-        "workshop": WorkshopFactory(kreis=welt.lippe),
+        "workshop": WorkshopFactory(kreis=welt.lippe, veroeffentlicht_am=timezone.now()),
         "stand": UmsetzungsstandFactory(kommune=welt.detmold),
         "ziel": ZielFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld),
     }
