@@ -49,3 +49,5 @@ rules.add_perm("massnahmen.delete_massnahme", is_staff_of_massnahmes_kreis)
 # Checked against the Maßnahme the Statusmeldung belongs to.
 rules.add_perm("massnahmen.add_statusmeldung", is_participating_cdo | is_staff_of_massnahmes_kreis)
 rules.add_perm("massnahmen.add_anhang", can_edit_massnahme)
+# CSV/XLSX import of Maßnahmen into a Kreis (the Kreis is chosen among the user's own).
+rules.add_perm("massnahmen.import_massnahme", is_kreis_staff_anywhere)
