@@ -94,7 +94,7 @@ class MassnahmeFilterSet(django_filters.FilterSet):
 
     def filter_gefoerdert(self, queryset, name, value):
         # Reverse relation of foerderung.Foerderbescheid.massnahmen (no import upwards).
-        through = Massnahme._meta.get_field("foerderbescheide").remote_field.through
+        through = Massnahme._meta.get_field("foerderbescheide").through
         gefoerdert = Exists(through.objects.filter(massnahme_id=OuterRef("pk")))
         return queryset.filter(gefoerdert if value == "ja" else ~gefoerdert)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.forms import inlineformset_factory
 
 from core.files import ERLAUBTE_DATEITYPEN
+from core.money import EuroField
 from handlungsfelder.models import Ziel
 from kommunen.models import Kommune
 from kommunen.scope import scope_for
@@ -20,6 +23,12 @@ class MassnahmeForm(forms.ModelForm):
     their own Kommune as lead, Kreis staff any Kommune of the Kreis or the Kreis itself."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    budget = EuroField(
+        label="Budget (EUR)",
+        required=False,
+        min_value=Decimal("0"),
+        help_text="In Euro, z. B. 12.500,00.",
+    )
 
     class Meta:
         model = Massnahme
@@ -51,7 +60,6 @@ class MassnahmeForm(forms.ModelForm):
         }
         help_texts = {
             "fortschritt": "Ganze Zahl von 0 bis 100.",
-            "budget": "In Euro, z. B. 12500,00.",
             "veroeffentlicht": "Titel, Beschreibung, Handlungsfeld und Fortschritt erscheinen "
             "auf der öffentlichen Transparenzseite.",
         }
@@ -75,8 +83,6 @@ class MassnahmeForm(forms.ModelForm):
         self.fields["ziel"].queryset = Ziel.objects.filter(kreis=kreis).select_related(
             "handlungsfeld"
         )
-        self.fields["budget"].localize = True
-        self.fields["budget"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
