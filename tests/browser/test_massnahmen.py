@@ -20,7 +20,9 @@ def test_filter_with_htmx_updates_table_count_and_url(demo, page):
     page.evaluate("window.__ohneNeuladen = true")
     page.locator("#id_status").select_option("abgeschlossen")
     page.wait_for_url(re.compile(r"status=abgeschlossen"))
-    page.wait_for_function("!document.querySelector('#anzahl').textContent.includes(%r)" % gesamt)
+    page.wait_for_function(
+        "(alt) => !document.querySelector('#anzahl').textContent.includes(alt)", arg=gesamt
+    )
     anzahl = page.locator("#anzahl").inner_text()
     erwartet = Massnahme.objects.filter(status="abgeschlossen", archiviert=False).count()
     assert anzahl.startswith(f"{erwartet} Maßnahme")
