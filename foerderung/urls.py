@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "foerderung"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.FoerderbescheidListView.as_view(), name="liste"),
+    path("neu/", views.FoerderbescheidCreateView.as_view(), name="anlegen"),
+    path("<int:pk>/", views.FoerderbescheidDetailView.as_view(), name="detail"),
+    path("<int:pk>/bearbeiten/", views.FoerderbescheidUpdateView.as_view(), name="bearbeiten"),
+    path("<int:pk>/loeschen/", views.FoerderbescheidDeleteView.as_view(), name="loeschen"),
+    path(
+        "<int:pk>/mittelabrufe/neu/",
+        views.MittelabrufCreateView.as_view(),
+        name="mittelabruf_anlegen",
+    ),
+    path("<int:pk>/dokumente/neu/", views.DokumentCreateView.as_view(), name="dokument_hochladen"),
+    path(
+        "<int:pk>/dokumente/<int:dokument_pk>/",
+        views.dokument_herunterladen,
+        name="dokument_herunterladen",
+    ),
+]

@@ -1,0 +1,224 @@
+"""Forms for Förderbescheide, Mittelabrufe and Bescheid documents."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+from django import forms
+
+from core.files import ERLAUBTE_DATEITYPEN
+from core.formatting import euro
+from core.money import EuroField, ProzentField
+from kommunen.models import Kommune, Kreis
+from kommunen.scope import scope_for
+from massnahmen.models import Massnahme
+
+from . import regeln
+from .models import BescheidDokument, Foerderbescheid, Foerderprogramm, Mittelabruf
+
+EIN_CENT = Decimal("0.01")
+
+
+class DatumInput(forms.DateInput):
+    """A native date picker; it submits ISO dates whatever the browser's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def datumsfeld(form_field: forms.DateField) -> forms.DateField:
+    form_field.widget = DatumInput()
+    form_field.input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+    form_field.error_messages["invalid"] = "Bitte geben Sie ein gültiges Datum an (TT.MM.JJJJ)."
+    return form_field
+
+
+def verwaltbare_kreise(user):
+    """The Kreise whose Förderbescheide the user may create (superusers: every Kreis)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Kreis.objects.all()
+    return Kreis.objects.filter(ags__in=scope.kreis_ids)
+
+
+class FoerderbescheidForm(forms.ModelForm):
+    """Create or edit a Förderbescheid. Shows the programme's maximum as a warning only.
+
+    The Kreis comes from the view: the one Kreis of the Kreis staff, or a choice for
+    people who manage several (and for superusers).
+    """
+
+    bewilligter_betrag = EuroField(
+        label="bewilligter Betrag",
+        min_value=EIN_CENT,
+        help_text="in Euro, z. B. 245.000,00",
+    )
+    foerderquote = ProzentField(
+        label="Förderquote",
+        min_value=EIN_CENT,
+        max_value=Decimal("100"),
+        help_text="in Prozent der zuwendungsfähigen Ausgaben, z. B. 90",
+    )
+
+    class Meta:
+        model = Foerderbescheid
+        fields = [
+            "kreis",
+            "programm",
+            "aktenzeichen",
+            "bescheiddatum",
+            "status",
+            "zuwendungsempfaenger",
+            "partner",
+            "bewilligter_betrag",
+            "foerderquote",
+            "bewilligungszeitraum_beginn",
+            "bewilligungszeitraum_ende",
+            "verwendungsnachweis_faellig",
+            "zweck",
+            "massnahmen",
+        ]
+        labels = {
+            "zuwendungsempfaenger": "Zuwendungsempfänger (federführende Kommune)",
+            "partner": "Partnerkommunen",
+            "massnahmen": "geförderte Maßnahmen",
+        }
+        help_texts = {
+            "partner": "Die weiteren beteiligten Kommunen, ohne den Zuwendungsempfänger.",
+            "massnahmen": "Mehrfachauswahl mit gedrückter Strg-Taste (Mac: Cmd).",
+            "verwendungsnachweis_faellig": "Das Portal erinnert rechtzeitig an die Frist.",
+        }
+        widgets = {
+            "partner": forms.CheckboxSelectMultiple,
+            "zweck": forms.Textarea(attrs={"rows": 5}),
+            "massnahmen": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, user, kreis: Kreis | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            kreis = self.instance.kreis
+        self.fester_kreis = kreis
+        if kreis is not None:
+            # The Kreis is given (edit, or a person who manages exactly one Kreis).
+            del self.fields["kreis"]
+            self.instance.kreis = kreis
+            kreis_ids = [kreis.pk]
+        else:
+            kreise = verwaltbare_kreise(user)
+            self.fields["kreis"].queryset = kreise
+            self.fields["kreis"].empty_label = "Bitte wählen"
+            kreis_ids = list(kreise.values_list("ags", flat=True))
+        kommunen = Kommune.objects.filter(kreis_id__in=kreis_ids).order_by("name")
+        self.fields["zuwendungsempfaenger"].queryset = kommunen
+        self.fields["zuwendungsempfaenger"].empty_label = "Bitte wählen"
+        self.fields["partner"].queryset = kommunen
+        self.fields["massnahmen"].queryset = Massnahme.objects.filter(
+            kreis_id__in=kreis_ids
+        ).order_by("titel")
+        self.fields["programm"].queryset = Foerderprogramm.objects.order_by("kurzname")
+        self.fields["programm"].empty_label = "Bitte wählen"
+        for name in (
+            "bescheiddatum",
+            "bewilligungszeitraum_beginn",
+            "bewilligungszeitraum_ende",
+            "verwendungsnachweis_faellig",
+        ):
+            datumsfeld(self.fields[name])
+
+    def clean(self):
+        cleaned = super().clean()
+        kreis = self.fester_kreis or cleaned.get("kreis")
+        empfaenger = cleaned.get("zuwendungsempfaenger")
+        partner = cleaned.get("partner")
+        if empfaenger is not None and partner is not None and empfaenger in partner:
+            self.add_error(
+                "partner",
+                "Der Zuwendungsempfänger ist bereits beteiligt; "
+                "bitte wählen Sie ihn nicht zusätzlich als Partner.",
+            )
+        if kreis is not None:
+            if partner is not None and any(k.kreis_id != kreis.pk for k in partner):
+                self.add_error("partner", "Alle Partnerkommunen müssen zum Kreis gehören.")
+            massnahmen = cleaned.get("massnahmen")
+            if massnahmen is not None and any(m.kreis_id != kreis.pk for m in massnahmen):
+                self.add_error("massnahmen", "Alle Maßnahmen müssen zum Kreis gehören.")
+        return cleaned
+
+    def regelpruefung(self) -> regeln.Regelpruefung | None:
+        """The amount rule for the values as entered (bound) or as stored (unbound edit)."""
+        if self.is_bound:
+            daten = getattr(self, "cleaned_data", None)
+            if daten is None:
+                return None
+            return regeln.pruefen(
+                programm=daten.get("programm"),
+                anzahl_partner=len(daten.get("partner") or []),
+                bewilligter_betrag=daten.get("bewilligter_betrag"),
+                foerderquote=daten.get("foerderquote"),
+            )
+        if self.instance.pk:
+            return regeln.fuer_bescheid(self.instance)
+        return None
+
+
+class MittelabrufForm(forms.ModelForm):
+    """A drawdown of the Bescheid given by the view; never more than what remains."""
+
+    betrag = EuroField(label="Betrag", min_value=EIN_CENT, help_text="in Euro, z. B. 12.500,00")
+
+    class Meta:
+        model = Mittelabruf
+        fields = ["datum", "betrag", "status", "bemerkung"]
+        labels = {"datum": "Datum des Abrufs"}
+        help_texts = {"bemerkung": "z. B. wofür die Mittel abgerufen werden"}
+
+    def __init__(self, *args, bescheid: Foerderbescheid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bescheid = bescheid
+        self.instance.bescheid = bescheid
+        datumsfeld(self.fields["datum"])
+        self.fields[
+            "betrag"
+        ].help_text = f"in Euro, z. B. 12.500,00 – verbleibend: {euro(bescheid.verbleibend())}"
+
+    def clean_datum(self):
+        datum = self.cleaned_data["datum"]
+        if datum < self.bescheid.bescheiddatum:
+            raise forms.ValidationError(
+                "Ein Mittelabruf kann nicht vor dem Bescheiddatum "
+                f"({self.bescheid.bescheiddatum:%d.%m.%Y}) liegen."
+            )
+        return datum
+
+
+class BescheidDokumentForm(forms.ModelForm):
+    """Upload a document (first of all the Bescheid as PDF) to a Förderbescheid."""
+
+    class Meta:
+        model = BescheidDokument
+        fields = ["datei", "titel"]
+        labels = {"titel": "Titel"}
+        help_texts = {"titel": "Leer lassen, um den Dateinamen zu übernehmen."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        erlaubt = sorted(ERLAUBTE_DATEITYPEN)
+        self.fields["datei"].widget.attrs["accept"] = ",".join(erlaubt)
+        self.fields["datei"].help_text = (
+            "Erlaubt: " + ", ".join(e.lstrip(".").upper() for e in erlaubt) + "; höchstens 20 MB."
+        )
+        self.fields["titel"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        datei = cleaned.get("datei")
+        if not cleaned.get("titel") and datei is not None:
+            titel = os.path.splitext(os.path.basename(datei.name or ""))[0][:250]
+            cleaned["titel"] = titel or "Dokument"
+            self.instance.titel = cleaned["titel"]
+        return cleaned

@@ -1,0 +1,188 @@
+"""Förderung workflows: recording a drawdown safely, and the deadline reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.formatting import euro
+from kommunen.models import Mitgliedschaft, Rolle
+
+from .models import Erinnerung, Foerderbescheid, Mittelabruf
+
+logger = logging.getLogger(__name__)
+
+ABGESCHLOSSENE_STATUS = {
+    Foerderbescheid.Status.VERWENDUNGSNACHWEIS,
+    Foerderbescheid.Status.ABGESCHLOSSEN,
+    Foerderbescheid.Status.WIDERRUFEN,
+}
+
+
+def _zu_viel(verbleibend: Decimal) -> ValidationError:
+    return ValidationError(
+        {"betrag": f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."}
+    )
+
+
+def mittelabruf_erfassen(
+    *,
+    bescheid: Foerderbescheid,
+    datum: dt.date,
+    betrag: Decimal,
+    status: str,
+    user,
+    bemerkung: str = "",
+) -> Mittelabruf:
+    """Record a drawdown; the sum of all drawdowns never exceeds the granted amount.
+
+    The Bescheid row is locked (`SELECT … FOR UPDATE`) before the sum is read, so two
+    requests at the same moment are serialised: the second one sees the first drawdown
+    and is refused with a field error. On PostgreSQL the trigger of migration 0002 guards
+    the same rule for every other way into the table.
+    """
+    with transaction.atomic():
+        gesperrt = Foerderbescheid.objects.select_for_update().get(pk=bescheid.pk)
+        bisher = gesperrt.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
+        verbleibend = gesperrt.bewilligter_betrag - bisher
+        if betrag > verbleibend:
+            raise _zu_viel(verbleibend)
+        abruf = Mittelabruf(
+            bescheid=gesperrt, datum=datum, betrag=betrag, status=status, bemerkung=bemerkung
+        )
+        abruf.full_clean()
+        abruf._history_user = user if getattr(user, "is_authenticated", False) else None
+        try:
+            with transaction.atomic():
+                abruf.save()
+        except IntegrityError as error:  # the database trigger; should not happen here
+            raise _zu_viel(verbleibend) from error
+    return abruf
+
+
+# --- Deadline reminders ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frist:
+    """A deadline of a Bescheid that a reminder may be due for."""
+
+    bescheid: Foerderbescheid
+    art: str
+    datum: dt.date
+
+
+def empfaenger_fuer(bescheid: Foerderbescheid) -> list[str]:
+    """E-mail addresses of the CDOs of recipient and partners and the Kreis staff."""
+    kommune_ids = {bescheid.zuwendungsempfaenger_id, *(k.pk for k in bescheid.partner.all())}
+    adressen = (
+        Mitgliedschaft.objects.filter(
+            Q(rolle=Rolle.CDO, kommune_id__in=kommune_ids)
+            | Q(rolle=Rolle.KREIS, kreis_id=bescheid.kreis_id),
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted({adresse.lower() for adresse in adressen})
+
+
+def faellige_stufe(tage_bis_frist: int, stufen: list[int]) -> int | None:
+    """The reminder level that applies `tage_bis_frist` days before a deadline.
+
+    With levels 30 and 7: 30 applies from 30 down to 8 days before, 7 from 7 down to the
+    day itself. A missed run catches up on the next day; a level that has passed is not
+    sent any more once a closer one applies.
+    """
+    passend = [stufe for stufe in stufen if 0 <= tage_bis_frist <= stufe]
+    return min(passend) if passend else None
+
+
+def _fristen(heute: dt.date, bis: dt.date) -> list[Frist]:
+    offen = (
+        Foerderbescheid.objects.exclude(status__in=ABGESCHLOSSENE_STATUS)
+        .select_related("kreis", "programm", "zuwendungsempfaenger")
+        .prefetch_related("partner")
+    )
+    fristen = [
+        Frist(b, Erinnerung.Art.VERWENDUNGSNACHWEIS, b.verwendungsnachweis_faellig)
+        for b in offen.filter(verwendungsnachweis_faellig__range=(heute, bis))
+    ]
+    fristen += [
+        Frist(b, Erinnerung.Art.FOERDERENDE, b.bewilligungszeitraum_ende)
+        for b in offen.filter(bewilligungszeitraum_ende__range=(heute, bis))
+    ]
+    return fristen
+
+
+def _nachrichten(frist: Frist, heute: dt.date, empfaenger: list[str]) -> list[EmailMessage]:
+    bescheid = frist.bescheid
+    kontext = {
+        "bescheid": bescheid,
+        "art": Erinnerung.Art(frist.art).label,
+        "ist_verwendungsnachweis": frist.art == Erinnerung.Art.VERWENDUNGSNACHWEIS,
+        "frist": frist.datum,
+        "tage": (frist.datum - heute).days,
+        "link": f"{settings.PORTAL_BASE_URL}{bescheid.get_absolute_url()}",
+        "portal_name": settings.PORTAL_NAME,
+        "betrag": euro(bescheid.bewilligter_betrag),
+        "verbleibend": euro(bescheid.verbleibend()),
+    }
+    betreff = " ".join(render_to_string("foerderung/mail/erinnerung_betreff.txt", kontext).split())
+    text = render_to_string("foerderung/mail/erinnerung.txt", kontext)
+    # One message per person: recipients from different Kommunen do not see each other.
+    return [EmailMessage(betreff, text, to=[adresse]) for adresse in empfaenger]
+
+
+def fristen_erinnern(*, heute: dt.date | None = None) -> int:
+    """Mail the responsible people before a Verwendungsnachweis or a funding period ends.
+
+    Levels (days before) come from `settings.FOERDERUNG_ERINNERUNG_TAGE`. Each reminder
+    (Bescheid, kind of deadline, deadline, level) goes out once: it is recorded in
+    `Erinnerung` within the same transaction as the sending, so running the task twice –
+    even at the same time – sends nothing twice, and a failed sending is retried the next
+    day. Returns the number of reminders sent.
+    """
+    heute = heute or timezone.localdate()
+    stufen = sorted({int(t) for t in settings.FOERDERUNG_ERINNERUNG_TAGE if int(t) >= 0})
+    if not stufen:
+        return 0
+    gesendet = 0
+    for frist in _fristen(heute, heute + dt.timedelta(days=max(stufen))):
+        stufe = faellige_stufe((frist.datum - heute).days, stufen)
+        if stufe is None:
+            continue
+        schluessel = {
+            "bescheid": frist.bescheid,
+            "art": frist.art,
+            "frist": frist.datum,
+            "tage_vorher": stufe,
+        }
+        if Erinnerung.objects.filter(**schluessel).exists():
+            continue
+        empfaenger = empfaenger_fuer(frist.bescheid)
+        if not empfaenger:
+            logger.warning("Keine Empfänger für die Erinnerung an %s", frist.bescheid)
+            continue
+        try:
+            with transaction.atomic():
+                _, neu = Erinnerung.objects.get_or_create(
+                    **schluessel, defaults={"empfaenger": "\n".join(empfaenger)}
+                )
+                if not neu:  # another run got there first
+                    continue
+                get_connection().send_messages(_nachrichten(frist, heute, empfaenger))
+        except IntegrityError:
+            continue
+        gesendet += 1
+    return gesendet
