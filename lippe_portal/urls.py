@@ -11,6 +11,7 @@ urlpatterns = [
     path("kommunen/", include("kommunen.urls")),
     path("massnahmen/", include("massnahmen.urls")),
     path("foerderung/", include("foerderung.urls")),
+    path("workshops/", include("workshops.urls")),
     path("", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

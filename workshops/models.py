@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.files import validate_upload, zufaelliger_pfad
 from core.models import TimeStampedModel
@@ -17,9 +18,34 @@ from massnahmen.models import Massnahme
 
 class WorkshopQuerySet(models.QuerySet):
     def for_user(self, user) -> WorkshopQuerySet:
+        """Workshops of every Kreis the user may read, drafts included."""
         from kommunen.scope import scope_for
 
         return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+    def sichtbar_fuer(self, user) -> WorkshopQuerySet:
+        """What the user may see: published workshops of readable Kreise, and the drafts
+        of the Kreise where the user is staff (the Kommunen see a workshop once it is
+        published and the invitations are out)."""
+        from kommunen.scope import scope_for
+
+        scope = scope_for(user)
+        queryset = self.filter(scope.kreis_q("kreis_id"))
+        if scope.is_superuser:
+            return queryset
+        return queryset.filter(
+            Q(veroeffentlicht_am__isnull=False) | Q(kreis_id__in=scope.kreis_ids)
+        )
+
+    def veroeffentlicht(self) -> WorkshopQuerySet:
+        return self.filter(veroeffentlicht_am__isnull=False)
+
+    def kommende(self, jetzt=None) -> WorkshopQuerySet:
+        """Not over yet (a workshop running right now still counts as upcoming)."""
+        return self.filter(ende__gte=jetzt or timezone.now())
+
+    def vergangene(self, jetzt=None) -> WorkshopQuerySet:
+        return self.filter(ende__lt=jetzt or timezone.now())
 
 
 class Workshop(TimeStampedModel):
@@ -105,6 +131,17 @@ class Workshop(TimeStampedModel):
             raise ValidationError(errors)
 
 
+def meine_teilnahmen_q(user, prefix: str = "") -> Q:
+    """Teilnahmen that are "mine": my own, or those for a Kommune I am CDO of."""
+    from kommunen.scope import scope_for
+
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}person_id": user.pk}) | Q(
+        **{f"{prefix}kommune_id__in": scope_for(user).cdo_kommune_ids}
+    )
+
+
 class Teilnahme(TimeStampedModel):
     """A person's registration for (and attendance at) a workshop, for their Kommune."""
 
@@ -130,6 +167,9 @@ class Teilnahme(TimeStampedModel):
         related_name="teilnahmen",
         verbose_name="für Kommune",
     )
+    # Registrations that count (for the list of Kommunen and the seat limit).
+    AKTIV = (Status.ANGEMELDET, Status.TEILGENOMMEN)
+
     status = models.CharField(
         "Status", max_length=15, choices=Status.choices, default=Status.ANGEMELDET
     )

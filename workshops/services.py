@@ -1,0 +1,335 @@
+"""Workflows of the workshops app: publishing with invitations, cancelling, registration,
+attendance, calendar tokens and the link from an Ergebnis to the Maßnahme made from it."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from kommunen.models import Kommune, Mitgliedschaft, Rolle
+from kommunen.scope import scope_for
+
+from .models import Ergebnis, KalenderToken, Teilnahme, Workshop
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    """A link for e-mails and calendar entries, where there is no request to build it from."""
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
+
+
+def _bump(workshop: Workshop, **felder) -> Workshop:
+    """Save `felder` and increment `sequenz` in the database (safe against a parallel edit)."""
+    for name, value in felder.items():
+        setattr(workshop, name, value)
+    workshop.sequenz = F("sequenz") + 1
+    workshop.save(update_fields=[*felder, "sequenz", "geaendert_am"])
+    workshop.refresh_from_db(fields=["sequenz"])
+    return workshop
+
+
+# --- publishing and cancelling -------------------------------------------------------
+
+
+def veroeffentlichen(*, workshop: Workshop) -> bool:
+    """Publish a draft: the Kommunen see it from now on and their CDOs get an invitation
+    (sent by a Celery task once the transaction has committed). False if it was published
+    before – no second round of invitations."""
+    from .tasks import einladungen_versenden_task
+
+    with transaction.atomic():
+        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        if locked.veroeffentlicht_am is not None:
+            workshop.veroeffentlicht_am = locked.veroeffentlicht_am
+            return False
+        _bump(locked, veroeffentlicht_am=timezone.now())
+        workshop.veroeffentlicht_am, workshop.sequenz = locked.veroeffentlicht_am, locked.sequenz
+        workshop_id = workshop.pk
+        transaction.on_commit(lambda: einladungen_versenden_task.delay(workshop_id))
+    return True
+
+
+def absagen(*, workshop: Workshop) -> bool:
+    """Cancel: the workshop stays visible as "abgesagt", calendars show it as cancelled
+    (STATUS:CANCELLED with a higher SEQUENCE) and registered people get a mail.
+    False if it was cancelled before."""
+    from .tasks import absage_versenden_task
+
+    with transaction.atomic():
+        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        if locked.abgesagt:
+            workshop.abgesagt = True
+            return False
+        _bump(locked, abgesagt=True)
+        workshop.abgesagt, workshop.sequenz = True, locked.sequenz
+        if locked.veroeffentlicht_am is not None:
+            workshop_id = workshop.pk
+            transaction.on_commit(lambda: absage_versenden_task.delay(workshop_id))
+    return True
+
+
+def einzuladende(workshop: Workshop) -> list[str]:
+    """E-mail addresses of the active CDOs of the workshop's Kreis, each once."""
+    adressen = (
+        Mitgliedschaft.objects.filter(
+            rolle=Rolle.CDO, kommune__kreis_id=workshop.kreis_id, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    return sorted(set(adressen))
+
+
+def _mails_versenden(betreff: str, text: str, empfaenger: list[str], anhang=None) -> int:
+    """One message per recipient (nobody sees the other addresses), one SMTP connection."""
+    nachrichten = []
+    for adresse in empfaenger:
+        nachricht = EmailMessage(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{betreff}",
+            body=text,
+            to=[adresse],
+        )
+        if anhang:
+            nachricht.attach(*anhang)
+        nachrichten.append(nachricht)
+    if not nachrichten:
+        return 0
+    return get_connection().send_messages(nachrichten) or 0
+
+
+def einladungen_versenden(workshop_id: int) -> int:
+    """Mail the invitation to the CDOs of the Kreis, with the date, the agenda, a link to
+    the workshop page and the appointment as .ics. Returns the number of mails sent."""
+    from .ical import workshop_ics
+
+    workshop = (
+        Workshop.objects.select_related("kreis", "handlungsfeld", "organisiert_von")
+        .filter(pk=workshop_id, veroeffentlicht_am__isnull=False, abgesagt=False)
+        .first()
+    )
+    if workshop is None:  # unpublished or cancelled in the meantime
+        return 0
+    context = {"workshop": workshop, "link": absolute_url(workshop.get_absolute_url())}
+    text = render_to_string("workshops/mail/einladung.txt", context)
+    # CDOs are members of the Kreis: the invitation may carry the video link.
+    anhang = ("einladung.ics", workshop_ics(workshop, mit_link=True), "text/calendar")
+    anzahl = _mails_versenden(
+        f"Einladung: {workshop.titel}", text, einzuladende(workshop), anhang=anhang
+    )
+    logger.info("Workshop %s: %s Einladungen versendet", workshop.pk, anzahl)
+    return anzahl
+
+
+def absage_versenden(workshop_id: int) -> int:
+    """Tell everybody still registered that the workshop is cancelled."""
+    from .ical import workshop_ics
+
+    workshop = Workshop.objects.select_related("kreis").filter(pk=workshop_id).first()
+    if workshop is None or not workshop.abgesagt:
+        return 0
+    empfaenger = sorted(
+        set(
+            workshop.teilnahmen.filter(
+                status=Teilnahme.Status.ANGEMELDET, person__is_active=True
+            ).values_list("person__email", flat=True)
+        )
+        - {""}
+    )
+    context = {"workshop": workshop, "link": absolute_url(workshop.get_absolute_url())}
+    text = render_to_string("workshops/mail/absage.txt", context)
+    anhang = ("absage.ics", workshop_ics(workshop, mit_link=False), "text/calendar")
+    return _mails_versenden(f"Abgesagt: {workshop.titel}", text, empfaenger, anhang=anhang)
+
+
+# --- registration and attendance -----------------------------------------------------
+
+
+def anmelden(*, workshop: Workshop, user, kommune: Kommune | None = None) -> Teilnahme:
+    """Register `user` for their Kommune (or, as Kreis staff, for the Kreis).
+
+    Raises ValidationError with a German message when the workshop is not open for
+    registration, the Kommune is not the user's, or all places are taken.
+    """
+    scope = scope_for(user)
+    if kommune is None:
+        eigene = sorted(
+            Kommune.objects.filter(
+                kreis_id=workshop.kreis_id, pk__in=scope.cdo_kommune_ids
+            ).values_list("pk", flat=True)
+        )
+        if eigene:
+            kommune = Kommune.objects.get(pk=eigene[0])
+        elif not scope.is_kreis_staff(workshop.kreis_id) and not scope.is_superuser:
+            raise ValidationError("Sie können sich nur für Ihre eigene Kommune anmelden.")
+    elif not scope.is_cdo_of(kommune.pk) or kommune.kreis_id != workshop.kreis_id:
+        raise ValidationError("Sie können sich nur für Ihre eigene Kommune anmelden.")
+
+    with transaction.atomic():
+        # The row lock serialises registrations, so the last free place is taken once.
+        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        _anmeldung_offen(locked)
+        teilnahme = Teilnahme.objects.filter(workshop=locked, person=user).first()
+        if teilnahme and teilnahme.status in Teilnahme.AKTIV:
+            return teilnahme
+        if locked.max_teilnehmende is not None:
+            belegt = locked.teilnahmen.filter(status__in=Teilnahme.AKTIV).count()
+            if belegt >= locked.max_teilnehmende:
+                raise ValidationError(
+                    "Der Workshop ist ausgebucht. Bitte wenden Sie sich an den Kreis."
+                )
+        if teilnahme is None:
+            teilnahme = Teilnahme(workshop=locked, person=user)
+        teilnahme.kommune = kommune
+        teilnahme.status = Teilnahme.Status.ANGEMELDET
+        teilnahme.save()
+    return teilnahme
+
+
+def abmelden(*, workshop: Workshop, user) -> Teilnahme | None:
+    """Withdraw the user's registration (kept as "abgesagt" so the Kreis sees it)."""
+    with transaction.atomic():
+        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        if locked.ende < timezone.now():
+            raise ValidationError("Der Workshop ist bereits vorbei.")
+        teilnahme = Teilnahme.objects.filter(
+            workshop=locked, person=user, status=Teilnahme.Status.ANGEMELDET
+        ).first()
+        if teilnahme is None:
+            return None
+        teilnahme.status = Teilnahme.Status.ABGESAGT
+        teilnahme.save(update_fields=["status", "geaendert_am"])
+    return teilnahme
+
+
+def _anmeldung_offen(workshop: Workshop) -> None:
+    if workshop.veroeffentlicht_am is None:
+        raise ValidationError("Der Workshop ist noch nicht veröffentlicht.")
+    if workshop.abgesagt:
+        raise ValidationError("Der Workshop ist abgesagt.")
+    if workshop.ende < timezone.now():
+        raise ValidationError("Der Workshop ist bereits vorbei.")
+
+
+@transaction.atomic
+def teilnahme_erfassen(
+    *,
+    workshop: Workshop,
+    status_je_teilnahme: dict[int, str],
+    nachtragen: list[Mitgliedschaft] = (),
+) -> int:
+    """Record attendance: set the status of existing registrations and add people who
+    came without one (as "teilgenommen"). Returns the number of changed rows."""
+    geaendert = 0
+    erlaubt = set(Teilnahme.Status.values)
+    for teilnahme in workshop.teilnahmen.filter(pk__in=status_je_teilnahme):
+        neu = status_je_teilnahme[teilnahme.pk]
+        if neu in erlaubt and neu != teilnahme.status:
+            teilnahme.status = neu
+            teilnahme.save(update_fields=["status", "geaendert_am"])
+            geaendert += 1
+    for mitgliedschaft in nachtragen:
+        _, created = Teilnahme.objects.get_or_create(
+            workshop=workshop,
+            person_id=mitgliedschaft.user_id,
+            defaults={
+                "kommune_id": mitgliedschaft.kommune_id,
+                "status": Teilnahme.Status.TEILGENOMMEN,
+            },
+        )
+        geaendert += int(created)
+    return geaendert
+
+
+# --- calendar subscription -----------------------------------------------------------
+
+
+def neuer_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def kalender_token(*, user) -> KalenderToken:
+    """The user's calendar token, created on first use."""
+    token, _ = KalenderToken.objects.get_or_create(user=user, defaults={"token": neuer_token()})
+    return token
+
+
+def kalender_token_erneuern(*, user) -> KalenderToken:
+    """Replace the token: the old subscription URL stops working at once."""
+    token, created = KalenderToken.objects.get_or_create(
+        user=user, defaults={"token": neuer_token()}
+    )
+    if not created:
+        token.token = neuer_token()
+        token.save(update_fields=["token", "geaendert_am"])
+    return token
+
+
+# --- Ergebnis → Maßnahme -------------------------------------------------------------
+
+
+def massnahme_vorbelegung(ergebnis: Ergebnis) -> dict[str, str]:
+    """GET parameters that prefill the Maßnahme form (`massnahmen:neu`) from an Ergebnis."""
+    workshop = ergebnis.workshop
+    erste_zeile = ergebnis.beschreibung.strip().splitlines()[0] if ergebnis.beschreibung else ""
+    titel = erste_zeile if len(erste_zeile) <= 250 else erste_zeile[:249].rstrip() + "…"
+    datum = timezone.localtime(workshop.beginn).strftime("%d.%m.%Y")
+    params = {
+        "titel": titel,
+        "beschreibung": (
+            f"{ergebnis.beschreibung.strip()}\n\n"
+            f"Hervorgegangen aus dem Workshop „{workshop.titel}“ vom {datum}."
+        ),
+        "ergebnis": str(ergebnis.pk),
+    }
+    if workshop.handlungsfeld_id:
+        params["handlungsfeld"] = str(workshop.handlungsfeld_id)
+    if ergebnis.verantwortlich_id:
+        params["federfuehrend"] = str(ergebnis.verantwortlich_id)
+    return params
+
+
+def ergebnis_verknuepfen(*, ergebnis_id, massnahme, user=None) -> Ergebnis | None:
+    """Link the Ergebnis to the Maßnahme that was just created from it.
+
+    Call it after the new Maßnahme is saved, with the `ergebnis` GET/POST parameter as
+    `ergebnis_id` (any value is safe: unknown or malformed ids are ignored). With `user`
+    the link is only made if that user may change the Ergebnis. Only an Ergebnis of the
+    same Kreis that is not yet linked to another Maßnahme is linked; an open Ergebnis
+    moves to "in Arbeit". Returns the linked Ergebnis or None.
+    """
+    try:
+        pk = int(str(ergebnis_id).strip())
+    except (TypeError, ValueError):
+        return None
+    if pk <= 0 or massnahme is None or massnahme.pk is None:
+        return None
+    with transaction.atomic():
+        ergebnis = (
+            Ergebnis.objects.select_for_update(of=("self",))
+            .select_related("workshop")
+            .filter(pk=pk)
+            .first()
+        )
+        if ergebnis is None or ergebnis.workshop.kreis_id != massnahme.kreis_id:
+            return None
+        if ergebnis.massnahme_id not in (None, massnahme.pk):
+            return None
+        if user is not None and not user.has_perm("workshops.change_ergebnis", ergebnis):
+            return None
+        ergebnis.massnahme = massnahme
+        felder = ["massnahme", "geaendert_am"]
+        if ergebnis.status == Ergebnis.Status.OFFEN:
+            ergebnis.status = Ergebnis.Status.IN_ARBEIT
+            felder.append("status")
+        ergebnis.save(update_fields=felder)
+    return ergebnis

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workshops"
+
+urlpatterns = [
+    path("", views.WorkshopListView.as_view(), name="liste"),
+    path("neu/", views.WorkshopCreateView.as_view(), name="neu"),
+    path("<int:pk>/", views.WorkshopDetailView.as_view(), name="detail"),
+    path("<int:pk>.ics", views.WorkshopIcsView.as_view(), name="ics"),
+    path("<int:pk>/bearbeiten/", views.WorkshopUpdateView.as_view(), name="bearbeiten"),
+    path(
+        "<int:pk>/veroeffentlichen/",
+        views.WorkshopVeroeffentlichenView.as_view(),
+        name="veroeffentlichen",
+    ),
+    path("<int:pk>/absagen/", views.WorkshopAbsagenView.as_view(), name="absagen"),
+    path("<int:pk>/anmelden/", views.AnmeldenView.as_view(), name="anmelden"),
+    path("<int:pk>/abmelden/", views.AbmeldenView.as_view(), name="abmelden"),
+    path("<int:pk>/teilnahme/", views.TeilnahmeErfassenView.as_view(), name="teilnahme"),
+    path("<int:pk>/protokoll/", views.ProtokollView.as_view(), name="protokoll"),
+    path("<int:pk>/ergebnisse/neu/", views.ErgebnisCreateView.as_view(), name="ergebnis_neu"),
+    path(
+        "ergebnisse/<int:pk>/bearbeiten/",
+        views.ErgebnisUpdateView.as_view(),
+        name="ergebnis_bearbeiten",
+    ),
+    path(
+        "ergebnisse/<int:pk>/massnahme/",
+        views.ErgebnisMassnahmeView.as_view(),
+        name="ergebnis_massnahme",
+    ),
+    path("kalender/", views.KalenderView.as_view(), name="kalender"),
+    path("kalender/erneuern/", views.KalenderErneuernView.as_view(), name="kalender_erneuern"),
+    path("kalender/<str:token>.ics", views.KalenderFeedView.as_view(), name="feed"),
+]
