@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import logging
+import os
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.history import Aenderung, unterschiede
 from core.quartal import Quartal
-from kommunen.models import Kommune
+from kommunen.models import Kommune, Kreis
 
-from .models import Ampel, Massnahme, Nachnutzung, Quartalsabschluss, Statusmeldung
+from .imports import (
+    GEAENDERT,
+    NEU,
+    DateiFehler,
+    Pruefung,
+    Tabelle,
+    Zaehler,
+    begrenzen,
+    fehler_eintrag,
+    schreiben,
+    tabelle_lesen,
+)
+from .models import (
+    Ampel,
+    Importlauf,
+    Massnahme,
+    Nachnutzung,
+    Quartalsabschluss,
+    Statusmeldung,
+)
+
+logger = logging.getLogger(__name__)
 
 # --- Saving with optimistic locking -------------------------------------------------------
 
@@ -180,5 +206,210 @@ def archivieren(*, massnahme: Massnahme, archiviert: bool) -> None:
 # CSV/XLSX import (issue 4, point 10): dry run, all-or-nothing import, progress.
 # The parsing and row checks live in massnahmen/imports.py.
 # ---------------------------------------------------------------------------------------
+
+IMPORT_BLOCKGROESSE = 250  # rows per bulk write and progress step
+
+
+class ImportNichtBereit(Exception):
+    """The import cannot be started (again); the message is German."""
+
+
+class _ImportAbgelehnt(Exception):
+    """Rows failed the check during the real import: roll everything back."""
+
+    def __init__(self, fehler: list[dict]):
+        super().__init__("import rejected")
+        self.fehler = fehler
+
+
+def import_sync_max() -> int:
+    """Files with more rows than this are imported by a Celery task."""
+    return getattr(settings, "MASSNAHMEN_IMPORT_SYNC_MAX", 500)
+
+
+def import_pruefen(*, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user) -> Importlauf:
+    """Dry run: check every row of an uploaded file against the rules of the Maßnahme form
+    and the Kreis. Saves nothing but the record of the run (with the file, for the import
+    that follows, and every bad row with its number and German reason)."""
+    with translation.override("de"):
+        zaehler = Counter()
+        fehler: list[dict] = []
+        for ergebnis in Pruefung(tabelle=tabelle, kreis=kreis, user=user).alle():
+            fehler.extend(ergebnis.fehler)
+            if not ergebnis.fehler:
+                zaehler[ergebnis.art] += 1
+    lauf = Importlauf(
+        kreis=kreis,
+        dateiname=os.path.basename(tabelle.dateiname.replace("\\", "/"))[:255],
+        hochgeladen_von=user,
+        zeilen_gesamt=len(tabelle.zeilen),
+        status=Importlauf.Status.FEHLERHAFT if fehler else Importlauf.Status.GEPRUEFT,
+        neu=zaehler[NEU],
+        aktualisiert=zaehler[GEAENDERT],
+        fehler=begrenzen(fehler),
+    )
+    lauf.datei.save(lauf.dateiname or "import.csv", ContentFile(inhalt), save=False)
+    lauf.save()
+    return lauf
+
+
+def import_bestaetigen(*, importlauf: Importlauf) -> Importlauf:
+    """Start a checked import: small files at once, large ones by a Celery task (after the
+    current transaction commits). Raises ImportNichtBereit unless it is still `geprueft`."""
+    gestartet = Importlauf.objects.filter(
+        pk=importlauf.pk, status=Importlauf.Status.GEPRUEFT
+    ).update(status=Importlauf.Status.WARTET, geaendert_am=timezone.now())
+    if not gestartet:
+        raise ImportNichtBereit("Dieser Import wurde bereits gestartet oder ist nicht bereit.")
+    importlauf.refresh_from_db()
+    if importlauf.zeilen_gesamt > import_sync_max():
+        from .tasks import import_ausfuehren as task
+
+        pk = importlauf.pk
+        transaction.on_commit(lambda: task.delay(pk))
+        return importlauf
+    return import_ausfuehren(importlauf=importlauf, fortschritt_melden=False)
+
+
+def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True) -> Importlauf:
+    """The real import: read the stored file again, check every row once more (the data may
+    have changed since the dry run) and store all rows in one transaction, or none.
+
+    Runs in the Celery task and, for small files, in the request. Progress goes to
+    `zeilen_verarbeitet` every IMPORT_BLOCKGROESSE rows. Idempotent: a run that already
+    finished is not repeated (the final status is written in the import's own transaction).
+    """
+    lauf = importlauf
+    offen = [Importlauf.Status.WARTET, Importlauf.Status.LAEUFT]
+    if not Importlauf.objects.filter(pk=lauf.pk, status__in=offen).update(
+        status=Importlauf.Status.LAEUFT, zeilen_verarbeitet=0, geaendert_am=timezone.now()
+    ):
+        lauf.refresh_from_db()
+        return lauf
+    lauf.refresh_from_db()
+    with translation.override("de"):
+        try:
+            with lauf.datei.open("rb") as datei:
+                tabelle = tabelle_lesen(datei.read(), lauf.dateiname)
+        except (DateiFehler, OSError) as error:
+            meldung = str(error) if isinstance(error, DateiFehler) else "Datei nicht lesbar."
+            return _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", meldung)])
+
+        melder = _Fortschrittsmelder(lauf.pk) if fortschritt_melden else None
+        try:
+            with transaction.atomic():
+                # One import per Kreis at a time; FOR NO KEY UPDATE still lets others add
+                # Maßnahmen to the Kreis (their foreign key needs only a KEY SHARE lock).
+                list(Kreis.objects.select_for_update(no_key=True).filter(pk=lauf.kreis_id))
+                if (
+                    Importlauf.objects.filter(pk=lauf.pk).values_list("status", flat=True).first()
+                    != Importlauf.Status.LAEUFT
+                ):
+                    lauf.refresh_from_db()
+                    return lauf  # a duplicate delivery of the task finished it meanwhile
+                zaehler = _import_schreiben(lauf, tabelle, melder)
+                lauf.status = Importlauf.Status.FERTIG
+                lauf.zeilen_gesamt = len(tabelle.zeilen)
+                lauf.zeilen_verarbeitet = len(tabelle.zeilen)
+                lauf.neu = zaehler.neu
+                lauf.aktualisiert = zaehler.aktualisiert
+                lauf.fehler = []
+                lauf.save()
+        except _ImportAbgelehnt as abgelehnt:
+            return _import_fehlgeschlagen(lauf, begrenzen(abgelehnt.fehler))
+        except DatabaseError:
+            logger.exception("Import %s: database refused the import", lauf.pk)
+            return _import_fehlgeschlagen(
+                lauf,
+                [
+                    fehler_eintrag(
+                        None,
+                        "",
+                        "Die Datenbank hat den Import abgelehnt; es wurde nichts gespeichert. "
+                        "Bitte prüfen Sie die Datei erneut.",
+                    )
+                ],
+            )
+        finally:
+            if melder is not None:
+                melder.schliessen()
+    return lauf
+
+
+def _import_schreiben(lauf: Importlauf, tabelle: Tabelle, melder) -> Zaehler:
+    """Check and write block by block; after the first bad row only check (to report every
+    bad row), then roll back."""
+    pruefung = Pruefung(tabelle=tabelle, kreis=lauf.kreis, user=lauf.hochgeladen_von, sperren=True)
+    grund = f"Import aus {lauf.dateiname}"[:100]
+    zaehler = Zaehler()
+    fehler: list[dict] = []
+    block: list = []
+    gesamt = len(tabelle.zeilen)
+    for nummer, ergebnis in enumerate(pruefung.alle(), start=1):
+        fehler.extend(ergebnis.fehler)
+        block.append(ergebnis)
+        if len(block) >= IMPORT_BLOCKGROESSE or nummer == gesamt:
+            if not fehler:
+                schreiben(block, user=lauf.hochgeladen_von, grund=grund, zaehler=zaehler)
+            block = []
+            if melder is not None:
+                melder(nummer)
+    if fehler:
+        raise _ImportAbgelehnt(fehler)
+    return zaehler
+
+
+def _import_fehlgeschlagen(lauf: Importlauf, fehler: list[dict]) -> Importlauf:
+    lauf.status = Importlauf.Status.FEHLGESCHLAGEN
+    lauf.fehler = fehler
+    lauf.neu = lauf.aktualisiert = 0
+    lauf.save(update_fields=["status", "fehler", "neu", "aktualisiert", "geaendert_am"])
+    return lauf
+
+
+def import_abbrechen_wegen_fehler(*, importlauf_id: int, meldung: str) -> None:
+    """Mark a run as failed after an unexpected error (called by the task)."""
+    lauf = Importlauf.objects.filter(pk=importlauf_id).first()
+    if lauf is not None and lauf.status != Importlauf.Status.FERTIG:
+        _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", meldung)])
+
+
+class _Fortschrittsmelder:
+    """Writes `zeilen_verarbeitet` while the import's transaction is still open.
+
+    The import writes all rows in one transaction, so its own updates stay invisible to the
+    status page until the end. On PostgreSQL the progress therefore goes through a second,
+    autocommitting connection; SKIP LOCKED makes it a no-op (never a wait) when the row is
+    locked by the caller's transaction, e.g. when the import runs inside a request. Other
+    databases (SQLite allows one writer only) show the progress when the import ends.
+    """
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+        self._verbindung = None
+        self._aktiv = connection.vendor == "postgresql"
+
+    def __call__(self, verarbeitet: int) -> None:
+        if not self._aktiv:
+            return
+        tabelle = connection.ops.quote_name(Importlauf._meta.db_table)
+        try:
+            if self._verbindung is None:
+                self._verbindung = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._verbindung.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {tabelle} SET zeilen_verarbeitet = %s WHERE id = "  # noqa: S608
+                    f"(SELECT id FROM {tabelle} WHERE id = %s FOR UPDATE SKIP LOCKED)",
+                    [verarbeitet, self.pk],
+                )
+        except DatabaseError:
+            logger.warning("Import %s: progress not recorded", self.pk, exc_info=True)
+            self._aktiv = False
+
+    def schliessen(self) -> None:
+        if self._verbindung is not None:
+            self._verbindung.close()
+            self._verbindung = None
+
 
 # --- end of the import block ---

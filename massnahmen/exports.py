@@ -1,0 +1,377 @@
+"""CSV and XLSX export of Maßnahmen, and the one column spec that export and import share.
+
+The spec (`SPALTEN`) names each column, the model field behind it, its kind and how a
+Maßnahme shows in it. The export writes exactly these columns; the import
+(massnahmen/imports.py) reads the same headers back, so an exported file can be edited in a
+spreadsheet and uploaded again.
+
+Both formats follow what German office software expects: the CSV is UTF-8 with BOM,
+`;`-separated, with dates as `TT.MM.JJJJ` and decimals with a comma; the XLSX has real number
+and date cells. Text that a spreadsheet would run as a formula is neutralised (`neutralisieren`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from django.db.models import QuerySet
+
+from .models import Ampel, Massnahme
+
+# --- the column spec ----------------------------------------------------------------------
+
+
+class Art(enum.Enum):
+    """How a column's values are written and read."""
+
+    TEXT = "text"
+    GANZZAHL = "ganzzahl"
+    BETRAG = "betrag"
+    DATUM = "datum"
+    JA_NEIN = "ja_nein"
+    LISTE = "liste"  # several keys, comma-separated
+
+
+AMPEL_KURZ = {Ampel.GRUEN: "grün", Ampel.GELB: "gelb", Ampel.ROT: "rot"}
+JA, NEIN = "ja", "nein"
+LISTEN_TRENNER = ", "
+
+
+@dataclass(frozen=True)
+class Spalte:
+    """One column of the export and import file."""
+
+    titel: str  # the header, exactly as written in the file
+    feld: str  # model field (or "kreis"/"id"); the import maps errors back by it
+    art: Art
+    wert: Callable[[Massnahme], Any]  # the typed value of a Maßnahme in this column
+    hilfe: str  # what the import accepts (shown on the import page)
+    breite: int = 14  # XLSX column width
+
+
+def _ziel(m: Massnahme) -> str:
+    return m.ziel.titel if m.ziel_id else ""
+
+
+def _kommune(m: Massnahme) -> str:
+    return m.federfuehrend.ags if m.federfuehrend_id else ""
+
+
+def _liste(values: Iterable[str]) -> str:
+    return LISTEN_TRENNER.join(sorted(values))
+
+
+SPALTEN: tuple[Spalte, ...] = (
+    Spalte(
+        "ID",
+        "id",
+        Art.GANZZAHL,
+        lambda m: m.pk,
+        "Leer lassen für eine neue Maßnahme; mit ID wird die bestehende Maßnahme geändert.",
+        8,
+    ),
+    Spalte(
+        "Kreis",
+        "kreis",
+        Art.TEXT,
+        lambda m: m.kreis_id,
+        "Amtlicher Gemeindeschlüssel (AGS) des Kreises; leer = der Kreis des Imports.",
+        8,
+    ),
+    Spalte(
+        "Titel", "titel", Art.TEXT, lambda m: m.titel, "Pflichtangabe, höchstens 250 Zeichen.", 45
+    ),
+    Spalte("Beschreibung", "beschreibung", Art.TEXT, lambda m: m.beschreibung, "Freitext.", 60),
+    Spalte(
+        "Handlungsfeld",
+        "handlungsfeld",
+        Art.TEXT,
+        lambda m: m.handlungsfeld.kurzname,
+        "Pflichtangabe: Nummer (1–4) oder Kurzname des Handlungsfelds.",
+        30,
+    ),
+    Spalte(
+        "Lebensbereiche",
+        "lebensbereiche",
+        Art.LISTE,
+        lambda m: _liste(lb.schluessel for lb in m.lebensbereiche.all()),
+        "Schlüssel der Lebensbereiche, durch Komma getrennt, z. B. „verwaltung, mobilitaet“.",
+        30,
+    ),
+    Spalte(
+        "Ziel",
+        "ziel",
+        Art.TEXT,
+        _ziel,
+        "Titel (oder ID) eines Ziels des Kreises im selben Handlungsfeld; leer = kein Ziel.",
+        30,
+    ),
+    Spalte(
+        "Federführung",
+        "federfuehrend",
+        Art.TEXT,
+        _kommune,
+        "AGS (8 Ziffern) oder Name der federführenden Kommune; leer = der Kreis selbst.",
+        14,
+    ),
+    Spalte(
+        "Beteiligte",
+        "beteiligte",
+        Art.LISTE,
+        lambda m: _liste(k.ags for k in m.beteiligte.all()),
+        "AGS (oder Namen) der beteiligten Kommunen, durch Komma getrennt.",
+        30,
+    ),
+    Spalte(
+        "Status",
+        "status",
+        Art.TEXT,
+        lambda m: m.get_status_display(),
+        "Eines von: " + ", ".join(str(label) for _, label in Massnahme.Status.choices) + ".",
+        14,
+    ),
+    Spalte(
+        "Fortschritt",
+        "fortschritt",
+        Art.GANZZAHL,
+        lambda m: m.fortschritt,
+        "Ganze Zahl von 0 bis 100 (Prozent).",
+        11,
+    ),
+    Spalte(
+        "Ampel",
+        "ampel",
+        Art.TEXT,
+        lambda m: AMPEL_KURZ.get(m.ampel, m.ampel),
+        "grün, gelb oder rot.",
+        8,
+    ),
+    Spalte("Beginn", "beginn", Art.DATUM, lambda m: m.beginn, "Datum als TT.MM.JJJJ.", 12),
+    Spalte(
+        "geplantes Ende",
+        "ende_geplant",
+        Art.DATUM,
+        lambda m: m.ende_geplant,
+        "Datum als TT.MM.JJJJ, nicht vor dem Beginn.",
+        14,
+    ),
+    Spalte(
+        "tatsächliches Ende",
+        "ende_tatsaechlich",
+        Art.DATUM,
+        lambda m: m.ende_tatsaechlich,
+        "Datum als TT.MM.JJJJ; Pflicht, wenn der Status „abgeschlossen“ ist.",
+        16,
+    ),
+    Spalte(
+        "Budget",
+        "budget",
+        Art.BETRAG,
+        lambda m: m.budget,
+        "Betrag in Euro, z. B. 12500,00; leer = kein Budget angegeben.",
+        14,
+    ),
+    Spalte(
+        "veröffentlicht",
+        "veroeffentlicht",
+        Art.JA_NEIN,
+        lambda m: m.veroeffentlicht,
+        "ja oder nein: auf der Transparenzseite zeigen.",
+        12,
+    ),
+    Spalte("archiviert", "archiviert", Art.JA_NEIN, lambda m: m.archiviert, "ja oder nein.", 10),
+    Spalte(
+        "übernommen von (ID)",
+        "nachnutzung_von",
+        Art.GANZZAHL,
+        lambda m: m.nachnutzung_von_id,
+        "ID der Maßnahme, deren Lösung nachgenutzt wird (Einer für Alle); sonst leer.",
+        12,
+    ),
+    Spalte(
+        "Version",
+        "version",
+        Art.GANZZAHL,
+        lambda m: m.version,
+        "Aus dem Export übernehmen: Wurde die Maßnahme seitdem geändert, wird die Zeile "
+        "abgelehnt, statt die neuere Änderung zu überschreiben. Leer = nicht prüfen.",
+        9,
+    ),
+)
+
+KOPFZEILE: tuple[str, ...] = tuple(s.titel for s in SPALTEN)
+
+
+def export_queryset(queryset: QuerySet[Massnahme]) -> QuerySet[Massnahme]:
+    """What one export row reads, loaded in a fixed number of queries."""
+    return queryset.select_related("handlungsfeld", "federfuehrend", "ziel").prefetch_related(
+        "lebensbereiche", "beteiligte"
+    )
+
+
+# --- formula injection ----------------------------------------------------------------------
+
+# A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
+# strips them and then does). OWASP "CSV Injection".
+FORMEL_ZEICHEN = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ist_gefaehrlich(text: str) -> bool:
+    """True for text a spreadsheet might evaluate as a formula."""
+    return text.startswith(FORMEL_ZEICHEN)
+
+
+def neutralisieren(text: str) -> str:
+    """Prefix `'` so the cell stays text: `=1+1` → `'=1+1`.
+
+    Text that already starts with `'` followed by a formula character (or another `'`) gets
+    one more, so that `entneutralisieren` restores every value exactly.
+    """
+    if ist_gefaehrlich(text) or (
+        len(text) > 1 and text[0] == "'" and (text[1] == "'" or ist_gefaehrlich(text[1:]))
+    ):
+        return "'" + text
+    return text
+
+
+def entneutralisieren(text: str) -> str:
+    """The inverse of `neutralisieren`, used by the import."""
+    if len(text) > 1 and text[0] == "'" and (text[1] == "'" or ist_gefaehrlich(text[1:])):
+        return text[1:]
+    return text
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+CSV_TRENNER = ";"
+BOM = "\ufeff"
+
+
+def datum_de(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def betrag_de(value: Decimal) -> str:
+    """`Decimal("1234.5")` → `1234,50` (no thousands separator: spreadsheets read it back)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def csv_wert(spalte: Spalte, value: Any) -> str:
+    """One cell of the CSV file as German Excel reads it."""
+    if value is None or value == "":
+        return ""
+    if spalte.art is Art.DATUM:
+        return datum_de(value)
+    if spalte.art is Art.BETRAG:
+        return betrag_de(value)
+    if spalte.art is Art.JA_NEIN:
+        return JA if value else NEIN
+    if spalte.art is Art.GANZZAHL:
+        return str(value)
+    return neutralisieren(str(value))
+
+
+class _Zeilenpuffer:
+    """A file-like object whose `write` returns what it was given (for streaming)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_zeilen(massnahmen: Iterable[Massnahme]) -> Iterator[str]:
+    """The CSV file line by line: BOM and header first; streams without holding the list."""
+    writer = csv.writer(_Zeilenpuffer(), delimiter=CSV_TRENNER, lineterminator="\r\n")
+    yield BOM + writer.writerow(KOPFZEILE)
+    for massnahme in massnahmen:
+        yield writer.writerow([csv_wert(s, s.wert(massnahme)) for s in SPALTEN])
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+XLSX_DATUM = "DD.MM.YYYY"
+XLSX_BETRAG = '#,##0.00 "€"'
+XLSX_GANZZAHL = "0"
+XLSX_BLATT = "Maßnahmen"
+
+# Characters XML 1.0 cannot hold; openpyxl refuses them.
+_XML_UNGUELTIG = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _spaltenbuchstabe(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def xlsx_schreiben(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
+    """Write the workbook to `ziel`; returns the number of data rows.
+
+    Uses openpyxl's write-only mode, so memory stays flat for long lists.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(XLSX_BLATT)
+    sheet.freeze_panes = "A2"
+    for index, spalte in enumerate(SPALTEN, start=1):
+        sheet.column_dimensions[_spaltenbuchstabe(index)].width = spalte.breite
+    fett = Font(bold=True)
+
+    def kopf(titel: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=titel)
+        cell.font = fett
+        return cell
+
+    sheet.append([kopf(s.titel) for s in SPALTEN])
+
+    def zelle(spalte: Spalte, value: Any) -> WriteOnlyCell | None:
+        if value is None or value == "":
+            return None
+        if spalte.art is Art.DATUM:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = XLSX_DATUM
+            return cell
+        if spalte.art is Art.BETRAG:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = XLSX_BETRAG
+            return cell
+        if spalte.art is Art.GANZZAHL:
+            cell = WriteOnlyCell(sheet, value=int(value))
+            cell.number_format = XLSX_GANZZAHL
+            return cell
+        if spalte.art is Art.JA_NEIN:
+            return WriteOnlyCell(sheet, value=JA if value else NEIN)
+        text = _XML_UNGUELTIG.sub("", str(value))
+        cell = WriteOnlyCell(sheet, value=text)
+        if ist_gefaehrlich(text):
+            # openpyxl would store "=…" as a formula: force a plain string, and mark it with
+            # quotePrefix so that editing the cell in Excel/LibreOffice keeps it text too.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    anzahl = 0
+    for massnahme in massnahmen:
+        sheet.append([zelle(s, s.wert(massnahme)) for s in SPALTEN])
+        anzahl += 1
+    sheet.auto_filter.ref = f"A1:{_spaltenbuchstabe(len(SPALTEN))}{anzahl + 1}"
+    workbook.save(ziel)
+    return anzahl
+
+
+def xlsx_datei(massnahmen: Iterable[Massnahme]) -> BinaryIO:
+    """The workbook in a temporary file (in memory up to 10 MB), positioned at its start."""
+    datei = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    xlsx_schreiben(massnahmen, datei)
+    datei.seek(0)
+    return datei

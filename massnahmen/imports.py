@@ -1,0 +1,891 @@
+"""Reading and checking an import file of Maßnahmen (CSV or XLSX in the export's columns).
+
+`tabelle_lesen` turns the uploaded bytes into a `Tabelle` or raises `DateiFehler` with a German
+message for the upload field (wrong type, broken file, wrong encoding, unknown columns …).
+`Pruefung` checks every row against the same rules as the Maßnahme form (the model's
+`full_clean`) and against the Kreis of the import; it never writes. `schreiben` (used by
+massnahmen/services.py inside one transaction) stores the checked rows in bulk, with history.
+
+Row numbers are those a spreadsheet shows: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from core.formatting import zahl
+from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
+from kommunen.models import Kommune, Kreis
+
+from .exports import AMPEL_KURZ, SPALTEN, Spalte, entneutralisieren
+from .models import Ampel, Massnahme
+
+ERLAUBTE_ENDUNGEN = (".csv", ".xlsx")
+MAX_DATEIGROESSE = 20 * 1024 * 1024
+# Stored error entries per import; beyond this a summary entry says how many were left out.
+MAX_FEHLER = 1000
+
+
+def max_zeilen() -> int:
+    return getattr(settings, "MASSNAHMEN_IMPORT_MAX_ZEILEN", 20_000)
+
+
+class DateiFehler(Exception):
+    """The file as a whole cannot be read; the message is German and meant for the user."""
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+
+def _normalisiert(text: str) -> str:
+    """Header comparison: case, umlauts and spacing do not matter."""
+    text = text.replace("\ufeff", "").strip().casefold()
+    for umlaut, ersatz in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, ersatz)
+    return re.sub(r"\s+", " ", text)
+
+
+# Other headers people write for the same column.
+_ALIASE = {
+    "federfuehrend": "federfuehrend",
+    "federfuehrende kommune": "federfuehrend",
+    "beteiligte kommunen": "beteiligte",
+    "budget (eur)": "budget",
+    "budget in eur": "budget",
+    "fortschritt in %": "fortschritt",
+    "fortschritt (%)": "fortschritt",
+    "uebernommen von": "nachnutzung_von",
+    "nachnutzung von": "nachnutzung_von",
+    "ende geplant": "ende_geplant",
+    "ende tatsaechlich": "ende_tatsaechlich",
+}
+_SPALTE_NACH_FELD = {s.feld: s for s in SPALTEN}
+_SPALTE_NACH_KOPF = {_normalisiert(s.titel): s for s in SPALTEN} | {
+    kopf: _SPALTE_NACH_FELD[feld] for kopf, feld in _ALIASE.items()
+}
+
+
+@dataclass
+class Tabelle:
+    """The rows of an import file, mapped to the column spec."""
+
+    dateiname: str
+    spalten: list[Spalte | None]  # per position in the file; None = column without header
+    zeilen: list[tuple[int, list[Any]]]  # (row number as shown in a spreadsheet, cell values)
+
+    @property
+    def felder(self) -> set[str]:
+        return {s.feld for s in self.spalten if s is not None}
+
+
+def _leer(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _endung(dateiname: str) -> str:
+    return os.path.splitext(dateiname or "")[1].lower()
+
+
+def tabelle_lesen(inhalt: bytes, dateiname: str) -> Tabelle:
+    """Read an uploaded CSV or XLSX file; raises `DateiFehler` for anything unreadable."""
+    endung = _endung(dateiname)
+    if endung not in ERLAUBTE_ENDUNGEN:
+        raise DateiFehler(
+            "Bitte laden Sie eine CSV- oder XLSX-Datei hoch (Endung .csv oder .xlsx)."
+        )
+    if not inhalt:
+        raise DateiFehler("Die Datei ist leer.")
+    if len(inhalt) > MAX_DATEIGROESSE:
+        raise DateiFehler(
+            f"Die Datei ist zu groß (höchstens {MAX_DATEIGROESSE // (1024 * 1024)} MB)."
+        )
+    rohzeilen = _xlsx_zeilen(inhalt) if endung == ".xlsx" else _csv_zeilen(inhalt)
+    return _tabelle(rohzeilen, dateiname)
+
+
+def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
+    # XLSX is a ZIP container; check that before handing it to openpyxl.
+    if not zipfile.is_zipfile(io.BytesIO(inhalt)):
+        raise DateiFehler(
+            "Die Datei ist keine gültige XLSX-Arbeitsmappe. Bitte speichern Sie sie in Excel "
+            "oder LibreOffice als „Excel-Arbeitsmappe (.xlsx)“."
+        )
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: a formula someone typed counts with its last computed value, never as code.
+        workbook = load_workbook(io.BytesIO(inhalt), read_only=True, data_only=True)
+        if not workbook.worksheets:
+            raise DateiFehler("Die XLSX-Arbeitsmappe enthält kein Tabellenblatt.")
+        rows = list(_begrenzt(workbook.worksheets[0].iter_rows(values_only=True)))
+        workbook.close()
+    except DateiFehler:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+        raise DateiFehler(
+            "Die XLSX-Datei ist beschädigt oder keine Excel-Arbeitsmappe und kann nicht "
+            "gelesen werden."
+        ) from error
+    return rows
+
+
+def _begrenzt(rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
+    limit = max_zeilen() + 1  # plus the header
+    for index, row in enumerate(rows, start=1):
+        if index > limit:
+            raise DateiFehler(
+                f"Die Datei hat mehr als {zahl(max_zeilen())} Zeilen. Bitte teilen Sie sie auf."
+            )
+        yield row
+
+
+def _csv_text(inhalt: bytes) -> str:
+    import filetype
+
+    if inhalt.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # "Unicode-Text" from Excel is UTF-16.
+        try:
+            return inhalt.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DateiFehler("Die Datei ist nicht lesbar kodiert.") from error
+    erkannt = filetype.guess(inhalt[:8192])
+    if erkannt is not None or b"\x00" in inhalt[:8192]:
+        if erkannt is not None and erkannt.extension in {"zip", "xlsx"}:
+            raise DateiFehler(
+                "Die Datei ist eine Excel-Arbeitsmappe, aber als .csv benannt. Bitte laden Sie "
+                "sie mit der Endung .xlsx hoch."
+            )
+        raise DateiFehler("Die Datei ist keine CSV-Datei (sie enthält keinen Text).")
+    for kodierung in ("utf-8-sig", "cp1252"):
+        try:
+            return inhalt.decode(kodierung)
+        except UnicodeDecodeError:
+            continue
+    raise DateiFehler(
+        "Die Zeichenkodierung der Datei ist unbekannt. Bitte speichern Sie sie als "
+        "„CSV UTF-8 (durch Trennzeichen getrennt)“."
+    )
+
+
+def _csv_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
+    text = _csv_text(inhalt)
+    if "\x00" in text:
+        raise DateiFehler("Die Datei ist keine CSV-Datei (sie enthält keinen Text).")
+    erste_zeile = text.split("\n", 1)[0]
+    # The export writes ";"; a file saved elsewhere may use "," or tabs.
+    trenner = max((";", ",", "\t"), key=lambda t: (erste_zeile.count(t), t == ";"))
+    try:
+        return list(_begrenzt(csv.reader(io.StringIO(text, newline=""), delimiter=trenner)))
+    except csv.Error as error:
+        raise DateiFehler(f"Die CSV-Datei ist fehlerhaft aufgebaut ({error}).") from error
+
+
+def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
+    rows = iter(rohzeilen)
+    kopf = next(rows, None)
+    if kopf is None or all(_leer(v) for v in kopf):
+        raise DateiFehler(
+            "Die erste Zeile muss die Spaltenüberschriften enthalten (wie im Export), sie ist "
+            "aber leer."
+        )
+    spalten: list[Spalte | None] = []
+    unbekannt: list[str] = []
+    gesehen: set[str] = set()
+    for value in kopf:
+        if _leer(value):
+            spalten.append(None)
+            continue
+        titel = str(value).strip()
+        spalte = _SPALTE_NACH_KOPF.get(_normalisiert(titel))
+        if spalte is None:
+            unbekannt.append(titel)
+            spalten.append(None)
+            continue
+        if spalte.feld in gesehen:
+            raise DateiFehler(f"Die Spalte „{spalte.titel}“ kommt mehrfach vor.")
+        gesehen.add(spalte.feld)
+        spalten.append(spalte)
+    if unbekannt:
+        erlaubt = ", ".join(s.titel for s in SPALTEN)
+        namen = ", ".join(f"„{t}“" for t in unbekannt)
+        wort = "Unbekannte Spalte" if len(unbekannt) == 1 else "Unbekannte Spalten"
+        raise DateiFehler(f"{wort}: {namen}. Erlaubt sind: {erlaubt}.")
+    if not gesehen & {"id", "titel"}:
+        raise DateiFehler(
+            "Die Datei braucht mindestens die Spalte „ID“ (zum Ändern) oder „Titel“ "
+            "(für neue Maßnahmen). Am einfachsten nehmen Sie einen Export als Vorlage."
+        )
+    zeilen = [
+        (nummer, list(row))
+        for nummer, row in enumerate(rows, start=2)
+        if not all(_leer(v) for v in row)
+    ]
+    if not zeilen:
+        raise DateiFehler("Die Datei enthält keine Maßnahmen, nur die Kopfzeile.")
+    return Tabelle(dateiname=dateiname, spalten=spalten, zeilen=zeilen)
+
+
+# --- parsing single cells ---------------------------------------------------------------------
+
+
+class Ungueltig(ValueError):
+    """A cell value that cannot be read; the message is German."""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return entneutralisieren(str(value).strip())
+
+
+def ganzzahl(value: Any, *, name: str = "eine ganze Zahl") -> int | None:
+    if _leer(value):
+        return None
+    if isinstance(value, bool):
+        raise Ungueltig(f"Bitte {name} angeben.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise Ungueltig(f"Bitte {name} ohne Nachkommastellen angeben.")
+    text = str(value).strip().rstrip("%").strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?\d+[,.]0*", text):
+        return int(re.split(r"[,.]", text)[0])
+    raise Ungueltig(f"„{value}“ ist keine ganze Zahl. Bitte {name} angeben.")
+
+
+_DATUM_FORMATE = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
+
+
+def datum(value: Any) -> dt.date | None:
+    if _leer(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    # "2025-01-01 00:00:00" from some spreadsheets
+    text = re.sub(r"[ T]00:00(:00)?$", "", text)
+    for format_ in _DATUM_FORMATE:
+        try:
+            return dt.datetime.strptime(text, format_).date()
+        except ValueError:
+            continue
+    raise Ungueltig(f"„{value}“ ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ angeben.")
+
+
+def betrag(value: Any) -> Decimal | None:
+    if _leer(value):
+        return None
+    if isinstance(value, bool):
+        raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12500,00.")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # A spreadsheet's binary float: round to cents if it only differs in the noise.
+        zahl = Decimal(repr(value))
+        gerundet = zahl.quantize(Decimal("0.01"))
+        return gerundet if abs(zahl - gerundet) < Decimal("0.000001") else zahl
+    text = str(value).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")  # German: 1.234,50
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")  # 1.234.567 is German thousands, not decimals
+    try:
+        return Decimal(text)
+    except InvalidOperation as error:
+        raise Ungueltig(
+            f"„{value}“ ist kein gültiger Betrag. Bitte in Euro angeben, z. B. 12500,00."
+        ) from error
+
+
+_JA = {"ja", "j", "x", "1", "wahr", "true", "yes"}
+_NEIN = {"nein", "n", "0", "falsch", "false", "no", "-", ""}
+
+
+def ja_nein(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+    text = str(value).strip().casefold()
+    if text in _JA:
+        return True
+    if text in _NEIN:
+        return False
+    raise Ungueltig(f"„{value}“ ist weder „ja“ noch „nein“.")
+
+
+def liste(value: Any) -> list[str]:
+    """`"a, b; c"` → `["a", "b", "c"]`."""
+    if _leer(value):
+        return []
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [_text(value)]
+    return [teil.strip() for teil in re.split(r"[,;\n]", str(value)) if teil.strip()]
+
+
+def _auffuellen(text: str, stellen: int) -> str:
+    """Spreadsheets drop leading zeros of a AGS typed as a number: 5766020 → 05766020."""
+    return text.zfill(stellen) if text.isdigit() and len(text) < stellen else text
+
+
+# --- checking rows ----------------------------------------------------------------------------
+
+NEU, GEAENDERT, UNVERAENDERT = "neu", "geaendert", "unveraendert"
+
+# Fields the row check resolves itself (from preloaded lookups): full_clean() must not look
+# each of them up in the database again.
+_FK_FELDER = [
+    "kreis",
+    "handlungsfeld",
+    "ziel",
+    "federfuehrend",
+    "ansprechperson",
+    "nachnutzung_von",
+]
+# Model fields an import can set, in the order of the spec.
+IMPORT_FELDER = [
+    s.feld
+    for s in SPALTEN
+    if s.feld not in {"id", "kreis", "version", "lebensbereiche", "beteiligte"}
+]
+M2M_FELDER = ("lebensbereiche", "beteiligte")
+
+
+@dataclass
+class Zeilenergebnis:
+    """One checked row: what would be stored, or why not."""
+
+    zeile: int
+    massnahme: Massnahme
+    art: str = NEU
+    m2m: dict[str, set[int]] = field(default_factory=dict)
+    m2m_geaendert: set[str] = field(default_factory=set)
+    fehler: list[dict] = field(default_factory=list)
+
+
+def fehler_eintrag(zeile: int | None, spalte: str, meldung: str) -> dict:
+    return {"zeile": zeile, "spalte": spalte, "meldung": meldung}
+
+
+def _titel(feld_name: str) -> str:
+    spalte = _SPALTE_NACH_FELD.get(feld_name)
+    if spalte is not None:
+        return spalte.titel
+    if feld_name == NON_FIELD_ERRORS:
+        return ""
+    try:
+        return str(Massnahme._meta.get_field(feld_name).verbose_name)
+    except Exception:  # noqa: BLE001
+        return feld_name
+
+
+class Pruefung:
+    """Checks the rows of one import file for one Kreis. Lookups are loaded once up front, so
+    checking a row costs no query; nothing is written."""
+
+    def __init__(self, *, tabelle: Tabelle, kreis: Kreis, user=None, sperren: bool = False) -> None:
+        """`sperren`: lock the Maßnahmen the file changes until the transaction ends (for the
+        real import, so that no form save slips in between check and write)."""
+        self.tabelle = tabelle
+        self.sperren = sperren
+        self.kreis = kreis
+        self.user = user
+        self.felder = tabelle.felder
+        self._index = {s.feld: i for i, s in enumerate(tabelle.spalten) if s is not None}
+        self._ids_gesehen: dict[int, int] = {}
+
+        self.handlungsfelder: dict[str, Handlungsfeld] = {}
+        for hf in Handlungsfeld.objects.all():
+            for key in (str(hf.nummer), hf.kurzname, hf.name, hf.slug):
+                self.handlungsfelder[_normalisiert(key)] = hf
+        self.lebensbereiche: dict[str, Lebensbereich] = {}
+        for lb in Lebensbereich.objects.all():
+            for key in (lb.schluessel, lb.name):
+                self.lebensbereiche[_normalisiert(key)] = lb
+        self.kommunen: dict[str, Kommune] = {}
+        for kommune in Kommune.objects.filter(kreis=kreis):
+            self.kommunen[kommune.ags] = kommune
+            self.kommunen.setdefault(_normalisiert(kommune.name), kommune)
+        self._ags_anderswo: set[str] | None = None
+        self.ziele = list(Ziel.objects.filter(kreis=kreis))
+        self.bestehende = self._bestehende_laden()
+        self.nachnutzbar = self._nachnutzbare_ids()
+
+    # -- lookups
+
+    def _spaltenwerte(self, feld_name: str) -> list[Any]:
+        index = self._index.get(feld_name)
+        if index is None:
+            return []
+        return [row[index] if index < len(row) else None for _, row in self.tabelle.zeilen]
+
+    def _ids(self, feld_name: str) -> set[int]:
+        ids = set()
+        for value in self._spaltenwerte(feld_name):
+            try:
+                wert = ganzzahl(value)
+            except Ungueltig:
+                continue
+            if wert is not None and 0 < wert < 2**63:
+                ids.add(wert)
+        return ids
+
+    def _bestehende_laden(self) -> dict[int, Massnahme]:
+        ids = sorted(self._ids("id"))
+        bestehende: dict[int, Massnahme] = {}
+        for start in range(0, len(ids), 900):  # stay below SQLite's parameter limit
+            teil = ids[start : start + 900]
+            queryset = (
+                Massnahme.objects.filter(kreis=self.kreis, pk__in=teil)
+                .select_related("handlungsfeld", "federfuehrend", "ziel")
+                .prefetch_related("lebensbereiche", "beteiligte")
+            )
+            if self.sperren:
+                queryset = queryset.select_for_update(of=("self",))
+            for m in queryset:
+                bestehende[m.pk] = m
+        return bestehende
+
+    def _nachnutzbare_ids(self) -> set[int]:
+        ids = sorted(self._ids("nachnutzung_von"))
+        if not ids:
+            return set()
+        basis = (
+            Massnahme.objects.for_user(self.user)
+            if self.user is not None
+            else Massnahme.objects.filter(kreis=self.kreis)
+        )
+        gefunden: set[int] = set()
+        for start in range(0, len(ids), 900):
+            gefunden |= set(
+                basis.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True)
+            )
+        return gefunden
+
+    def _kommune(self, text: str) -> Kommune:
+        key = _auffuellen(text.strip(), 8)
+        kommune = self.kommunen.get(key) or self.kommunen.get(_normalisiert(key))
+        if kommune is not None:
+            return kommune
+        if key.isdigit() and len(key) == 8:
+            if self._ags_anderswo is None:
+                self._ags_anderswo = set(Kommune.objects.values_list("ags", flat=True))
+            if key in self._ags_anderswo:
+                raise Ungueltig(f"Die Kommune {key} gehört nicht zum Kreis {self.kreis.name}.")
+        raise Ungueltig(
+            f"Eine Kommune „{text}“ gibt es im Kreis {self.kreis.name} nicht. Bitte den "
+            "achtstelligen Gemeindeschlüssel (AGS) angeben."
+        )
+
+    def _ziel(self, text: str, handlungsfeld: Handlungsfeld | None) -> Ziel:
+        if text.isdigit():
+            treffer = [z for z in self.ziele if z.pk == int(text)]
+        else:
+            treffer = [z for z in self.ziele if _normalisiert(z.titel) == _normalisiert(text)]
+            if len(treffer) > 1 and handlungsfeld is not None:
+                treffer = [z for z in treffer if z.handlungsfeld_id == handlungsfeld.pk]
+        if len(treffer) == 1:
+            return treffer[0]
+        if len(treffer) > 1:
+            raise Ungueltig(
+                f"Es gibt mehrere Ziele „{text}“ im Kreis. Bitte geben Sie die ID des Ziels an."
+            )
+        raise Ungueltig(f"Ein Ziel „{text}“ gibt es im Kreis {self.kreis.name} nicht.")
+
+    # -- one row
+
+    def zeile(self, nummer: int, row: list[Any]) -> Zeilenergebnis:
+        werte = {
+            s.feld: (row[i] if i < len(row) else None)
+            for i, s in enumerate(self.tabelle.spalten)
+            if s is not None
+        }
+        fehler: list[dict] = []
+
+        def melden(feld_name: str, meldung: str) -> None:
+            fehler.append(fehler_eintrag(nummer, _titel(feld_name), meldung))
+
+        for i, spalte in enumerate(self.tabelle.spalten):
+            if spalte is None and i < len(row) and not _leer(row[i]):
+                fehler.append(
+                    fehler_eintrag(
+                        nummer, f"Spalte {i + 1}", "Wert in einer Spalte ohne Überschrift."
+                    )
+                )
+
+        # Which Maßnahme: an ID changes an existing one of this Kreis, no ID creates one.
+        massnahme: Massnahme | None = None
+        try:
+            pk = ganzzahl(werte.get("id"), name="die ID der Maßnahme")
+        except Ungueltig as error:
+            melden("id", str(error))
+            pk = None
+        if pk is not None:
+            if pk in self._ids_gesehen:
+                melden("id", f"Die ID {pk} steht schon in Zeile {self._ids_gesehen[pk]}.")
+            else:
+                self._ids_gesehen[pk] = nummer
+            massnahme = self.bestehende.get(pk)
+            if massnahme is None:
+                melden(
+                    "id", f"Eine Maßnahme mit der ID {pk} gibt es im Kreis {self.kreis.name} nicht."
+                )
+        neu = massnahme is None
+        if neu:
+            massnahme = Massnahme(kreis=self.kreis)
+        ergebnis = Zeilenergebnis(zeile=nummer, massnahme=massnahme, fehler=fehler)
+        ergebnis.art = NEU if pk is None else GEAENDERT
+
+        kreis_text = _text(werte.get("kreis"))
+        if (
+            kreis_text
+            and _auffuellen(kreis_text, 5) != self.kreis.ags
+            and (_normalisiert(kreis_text) != _normalisiert(self.kreis.name))
+        ):
+            melden(
+                "kreis",
+                f"Die Zeile gehört zum Kreis „{kreis_text}“; importiert wird in den Kreis "
+                f"{self.kreis.name} ({self.kreis.ags}).",
+            )
+
+        if not neu and "version" in self.felder:
+            try:
+                version = ganzzahl(werte.get("version"), name="die Version aus dem Export")
+            except Ungueltig as error:
+                melden("version", str(error))
+            else:
+                if version is not None and version != massnahme.version:
+                    melden(
+                        "version",
+                        f"Die Maßnahme wurde nach dem Export geändert (Version in der Datei: "
+                        f"{version}, aktuell: {massnahme.version}). Bitte exportieren Sie neu und "
+                        "übertragen Sie Ihre Änderungen, damit nichts überschrieben wird.",
+                    )
+
+        vorher = {
+            f: getattr(massnahme, Massnahme._meta.get_field(f).attname) for f in IMPORT_FELDER
+        }
+        ungueltig: set[str] = set()
+        for feld_name in IMPORT_FELDER:
+            if feld_name not in self.felder:
+                continue
+            try:
+                self._setzen(massnahme, feld_name, werte.get(feld_name))
+            except Ungueltig as error:
+                melden(feld_name, str(error))
+                ungueltig.add(feld_name)
+
+        for feld_name in M2M_FELDER:
+            alt = {obj.pk for obj in getattr(massnahme, feld_name).all()} if not neu else set()
+            if feld_name not in self.felder:
+                ergebnis.m2m[feld_name] = alt
+                continue
+            try:
+                ergebnis.m2m[feld_name] = self._m2m(feld_name, werte.get(feld_name))
+            except Ungueltig as error:
+                melden(feld_name, str(error))
+                ergebnis.m2m[feld_name] = alt
+            if ergebnis.m2m[feld_name] != alt:
+                ergebnis.m2m_geaendert.add(feld_name)
+
+        if massnahme.handlungsfeld_id is None and "handlungsfeld" not in ungueltig:
+            melden("handlungsfeld", "Bitte ein Handlungsfeld angeben (Nummer oder Kurzname).")
+        if (
+            massnahme.nachnutzung_von_id is not None
+            and massnahme.pk is not None
+            and massnahme.nachnutzung_von_id == massnahme.pk
+        ):
+            melden("nachnutzung_von", "Eine Maßnahme kann nicht sich selbst nachnutzen.")
+
+        # The same rules as the Maßnahme form. clean() mirrors the CheckConstraints (with the
+        # same German messages), so the constraints need no extra query per row here; the
+        # database still enforces them on save.
+        try:
+            massnahme.full_clean(
+                exclude=[*_FK_FELDER, *ungueltig], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            for feld_name, meldungen in error.message_dict.items():
+                if feld_name in ungueltig:
+                    continue
+                for meldung in meldungen:
+                    melden(feld_name, meldung)
+
+        if not neu and not ergebnis.fehler:
+            nachher = {
+                f: getattr(massnahme, Massnahme._meta.get_field(f).attname) for f in IMPORT_FELDER
+            }
+            if nachher == vorher and not ergebnis.m2m_geaendert:
+                ergebnis.art = UNVERAENDERT
+        return ergebnis
+
+    def _setzen(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
+        """Read one cell into the Maßnahme; raises `Ungueltig` (the field is then left empty
+        so that the cross-field rules do not report a follow-up error)."""
+        try:
+            self._setzen_oder_fehler(massnahme, feld_name, value)
+        except Ungueltig:
+            if feld_name in {"beginn", "ende_geplant", "ende_tatsaechlich", "budget"}:
+                setattr(massnahme, feld_name, None)
+            raise
+
+    def _setzen_oder_fehler(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
+        text = _text(value)
+        if feld_name in {"titel", "beschreibung"}:
+            setattr(massnahme, feld_name, text)
+        elif feld_name == "handlungsfeld":
+            if not text:
+                massnahme.handlungsfeld_id = None
+                return
+            hf = self.handlungsfelder.get(_normalisiert(text))
+            if hf is None:
+                raise Ungueltig(
+                    f"Ein Handlungsfeld „{text}“ gibt es nicht. Bitte die Nummer (1–4) oder den "
+                    "Kurznamen angeben."
+                )
+            massnahme.handlungsfeld = hf
+        elif feld_name == "ziel":
+            massnahme.ziel = (
+                self._ziel(text, massnahme.handlungsfeld if massnahme.handlungsfeld_id else None)
+                if text
+                else None
+            )
+        elif feld_name == "federfuehrend":
+            massnahme.federfuehrend = self._kommune(text) if text else None
+        elif feld_name == "status":
+            massnahme.status = _auswahl(text, Massnahme.Status.choices, {}, "Status")
+        elif feld_name == "ampel":
+            kurz = {v: str(k) for k, v in AMPEL_KURZ.items()} | {"gruen": Ampel.GRUEN}
+            massnahme.ampel = _auswahl(text, Ampel.choices, kurz, "Ampel")
+        elif feld_name == "fortschritt":
+            fortschritt = ganzzahl(value, name="den Fortschritt in Prozent (0 bis 100)")
+            if fortschritt is None:
+                raise Ungueltig("Bitte den Fortschritt in Prozent angeben (0 bis 100).")
+            if not 0 <= fortschritt <= 100:
+                raise Ungueltig("Der Fortschritt liegt zwischen 0 und 100 %.")
+            massnahme.fortschritt = fortschritt
+        elif feld_name in {"beginn", "ende_geplant", "ende_tatsaechlich"}:
+            setattr(massnahme, feld_name, datum(value))
+        elif feld_name == "budget":
+            massnahme.budget = betrag(value)
+        elif feld_name in {"veroeffentlicht", "archiviert"}:
+            setattr(massnahme, feld_name, ja_nein(value))
+        elif feld_name == "nachnutzung_von":
+            pk = ganzzahl(value, name="die ID der nachgenutzten Maßnahme")
+            if pk is not None and pk not in self.nachnutzbar:
+                raise Ungueltig(f"Eine Maßnahme mit der ID {pk} gibt es nicht.")
+            massnahme.nachnutzung_von_id = pk
+        else:  # pragma: no cover - every import field is handled above
+            raise AssertionError(feld_name)
+
+    def _m2m(self, feld_name: str, value: Any) -> set[int]:
+        ids: set[int] = set()
+        unbekannt: list[str] = []
+        for teil in liste(value):
+            if feld_name == "lebensbereiche":
+                lb = self.lebensbereiche.get(_normalisiert(teil))
+                if lb is None:
+                    unbekannt.append(teil)
+                else:
+                    ids.add(lb.pk)
+            else:
+                ids.add(self._kommune(teil).pk)
+        if unbekannt:
+            erlaubt = ", ".join(sorted({lb.schluessel for lb in self.lebensbereiche.values()}))
+            namen = ", ".join(f"„{t}“" for t in unbekannt)
+            raise Ungueltig(f"Unbekannte Lebensbereiche: {namen}. Erlaubt sind: {erlaubt}.")
+        return ids
+
+    def alle(self) -> Iterator[Zeilenergebnis]:
+        """Check every row; yields the results in file order."""
+        for nummer, row in self.tabelle.zeilen:
+            yield self.zeile(nummer, row)
+
+
+def _auswahl(text: str, choices, extra: dict[str, str], name: str) -> str:
+    """A choice by its German label or its stored value."""
+    key = _normalisiert(text)
+    for value, label in choices:
+        if key in {_normalisiert(str(value)), _normalisiert(str(label))}:
+            return value
+    for alias, value in extra.items():
+        if key == _normalisiert(alias):
+            return value
+    if not text:
+        raise Ungueltig(f"Bitte {name} angeben.")
+    erlaubt = ", ".join(str(label) for _, label in choices)
+    raise Ungueltig(f"„{text}“ ist kein gültiger Wert für {name}. Erlaubt: {erlaubt}.")
+
+
+def fehlerliste(ergebnisse: Iterable[Zeilenergebnis]) -> list[dict]:
+    """All errors of all rows, capped at MAX_FEHLER entries plus one summary entry."""
+    alle: list[dict] = []
+    for ergebnis in ergebnisse:
+        alle.extend(ergebnis.fehler)
+    return begrenzen(alle)
+
+
+def begrenzen(fehler: list[dict]) -> list[dict]:
+    if len(fehler) <= MAX_FEHLER:
+        return fehler
+    rest = len(fehler) - MAX_FEHLER
+    zeilen = len({f["zeile"] for f in fehler})
+    return [
+        *fehler[:MAX_FEHLER],
+        fehler_eintrag(
+            None,
+            "",
+            f"… und {rest} weitere Fehler (insgesamt {len(fehler)} Fehler in {zeilen} Zeilen).",
+        ),
+    ]
+
+
+# --- writing (inside the caller's transaction) --------------------------------------------------
+
+
+@dataclass
+class Zaehler:
+    neu: int = 0
+    aktualisiert: int = 0
+    unveraendert: int = 0
+
+
+def schreiben(
+    ergebnisse: Sequence[Zeilenergebnis], *, user=None, grund: str = "", zaehler: Zaehler
+) -> None:
+    """Store checked, error-free rows in bulk: new and changed Maßnahmen, their Lebensbereiche
+    and Beteiligte, and one history record per stored Maßnahme (with its M2M snapshot, as
+    django-simple-history would write it, attributed to `user` with `grund`).
+
+    Must run inside a transaction; a changed row gets `version + 1`.
+    """
+    jetzt = timezone.now()
+    neue = [e for e in ergebnisse if e.art == NEU]
+    geaenderte = [e for e in ergebnisse if e.art == GEAENDERT]
+    zaehler.unveraendert += sum(1 for e in ergebnisse if e.art == UNVERAENDERT)
+
+    if neue:
+        objs = [e.massnahme for e in neue]
+        if connection.features.can_return_rows_from_bulk_insert:
+            Massnahme.objects.bulk_create(objs)
+        else:  # pragma: no cover - PostgreSQL and SQLite ≥ 3.35 return the new ids
+            for obj in objs:
+                obj.save_without_historical_record()
+        zaehler.neu += len(objs)
+    if geaenderte:
+        for e in geaenderte:
+            e.massnahme.version += 1
+            e.massnahme.geaendert_am = jetzt
+        Massnahme.objects.bulk_update(
+            [e.massnahme for e in geaenderte],
+            [*IMPORT_FELDER, "version", "geaendert_am"],
+            batch_size=200,
+        )
+        zaehler.aktualisiert += len(geaenderte)
+
+    gespeichert = [*neue, *geaenderte]
+    if not gespeichert:
+        return
+    durchgangszeilen = _m2m_schreiben(neue, geaenderte)
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _historie_schreiben(gespeichert, durchgangszeilen, user=user, grund=grund, jetzt=jetzt)
+
+
+def _m2m_schreiben(
+    neue: Sequence[Zeilenergebnis], geaenderte: Sequence[Zeilenergebnis]
+) -> dict[str, dict[int, list]]:
+    """Replace the M2M rows where they changed; returns every stored Maßnahme's through rows
+    (with their ids, which the history snapshot needs)."""
+    zeilen: dict[str, dict[int, list]] = {}
+    for feld_name in M2M_FELDER:
+        m2m_field = Massnahme._meta.get_field(feld_name)
+        through = m2m_field.remote_field.through
+        ziel_spalte = m2m_field.m2m_reverse_field_name()  # "lebensbereich" / "kommune"
+        ersetzen = [e for e in geaenderte if feld_name in e.m2m_geaendert]
+        if ersetzen:
+            through.objects.filter(massnahme_id__in=[e.massnahme.pk for e in ersetzen]).delete()
+        neu_rows = [
+            through(massnahme_id=e.massnahme.pk, **{f"{ziel_spalte}_id": ziel_id})
+            for e in [*neue, *ersetzen]
+            for ziel_id in sorted(e.m2m[feld_name])
+        ]
+        through.objects.bulk_create(neu_rows, batch_size=500)
+        je_massnahme: dict[int, list] = {}
+        for row in neu_rows:
+            je_massnahme.setdefault(row.massnahme_id, []).append(row)
+        unveraendert = [e.massnahme.pk for e in geaenderte if feld_name not in e.m2m_geaendert]
+        for start in range(0, len(unveraendert), 900):
+            for row in through.objects.filter(massnahme_id__in=unveraendert[start : start + 900]):
+                je_massnahme.setdefault(row.massnahme_id, []).append(row)
+        zeilen[feld_name] = je_massnahme
+    return zeilen
+
+
+def _historie_schreiben(
+    gespeichert: Sequence[Zeilenergebnis],
+    durchgangszeilen: dict[str, dict[int, list]],
+    *,
+    user,
+    grund: str,
+    jetzt: dt.datetime,
+) -> None:
+    history_model = Massnahme.history.model
+    records = []
+    for e in gespeichert:
+        m = e.massnahme
+        records.append(
+            history_model(
+                history_date=jetzt,
+                history_type="+" if e.art == NEU else "~",
+                history_user=user,
+                history_change_reason=grund[:100] or None,
+                **{f.attname: getattr(m, f.attname) for f in history_model.tracked_fields},
+            )
+        )
+    history_model.objects.bulk_create(records, batch_size=500)
+    for m2m_field in history_model._history_m2m_fields:
+        m2m_history_model = next(
+            rel.related_model
+            for rel in history_model._meta.related_objects
+            if rel.related_model.__name__.endswith(f"_{m2m_field.name}")
+        )
+        through = m2m_field.remote_field.through
+        spalten = [f.name for f in through._meta.fields]
+        je_massnahme = durchgangszeilen.get(m2m_field.name, {})
+        rows = [
+            m2m_history_model(history=record, **{name: getattr(row, name) for name in spalten})
+            for record in records
+            for row in je_massnahme.get(record.id, [])
+        ]
+        m2m_history_model.objects.bulk_create(rows, batch_size=500)
