@@ -1,6 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from massnahmen.models import Anhang
+from massnahmen.models import Anhang, Importlauf
 from tests.matrix import (
     EIGENE_KOMMUNE,
     FORBIDDEN,
@@ -41,6 +41,17 @@ MATRIX = {
         },
     ),
     "massnahmen:anhang": ("/massnahmen/anhaenge/{anhang}/", KREIS_LESEN),
+    # Export of the list: whoever reads the list (their own scope only).
+    "massnahmen:export_csv": ("/massnahmen/export.csv", NUR_ANGEMELDET),
+    "massnahmen:export_xlsx": ("/massnahmen/export.xlsx", NUR_ANGEMELDET),
+    # Import: Kreis staff of any Kreis (into their own Kreis); a run of Lippe only for Lippe.
+    "massnahmen:import": ("/massnahmen/import/", rolle(NUR_KREIS, kreis_fremd=OK)),
+    "massnahmen:import_status": ("/massnahmen/import/{importlauf}/", NUR_KREIS),
+    # POST only: Kreis staff get 405 on GET before the run is looked up.
+    "massnahmen:import_bestaetigen": (
+        "/massnahmen/import/{importlauf}/bestaetigen/",
+        rolle(NUR_KREIS, kreis_fremd=NOT_ALLOWED, kreis=NOT_ALLOWED, admin=NOT_ALLOWED),
+    ),
 }
 
 
@@ -50,4 +61,11 @@ def objekte(welt) -> dict:
         titel="Konzept",
         datei=SimpleUploadedFile("konzept.pdf", b"%PDF-1.7 test", content_type="application/pdf"),
     )
-    return {"anhang": anhang.pk}
+    importlauf = Importlauf.objects.create(
+        kreis=welt.lippe,
+        datei="dokumente/00/matrix.csv",
+        dateiname="massnahmen.csv",
+        status=Importlauf.Status.GEPRUEFT,
+        zeilen_gesamt=1,
+    )
+    return {"anhang": anhang.pk, "importlauf": importlauf.pk}

@@ -1,0 +1,256 @@
+"""Export of the Maßnahmen list (CSV, XLSX) and the import of Maßnahmen for Kreis staff.
+
+The export takes the same GET parameters as /massnahmen/ and writes exactly the rows of the
+filtered list. The import is two-step: an upload checks every row (dry run, nothing saved),
+then the user confirms; large files are imported by a Celery task with a status page.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView
+from rules.contrib.views import PermissionRequiredMixin
+
+from core.formatting import zahl
+from kommunen.models import Kreis
+from kommunen.scope import scope_for
+
+from . import services
+from .exports import SPALTEN, csv_zeilen, export_queryset, xlsx_datei
+from .filtersets import MassnahmeFilterSet
+from .imports import MAX_DATEIGROESSE, DateiFehler, tabelle_lesen
+from .models import Importlauf
+from .services import ImportNichtBereit, import_pruefen, import_sync_max
+from .views import MassnahmeListView, massnahmen_fuer_liste
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STANDARD_SORTIERUNG = ("handlungsfeld__nummer", "titel", "pk")
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _gefilterte_massnahmen(request):
+    """The rows of /massnahmen/ for the same query string: filter, scope and sort order."""
+    filterset = MassnahmeFilterSet(
+        request.GET or None, queryset=massnahmen_fuer_liste(request.user), request=request
+    )
+    queryset = filterset.qs
+    gewuenscht = request.GET.get("sortierung", "")
+    ausdruck = MassnahmeListView.sortierungen.get(gewuenscht.lstrip("-"))
+    if ausdruck:
+        queryset = queryset.order_by(
+            f"-{ausdruck}" if gewuenscht.startswith("-") else ausdruck, "pk"
+        )
+    else:
+        queryset = queryset.order_by(*STANDARD_SORTIERUNG)
+    return export_queryset(queryset)
+
+
+def _dateiname(endung: str) -> str:
+    return f"massnahmen-{timezone.localdate():%Y-%m-%d}.{endung}"
+
+
+@login_required
+@permission_required("massnahmen.view_massnahme", raise_exception=True)
+@require_GET
+def export_csv(request):
+    """The filtered list as CSV for German Excel (UTF-8 with BOM, `;`), streamed."""
+    zeilen = csv_zeilen(_gefilterte_massnahmen(request).iterator(chunk_size=500))
+    response = StreamingHttpResponse(zeilen, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_dateiname("csv")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("massnahmen.view_massnahme", raise_exception=True)
+@require_GET
+def export_xlsx(request):
+    """The filtered list as an Excel workbook with real number and date cells."""
+    datei = xlsx_datei(_gefilterte_massnahmen(request).iterator(chunk_size=500))
+    response = FileResponse(
+        datei, as_attachment=True, filename=_dateiname("xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- import ------------------------------------------------------------------------------------
+
+IMPORT_PERM = "massnahmen.import_massnahme"
+
+
+def import_kreise(user):
+    """The Kreise the user may import into: where they are Kreis staff (superusers: all)."""
+    if user.is_superuser:
+        return Kreis.objects.order_by("name")
+    return Kreis.objects.filter(pk__in=scope_for(user).kreis_ids).order_by("name")
+
+
+class ImportForm(forms.Form):
+    """Upload of a CSV or XLSX file; checking the file as a whole happens here, so that a
+    broken file gets its German message next to the upload field."""
+
+    kreis = forms.ModelChoiceField(
+        queryset=Kreis.objects.none(),
+        label="Kreis",
+        empty_label=None,
+        help_text="In diesen Kreis werden die Maßnahmen importiert.",
+    )
+    datei = forms.FileField(
+        label="Datei",
+        help_text="CSV (Trennzeichen Semikolon) oder Excel-Arbeitsmappe (XLSX) mit den Spalten "
+        f"des Exports, höchstens {MAX_DATEIGROESSE // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": f".csv,.xlsx,text/csv,{XLSX_CONTENT_TYPE}"}
+        ),
+    )
+
+    def __init__(self, *args, kreise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kreise = list(kreise)
+        self.fields["kreis"].queryset = kreise
+        if len(self.kreise) == 1:
+            # Only one choice: nothing to ask.
+            del self.fields["kreis"]
+        self.tabelle = None
+        self.inhalt = b""
+
+    def clean_datei(self):
+        upload = self.cleaned_data["datei"]
+        name = upload.name or ""
+        if os.path.basename(name.replace("\\", "/")) != name:
+            raise ValidationError("Der Dateiname darf keinen Pfad enthalten.")
+        if upload.size > MAX_DATEIGROESSE:
+            raise ValidationError(
+                f"Die Datei ist zu groß (höchstens {MAX_DATEIGROESSE // (1024 * 1024)} MB)."
+            )
+        upload.seek(0)
+        inhalt = upload.read()
+        try:
+            self.tabelle = tabelle_lesen(inhalt, name)
+        except DateiFehler as error:
+            raise ValidationError(str(error)) from error
+        self.inhalt = inhalt
+        return upload
+
+    def gewaehlter_kreis(self) -> Kreis:
+        return self.cleaned_data["kreis"] if "kreis" in self.fields else self.kreise[0]
+
+
+def _import_crumbs(*extra):
+    return [("Maßnahmen", reverse("massnahmen:liste")), *extra]
+
+
+class ImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Step 1: upload and dry run. A file with bad rows comes back with every bad row listed;
+    a clean file leads to the status page, where the import is confirmed."""
+
+    permission_required = IMPORT_PERM
+    form_class = ImportForm
+    template_name = "massnahmen/import_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kreise": import_kreise(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kreise = import_kreise(self.request.user)
+        context.update(
+            spalten=SPALTEN,
+            breadcrumbs=_import_crumbs(("Import", "")),
+            letzte_laeufe=Importlauf.objects.filter(kreis__in=kreise)
+            .select_related("kreis", "hochgeladen_von")
+            .order_by("-erstellt_am")[:10],
+            sync_max=import_sync_max(),
+        )
+        return context
+
+    def form_valid(self, form):
+        lauf = import_pruefen(
+            tabelle=form.tabelle,
+            inhalt=form.inhalt,
+            kreis=form.gewaehlter_kreis(),
+            user=self.request.user,
+        )
+        if lauf.status == Importlauf.Status.FEHLERHAFT:
+            # Stay on the upload page: the bad rows, and the field for the corrected file.
+            return self.render_to_response(
+                self.get_context_data(
+                    form=self.form_class(kreise=import_kreise(self.request.user)), pruefung=lauf
+                )
+            )
+        return HttpResponseRedirect(reverse("massnahmen:import_status", args=[lauf.pk]))
+
+
+def _lauf_oder_404(request, pk: int) -> Importlauf:
+    return get_object_or_404(
+        Importlauf.objects.select_related("kreis", "hochgeladen_von"),
+        pk=pk,
+        kreis__in=import_kreise(request.user),
+    )
+
+
+@login_required
+@permission_required(IMPORT_PERM, raise_exception=True)
+@require_POST
+def import_bestaetigen(request, pk: int):
+    """Step 2: start the checked import (at once, or by the Celery task for large files)."""
+    lauf = _lauf_oder_404(request, pk)
+    try:
+        lauf = services.import_bestaetigen(importlauf=lauf)
+    except ImportNichtBereit as error:
+        messages.warning(request, str(error))
+        return redirect("massnahmen:import_status", pk=lauf.pk)
+    if lauf.status == Importlauf.Status.FERTIG:
+        messages.success(request, _ergebnis_text(lauf))
+    elif lauf.status == Importlauf.Status.FEHLGESCHLAGEN:
+        messages.error(request, "Der Import ist fehlgeschlagen; es wurde nichts gespeichert.")
+    else:
+        messages.info(
+            request,
+            "Der Import läuft im Hintergrund. Sie können diese Seite offen lassen oder später "
+            "wiederkommen.",
+        )
+    return redirect("massnahmen:import_status", pk=lauf.pk)
+
+
+def _ergebnis_text(lauf: Importlauf) -> str:
+    return (
+        f"Import abgeschlossen: {zahl(lauf.neu)} neu angelegt, {zahl(lauf.aktualisiert)} geändert."
+    )
+
+
+@login_required
+@permission_required(IMPORT_PERM, raise_exception=True)
+@require_GET
+def import_status(request, pk: int):
+    """The state of one import: the checked file waiting for confirmation, the progress of a
+    running import (htmx polls every 2 s; a reload works too) or its result."""
+    lauf = _lauf_oder_404(request, pk)
+    laeuft = lauf.status in {Importlauf.Status.WARTET, Importlauf.Status.LAEUFT}
+    context = {
+        "lauf": lauf,
+        "laeuft": laeuft,
+        "unveraendert": max(lauf.zeilen_gesamt - lauf.neu - lauf.aktualisiert, 0),
+        "im_hintergrund": lauf.zeilen_gesamt > import_sync_max(),
+        "breadcrumbs": _import_crumbs(
+            ("Import", reverse("massnahmen:import")), (f"Import {lauf.dateiname}", "")
+        ),
+    }
+    template = "massnahmen/import_status.html"
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        template += "#status"
+    return render(request, template, context)
