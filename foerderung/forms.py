@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django import forms
 
-from core.files import ERLAUBTE_DATEITYPEN
-from core.formatting import euro
+from core.files import ERLAUBTE_DATEITYPEN, validate_upload
+from core.formatting import euro, zahl
 from core.money import EuroField, ProzentField
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
@@ -130,6 +130,20 @@ class FoerderbescheidForm(forms.ModelForm):
         ):
             datumsfeld(self.fields[name])
 
+    def clean_foerderquote(self):
+        # Checked here (not only in the model) to name the limit German style: the own
+        # share (Eigenanteil) follows from it, e.g. at least 10 % under IKZ NRW.
+        quote = self.cleaned_data["foerderquote"]
+        programm = self.cleaned_data.get("programm")
+        if programm is not None and quote > programm.max_foerderquote:
+            grenze = programm.max_foerderquote
+            stellen = 0 if grenze == grenze.to_integral() else 2
+            raise forms.ValidationError(
+                f"Das Programm {programm.kurzname} erlaubt höchstens {zahl(grenze, stellen)} % "
+                f"(Eigenanteil mindestens {zahl(100 - grenze, stellen)} %)."
+            )
+        return quote
+
     def clean(self):
         cleaned = super().clean()
         kreis = self.fester_kreis or cleaned.get("kreis")
@@ -213,6 +227,14 @@ class BescheidDokumentForm(forms.ModelForm):
             "Erlaubt: " + ", ".join(e.lstrip(".").upper() for e in erlaubt) + "; höchstens 20 MB."
         )
         self.fields["titel"].required = False
+
+    def clean_datei(self):
+        # Checked on the upload itself: it still knows the content type the browser sent,
+        # which the model field's copy no longer carries.
+        datei = self.cleaned_data.get("datei")
+        if datei is not None:
+            validate_upload(datei)
+        return datei
 
     def clean(self):
         cleaned = super().clean()

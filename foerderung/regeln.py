@@ -60,11 +60,10 @@ def pruefen(
     if bewilligter_betrag and foerderquote:
         ausgaben = (bewilligter_betrag * 100 / foerderquote).quantize(CENT, ROUND_HALF_UP)
         eigenanteil = ausgaben - bewilligter_betrag
-    hoechstbetrag = (
-        programm.hoechstbetrag(nrw_partner=nrw_partner, zuwendungsfaehige_ausgaben=ausgaben)
-        if programm is not None
-        else None
-    )
+    # The eligible expenses here are derived from amount and rate, so the 90 % cap of the
+    # rule would only give back the amount itself; the rate limit (and with it the own
+    # share of at least 10 %) is checked against the programme's maximum rate instead.
+    hoechstbetrag = programm.hoechstbetrag(nrw_partner=nrw_partner) if programm else None
     return Regelpruefung(
         nrw_partner=nrw_partner,
         hoechstbetrag=hoechstbetrag,

@@ -404,9 +404,9 @@ def dokument_herunterladen(request, pk: int, dokument_pk: int):
     except (FileNotFoundError, ValueError) as error:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from error
     name = dokument.dateiname or dokument.datei.name.rsplit("/", 1)[-1]
-    content_type = (
-        dokument.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    )
+    # The type follows from the checked extension of the stored file, never from what a
+    # browser once declared.
+    content_type = mimetypes.guess_type(dokument.datei.name)[0] or "application/octet-stream"
     response = FileResponse(datei, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
