@@ -54,7 +54,8 @@ def seed(stdout) -> None:
             {
                 "beginn": beginn,
                 "ende": _zeitpunkt(tag, *bis),
-                "veroeffentlicht_am": beginn - dt.timedelta(days=21),
+                # Published three weeks ahead, but never in the future.
+                "veroeffentlicht_am": min(beginn - dt.timedelta(days=21), timezone.now()),
                 **werte,
             },
         )

@@ -41,7 +41,7 @@ def test_list_shows_upcoming_by_default_and_past_on_request(welt, login, worksho
     html = client.get("/workshops/").content.decode()
     assert workshop.titel in html
     assert vergangen.titel not in html
-    assert "Kommende Workshops: 1" in html
+    assert "1 Workshop gefunden" in html
 
     html = client.get("/workshops/?zeitraum=vergangene").content.decode()
     assert vergangen.titel in html
@@ -80,7 +80,7 @@ def test_drafts_only_for_the_kreis_staff(welt, login, workshop, entwurf):
 def test_other_kreis_sees_nothing_of_lippe(welt, login, workshop):
     html = login(welt.users["kreis_fremd"]).get("/workshops/").content.decode()
     assert workshop.titel not in html
-    assert "Kommende Workshops: 0" in html
+    assert "0 Workshops gefunden" in html
 
 
 def test_list_marks_own_registration_and_filters_by_it(welt, login, workshop):
@@ -149,7 +149,7 @@ def test_list_queries_do_not_grow_with_rows(welt, login, htmx):
     with CaptureQueriesContext(connection) as viele_ctx:
         response = client.get("/workshops/?zeitraum=alle", **extra)
     assert Workshop.objects.count() == 30
-    assert "Alle Workshops: 30" in response.content.decode()
+    assert "30 Workshops gefunden" in response.content.decode()
     assert wenige == len(viele_ctx.captured_queries)
     # Savepoints, session, user, memberships, count, two for Django's own permissions
     # (the "anlegen" button), the filter's Handlungsfelder, the page of rows.
