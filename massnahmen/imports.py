@@ -189,7 +189,11 @@ def _csv_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
     # The export writes ";"; a file saved elsewhere may use "," or tabs.
     trenner = max((";", ",", "\t"), key=lambda t: (erste_zeile.count(t), t == ";"))
     try:
-        return list(_begrenzt(csv.reader(io.StringIO(text, newline=""), delimiter=trenner)))
+        # The export prefixed formula-like text with "'"; give it back its original value.
+        return [
+            [entneutralisieren(zelle) for zelle in row]
+            for row in _begrenzt(csv.reader(io.StringIO(text, newline=""), delimiter=trenner))
+        ]
     except csv.Error as error:
         raise DateiFehler(f"Die CSV-Datei ist fehlerhaft aufgebaut ({error}).") from error
 
@@ -257,7 +261,8 @@ def _text(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
-    return entneutralisieren(str(value).strip())
+    # Only spaces: a leading tab is content (and was neutralised by the export).
+    return str(value).strip(" \u00a0")
 
 
 def ganzzahl(value: Any, *, name: str = "eine ganze Zahl") -> int | None:
@@ -380,6 +385,9 @@ IMPORT_FELDER = [
     if s.feld not in {"id", "kreis", "version", "lebensbereiche", "beteiligte"}
 ]
 M2M_FELDER = ("lebensbereiche", "beteiligte")
+
+
+_MIT_STANDARDWERT = {"status", "fortschritt", "ampel"}
 
 
 @dataclass
@@ -662,6 +670,11 @@ class Pruefung:
 
     def _setzen_oder_fehler(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
         text = _text(value)
+        if not text and feld_name in _MIT_STANDARDWERT and massnahme.pk is None:
+            # A new row may leave status, progress and traffic light empty: the defaults of
+            # the form apply. An existing Maßnahme keeps nothing implicit: see below.
+            setattr(massnahme, feld_name, Massnahme._meta.get_field(feld_name).get_default())
+            return
         if feld_name in {"titel", "beschreibung"}:
             setattr(massnahme, feld_name, text)
         elif feld_name == "handlungsfeld":
@@ -881,7 +894,7 @@ def _historie_schreiben(
             if rel.related_model.__name__.endswith(f"_{m2m_field.name}")
         )
         through = m2m_field.remote_field.through
-        spalten = [f.name for f in through._meta.fields]
+        spalten = [f.attname for f in through._meta.fields]  # ids, not objects: no queries
         je_massnahme = durchgangszeilen.get(m2m_field.name, {})
         rows = [
             m2m_history_model(history=record, **{name: getattr(row, name) for name in spalten})
