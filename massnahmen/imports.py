@@ -398,6 +398,7 @@ class Zeilenergebnis:
     massnahme: Massnahme
     art: str = NEU
     m2m: dict[str, set[int]] = field(default_factory=dict)
+    geaenderte_felder: list[str] = field(default_factory=list)
     m2m_geaendert: set[str] = field(default_factory=set)
     fehler: list[dict] = field(default_factory=list)
 
@@ -654,7 +655,8 @@ class Pruefung:
             nachher = {
                 f: getattr(massnahme, Massnahme._meta.get_field(f).attname) for f in IMPORT_FELDER
             }
-            if nachher == vorher and not ergebnis.m2m_geaendert:
+            ergebnis.geaenderte_felder = [f for f in IMPORT_FELDER if nachher[f] != vorher[f]]
+            if not ergebnis.geaenderte_felder and not ergebnis.m2m_geaendert:
                 ergebnis.art = UNVERAENDERT
         return ergebnis
 
@@ -816,16 +818,18 @@ def schreiben(
             for obj in objs:
                 obj.save_without_historical_record()
         zaehler.neu += len(objs)
-    if geaenderte:
-        for e in geaenderte:
-            e.massnahme.version += 1
-            e.massnahme.geaendert_am = jetzt
-        Massnahme.objects.bulk_update(
-            [e.massnahme for e in geaenderte],
-            [*IMPORT_FELDER, "version", "geaendert_am"],
-            batch_size=200,
-        )
-        zaehler.aktualisiert += len(geaenderte)
+    for e in geaenderte:
+        # Only what the file changes (one short UPDATE each; bulk_update's CASE expressions
+        # over every column are far slower), so a field nobody touched is never overwritten.
+        m = e.massnahme
+        m.version += 1
+        m.geaendert_am = jetzt
+        werte = {
+            Massnahme._meta.get_field(f).attname: getattr(m, Massnahme._meta.get_field(f).attname)
+            for f in e.geaenderte_felder
+        }
+        Massnahme.objects.filter(pk=m.pk).update(**werte, version=m.version, geaendert_am=jetzt)
+    zaehler.aktualisiert += len(geaenderte)
 
     gespeichert = [*neue, *geaenderte]
     if not gespeichert:
