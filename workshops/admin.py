@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.text import Truncator
 
 from .models import Ergebnis, KalenderToken, Teilnahme, Workshop
@@ -53,14 +53,37 @@ class WorkshopAdmin(admin.ModelAdmin):
             "Termin und Ort",
             {"fields": ("beginn", "ende", "format", "ort", "online_link", "max_teilnehmende")},
         ),
-        ("Inhalt", {"fields": ("agenda", "protokoll")}),
-        ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
+        ("Inhalt", {"fields": ("agenda", "protokoll", "protokoll_datei")}),
+        (
+            "Verwaltung",
+            {
+                "fields": (
+                    "veroeffentlicht_am",
+                    "abgesagt",
+                    "sequenz",
+                    "erstellt_am",
+                    "geaendert_am",
+                ),
+                "classes": ("collapse",),
+                "description": "Veröffentlichen (mit Einladungen) und Absagen (mit Nachricht "
+                "an die Angemeldeten) geschehen im Portal auf der Seite des Workshops.",
+            },
+        ),
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    # Publishing and cancelling are workflows with mails: only through the portal.
+    readonly_fields = ("veroeffentlicht_am", "abgesagt", "sequenz", "erstellt_am", "geaendert_am")
     inlines = [TeilnahmeInline, ErgebnisInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_anzahl_teilnahmen=Count("teilnahmen"))
+
+    def save_model(self, request, obj, form, change):
+        # Calendars replace their copy only when SEQUENCE grows: every change counts.
+        if change and form.has_changed():
+            obj.sequenz = F("sequenz") + 1
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            obj.refresh_from_db(fields=["sequenz"])
 
     @admin.display(description="Anmeldungen", ordering="_anzahl_teilnahmen")
     def anzahl_teilnahmen(self, obj) -> int:

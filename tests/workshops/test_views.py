@@ -613,3 +613,82 @@ def test_subscription_page_shows_the_personal_url_and_renews_it(welt, login):
     client.logout()
     assert client.get(f"/workshops/kalender/{token}.ics").status_code == 404
     assert client.get(f"/workshops/kalender/{neu}.ics").status_code == 200
+
+
+# --- minutes upload, several Kreise, admin ---------------------------------------------
+
+
+def test_minutes_upload_is_checked_and_served_under_a_random_name(welt, login, workshop):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(welt.users["kreis"])
+    url = f"/workshops/{workshop.pk}/bearbeiten/"
+    daten = _formulardaten(welt, titel=workshop.titel, organisiert_von=welt.detmold.pk)
+    falsch = SimpleUploadedFile("protokoll.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = client.post(url, {**daten, "protokoll_datei": falsch})
+    assert response.status_code == 200
+    assert 'id="id_protokoll_datei_error"' in response.content.decode()
+    workshop.refresh_from_db()
+    assert not workshop.protokoll_datei and workshop.sequenz == 0
+
+    richtig = SimpleUploadedFile("Protokoll Mai.pdf", PDF, "application/pdf")
+    assert client.post(url, {**daten, "protokoll_datei": richtig}).status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.protokoll_datei.name.startswith("dokumente/")
+    assert "Protokoll" not in workshop.protokoll_datei.name  # no user-chosen name on disk
+    download = login(welt.users["cdo_andere"]).get(f"/workshops/{workshop.pk}/protokoll/")
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_superuser_chooses_the_kreis(welt, login):
+    client = login(welt.users["admin"])
+    assert 'name="kreis"' in client.get("/workshops/neu/").content.decode()
+    response = client.post("/workshops/neu/", _formulardaten(welt))
+    assert response.status_code == 200
+    assert 'id="id_kreis_error"' in response.content.decode()
+    response = client.post("/workshops/neu/", _formulardaten(welt, kreis=welt.herford.pk))
+    assert response.status_code == 302
+    assert Workshop.objects.get().kreis == welt.herford
+
+
+def test_admin_changes_bump_the_sequence_too(welt, login, workshop):
+    client = login(welt.users["admin"])
+    url = f"/admin/workshops/workshop/{workshop.pk}/change/"
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    daten = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    daten.update(
+        {
+            "kreis": welt.lippe.pk,
+            "handlungsfeld": welt.handlungsfeld.pk,
+            "organisiert_von": welt.detmold.pk,
+            "beginn_0": timezone.localtime(workshop.beginn).strftime("%d.%m.%Y"),
+            "beginn_1": timezone.localtime(workshop.beginn).strftime("%H:%M:%S"),
+            "ende_0": timezone.localtime(workshop.ende).strftime("%d.%m.%Y"),
+            "ende_1": timezone.localtime(workshop.ende).strftime("%H:%M:%S"),
+            "titel": "Im Admin geändert",
+            "max_teilnehmende": "",
+        }
+    )
+    for prefix in ("teilnahmen", "ergebnisse"):
+        daten.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    daten.pop("beginn", None)
+    daten.pop("ende", None)
+    daten.pop("protokoll_datei", None)
+    response = client.post(url, daten)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    workshop.refresh_from_db()
+    assert workshop.titel == "Im Admin geändert"
+    assert workshop.sequenz == 1
