@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -200,6 +201,9 @@ class MassnahmeFormMixin:
             self.request.POST or None, instance=self.object, prefix="meilensteine"
         )
 
+    def nach_speichern(self, massnahme) -> None:
+        """Hook for views of other apps that create a Maßnahme from their object."""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("meilensteine", self.get_meilensteine())
@@ -215,11 +219,13 @@ class MassnahmeFormMixin:
                 self.get_context_data(form=form, meilensteine=meilensteine), status=422
             )
         try:
-            massnahme = massnahme_speichern(
-                form=form,
-                meilensteine=meilensteine,
-                geladene_version=form.cleaned_data.get("version"),
-            )
+            with transaction.atomic():
+                massnahme = massnahme_speichern(
+                    form=form,
+                    meilensteine=meilensteine,
+                    geladene_version=form.cleaned_data.get("version"),
+                )
+                self.nach_speichern(massnahme)
         except Konflikt as konflikt:
             form.data = form.data.copy()
             form.data["version"] = konflikt.aktuelle_version
@@ -242,9 +248,12 @@ class MassnahmeCreateView(
     permission_required = "massnahmen.add_massnahme"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
-            self.kreis = _kreis_fuer_neue_massnahme(request)
+        if request.user.is_authenticated and self.has_permission():
+            self.kreis = self.kreis_fuer_neue_massnahme()
         return super().dispatch(request, *args, **kwargs)
+
+    def kreis_fuer_neue_massnahme(self) -> Kreis:
+        return _kreis_fuer_neue_massnahme(self.request)
 
     def get_object_or_none(self):
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -27,6 +26,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.files import ERLAUBTE_DATEITYPEN
 from core.listing import FilteredListView
 from kommunen.scope import scope_for
+from massnahmen.views import MassnahmeCreateView
 
 from . import ical, services
 from .filtersets import KOMMENDE, WorkshopFilterSet
@@ -453,19 +453,53 @@ class ErgebnisUpdateView(ErgebnisMixin, UpdateView):
         return context
 
 
-class ErgebnisMassnahmeView(ErgebnisMixin, SingleObjectMixin, View):
-    """Turn an Ergebnis into a Maßnahme in one step: off to the prefilled Maßnahme form,
-    which links the new Maßnahme back (services.ergebnis_verknuepfen). An Ergebnis that
-    already has its Maßnahme leads there."""
+class ErgebnisMassnahmeView(MassnahmeCreateView):
+    """Turn an Ergebnis into a Maßnahme in one step: the Maßnahme form, prefilled from the
+    Ergebnis; saving links the Ergebnis to the new Maßnahme. An Ergebnis that already has
+    its Maßnahme leads there. (Lives here because workshops may use massnahmen, not the
+    other way round.)"""
 
-    http_method_names = ["get"]
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.ergebnis = get_object_or_404(
+            Ergebnis.objects.filter(
+                workshop__in=Workshop.objects.sichtbar_fuer(request.user)
+            ).select_related("workshop", "workshop__kreis", "massnahme"),
+            pk=kwargs["pk"],
+        )
+        if self.ergebnis.massnahme_id:
+            return HttpResponseSeeOther(self.ergebnis.massnahme.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        ergebnis = self.get_object()
-        if ergebnis.massnahme_id:
-            return HttpResponseSeeOther(ergebnis.massnahme.get_absolute_url())
-        query = urlencode(services.massnahme_vorbelegung(ergebnis))
-        return HttpResponseSeeOther(f"{reverse('massnahmen:neu')}?{query}")
+    def has_permission(self):
+        user = self.request.user
+        return user.has_perm("massnahmen.add_massnahme") and user.has_perm(
+            "workshops.change_ergebnis", self.ergebnis
+        )
+
+    def kreis_fuer_neue_massnahme(self):
+        return self.ergebnis.workshop.kreis
+
+    def get_initial(self):
+        werte = services.massnahme_vorbelegung(self.ergebnis)
+        werte.pop("ergebnis", None)
+        return werte
+
+    def nach_speichern(self, massnahme) -> None:
+        services.ergebnis_verknuepfen(
+            ergebnis_id=self.ergebnis.pk, massnahme=massnahme, user=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        workshop = self.ergebnis.workshop
+        context["breadcrumbs"] = [
+            ("Workshops", reverse("workshops:liste")),
+            (workshop.titel, workshop.get_absolute_url()),
+            ("Maßnahme aus Ergebnis", None),
+        ]
+        return context
 
 
 class ProtokollView(SichtbarerWorkshopMixin, View):

@@ -74,7 +74,7 @@ MATRIX = {
     ),
     "workshops:ergebnis_massnahme": (
         "/workshops/ergebnisse/{ergebnis}/massnahme/",
-        rolle(EIGENE_KOMMUNE, cdo_eigen=SEE_OTHER, kreis=SEE_OTHER, admin=SEE_OTHER),
+        EIGENE_KOMMUNE,
     ),
     "workshops:kalender": ("/workshops/kalender/", NUR_ANGEMELDET),
     "workshops:kalender_erneuern": ("/workshops/kalender/erneuern/", NUR_POST_ANGEMELDET),

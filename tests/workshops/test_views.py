@@ -4,7 +4,6 @@ attendance, results and the way into a Maßnahme."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -563,21 +562,37 @@ def test_responsible_cdo_updates_only_the_status(welt, login, ergebnis):
 
 
 def test_ergebnis_becomes_a_massnahme_through_the_prefilled_form(welt, login, workshop, ergebnis):
-    html = login(welt.users["cdo_eigen"]).get(f"/workshops/{workshop.pk}/").content.decode()
-    assert f"/workshops/ergebnisse/{ergebnis.pk}/massnahme/" in html
-    response = login(welt.users["cdo_eigen"]).get(f"/workshops/ergebnisse/{ergebnis.pk}/massnahme/")
-    assert response.status_code == 303
-    ziel = urlsplit(response["Location"])
-    assert ziel.path == "/massnahmen/neu/"
-    params = {k: v[0] for k, v in parse_qs(ziel.query).items()}
-    assert params["titel"] == "Stand der E-Akte in allen Kommunen abfragen"
+    client = login(welt.users["cdo_eigen"])
+    html = client.get(f"/workshops/{workshop.pk}/").content.decode()
+    url = f"/workshops/ergebnisse/{ergebnis.pk}/massnahme/"
+    assert url in html
+    response = client.get(url)
+    assert response.status_code == 200
+    initial = response.context["form"].initial
+    assert initial["titel"] == "Stand der E-Akte in allen Kommunen abfragen"
     assert (
         "Hervorgegangen aus dem Workshop „Fachaustausch OZG-Reifegradmodell 2.0“"
-        in (params["beschreibung"])
+        in initial["beschreibung"]
     )
-    assert params["handlungsfeld"] == str(welt.handlungsfeld.pk)
-    assert params["federfuehrend"] == str(welt.detmold.pk)
-    assert params["ergebnis"] == str(ergebnis.pk)
+    assert initial["handlungsfeld"] == str(welt.handlungsfeld.pk)
+    assert initial["federfuehrend"] == str(welt.detmold.pk)
+    data = {
+        "titel": initial["titel"],
+        "beschreibung": initial["beschreibung"],
+        "handlungsfeld": welt.handlungsfeld.pk,
+        "federfuehrend": welt.detmold.pk,
+        "status": "geplant",
+        "fortschritt": "0",
+        "ampel": "gruen",
+        "meilensteine-TOTAL_FORMS": "0",
+        "meilensteine-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    ergebnis.refresh_from_db()
+    assert ergebnis.massnahme is not None
+    assert ergebnis.massnahme.titel == "Stand der E-Akte in allen Kommunen abfragen"
+    assert response["Location"] == ergebnis.massnahme.get_absolute_url()
 
 
 def test_linked_ergebnis_leads_to_its_massnahme(welt, login, workshop, ergebnis):
