@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.formatting import zahl
@@ -478,7 +479,10 @@ class Pruefung:
             queryset = (
                 Massnahme.objects.filter(kreis=self.kreis, pk__in=teil)
                 .select_related("handlungsfeld", "federfuehrend", "ziel")
-                .prefetch_related("lebensbereiche", "beteiligte")
+                .prefetch_related(
+                    Prefetch("lebensbereiche", to_attr="_import_lebensbereiche"),
+                    Prefetch("beteiligte", to_attr="_import_beteiligte"),
+                )
             )
             if self.sperren:
                 queryset = queryset.select_for_update(of=("self",))
@@ -616,7 +620,9 @@ class Pruefung:
                 ungueltig.add(feld_name)
 
         for feld_name in M2M_FELDER:
-            alt = {obj.pk for obj in getattr(massnahme, feld_name).all()} if not neu else set()
+            alt = (
+                {obj.pk for obj in getattr(massnahme, f"_import_{feld_name}")} if not neu else set()
+            )
             if feld_name not in self.felder:
                 ergebnis.m2m[feld_name] = alt
                 continue
@@ -818,17 +824,16 @@ def schreiben(
             for obj in objs:
                 obj.save_without_historical_record()
         zaehler.neu += len(objs)
+    # Only the fields the file changes, so a field nobody touched is never overwritten; rows
+    # that change the same fields share one UPDATE per batch (bulk_update's CASE expressions
+    # grow with rows × columns, so both stay small).
+    gruppen: dict[tuple[str, ...], list[Massnahme]] = {}
     for e in geaenderte:
-        # Only what the file changes (one short UPDATE each; bulk_update's CASE expressions
-        # over every column are far slower), so a field nobody touched is never overwritten.
-        m = e.massnahme
-        m.version += 1
-        m.geaendert_am = jetzt
-        werte = {
-            Massnahme._meta.get_field(f).attname: getattr(m, Massnahme._meta.get_field(f).attname)
-            for f in e.geaenderte_felder
-        }
-        Massnahme.objects.filter(pk=m.pk).update(**werte, version=m.version, geaendert_am=jetzt)
+        e.massnahme.version += 1
+        e.massnahme.geaendert_am = jetzt
+        gruppen.setdefault(tuple(e.geaenderte_felder), []).append(e.massnahme)
+    for felder, objs in gruppen.items():
+        Massnahme.objects.bulk_update(objs, [*felder, "version", "geaendert_am"], batch_size=100)
     zaehler.aktualisiert += len(geaenderte)
 
     gespeichert = [*neue, *geaenderte]
