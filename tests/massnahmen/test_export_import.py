@@ -21,6 +21,7 @@ from massnahmen import services
 from massnahmen.exports import KOPFZEILE, entneutralisieren, neutralisieren
 from massnahmen.imports import DateiFehler, Pruefung, tabelle_lesen
 from massnahmen.models import Importlauf, Massnahme
+from tests.core import test_celery_worker
 from tests.factories import (
     HandlungsfeldFactory,
     LebensbereichFactory,
@@ -31,6 +32,9 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The real-worker fixture of tests/core, under the name the test below asks for.
+echter_worker = test_celery_worker.celery_worker_process
 
 EXPORT_CSV = "/massnahmen/export.csv"
 EXPORT_XLSX = "/massnahmen/export.xlsx"
@@ -927,3 +931,73 @@ def test_import_page_explains_the_columns(welt, login):
         assert f'scope="row">{titel}</th>' in seite
     assert 'enctype="multipart/form-data"' in seite
     assert "<script>" not in seite and "style=" not in seite
+
+
+# --- progress visible while the import transaction is open (PostgreSQL), real worker ----------
+
+
+def _andere_verbindung():
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    return connections.create_connection(DEFAULT_DB_ALIAS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_before_the_import_commits(welt):
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Fortschritt über eine zweite Verbindung gibt es nur mit PostgreSQL.")
+    lauf = Importlauf.objects.create(
+        kreis=welt.lippe, datei="dokumente/00/x.csv", dateiname="x.csv", status="laeuft"
+    )
+    leser = _andere_verbindung()
+    melder = services._Fortschrittsmelder(lauf.pk)
+    try:
+        with transaction.atomic():
+            MassnahmeFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld)
+            melder(250)
+            with leser.cursor() as cursor:
+                cursor.execute(
+                    "SELECT zeilen_verarbeitet FROM massnahmen_importlauf WHERE id = %s", [lauf.pk]
+                )
+                assert cursor.fetchone()[0] == 250  # the status page sees it now
+            # When the caller's own transaction holds the row, the melder must not wait.
+            Importlauf.objects.filter(pk=lauf.pk).update(zeilen_gesamt=5000)
+            start = time.perf_counter()
+            melder(500)
+            assert time.perf_counter() - start < 1
+    finally:
+        melder.schliessen()
+        leser.close()
+
+
+@pytest.mark.celery_worker
+def test_import_through_a_real_worker(welt, login, echter_worker, settings):
+    """Broker → worker → the same database: the task runs outside the request."""
+    from lippe_portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.MASSNAHMEN_IMPORT_SYNC_MAX = 10
+    app.conf.task_always_eager = False
+    app.conf.broker_url = test_celery_worker._broker_url()
+    try:
+        client = login(welt.users["kreis"])
+        rows = [["Titel", "Handlungsfeld", "Fortschritt"]]
+        rows += [[f"Über den Worker {i}", "1", str(i % 100)] for i in range(600)]
+        assert hochladen(client, "worker.csv", _csv_bytes(rows)).status_code == 302
+        lauf = Importlauf.objects.get()
+        client.post(f"/massnahmen/import/{lauf.pk}/bestaetigen/")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            lauf.refresh_from_db()
+            if lauf.status in {"fertig", "fehlgeschlagen"}:
+                break
+            if echter_worker.poll() is not None:
+                pytest.fail(echter_worker.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+        assert lauf.status == "fertig", lauf.fehler
+        assert lauf.fortschritt_prozent == 100
+        assert Massnahme.objects.filter(titel__startswith="Über den Worker").count() == 600
+    finally:
+        app.conf.task_always_eager = True
