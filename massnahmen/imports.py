@@ -29,6 +29,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.formatting import zahl
+from core.models import User
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis
 
@@ -97,6 +98,12 @@ def _leer(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _kurz(value: Any, laenge: int = 60) -> str:
+    """A cell value quoted in a message: long text cut, so the error list stays readable."""
+    text = str(value)
+    return text if len(text) <= laenge else text[: laenge - 1] + "…"
+
+
 def _endung(dateiname: str) -> str:
     return os.path.splitext(dateiname or "")[1].lower()
 
@@ -145,9 +152,13 @@ def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
 
 
 def _begrenzt(rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
+    """Stop at the row limit; empty rows (a spreadsheet may carry many) do not count."""
     limit = max_zeilen() + 1  # plus the header
-    for index, row in enumerate(rows, start=1):
-        if index > limit:
+    gezaehlt = 0
+    for row in rows:
+        if not all(_leer(v) for v in row):
+            gezaehlt += 1
+        if gezaehlt > limit:
             raise DateiFehler(
                 f"Die Datei hat mehr als {zahl(max_zeilen())} Zeilen. Bitte teilen Sie sie auf."
             )
@@ -226,7 +237,7 @@ def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
         spalten.append(spalte)
     if unbekannt:
         erlaubt = ", ".join(s.titel for s in SPALTEN)
-        namen = ", ".join(f"„{t}“" for t in unbekannt)
+        namen = ", ".join(f"„{_kurz(t)}“" for t in unbekannt)
         wort = "Unbekannte Spalte" if len(unbekannt) == 1 else "Unbekannte Spalten"
         raise DateiFehler(f"{wort}: {namen}. Erlaubt sind: {erlaubt}.")
     if not gesehen & {"id", "titel"}:
@@ -282,7 +293,7 @@ def ganzzahl(value: Any, *, name: str = "eine ganze Zahl") -> int | None:
         return int(text)
     if re.fullmatch(r"[+-]?\d+[,.]0*", text):
         return int(re.split(r"[,.]", text)[0])
-    raise Ungueltig(f"„{value}“ ist keine ganze Zahl. Bitte {name} angeben.")
+    raise Ungueltig(f"„{_kurz(value)}“ ist keine ganze Zahl. Bitte {name} angeben.")
 
 
 _DATUM_FORMATE = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
@@ -303,7 +314,9 @@ def datum(value: Any) -> dt.date | None:
             return dt.datetime.strptime(text, format_).date()
         except ValueError:
             continue
-    raise Ungueltig(f"„{value}“ ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ angeben.")
+    raise Ungueltig(
+        f"„{_kurz(value)}“ ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ angeben."
+    )
 
 
 def betrag(value: Any) -> Decimal | None:
@@ -327,7 +340,7 @@ def betrag(value: Any) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation as error:
         raise Ungueltig(
-            f"„{value}“ ist kein gültiger Betrag. Bitte in Euro angeben, z. B. 12500,00."
+            f"„{_kurz(value)}“ ist kein gültiger Betrag. Bitte in Euro angeben, z. B. 12500,00."
         ) from error
 
 
@@ -348,7 +361,7 @@ def ja_nein(value: Any) -> bool:
         return True
     if text in _NEIN:
         return False
-    raise Ungueltig(f"„{value}“ ist weder „ja“ noch „nein“.")
+    raise Ungueltig(f"„{_kurz(value)}“ ist weder „ja“ noch „nein“.")
 
 
 def liste(value: Any) -> list[str]:
@@ -424,7 +437,9 @@ class Pruefung:
     """Checks the rows of one import file for one Kreis. Lookups are loaded once up front, so
     checking a row costs no query; nothing is written."""
 
-    def __init__(self, *, tabelle: Tabelle, kreis: Kreis, user=None, sperren: bool = False) -> None:
+    def __init__(
+        self, *, tabelle: Tabelle, kreis: Kreis, user: User | None = None, sperren: bool = False
+    ) -> None:
         """`sperren`: lock the Maßnahmen the file changes until the transaction ends (for the
         real import, so that no form save slips in between check and write)."""
         self.tabelle = tabelle
@@ -517,7 +532,7 @@ class Pruefung:
             if key in self._ags_anderswo:
                 raise Ungueltig(f"Die Kommune {key} gehört nicht zum Kreis {self.kreis.name}.")
         raise Ungueltig(
-            f"Eine Kommune „{text}“ gibt es im Kreis {self.kreis.name} nicht. Bitte den "
+            f"Eine Kommune „{_kurz(text)}“ gibt es im Kreis {self.kreis.name} nicht. Bitte den "
             "achtstelligen Gemeindeschlüssel (AGS) angeben."
         )
 
@@ -532,9 +547,9 @@ class Pruefung:
             return treffer[0]
         if len(treffer) > 1:
             raise Ungueltig(
-                f"Es gibt mehrere Ziele „{text}“ im Kreis. Bitte geben Sie die ID des Ziels an."
+                f"Es gibt mehrere Ziele „{_kurz(text)}“ im Kreis. Bitte geben Sie die ID des Ziels an."
             )
-        raise Ungueltig(f"Ein Ziel „{text}“ gibt es im Kreis {self.kreis.name} nicht.")
+        raise Ungueltig(f"Ein Ziel „{_kurz(text)}“ gibt es im Kreis {self.kreis.name} nicht.")
 
     # -- one row
 
@@ -588,7 +603,7 @@ class Pruefung:
         ):
             melden(
                 "kreis",
-                f"Die Zeile gehört zum Kreis „{kreis_text}“; importiert wird in den Kreis "
+                f"Die Zeile gehört zum Kreis „{_kurz(kreis_text)}“; importiert wird in den Kreis "
                 f"{self.kreis.name} ({self.kreis.ags}).",
             )
 
@@ -692,7 +707,7 @@ class Pruefung:
             hf = self.handlungsfelder.get(_normalisiert(text))
             if hf is None:
                 raise Ungueltig(
-                    f"Ein Handlungsfeld „{text}“ gibt es nicht. Bitte die Nummer (1–4) oder den "
+                    f"Ein Handlungsfeld „{_kurz(text)}“ gibt es nicht. Bitte die Nummer (1–4) oder den "
                     "Kurznamen angeben."
                 )
             massnahme.handlungsfeld = hf
@@ -744,7 +759,7 @@ class Pruefung:
                 ids.add(self._kommune(teil).pk)
         if unbekannt:
             erlaubt = ", ".join(sorted({lb.schluessel for lb in self.lebensbereiche.values()}))
-            namen = ", ".join(f"„{t}“" for t in unbekannt)
+            namen = ", ".join(f"„{_kurz(t)}“" for t in unbekannt)
             raise Ungueltig(f"Unbekannte Lebensbereiche: {namen}. Erlaubt sind: {erlaubt}.")
         return ids
 
@@ -766,7 +781,7 @@ def _auswahl(text: str, choices, extra: dict[str, str], name: str) -> str:
     if not text:
         raise Ungueltig(f"Bitte {name} angeben.")
     erlaubt = ", ".join(str(label) for _, label in choices)
-    raise Ungueltig(f"„{text}“ ist kein gültiger Wert für {name}. Erlaubt: {erlaubt}.")
+    raise Ungueltig(f"„{_kurz(text)}“ ist kein gültiger Wert für {name}. Erlaubt: {erlaubt}.")
 
 
 def fehlerliste(ergebnisse: Iterable[Zeilenergebnis]) -> list[dict]:
@@ -803,7 +818,11 @@ class Zaehler:
 
 
 def schreiben(
-    ergebnisse: Sequence[Zeilenergebnis], *, user=None, grund: str = "", zaehler: Zaehler
+    ergebnisse: Sequence[Zeilenergebnis],
+    *,
+    user: User | None = None,
+    grund: str = "",
+    zaehler: Zaehler,
 ) -> None:
     """Store checked, error-free rows in bulk: new and changed Maßnahmen, their Lebensbereiche
     and Beteiligte, and one history record per stored Maßnahme (with its M2M snapshot, as

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from core.history import Aenderung, unterschiede
+from core.models import User
 from core.quartal import Quartal
 from kommunen.models import Kommune, Kreis
 
@@ -227,7 +228,9 @@ def import_sync_max() -> int:
     return getattr(settings, "MASSNAHMEN_IMPORT_SYNC_MAX", 500)
 
 
-def import_pruefen(*, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user) -> Importlauf:
+def import_pruefen(
+    *, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user: User | None
+) -> Importlauf:
     """Dry run: check every row of an uploaded file against the rules of the Maßnahme form
     and the Kreis. Saves nothing but the record of the run (with the file, for the import
     that follows, and every bad row with its number and German reason)."""

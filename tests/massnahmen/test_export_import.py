@@ -21,6 +21,7 @@ from massnahmen import services
 from massnahmen.exports import KOPFZEILE, entneutralisieren, neutralisieren
 from massnahmen.imports import DateiFehler, Pruefung, tabelle_lesen
 from massnahmen.models import Importlauf, Massnahme
+from tests.browser import conftest as browser_harness
 from tests.core import test_celery_worker
 from tests.factories import (
     HandlungsfeldFactory,
@@ -33,8 +34,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The real-worker fixture of tests/core, under the name the test below asks for.
+# Fixtures of other test packages, under the names the tests below ask for: the real
+# Celery worker of tests/core and the browser harness of tests/browser.
 echter_worker = test_celery_worker.celery_worker_process
+browser = browser_harness.browser
+page = browser_harness.page
+demo = browser_harness.demo
 
 EXPORT_CSV = "/massnahmen/export.csv"
 EXPORT_XLSX = "/massnahmen/export.xlsx"
@@ -1001,3 +1006,44 @@ def test_import_through_a_real_worker(welt, login, echter_worker, settings):
         assert Massnahme.objects.filter(titel__startswith="Über den Worker").count() == 600
     finally:
         app.conf.task_always_eager = True
+
+
+# --- in a real browser: the import pages are accessible (axe) -------------------------------
+
+
+@pytest.mark.browser
+def test_import_pages_have_no_axe_violations(demo, page):
+    assert_no_axe_violations = browser_harness.assert_no_axe_violations
+    browser_harness.login_via_form(page, "kreis@demo.invalid")
+    page.goto(IMPORT)
+    page.locator("summary").click()  # the column reference
+    assert_no_axe_violations(page)
+
+    kopf = ["Titel", "Handlungsfeld", "Fortschritt"]
+    schlecht = _csv_bytes([kopf, ["Gut", "1", "10"], ["Zu weit", "1", "150"]])
+    page.set_input_files("#id_datei", files=[_datei("fehler.csv", schlecht)])
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_load_state()
+    assert "Der Fortschritt liegt zwischen 0 und 100 %." in page.content()
+    assert_no_axe_violations(page)
+
+    page.set_input_files("#id_datei", files=[_datei("leer.csv", b"")])
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_datei_error").is_visible()
+    assert_no_axe_violations(page)
+
+    gut = _csv_bytes([kopf, ["Im Browser importiert", "1", "10"]])
+    page.set_input_files("#id_datei", files=[_datei("gut.csv", gut)])
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_url(lambda url: "/massnahmen/import/" in url and url.rstrip("/")[-1].isdigit())
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Jetzt importieren").click()
+    page.wait_for_load_state()
+    assert "Import abgeschlossen" in page.content()
+    assert_no_axe_violations(page)
+    assert Massnahme.objects.filter(titel="Im Browser importiert").exists()
+
+
+def _datei(name: str, inhalt: bytes) -> dict:
+    return {"name": name, "mimeType": "text/csv", "buffer": inhalt}
