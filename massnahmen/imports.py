@@ -897,7 +897,7 @@ def _historie_schreiben(
     gespeichert: Sequence[Zeilenergebnis],
     durchgangszeilen: dict[str, dict[int, list]],
     *,
-    user,
+    user: User | None,
     grund: str,
     jetzt: dt.datetime,
 ) -> None:
