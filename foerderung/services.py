@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -183,6 +184,11 @@ def fristen_erinnern(*, heute: dt.date | None = None) -> int:
                     continue
                 get_connection().send_messages(_nachrichten(frist, heute, empfaenger))
         except IntegrityError:
+            continue
+        except (smtplib.SMTPException, OSError):
+            # Nothing recorded (rolled back): the next daily run tries again. One broken
+            # address or a mail server hiccup does not stop the other reminders.
+            logger.exception("Erinnerung an %s konnte nicht verschickt werden", frist.bescheid)
             continue
         gesendet += 1
     return gesendet

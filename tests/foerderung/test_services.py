@@ -287,6 +287,18 @@ class TestFristenErinnern:
         for rolle in ("cdo_andere", "kreis_fremd", "region", "admin"):
             assert welt.users[rolle].email not in empfaenger
 
+    def test_a_failed_sending_is_retried_on_the_next_run(self, erinnerung_welt):
+        import smtplib
+
+        with patch(
+            "foerderung.services.get_connection",
+            side_effect=smtplib.SMTPServerDisconnected("weg"),
+        ):
+            assert services.fristen_erinnern(heute=HEUTE) == 0
+        assert not Erinnerung.objects.exists()
+        assert services.fristen_erinnern(heute=HEUTE + dt.timedelta(days=1)) == 1
+        assert len(mail.outbox) == 3
+
     def test_the_daily_task_uses_todays_date(self, erinnerung_welt):
         with patch("foerderung.services.timezone.localdate", return_value=HEUTE):
             assert fristen_task.delay().get() == 1
