@@ -322,6 +322,9 @@ class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequire
     form_class = MittelabrufForm
     template_name = "foerderung/mittelabruf_form.html"
 
+    def get_initial(self):
+        return {"datum": timezone.localdate()}
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["bescheid"] = self.bescheid
