@@ -285,13 +285,13 @@ def ganzzahl(value: Any, *, name: str = "eine ganze Zahl") -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        if value.is_integer():
+        if value.is_integer() and abs(value) < 1e18:
             return int(value)
         raise Ungueltig(f"Bitte {name} ohne Nachkommastellen angeben.")
     text = str(value).strip().rstrip("%").strip()
-    if re.fullmatch(r"[+-]?\d+", text):
+    if re.fullmatch(r"[+-]?\d{1,18}", text):
         return int(text)
-    if re.fullmatch(r"[+-]?\d+[,.]0*", text):
+    if re.fullmatch(r"[+-]?\d{1,18}[,.]0*", text):
         return int(re.split(r"[,.]", text)[0])
     raise Ungueltig(f"„{_kurz(value)}“ ist keine ganze Zahl. Bitte {name} angeben.")
 
@@ -327,9 +327,14 @@ def betrag(value: Any) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12500,00.")
         # A spreadsheet's binary float: round to cents if it only differs in the noise.
         zahl = Decimal(repr(value))
-        gerundet = zahl.quantize(Decimal("0.01"))
+        try:
+            gerundet = zahl.quantize(Decimal("0.01"))
+        except InvalidOperation:  # too large to round: the model's digit check reports it
+            return zahl
         return gerundet if abs(zahl - gerundet) < Decimal("0.000001") else zahl
     text = str(value).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
     if "," in text:
@@ -337,11 +342,14 @@ def betrag(value: Any) -> Decimal | None:
     elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")  # 1.234.567 is German thousands, not decimals
     try:
-        return Decimal(text)
-    except InvalidOperation as error:
+        zahl = Decimal(text)
+    except InvalidOperation:
+        zahl = None
+    if zahl is None or not zahl.is_finite():  # "NaN" and "Infinity" are Decimals, too
         raise Ungueltig(
             f"„{_kurz(value)}“ ist kein gültiger Betrag. Bitte in Euro angeben, z. B. 12500,00."
-        ) from error
+        )
+    return zahl
 
 
 _JA = {"ja", "j", "x", "1", "wahr", "true", "yes"}
@@ -699,6 +707,8 @@ class Pruefung:
             setattr(massnahme, feld_name, Massnahme._meta.get_field(feld_name).get_default())
             return
         if feld_name in {"titel", "beschreibung"}:
+            if "\x00" in text:
+                raise Ungueltig("Der Text enthält ein unzulässiges Steuerzeichen (NUL).")
             setattr(massnahme, feld_name, text)
         elif feld_name == "handlungsfeld":
             if not text:

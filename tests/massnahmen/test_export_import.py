@@ -13,6 +13,9 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, event, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from handlungsfelder.models import Lebensbereich
@@ -21,6 +24,7 @@ from massnahmen import services
 from massnahmen.exports import KOPFZEILE, entneutralisieren, neutralisieren
 from massnahmen.imports import DateiFehler, Pruefung, tabelle_lesen
 from massnahmen.models import Importlauf, Massnahme
+from tests import hostile
 from tests.browser import conftest as browser_harness
 from tests.core import test_celery_worker
 from tests.factories import (
@@ -1047,3 +1051,71 @@ def test_import_pages_have_no_axe_violations(demo, page):
 
 def _datei(name: str, inhalt: bytes) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": inhalt}
+
+
+# --- hostile cells: the check never breaks, and what it accepts the database stores -------------
+
+ZELLWERTE = st.one_of(
+    hostile.werte,
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.datetimes(),
+    st.booleans(),
+    st.none(),
+)
+
+
+class _Zurueckrollen(Exception):
+    pass
+
+
+BASIS = {"Titel": "Basis", "Handlungsfeld": "1", "Federführung": "05766020", "Ampel": "gelb"}
+ZEILEN = st.lists(
+    st.one_of(
+        # anything in any column
+        st.fixed_dictionaries({}, optional={titel: ZELLWERTE for titel in KOPFZEILE}),
+        # a valid row with one hostile cell: reaches the write when the check lets it pass
+        st.tuples(st.sampled_from(KOPFZEILE), ZELLWERTE).map(lambda t: {**BASIS, t[0]: t[1]}),
+    ),
+    min_size=1,
+    max_size=2,
+)
+
+
+@hypothesis_settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(zeilen=ZEILEN)
+def test_hostile_cells_get_row_errors_never_an_exception(welt, zeilen):
+    from django.db import transaction
+
+    from massnahmen.exports import SPALTEN
+    from massnahmen.imports import Tabelle, Zaehler, schreiben
+
+    # typed cells, as read from an XLSX file
+    tabelle = Tabelle(
+        "x.xlsx",
+        list(SPALTEN),
+        [(i + 2, [z.get(s.titel) for s in SPALTEN]) for i, z in enumerate(zeilen)],
+    )
+    ergebnisse = list(Pruefung(tabelle=tabelle, kreis=welt.lippe, user=welt.users["kreis"]).alle())
+    for ergebnis in ergebnisse:
+        for fehler in ergebnis.fehler:
+            assert fehler["zeile"] == ergebnis.zeile and fehler["meldung"]
+    if not any(e.fehler for e in ergebnisse):
+        # what the check accepts, the database must take
+        event("alle Zeilen gültig: geschrieben")
+        with pytest.raises(_Zurueckrollen), transaction.atomic():
+            schreiben(ergebnisse, user=welt.users["kreis"], grund="Test", zaehler=Zaehler())
+            raise _Zurueckrollen
+
+    # the same values as text through a real CSV file
+    text = [["" if v is None else str(v) for v in (z.get(t) for t in KOPFZEILE)] for z in zeilen]
+    try:
+        tabelle = tabelle_lesen(_csv_bytes([list(KOPFZEILE), *text]), "x.csv")
+    except DateiFehler:
+        return
+    list(Pruefung(tabelle=tabelle, kreis=welt.lippe).alle())
