@@ -545,9 +545,8 @@ class Pruefung:
         )
 
     def _ziel(self, text: str, handlungsfeld: Handlungsfeld | None) -> Ziel:
-        if text.isdigit():
-            treffer = [z for z in self.ziele if z.pk == int(text)]
-        else:
+        treffer = [z for z in self.ziele if text.isdigit() and z.pk == int(text)]
+        if not treffer:  # by title (a title may be a number, too)
             treffer = [z for z in self.ziele if _normalisiert(z.titel) == _normalisiert(text)]
             if len(treffer) > 1 and handlungsfeld is not None:
                 treffer = [z for z in treffer if z.handlungsfeld_id == handlungsfeld.pk]
@@ -607,7 +606,10 @@ class Pruefung:
         if (
             kreis_text
             and _auffuellen(kreis_text, 5) != self.kreis.ags
-            and (_normalisiert(kreis_text) != _normalisiert(self.kreis.name))
+            and (
+                _normalisiert(kreis_text)
+                not in {_normalisiert(self.kreis.name), _normalisiert(str(self.kreis))}
+            )
         ):
             melden(
                 "kreis",

@@ -112,9 +112,7 @@ class ImportForm(forms.Form):
         label="Datei",
         help_text="CSV (Trennzeichen Semikolon) oder Excel-Arbeitsmappe (XLSX) mit den Spalten "
         f"des Exports, höchstens {MAX_DATEIGROESSE // (1024 * 1024)} MB.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": f".csv,.xlsx,text/csv,{XLSX_CONTENT_TYPE}"}
-        ),
+        widget=forms.FileInput(attrs={"accept": f".csv,.xlsx,text/csv,{XLSX_CONTENT_TYPE}"}),
     )
 
     def __init__(self, *args, kreise, **kwargs):
@@ -188,7 +186,9 @@ class ImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             # Stay on the upload page: the bad rows, and the field for the corrected file.
             return self.render_to_response(
                 self.get_context_data(
-                    form=self.form_class(kreise=import_kreise(self.request.user)), pruefung=lauf
+                    form=self.form_class(kreise=import_kreise(self.request.user)),
+                    pruefung=lauf,
+                    zusammenfassung=zusammenfassung(lauf),
                 )
             )
         return HttpResponseRedirect(reverse("massnahmen:import_status", args=[lauf.pk]))
@@ -213,11 +213,8 @@ def import_bestaetigen(request, pk: int):
     except ImportNichtBereit as error:
         messages.warning(request, str(error))
         return redirect("massnahmen:import_status", pk=lauf.pk)
-    if lauf.status == Importlauf.Status.FERTIG:
-        messages.success(request, _ergebnis_text(lauf))
-    elif lauf.status == Importlauf.Status.FEHLGESCHLAGEN:
-        messages.error(request, "Der Import ist fehlgeschlagen; es wurde nichts gespeichert.")
-    else:
+    if lauf.status in {Importlauf.Status.WARTET, Importlauf.Status.LAEUFT}:
+        # (a finished or failed import speaks for itself on the status page)
         messages.info(
             request,
             "Der Import läuft im Hintergrund. Sie können diese Seite offen lassen oder später "
@@ -226,10 +223,36 @@ def import_bestaetigen(request, pk: int):
     return redirect("massnahmen:import_status", pk=lauf.pk)
 
 
-def _ergebnis_text(lauf: Importlauf) -> str:
-    return (
-        f"Import abgeschlossen: {zahl(lauf.neu)} neu angelegt, {zahl(lauf.aktualisiert)} geändert."
-    )
+def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    return f"{zahl(n)} {einzahl if n == 1 else mehrzahl}"
+
+
+def zusammenfassung(lauf: Importlauf) -> str:
+    """One German sentence on what the run found or did."""
+    unveraendert = max(lauf.zeilen_gesamt - lauf.neu - lauf.aktualisiert, 0)
+    if lauf.status == Importlauf.Status.GEPRUEFT:
+        return (
+            f"{_anzahl(lauf.zeilen_gesamt, 'Zeile', 'Zeilen')} geprüft: "
+            f"{_anzahl(lauf.neu, 'neue Maßnahme', 'neue Maßnahmen')}, "
+            f"{zahl(lauf.aktualisiert)} geändert, {zahl(unveraendert)} unverändert. "
+            "Bisher wurde nichts gespeichert."
+        )
+    if lauf.status == Importlauf.Status.FERTIG:
+        return (
+            f"{_anzahl(lauf.neu, 'Maßnahme', 'Maßnahmen')} neu angelegt, "
+            f"{zahl(lauf.aktualisiert)} geändert, {zahl(unveraendert)} unverändert "
+            f"({_anzahl(lauf.zeilen_gesamt, 'Zeile', 'Zeilen')})."
+        )
+    if lauf.status in {Importlauf.Status.FEHLERHAFT, Importlauf.Status.FEHLGESCHLAGEN}:
+        schlecht = len({f.get("zeile") for f in lauf.fehler if f.get("zeile")})
+        if not schlecht:
+            return "Es wurde nichts gespeichert."
+        return (
+            f"{zahl(schlecht)} von {_anzahl(lauf.zeilen_gesamt, 'Zeile', 'Zeilen')} "
+            f"{'ist' if schlecht == 1 else 'sind'} fehlerhaft; es wurde nichts gespeichert. "
+            "Bitte korrigieren Sie die Datei und laden Sie sie erneut hoch."
+        )
+    return ""
 
 
 @login_required
@@ -243,7 +266,7 @@ def import_status(request, pk: int):
     context = {
         "lauf": lauf,
         "laeuft": laeuft,
-        "unveraendert": max(lauf.zeilen_gesamt - lauf.neu - lauf.aktualisiert, 0),
+        "zusammenfassung": zusammenfassung(lauf),
         "im_hintergrund": lauf.zeilen_gesamt > import_sync_max(),
         "breadcrumbs": _import_crumbs(
             ("Import", reverse("massnahmen:import")), (f"Import {lauf.dateiname}", "")

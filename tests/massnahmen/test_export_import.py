@@ -580,7 +580,7 @@ def test_dry_run_lists_every_bad_row_and_saves_nothing(daten, welt, login):
     # every bad row with its number in the table on the page
     for nummer, _ in erwartet:
         assert f'kern-table__cell--numeric">{nummer}</td>' in seite
-    assert "es wurde nichts gespeichert" in seite
+    assert f"{len(erwartet)} von 16 Zeilen sind fehlerhaft; es wurde nichts gespeichert." in seite
     assert Massnahme.objects.count() == anzahl
     akte.refresh_from_db()
     assert akte.titel == titel_vorher
@@ -602,7 +602,7 @@ def test_dry_run_of_a_good_file_shows_what_will_happen(daten, welt, login):
     assert response["Location"] == f"/massnahmen/import/{lauf.pk}/"
     assert (lauf.status, lauf.neu, lauf.aktualisiert, lauf.zeilen_gesamt) == ("geprueft", 3, 1, 5)
     seite = client.get(response["Location"]).content.decode()
-    assert "5 Zeilen geprüft: 3 neue Maßnahmen, 1 geänderte, 1 unverändert" in seite
+    assert "5 Zeilen geprüft: 3 neue Maßnahmen, 1 geändert, 1 unverändert." in seite
     assert "Bisher wurde nichts gespeichert." in seite
     assert "Jetzt importieren" in seite
     assert not Massnahme.objects.filter(titel__startswith="Neu ").exists()
@@ -826,7 +826,9 @@ def test_small_files_are_imported_at_once(daten, welt, login, settings):
     response = client.post(f"/massnahmen/import/{lauf.pk}/bestaetigen/", follow=True)
     lauf.refresh_from_db()
     assert lauf.status == Importlauf.Status.FERTIG
-    assert "Import abgeschlossen: 1 neu angelegt, 0 geändert." in response.content.decode()
+    seite = response.content.decode()
+    assert "Import abgeschlossen" in seite
+    assert "1 Maßnahme neu angelegt, 0 geändert, 0 unverändert (1 Zeile)." in seite
     # confirming twice imports nothing twice
     response = client.post(f"/massnahmen/import/{lauf.pk}/bestaetigen/", follow=True)
     assert "bereits gestartet" in response.content.decode()
