@@ -28,6 +28,10 @@ from tests.factories import (
     UserFactory,
 )
 
+# The browser harness (Playwright + axe-core) as a plugin: its session-wide browser is then
+# one instance for every test module that uses `page`.
+pytest_plugins = ["tests.browser.harness"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 ROLLEN = ["anonym", "cdo_eigen", "cdo_andere", "kreis_fremd", "kreis", "region", "admin"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from foerderung.demo import IKZ_AKTENZEICHEN
 from foerderung.models import Foerderbescheid
-from tests.browser.conftest import assert_no_axe_violations, login_via_form
+from tests.browser.harness import assert_no_axe_violations, login_via_form
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from massnahmen.models import Massnahme, Statusmeldung
-from tests.browser.conftest import assert_no_axe_violations, login_via_form
+from tests.browser.harness import assert_no_axe_violations, login_via_form
 
 pytestmark = pytest.mark.browser
 

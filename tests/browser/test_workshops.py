@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_axe_violations, login_via_form
+from tests.browser.harness import assert_no_axe_violations, login_via_form
 from workshops.models import Teilnahme, Workshop
 
 pytestmark = pytest.mark.browser

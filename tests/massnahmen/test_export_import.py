@@ -25,7 +25,7 @@ from massnahmen.exports import KOPFZEILE, entneutralisieren, neutralisieren
 from massnahmen.imports import DateiFehler, Pruefung, tabelle_lesen
 from massnahmen.models import Importlauf, Massnahme
 from tests import hostile
-from tests.browser import conftest as browser_harness
+from tests.browser import harness as browser_harness
 from tests.core import test_celery_worker
 from tests.factories import (
     HandlungsfeldFactory,
@@ -38,12 +38,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Fixtures of other test packages, under the names the tests below ask for: the real
-# Celery worker of tests/core and the browser harness of tests/browser.
+# The real Celery worker of tests/core, under the name the tests below ask for.
 echter_worker = test_celery_worker.celery_worker_process
-browser = browser_harness.browser
-page = browser_harness.page
-demo = browser_harness.demo
 
 EXPORT_CSV = "/massnahmen/export.csv"
 EXPORT_XLSX = "/massnahmen/export.xlsx"
