@@ -58,7 +58,7 @@ def _konflikt(massnahme: Massnahme, geladene_version: int) -> Konflikt:
     records = massnahme.history.order_by("-history_id")
     neu = records.first()
     alt = records.filter(version=geladene_version).order_by("-history_id").first()
-    aenderungen = unterschiede(alt, neu) if alt and neu else []
+    aenderungen = unterschiede(alt, neu, geld={"budget"}) if alt and neu else []
     return Konflikt(
         aktuelle_version=neu.version if neu else massnahme.version,
         aenderungen=aenderungen,

@@ -139,23 +139,25 @@ class MassnahmeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailVie
     def _verlauf(m, limit: int = 40):
         eintraege = verlauf(
             m.history.select_related("history_user").order_by("-history_id")[:limit],
-            objekt_label=lambda r: "Maßnahme",
+            objekt="Maßnahme",
+            geld={"budget"},
         )
-        for meilenstein_id in {ms.pk for ms in m.meilensteine.all()} | set(
+        meilenstein_ids = {ms.pk for ms in m.meilensteine.all()} | set(
             Meilenstein.history.filter(massnahme_id=m.pk).values_list("id", flat=True)
-        ):
-            eintraege += verlauf(
-                Meilenstein.history.filter(id=meilenstein_id)
-                .select_related("history_user")
-                .order_by("-history_id")[:limit],
-                objekt_label=lambda r: f"Meilenstein „{r.titel}“",
-            )
-        for meldung in m.statusmeldungen.all():
-            eintraege += verlauf(
-                meldung.history.select_related("history_user").order_by("-history_id")[:limit],
-                objekt_label=lambda r: f"Statusmeldung {r.quartal}",
-            )
-        return sorted(eintraege, key=lambda e: e.wann, reverse=True)[:limit]
+        )
+        eintraege += verlauf(
+            Meilenstein.history.filter(id__in=meilenstein_ids).select_related("history_user"),
+            objekt=lambda r: f"Meilenstein „{r.titel}“",
+            verborgen={"massnahme"},
+        )
+        eintraege += verlauf(
+            Statusmeldung.history.filter(
+                id__in=[s.pk for s in m.statusmeldungen.all()]
+            ).select_related("history_user"),
+            objekt=lambda r: f"Statusmeldung {r.quartal}",
+            verborgen={"massnahme"},
+        )
+        return sorted(eintraege, key=lambda e: e.zeitpunkt, reverse=True)[:limit]
 
 
 def _nachnutzende_kommunen(user, massnahme) -> list:
