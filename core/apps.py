@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal-Grundlagen"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from django.urls import register_converter
+
+        from . import compat, signals  # noqa: F401
+
+        compat.install()
+        # Ids in URLs: <id:pk>, at most 18 digits, so a huge number is a 404, not an overflow.
+        register_converter(compat.IdConverter, "id")

@@ -7,17 +7,17 @@ app_name = "foerderung"
 urlpatterns = [
     path("", views.FoerderbescheidListView.as_view(), name="liste"),
     path("neu/", views.FoerderbescheidCreateView.as_view(), name="anlegen"),
-    path("<int:pk>/", views.FoerderbescheidDetailView.as_view(), name="detail"),
-    path("<int:pk>/bearbeiten/", views.FoerderbescheidUpdateView.as_view(), name="bearbeiten"),
-    path("<int:pk>/loeschen/", views.FoerderbescheidDeleteView.as_view(), name="loeschen"),
+    path("<id:pk>/", views.FoerderbescheidDetailView.as_view(), name="detail"),
+    path("<id:pk>/bearbeiten/", views.FoerderbescheidUpdateView.as_view(), name="bearbeiten"),
+    path("<id:pk>/loeschen/", views.FoerderbescheidDeleteView.as_view(), name="loeschen"),
     path(
-        "<int:pk>/mittelabrufe/neu/",
+        "<id:pk>/mittelabrufe/neu/",
         views.MittelabrufCreateView.as_view(),
         name="mittelabruf_anlegen",
     ),
-    path("<int:pk>/dokumente/neu/", views.DokumentCreateView.as_view(), name="dokument_hochladen"),
+    path("<id:pk>/dokumente/neu/", views.DokumentCreateView.as_view(), name="dokument_hochladen"),
     path(
-        "<int:pk>/dokumente/<int:dokument_pk>/",
+        "<id:pk>/dokumente/<id:dokument_pk>/",
         views.dokument_herunterladen,
         name="dokument_herunterladen",
     ),
