@@ -537,3 +537,11 @@ def test_adoption_needs_a_valid_choice(welt, login):
     )
     assert response.status_code == 422
     assert "Bitte wählen Sie Ihre Kommune aus." in response.content.decode()
+
+
+def test_list_offers_export_of_the_current_filter_and_import_for_kreis(welt, login):
+    html = login(welt.users["kreis"]).get("/massnahmen/?status=geplant").content.decode()
+    assert 'href="/massnahmen/export.csv?status=geplant"' in html
+    assert 'href="/massnahmen/export.xlsx?status=geplant"' in html
+    assert 'href="/massnahmen/import/"' in html
+    assert "/massnahmen/import/" not in login(welt.users["cdo_eigen"]).get("/massnahmen/").content.decode()
