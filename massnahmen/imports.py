@@ -43,7 +43,7 @@ MAX_FEHLER = 1000
 
 
 def max_zeilen() -> int:
-    return getattr(settings, "MASSNAHMEN_IMPORT_MAX_ZEILEN", 20_000)
+    return settings.MASSNAHMEN_IMPORT_MAX_ZEILEN
 
 
 class DateiFehler(Exception):

@@ -225,7 +225,7 @@ class _ImportAbgelehnt(Exception):
 
 def import_sync_max() -> int:
     """Files with more rows than this are imported by a Celery task."""
-    return getattr(settings, "MASSNAHMEN_IMPORT_SYNC_MAX", 500)
+    return settings.MASSNAHMEN_IMPORT_SYNC_MAX
 
 
 def import_pruefen(

@@ -196,6 +196,9 @@ PORTAL_NAME = "Lippe Digitalportal"
 # Absolute links in e-mails (no request there to build them from).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Days before a Verwendungsnachweis or the end of a funding period that reminders go out.
+# Imports of Maßnahmen: up to this many rows in the request, larger ones by a Celery task.
+MASSNAHMEN_IMPORT_SYNC_MAX = env.int("MASSNAHMEN_IMPORT_SYNC_MAX", default=500)
+MASSNAHMEN_IMPORT_MAX_ZEILEN = env.int("MASSNAHMEN_IMPORT_MAX_ZEILEN", default=20_000)
 FOERDERUNG_ERINNERUNG_TAGE = env.list("FOERDERUNG_ERINNERUNG_TAGE", cast=int, default=[30, 7])
 PORTAL_OPERATOR = env(
     "PORTAL_OPERATOR",
