@@ -19,11 +19,17 @@ def test_no_missing_migrations():
 def test_huge_ids_are_404_or_field_errors_never_overflow(client, welt):
     client.force_login(welt.users["kreis"])
     riesig = "9" * 40
-    for url in [f"/massnahmen/{riesig}/", f"/foerderung/{riesig}/", f"/workshops/{riesig}/",
-                f"/massnahmen/{'9' * 19}/"]:
+    for url in [
+        f"/massnahmen/{riesig}/",
+        f"/foerderung/{riesig}/",
+        f"/workshops/{riesig}/",
+        f"/massnahmen/{'9' * 19}/",
+    ]:
         assert client.get(url).status_code == 404, url
-    response = client.post(f"/massnahmen/{welt.massnahme.pk}/bearbeiten/",
-                           {"handlungsfeld": riesig, "beteiligte": [riesig], "titel": "x"})
+    response = client.post(
+        f"/massnahmen/{welt.massnahme.pk}/bearbeiten/",
+        {"handlungsfeld": riesig, "beteiligte": [riesig], "titel": "x"},
+    )
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert "handlungsfeld" in errors and "beteiligte" in errors

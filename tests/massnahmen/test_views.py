@@ -544,4 +544,7 @@ def test_list_offers_export_of_the_current_filter_and_import_for_kreis(welt, log
     assert 'href="/massnahmen/export.csv?status=geplant"' in html
     assert 'href="/massnahmen/export.xlsx?status=geplant"' in html
     assert 'href="/massnahmen/import/"' in html
-    assert "/massnahmen/import/" not in login(welt.users["cdo_eigen"]).get("/massnahmen/").content.decode()
+    assert (
+        "/massnahmen/import/"
+        not in login(welt.users["cdo_eigen"]).get("/massnahmen/").content.decode()
+    )
