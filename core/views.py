@@ -76,3 +76,19 @@ def server_error(request):
     from django.template.loader import get_template
 
     return HttpResponseServerError(get_template("500.html").render())
+
+
+class ObjektEinmalMixin:
+    """Load the view's object once per request.
+
+    rules' PermissionRequiredMixin calls get_object() for the permission check and the
+    generic view calls it again; with prefetches that doubles every query of a detail page.
+    """
+
+    def get_object(self, queryset=None):
+        if queryset is None and hasattr(self, "_objekt"):
+            return self._objekt
+        objekt = super().get_object(queryset)
+        if queryset is None:
+            self._objekt = objekt
+        return objekt

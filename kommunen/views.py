@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.quartal import Quartal
+from core.views import ObjektEinmalMixin
 
 from .forms import KommuneProfilForm
 from .models import Kommune, Mitgliedschaft, Rolle
@@ -23,6 +24,7 @@ class KommuneListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("Kommunen", None)]
         return context
 
     def get_queryset(self):
@@ -34,7 +36,7 @@ class KommuneListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         )
 
 
-class KommuneDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class KommuneDetailView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DetailView):
     """The profile of one Kommune: contacts, Maßnahmen led and joined, OZG services online."""
 
     permission_required = "kommunen.view_kommune"
@@ -76,7 +78,7 @@ class KommuneDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
         return context
 
 
-class KommuneUpdateView(LoginRequiredMixin, PermissionRequiredMixin, UpdateView):
+class KommuneUpdateView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, UpdateView):
     """The Kommune's CDO (or the Kreis) keeps website and short profile up to date."""
 
     permission_required = "kommunen.change_kommune"

@@ -22,6 +22,7 @@ from core.downloads import dokument_response
 from core.history import verlauf
 from core.listing import FilteredListView
 from core.quartal import Quartal
+from core.views import ObjektEinmalMixin
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
 
@@ -88,7 +89,9 @@ def _crumbs(*extra):
     return [("Maßnahmen", reverse("massnahmen:liste")), *extra]
 
 
-class MassnahmeDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class MassnahmeDetailView(
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DetailView
+):
     """Everything about one Maßnahme on one page, including who changed what."""
 
     permission_required = "massnahmen.view_massnahme"
@@ -272,7 +275,7 @@ class MassnahmeCreateView(
 
 
 class MassnahmeUpdateView(
-    LoginRequiredMixin, PermissionRequiredMixin, MassnahmeFormMixin, UpdateView
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, MassnahmeFormMixin, UpdateView
 ):
     permission_required = "massnahmen.change_massnahme"
 
@@ -284,8 +287,7 @@ class MassnahmeUpdateView(
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            obj = get_object_or_404(_scoped(request.user), pk=kwargs["pk"])
-            self.kreis = obj.kreis
+            self.kreis = self.get_object().kreis
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -296,7 +298,9 @@ class MassnahmeUpdateView(
         return context
 
 
-class MassnahmeArchivView(LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin, View):
+class MassnahmeArchivView(
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, View
+):
     """POST: archive or restore (CDOs archive instead of deleting)."""
 
     permission_required = "massnahmen.archive_massnahme"
@@ -316,7 +320,9 @@ class MassnahmeArchivView(LoginRequiredMixin, PermissionRequiredMixin, SingleObj
         return redirect(massnahme)
 
 
-class MassnahmeDeleteView(LoginRequiredMixin, PermissionRequiredMixin, DeleteView):
+class MassnahmeDeleteView(
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DeleteView
+):
     permission_required = "massnahmen.delete_massnahme"
     template_name = "massnahmen/massnahme_confirm_delete.html"
     context_object_name = "massnahme"
@@ -343,7 +349,7 @@ class MassnahmeDeleteView(LoginRequiredMixin, PermissionRequiredMixin, DeleteVie
 
 
 class StatusmeldungView(
-    LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
 ):
     """This quarter's Statusmeldung of a Maßnahme: create (prefilled from the previous
     quarter) or edit, until the quarter is frozen for the report."""
@@ -418,7 +424,7 @@ class StatusmeldungView(
 
 
 class AnhangCreateView(
-    LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
 ):
     permission_required = "massnahmen.add_anhang"
     template_name = "massnahmen/anhang_form.html"

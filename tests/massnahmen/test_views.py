@@ -548,3 +548,26 @@ def test_list_offers_export_of_the_current_filter_and_import_for_kreis(welt, log
         "/massnahmen/import/"
         not in login(welt.users["cdo_eigen"]).get("/massnahmen/").content.decode()
     )
+
+
+def test_detail_queries_do_not_grow_and_object_loads_once(welt, login):
+    client = login(welt.users["cdo_eigen"])
+    url = f"/massnahmen/{welt.massnahme.pk}/"
+    wenige, _ = _count_queries(client, url)
+    for i in range(10):
+        MeilensteinFactory(massnahme=welt.massnahme, titel=f"M{i}")
+        StatusmeldungFactory(massnahme=welt.massnahme, quartal=f"20{10 + i}-Q1")
+        Nachnutzung.objects.get_or_create(massnahme=welt.massnahme, kommune=welt.lemgo)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    massnahme_selects = [
+        q
+        for q in ctx.captured_queries
+        if 'FROM "massnahmen_massnahme"' in q["sql"]
+        and "INNER JOIN" in q["sql"]
+        and '"massnahmen_massnahme"."id" = ' in q["sql"]
+    ]
+    assert len(massnahme_selects) <= 1
+    viele = len(ctx.captured_queries)
+    # history of each Meilenstein/Statusmeldung is one query per kind, not per object
+    assert viele <= wenige + 2, (wenige, viele)
