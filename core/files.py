@@ -107,5 +107,8 @@ class Dokument(models.Model):
         if self.datei and not self.datei._committed:  # a new or replaced file
             self.dateiname = os.path.basename(self.datei.name)[:255]
             self.groesse = self.datei.size
-            self.content_type = getattr(self.datei.file, "content_type", "") or ""
+            # The type served on download follows the checked extension, never what the
+            # uploading browser declared.
+            ext = os.path.splitext(self.datei.name)[1].lower()
+            self.content_type = sorted(ERLAUBTE_DATEITYPEN.get(ext, {UNBESTIMMT}))[0]
         super().save(*args, **kwargs)

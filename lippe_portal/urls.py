@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from berichte.views import startseite
 from core.views import healthz
+
+# The admin logs in through allauth too: same rate limits, same second factor.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", startseite, name="home"),

@@ -108,3 +108,11 @@ def test_accounts_created_by_the_kreis_can_switch_on_totp(welt):
     assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
         "neu.detmold@example.invalid"
     ]
+
+
+def test_admin_login_goes_through_allauth(client, welt):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.post("/admin/login/", {"username": "admin@example.invalid", "password": PASSWORD})
+    assert client.get("/admin/").status_code == 302  # no session from the admin form

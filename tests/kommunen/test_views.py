@@ -116,3 +116,12 @@ def test_other_cdo_cannot_post_to_profile(welt, login):
     assert response.status_code == 403
     welt.detmold.refresh_from_db()
     assert welt.detmold.beschreibung == ""
+
+
+def test_start_page_hides_draft_workshops_from_cdos_and_region(welt, login):
+    from tests.factories import WorkshopFactory
+
+    WorkshopFactory(kreis=welt.lippe, titel="GEHEIMER ENTWURF", veroeffentlicht_am=None)
+    for rolle in ("cdo_eigen", "region"):
+        assert "GEHEIMER ENTWURF" not in login(welt.users[rolle]).get("/").content.decode()
+    assert "GEHEIMER ENTWURF" in login(welt.users["kreis"]).get("/").content.decode()

@@ -571,3 +571,19 @@ def test_detail_queries_do_not_grow_and_object_loads_once(welt, login):
     viele = len(ctx.captured_queries)
     # history of each Meilenstein/Statusmeldung is one query per kind, not per object
     assert viele <= wenige + 2, (wenige, viele)
+
+
+def test_download_type_follows_the_extension_not_the_browser(welt, login):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    client = login(welt.users["cdo_eigen"])
+    client.post(
+        f"/massnahmen/{welt.massnahme.pk}/anhaenge/neu/",
+        {
+            "titel": "Bild",
+            "art": "sonstiges",
+            "datei": SimpleUploadedFile("bild.png", png, content_type="text/html"),
+        },
+    )
+    anhang = Anhang.objects.get()
+    response = client.get(f"/massnahmen/anhaenge/{anhang.pk}/")
+    assert response["Content-Type"] == "image/png"
