@@ -7,7 +7,6 @@ in `foerderung/rules.py` then decide between reading and managing.
 
 from __future__ import annotations
 
-import mimetypes
 from decimal import Decimal
 from functools import cached_property
 
@@ -16,13 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch, Sum
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.downloads import dokument_response
 from core.formatting import euro
 from core.listing import FilteredListView
 from kommunen.models import Kommune
@@ -402,16 +402,4 @@ def dokument_herunterladen(request, pk: int, dokument_pk: int):
     if not request.user.has_perm("foerderung.view_foerderbescheid", bescheid):
         raise PermissionDenied
     dokument = get_object_or_404(bescheid.dokumente, pk=dokument_pk)
-    try:
-        datei = dokument.datei.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404("Die Datei ist nicht mehr vorhanden.") from error
-    name = dokument.dateiname or dokument.datei.name.rsplit("/", 1)[-1]
-    # The type follows from the checked extension of the stored file, never from what a
-    # browser once declared.
-    content_type = mimetypes.guess_type(dokument.datei.name)[0] or "application/octet-stream"
-    response = FileResponse(datei, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return dokument_response(dokument)

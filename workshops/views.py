@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django.views.generic.detail import SingleObjectMixin
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.files import ERLAUBTE_DATEITYPEN
+from core.downloads import datei_response
 from core.listing import FilteredListView
 from kommunen.scope import scope_for
 from massnahmen.views import MassnahmeCreateView
@@ -512,20 +512,9 @@ class ProtokollView(SichtbarerWorkshopMixin, View):
         workshop = self.get_object()
         if not workshop.protokoll_datei:
             raise Http404("Zu diesem Workshop gibt es kein Protokoll als Dokument.")
-        try:
-            handle = workshop.protokoll_datei.open("rb")
-        except FileNotFoundError as error:
-            raise Http404("Die Datei ist nicht mehr vorhanden.") from error
         ext = os.path.splitext(workshop.protokoll_datei.name)[1].lower()
-        content_type = next(iter(ERLAUBTE_DATEITYPEN.get(ext, {"application/octet-stream"})))
         name = f"Protokoll-{slugify(workshop.titel)[:60] or workshop.pk}{ext}"
-        response = FileResponse(
-            handle, as_attachment=True, filename=name, content_type=content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return datei_response(workshop.protokoll_datei, dateiname=name)
 
 
 def _ics_response(body: bytes, dateiname: str | None = None) -> HttpResponse:
