@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from foerderung.models import Mittelabruf
+from tests.conftest import require_or_skip
 from tests.factories import FoerderbescheidFactory, FoerderprogrammFactory, MittelabrufFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,8 @@ def test_drawdown_above_remaining_amount_is_refused_in_clean():
     assert bescheid.verbleibend() == Decimal("0")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger exists on PostgreSQL only")
 def test_database_trigger_refuses_drawdowns_above_grant():
+    require_or_skip(connection.vendor == "postgresql", "Den Trigger gibt es nur auf PostgreSQL.")
     bescheid = FoerderbescheidFactory(bewilligter_betrag=Decimal("1000"))
     MittelabrufFactory(bescheid=bescheid, betrag=Decimal("800"))
     with pytest.raises(IntegrityError), transaction.atomic():

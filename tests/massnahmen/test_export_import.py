@@ -26,6 +26,7 @@ from massnahmen.imports import DateiFehler, Pruefung, tabelle_lesen
 from massnahmen.models import Importlauf, Massnahme
 from tests import hostile
 from tests.browser import harness as browser_harness
+from tests.conftest import require_or_skip
 from tests.core import test_celery_worker
 from tests.factories import (
     HandlungsfeldFactory,
@@ -953,8 +954,10 @@ def _andere_verbindung():
 def test_progress_is_visible_before_the_import_commits(welt):
     from django.db import connection, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("Fortschritt über eine zweite Verbindung gibt es nur mit PostgreSQL.")
+    require_or_skip(
+        connection.vendor == "postgresql",
+        "Fortschritt über eine zweite Verbindung gibt es nur mit PostgreSQL.",
+    )
     lauf = Importlauf.objects.create(
         kreis=welt.lippe, datei="dokumente/00/x.csv", dateiname="x.csv", status="laeuft"
     )
