@@ -17,6 +17,10 @@ urlpatterns = [
     path("massnahmen/", include("massnahmen.urls")),
     path("foerderung/", include("foerderung.urls")),
     path("workshops/", include("workshops.urls")),
+    path("ozg/", include("ozg.urls")),
+    path("strategie/", include("handlungsfelder.urls")),
+    path("oeffentlich/", include("berichte.urls_oeffentlich")),
+    path("", include("berichte.urls")),
     path("", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""/berichte/: the quarterly reports (request, status, download)."""
+
+urlpatterns: list = []

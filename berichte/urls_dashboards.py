@@ -1,0 +1,3 @@
+"""/dashboard/ (own Kreis) and /region/ (cross-county, DigitalBüro OWL)."""
+
+urlpatterns: list = []

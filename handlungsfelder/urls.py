@@ -1,0 +1,5 @@
+"""URLs of the handlungsfelder app."""
+
+app_name = "handlungsfelder"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URLs of the ozg app."""
+
+app_name = "ozg"
+
+urlpatterns: list = []
