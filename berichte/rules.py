@@ -2,7 +2,13 @@
 
 import rules
 
-from kommunen.rules import is_kreis_staff_anywhere, is_region_user, reads_kreis, staff_of_kreis
+from kommunen.rules import (
+    has_role,
+    is_kreis_staff_anywhere,
+    is_region_user,
+    reads_kreis,
+    staff_of_kreis,
+)
 
 reads_bericht = reads_kreis("kreis_id", name="reads_bericht")
 is_staff_of_berichts_kreis = staff_of_kreis("kreis_id", name="is_staff_of_berichts_kreis")
@@ -11,3 +17,5 @@ rules.add_perm("berichte.view_quartalsbericht", reads_bericht)
 rules.add_perm("berichte.add_quartalsbericht", is_kreis_staff_anywhere)
 rules.add_perm("berichte.request_for_kreis", is_staff_of_berichts_kreis)
 rules.add_perm("berichte.view_region", is_region_user)
+# /dashboard/: everyone with a role (the Kreis shown is chosen among the readable ones).
+rules.add_perm("berichte.view_dashboard", has_role)
