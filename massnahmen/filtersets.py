@@ -10,7 +10,8 @@ from django.utils import timezone
 from core.quartal import Quartal
 from core.search import volltext
 from handlungsfelder.models import Handlungsfeld, Lebensbereich
-from kommunen.models import Kommune
+from kommunen.models import Kommune, Kreis
+from kommunen.scope import scope_for
 
 from .models import Ampel, Massnahme, Meilenstein, Statusmeldung
 
@@ -42,6 +43,9 @@ class MassnahmeFilterSet(django_filters.FilterSet):
         label="Lebensbereich",
         empty_label="alle",
     )
+    kreis = django_filters.ModelChoiceFilter(
+        queryset=Kreis.objects.none(), label="Kreis", empty_label="alle"
+    )
     kommune = django_filters.ModelChoiceFilter(
         queryset=Kommune.objects.none(),
         label="Kommune (federführend oder beteiligt)",
@@ -69,6 +73,12 @@ class MassnahmeFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         user = getattr(request, "user", None)
         self.filters["kommune"].queryset = Kommune.objects.for_user(user).select_related("kreis")
+        # The dashboards link their figures to this list per Kreis; with only one Kreis to
+        # read, the choice is hidden (the scope is already that Kreis).
+        scope = scope_for(user)
+        self.filters["kreis"].queryset = Kreis.objects.filter(scope.kreis_q("ags"))
+        if not scope.is_superuser and len(scope.lesbare_kreis_ids) < 2:
+            self.form.fields["kreis"].widget = forms.HiddenInput()
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     @property
