@@ -1,0 +1,325 @@
+"""/dashboard/ (one Kreis at a glance) and /region/ (all Kreise of a region side by side).
+
+The figures come from berichte/kennzahlen.py; this module picks the Kreis or region the
+user may see, builds the links to the filtered lists behind each figure and the charts.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from core.charts import Reihe, balkendiagramm, liniendiagramm
+from core.quartal import Quartal
+from handlungsfelder.models import Handlungsfeld
+from kommunen.models import Kreis, Region
+from kommunen.scope import scope_for
+
+from . import kennzahlen as k
+
+
+def massnahmen_url(**params) -> str:
+    """The Maßnahmen list filtered by `params` (empty values left out)."""
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    url = reverse("massnahmen:liste")
+    return f"{url}?{query}" if query else url
+
+
+def _darf(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+# --- /dashboard/ ------------------------------------------------------------------------------
+
+
+def _kreis_auswahl(request, scope) -> tuple[str, list[tuple[str, str]]]:
+    """The Kreis to show and the Kreise to choose from (AGS, name).
+
+    Own Kreis first (Kreis staff, then CDO); region users and admins pick with `?kreis=`
+    among the readable Kreise, the first by name by default. A Kreis outside the user's
+    scope is a 404, like any object of another Kreis.
+    """
+    kreise = Kreis.objects.filter(scope.kreis_q("ags")).order_by("name").values_list("ags", "name")
+    kreise = list(kreise)
+    lesbar = {ags for ags, _name in kreise}
+    gewuenscht = request.GET.get("kreis", "").strip()
+    if gewuenscht:
+        if gewuenscht not in lesbar:
+            raise Http404("Diesen Kreis gibt es nicht oder Sie dürfen ihn nicht sehen.")
+        return gewuenscht, kreise
+    for eigene in (scope.kreis_ids, scope.cdo_kreis_ids):
+        for ags, _name in kreise:
+            if ags in eigene:
+                return ags, kreise
+    if not kreise:
+        raise PermissionDenied
+    return kreise[0][0], kreise
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    """One Kreis at a glance: Maßnahmen, Statusmeldungen, money, deadlines, Kommunen."""
+    _darf(request, "berichte.view_dashboard")
+    scope = scope_for(request.user)
+    kreis_ags, kreise = _kreis_auswahl(request, scope)
+    quartal = Quartal.current()
+
+    handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
+    je_hf = k.massnahmen_zahlen([kreis_ags], quartal=quartal)
+    gesamt = k.summe_je_kreis(je_hf).get(kreis_ags, k.Zahlen())
+    (kreis,) = k.kreise_mit_summen([kreis_ags])
+    kommunen = k.kommunen_tabelle(kreis_ags, quartal=quartal)
+    trend = k.trend([kreis_ags], bis=quartal)[kreis_ags]
+
+    def liste(**params) -> str:
+        return massnahmen_url(kreis=kreis_ags, **params)
+
+    hf_werte = [je_hf.get((kreis_ags, hf.pk), k.Zahlen()) for hf in handlungsfelder]
+    fortschritt_hf = balkendiagramm(
+        titel=f"Fortschritt je Handlungsfeld – {kreis}",
+        beschreibung=(
+            "Durchschnittlicher Fortschritt der laufenden Maßnahmen je Handlungsfeld in Prozent."
+        ),
+        kategorien=[hf.kurzname for hf in handlungsfelder],
+        werte=[z.fortschritt for z in hf_werte],
+        einheit="%",
+        maximum=100,
+        links=[liste(handlungsfeld=hf.pk) for hf in handlungsfelder],
+        wertname="durchschnittlicher Fortschritt",
+    )
+    x_labels = [str(p.quartal) for p in trend]
+    trend_fortschritt = liniendiagramm(
+        titel=f"Fortschritt laut Statusmeldungen, letzte {len(trend)} Quartale",
+        beschreibung=(
+            "Durchschnittlicher Fortschritt in Prozent, den die Statusmeldungen des "
+            f"{kreis} je Quartal angeben."
+        ),
+        x_labels=x_labels,
+        reihen=[Reihe("durchschnittlicher Fortschritt", [p.fortschritt for p in trend])],
+        einheit="%",
+        y_min=0,
+        y_max=100,
+    )
+    trend_meldungen = liniendiagramm(
+        titel=f"Abgegebene Statusmeldungen, letzte {len(trend)} Quartale",
+        beschreibung=f"Anzahl der Statusmeldungen zu Maßnahmen des {kreis} je Quartal.",
+        x_labels=x_labels,
+        reihen=[Reihe("Statusmeldungen", [p.anzahl for p in trend])],
+    )
+    return render(
+        request,
+        "berichte/dashboard.html",
+        {
+            "kreis": kreis,
+            "kreise": kreise,
+            "quartal": quartal,
+            "zahlen": gesamt,
+            "status_links": [
+                (status, anzahl, liste(status=status.value))
+                for status, anzahl in gesamt.status_liste
+            ],
+            "ampel_links": [
+                (ampel, anzahl, anteil, liste(ampel=ampel.value))
+                for ampel, anzahl, anteil in gesamt.ampel_anteile
+            ],
+            "links": {
+                "alle": liste(),
+                "fortschritt": liste(sortierung="-fortschritt"),
+                "gemeldet": liste(ohne_meldung="nein"),
+                "ohne_meldung": liste(ohne_meldung="ja"),
+                "ueberfaellig": liste(ueberfaellig="ja"),
+                "gefoerdert": liste(gefoerdert="ja"),
+            },
+            "ozg_abdeckung": k.ozg_abdeckung(kreis),
+            "abruf_quote": k.abruf_quote(kreis),
+            "fristen": k.naechste_fristen(kreis_ags),
+            "workshops": k.naechste_workshops(request.user, kreis_ags),
+            "kommunen": [(kommune, liste(kommune=kommune.pk)) for kommune in kommunen],
+            "nachzufassen": [
+                (kommune, liste(kommune=kommune.pk, ohne_meldung="ja"))
+                for kommune in k.nachzufassen(kommunen)
+            ],
+            "fortschritt_hf": fortschritt_hf,
+            "trend_fortschritt": trend_fortschritt,
+            "trend_meldungen": trend_meldungen,
+            "breadcrumbs": [("Dashboard", None)],
+        },
+    )
+
+
+# --- /region/ ---------------------------------------------------------------------------------
+
+
+class RegionFilterForm(forms.Form):
+    """Filters of /region/: region (when there are several), Handlungsfeld, quarter.
+
+    Plain choices built from lists the view has loaded anyway (no extra queries).
+    """
+
+    region = forms.ChoiceField(label="Region", required=False)
+    handlungsfeld = forms.ChoiceField(label="Handlungsfeld", required=False)
+    quartal = forms.ChoiceField(
+        label="Quartal",
+        required=False,
+        help_text="Statusmeldungen dieses Quartals; der Verlauf endet mit ihm.",
+    )
+
+    def __init__(self, *args, regionen, handlungsfelder, quartale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(str(r.pk), r.name) for r in regionen]
+        self.fields["handlungsfeld"].choices = [("", "alle")] + [
+            (str(hf.pk), hf.kurzname) for hf in handlungsfelder
+        ]
+        self.fields["quartal"].choices = [(str(q), q.label) for q in reversed(quartale)]
+        if len(regionen) < 2:
+            self.fields["region"].widget = forms.HiddenInput()
+
+
+def _regionen(scope) -> list[Region]:
+    """The regions to choose from. A region user with one region needs no query: the
+    region's name comes with its Kreise (select_related) further down."""
+    if not scope.is_superuser and len(scope.region_ids) == 1:
+        return [Region(pk=next(iter(scope.region_ids)))]
+    queryset = Region.objects.order_by("name")
+    if not scope.is_superuser:
+        queryset = queryset.filter(pk__in=scope.region_ids)
+    return list(queryset)
+
+
+@require_GET
+@login_required
+def region(request):
+    """All Kreise of a region side by side: the DigitalBüro's view across the county lines."""
+    _darf(request, "berichte.view_region")
+    scope = scope_for(request.user)
+    aktuell = Quartal.current()
+    quartale = k.quartale_bis(aktuell)
+    regionen = _regionen(scope)
+    if not regionen:
+        raise PermissionDenied
+    handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
+
+    form = RegionFilterForm(
+        request.GET or None, regionen=regionen, handlungsfelder=handlungsfelder, quartale=quartale
+    )
+    # An invalid choice shows its error at the field; the page falls back to the defaults.
+    gewaehlt = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    gewaehlte_region = next(
+        (r for r in regionen if str(r.pk) == gewaehlt.get("region")), regionen[0]
+    )
+    handlungsfeld = next(
+        (hf for hf in handlungsfelder if str(hf.pk) == gewaehlt.get("handlungsfeld")), None
+    )
+    quartal = Quartal.parse(gewaehlt["quartal"]) if gewaehlt.get("quartal") else aktuell
+    hf_id = handlungsfeld.pk if handlungsfeld else None
+
+    kreise = k.kreise_mit_summen(Kreis.objects.filter(region=gewaehlte_region).values("ags"))
+    kreis_ids = [kreis.ags for kreis in kreise]
+    je_hf = k.massnahmen_zahlen(kreis_ids, quartal=quartal, handlungsfeld_id=hf_id)
+    je_kreis = k.summe_je_kreis(je_hf)
+    trend = k.trend(kreis_ids, bis=quartal, handlungsfeld_id=hf_id)
+    geteilt, geteilt_gesamt = k.geteilte_massnahmen(kreis_ids, handlungsfeld_id=hf_id)
+    nachgenutzt, nachgenutzt_gesamt = k.nachnutzungen(kreis_ids, handlungsfeld_id=hf_id)
+
+    hf_param = hf_id or ""
+    zeilen = []
+    for kreis in kreise:
+        zahlen = je_kreis.get(kreis.ags, k.Zahlen())
+
+        def liste(kreis=kreis, **params) -> str:
+            return massnahmen_url(kreis=kreis.ags, handlungsfeld=hf_param, **params)
+
+        zeilen.append(
+            {
+                "kreis": kreis,
+                "zahlen": zahlen,
+                "dashboard_url": f"{reverse('berichte:dashboard')}?kreis={kreis.ags}",
+                "liste_url": liste(),
+                "status": [(s, n, liste(status=s.value)) for s, n in zahlen.status_liste],
+                "ampel": [(a, n, p, liste(ampel=a.value)) for a, n, p in zahlen.ampel_anteile],
+                "ohne_meldung_url": liste(ohne_meldung="ja"),
+                "ozg_abdeckung": k.ozg_abdeckung(kreis),
+                "abruf_quote": k.abruf_quote(kreis),
+                "diagramm": balkendiagramm(
+                    titel=f"{kreis}: Fortschritt je Handlungsfeld",
+                    beschreibung=(
+                        f"Durchschnittlicher Fortschritt der Maßnahmen des {kreis} je "
+                        "Handlungsfeld in Prozent."
+                    ),
+                    kategorien=[hf.kurzname for hf in handlungsfelder],
+                    werte=[
+                        je_hf[(kreis.ags, hf.pk)].fortschritt
+                        if (kreis.ags, hf.pk) in je_hf
+                        else None
+                        for hf in handlungsfelder
+                    ],
+                    links=[
+                        massnahmen_url(kreis=kreis.ags, handlungsfeld=hf.pk)
+                        for hf in handlungsfelder
+                    ],
+                    breite=420,
+                    wertname="durchschnittlicher Fortschritt",
+                ),
+            }
+        )
+
+    region_zahlen = k.Zahlen()
+    for zahlen in je_kreis.values():
+        region_zahlen += zahlen
+    vergleich = balkendiagramm(
+        titel="Durchschnittlicher Fortschritt je Kreis",
+        beschreibung=(
+            f"Durchschnittlicher Fortschritt der Maßnahmen je Kreis der Region "
+            f"{gewaehlte_region.name} in Prozent"
+            + (f", nur Handlungsfeld {handlungsfeld.kurzname}." if handlungsfeld else ".")
+        ),
+        kategorien=[z["kreis"].name for z in zeilen],
+        werte=[z["zahlen"].fortschritt for z in zeilen],
+        links=[z["liste_url"] for z in zeilen],
+        wertname="durchschnittlicher Fortschritt",
+    )
+    x_labels = [str(q) for q in k.quartale_bis(quartal)]
+    meldungen_trend = liniendiagramm(
+        titel="Abgegebene Statusmeldungen in der Region je Quartal",
+        beschreibung=(
+            "Summe der Statusmeldungen aller Kreise der Region je Quartal"
+            + (f", nur Handlungsfeld {handlungsfeld.kurzname}." if handlungsfeld else ".")
+        ),
+        x_labels=x_labels,
+        reihen=[
+            Reihe(
+                "Statusmeldungen",
+                [sum(trend[a][i].anzahl for a in kreis_ids) for i in range(len(x_labels))],
+            )
+        ],
+    )
+    return render(
+        request,
+        "berichte/region.html",
+        {
+            "form": form,
+            "region": gewaehlte_region,
+            "handlungsfeld": handlungsfeld,
+            "quartal": quartal,
+            "zeilen": zeilen,
+            "region_zahlen": region_zahlen,
+            "vergleich": vergleich,
+            "meldungen_trend": meldungen_trend,
+            "trend_quartale": x_labels,
+            "trend_zeilen": [(kreis, trend[kreis.ags]) for kreis in kreise],
+            "geteilt": geteilt,
+            "geteilt_gesamt": geteilt_gesamt,
+            "nachgenutzt": nachgenutzt,
+            "nachgenutzt_gesamt": nachgenutzt_gesamt,
+            "breadcrumbs": [("Region", None)],
+        },
+    )

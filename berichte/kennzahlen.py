@@ -1,0 +1,463 @@
+"""The figures of /dashboard/ and /region/: a handful of aggregate queries per page.
+
+Every function here answers with one query (grouped aggregates, `Subquery`/`Exists`), and
+each query is bounded by the Kreise asked for, so a page costs the same whether the
+database holds one Kreis or every Kreis in Germany (see bench/dashboards.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.quartal import Quartal
+from foerderung.models import Foerderbescheid, Mittelabruf
+from kommunen.models import Kommune, Kreis
+from massnahmen.models import Ampel, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from ozg.models import OzgLeistung, Umsetzungsstand
+from workshops.models import Workshop
+
+GELD = DecimalField(max_digits=14, decimal_places=2)
+STATUS = list(Massnahme.Status)
+AMPELN = list(Ampel)
+TREND_QUARTALE = 8
+
+
+def _ids(kreis_ids):
+    """A list of AGS, or a queryset left as it is (it becomes a subquery)."""
+    return kreis_ids if isinstance(kreis_ids, QuerySet) else list(kreis_ids)
+
+
+def _anteil(teil: int, ganzes: int) -> float | None:
+    return round(100 * teil / ganzes, 1) if ganzes else None
+
+
+@dataclass
+class Zahlen:
+    """Counts of the (not archived) Maßnahmen of one group: a Kreis, or Kreis × Handlungsfeld."""
+
+    anzahl: int = 0
+    fortschritt_summe: int = 0
+    gemeldet: int = 0
+    ueberfaellig: int = 0
+    status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS, 0))
+    ampel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(AMPELN, 0))
+
+    def __iadd__(self, other: Zahlen) -> Zahlen:
+        self.anzahl += other.anzahl
+        self.fortschritt_summe += other.fortschritt_summe
+        self.gemeldet += other.gemeldet
+        self.ueberfaellig += other.ueberfaellig
+        for key, value in other.status.items():
+            self.status[key] += value
+        for key, value in other.ampel.items():
+            self.ampel[key] += value
+        return self
+
+    @property
+    def fortschritt(self) -> float | None:
+        """Average progress in percent (None without Maßnahmen)."""
+        return round(self.fortschritt_summe / self.anzahl, 1) if self.anzahl else None
+
+    @property
+    def ohne_meldung(self) -> int:
+        return self.anzahl - self.gemeldet
+
+    @property
+    def meldequote(self) -> float | None:
+        return _anteil(self.gemeldet, self.anzahl)
+
+    def ampel_anteil(self, ampel: str) -> float | None:
+        return _anteil(self.ampel[ampel], self.anzahl)
+
+    @property
+    def ampel_anteile(self) -> list[tuple[Ampel, int, float | None]]:
+        return [(a, self.ampel[a], self.ampel_anteil(a)) for a in AMPELN]
+
+    @property
+    def status_liste(self) -> list[tuple[Massnahme.Status, int]]:
+        return [(s, self.status[s]) for s in STATUS]
+
+
+def massnahmen_zahlen(
+    kreis_ids: Iterable[str], *, quartal: Quartal, handlungsfeld_id: int | None = None
+) -> dict[tuple[str, int], Zahlen]:
+    """{(kreis_id, handlungsfeld_id): Zahlen} for the active Maßnahmen, in one query.
+
+    `gemeldet`: with a Statusmeldung for `quartal`; `ueberfaellig`: with a milestone past due.
+    """
+    gemeldet = Exists(
+        Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"), quartal=str(quartal))
+    )
+    ueberfaellig = Exists(
+        Meilenstein.objects.filter(
+            massnahme_id=OuterRef("pk"),
+            erreicht_am__isnull=True,
+            faellig_am__lt=timezone.localdate(),
+        )
+    )
+    queryset = Massnahme.objects.filter(kreis_id__in=list(kreis_ids), archiviert=False)
+    if handlungsfeld_id:
+        queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
+    rows = (
+        queryset.order_by()
+        .values("kreis_id", "handlungsfeld_id")
+        .annotate(
+            anzahl=Count("pk"),
+            fortschritt_summe=Sum("fortschritt"),
+            gemeldet=Count("pk", filter=Q(gemeldet)),
+            ueberfaellig=Count("pk", filter=Q(ueberfaellig)),
+            **{f"s_{s}": Count("pk", filter=Q(status=s)) for s in STATUS},
+            **{f"a_{a}": Count("pk", filter=Q(ampel=a)) for a in AMPELN},
+        )
+    )
+    return {
+        (row["kreis_id"], row["handlungsfeld_id"]): Zahlen(
+            anzahl=row["anzahl"],
+            fortschritt_summe=row["fortschritt_summe"] or 0,
+            gemeldet=row["gemeldet"],
+            ueberfaellig=row["ueberfaellig"],
+            status={s: row[f"s_{s}"] for s in STATUS},
+            ampel={a: row[f"a_{a}"] for a in AMPELN},
+        )
+        for row in rows
+    }
+
+
+def summe_je_kreis(zahlen: dict[tuple[str, int], Zahlen]) -> dict[str, Zahlen]:
+    """Adds the Handlungsfeld groups of `massnahmen_zahlen` up to one Zahlen per Kreis."""
+    summen: dict[str, Zahlen] = {}
+    for (kreis_id, _hf), werte in zahlen.items():
+        summen.setdefault(kreis_id, Zahlen())
+        summen[kreis_id] += werte
+    return summen
+
+
+def summe_je_handlungsfeld(zahlen: dict[tuple[str, int], Zahlen]) -> dict[int, Zahlen]:
+    summen: dict[int, Zahlen] = {}
+    for (_kreis, hf_id), werte in zahlen.items():
+        summen.setdefault(hf_id, Zahlen())
+        summen[hf_id] += werte
+    return summen
+
+
+def _summe(queryset, gruppe: str, wert: str, output_field=GELD):
+    """A correlated `Subquery` summing `wert` over `queryset` rows of the outer row."""
+    sub = (
+        queryset.filter(**{gruppe: OuterRef("pk")})
+        .order_by()
+        .values(gruppe)
+        .annotate(summe=Sum(wert))
+        .values("summe")
+    )
+    return Coalesce(Subquery(sub, output_field=output_field), 0, output_field=output_field)
+
+
+def _anzahl(queryset, gruppe: str):
+    sub = (
+        queryset.filter(**{gruppe: OuterRef("pk")})
+        .order_by()
+        .values(gruppe)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+
+def kreise_mit_summen(kreis_ids: Iterable[str] | QuerySet) -> list[Kreis]:
+    """The Kreise with their Kommunen, OZG services online and money, in one query.
+
+    Annotations: `anzahl_kommunen`, `ozg_online`, `ozg_leistungen` (catalogue size),
+    `bewilligt` and `abgerufen` (EUR, revoked Bescheide left out).
+    """
+    bescheide = Foerderbescheid.objects.exclude(status=Foerderbescheid.Status.WIDERRUFEN)
+    abrufe = Mittelabruf.objects.exclude(bescheid__status=Foerderbescheid.Status.WIDERRUFEN)
+    leistungen = (
+        OzgLeistung.objects.order_by()
+        .annotate(eins=F("pk") * 0)
+        .values("eins")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Kreis.objects.filter(ags__in=_ids(kreis_ids))
+        .annotate(
+            anzahl_kommunen=_anzahl(Kommune.objects.all(), "kreis_id"),
+            ozg_online=_anzahl(Umsetzungsstand.objects.filter(online=True), "kommune__kreis_id"),
+            ozg_leistungen=Coalesce(Subquery(leistungen, output_field=IntegerField()), 0),
+            bewilligt=_summe(bescheide, "kreis_id", "bewilligter_betrag"),
+            abgerufen=_summe(abrufe, "bescheid__kreis_id", "betrag"),
+        )
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def ozg_abdeckung(kreis: Kreis) -> float | None:
+    """Share of (Kommune × OZG service) pairs that are online, in percent."""
+    return _anteil(kreis.ozg_online, kreis.anzahl_kommunen * kreis.ozg_leistungen)
+
+
+def abruf_quote(kreis: Kreis) -> float | None:
+    if not kreis.bewilligt:
+        return None
+    return round(float(100 * Decimal(kreis.abgerufen) / Decimal(kreis.bewilligt)), 1)
+
+
+@dataclass(frozen=True)
+class TrendPunkt:
+    quartal: Quartal
+    anzahl: int
+    fortschritt: float | None
+
+
+def quartale_bis(quartal: Quartal, anzahl: int = TREND_QUARTALE) -> list[Quartal]:
+    """The `anzahl` quarters ending with `quartal`, oldest first."""
+    return [quartal.previous(steps) for steps in range(anzahl - 1, -1, -1)]
+
+
+def trend(
+    kreis_ids: Iterable[str], *, bis: Quartal, handlungsfeld_id: int | None = None
+) -> dict[str, list[TrendPunkt]]:
+    """Per Kreis and quarter: Statusmeldungen submitted and their average progress (1 query)."""
+    quartale = quartale_bis(bis)
+    queryset = Statusmeldung.objects.filter(
+        massnahme__kreis_id__in=list(kreis_ids), quartal__in=[str(q) for q in quartale]
+    )
+    if handlungsfeld_id:
+        queryset = queryset.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
+    rows = (
+        queryset.order_by()
+        .values("massnahme__kreis_id", "quartal")
+        .annotate(anzahl=Count("pk"), fortschritt=Avg("fortschritt"))
+    )
+    werte = {(r["massnahme__kreis_id"], r["quartal"]): r for r in rows}
+    ergebnis = {}
+    for kreis_id in kreis_ids:
+        punkte = []
+        for q in quartale:
+            row = werte.get((kreis_id, str(q)))
+            punkte.append(
+                TrendPunkt(
+                    q,
+                    row["anzahl"] if row else 0,
+                    round(float(row["fortschritt"]), 1) if row else None,
+                )
+            )
+        ergebnis[kreis_id] = punkte
+    return ergebnis
+
+
+def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
+    """The Kommunen of a Kreis with Maßnahmen led / taking part, OZG services online and
+    how stale their Statusmeldungen are (1 query).
+
+    Extra annotations: `ohne_meldung` (led, active Maßnahmen without a Statusmeldung for
+    `quartal`) and `aelteste_meldung` (of the led Maßnahmen, the oldest "latest quarter
+    reported"; None when one of them never reported).
+    """
+    aktiv = Massnahme.objects.filter(federfuehrend_id=OuterRef("pk"), archiviert=False)
+    letzte = (
+        Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"))
+        .order_by("-quartal")
+        .values("quartal")[:1]
+    )
+    aelteste = (
+        aktiv.annotate(letzte=Subquery(letzte))
+        .order_by(F("letzte").asc(nulls_first=True))
+        .values("letzte")[:1]
+    )
+    ohne = (
+        aktiv.exclude(statusmeldungen__quartal=str(quartal))
+        .order_by()
+        .values("federfuehrend_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Kommune.objects.filter(kreis_id=kreis_id)
+        .with_counts()
+        .annotate(
+            ohne_meldung=Coalesce(Subquery(ohne, output_field=IntegerField()), 0),
+            aelteste_meldung=Subquery(aelteste),
+        )
+        .order_by("name")
+    )
+
+
+def nachzufassen(kommunen: list[Kommune], limit: int = 10) -> list[Kommune]:
+    """The Kommunen to follow up first: missing Statusmeldungen, longest silence first."""
+    offen = [k for k in kommunen if k.ohne_meldung]
+    offen.sort(
+        key=lambda k: (
+            k.aelteste_meldung is not None,
+            k.aelteste_meldung or "",
+            -k.ohne_meldung,
+            k.name,
+        )
+    )
+    return offen[:limit]
+
+
+@dataclass(frozen=True)
+class Frist:
+    datum: dt.date
+    art: str
+    titel: str
+    url: str
+    wer: str
+
+
+def naechste_fristen(kreis_id: str, limit: int = 6) -> list[Frist]:
+    """Upcoming milestones and Verwendungsnachweise of the Kreis, soonest first (2 queries)."""
+    heute = timezone.localdate()
+    meilensteine = (
+        Meilenstein.objects.filter(
+            massnahme__kreis_id=kreis_id,
+            massnahme__archiviert=False,
+            erreicht_am__isnull=True,
+            faellig_am__gte=heute,
+        )
+        .select_related("massnahme", "massnahme__federfuehrend", "massnahme__kreis")
+        .order_by("faellig_am", "pk")[:limit]
+    )
+    nachweise = (
+        Foerderbescheid.objects.filter(
+            kreis_id=kreis_id,
+            verwendungsnachweis_faellig__gte=heute,
+        )
+        .exclude(
+            status__in=[
+                Foerderbescheid.Status.ABGESCHLOSSEN,
+                Foerderbescheid.Status.WIDERRUFEN,
+                Foerderbescheid.Status.VERWENDUNGSNACHWEIS,
+            ]
+        )
+        .select_related("zuwendungsempfaenger")
+        .order_by("verwendungsnachweis_faellig", "pk")[:limit]
+    )
+    fristen = [
+        Frist(
+            m.faellig_am,
+            "Meilenstein",
+            f"{m.titel} ({m.massnahme.titel})",
+            m.massnahme.get_absolute_url(),
+            m.massnahme.federfuehrung_anzeige,
+        )
+        for m in meilensteine
+    ] + [
+        Frist(
+            b.verwendungsnachweis_faellig,
+            "Verwendungsnachweis",
+            b.aktenzeichen,
+            b.get_absolute_url(),
+            str(b.zuwendungsempfaenger),
+        )
+        for b in nachweise
+    ]
+    fristen.sort(key=lambda f: (f.datum, f.art, f.titel))
+    return fristen[:limit]
+
+
+def naechste_workshops(user, kreis_id: str, limit: int = 5):
+    return list(
+        Workshop.objects.sichtbar_fuer(user)
+        .filter(kreis_id=kreis_id, abgesagt=False)
+        .kommende()
+        .select_related("organisiert_von")
+        .order_by("beginn")[:limit]
+    )
+
+
+def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int = 20):
+    """Maßnahmen of the Kreise with participating Kommunen in another Kreis (2 queries).
+
+    Returns (the first `limit` Maßnahmen with `beteiligte` prefetched, the total count).
+    """
+    through = Massnahme.beteiligte.through
+    fremd = Exists(
+        through.objects.filter(massnahme_id=OuterRef("pk")).exclude(
+            kommune__kreis_id=OuterRef("kreis_id")
+        )
+    )
+    queryset = Massnahme.objects.filter(kreis_id__in=list(kreis_ids), archiviert=False).filter(
+        fremd
+    )
+    if handlungsfeld_id:
+        queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
+    zeilen = list(
+        queryset.select_related("kreis", "federfuehrend", "handlungsfeld")
+        .annotate(gesamt=_gesamtzahl())
+        .prefetch_related(
+            Prefetch(
+                "beteiligte",
+                queryset=Kommune.objects.select_related("kreis").order_by("kreis__name", "name"),
+            )
+        )
+        .order_by("titel", "pk")[:limit]
+    )
+    gesamt = zeilen[0].gesamt if zeilen else 0
+    return zeilen, gesamt
+
+
+def _gesamtzahl():
+    """COUNT(*) OVER (): the total before LIMIT carried on every row (saves a COUNT query)."""
+    return Window(Count("pk"))
+
+
+def nachnutzungen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int = 20):
+    """Which solution spread to which Kommunen: the Maßnahmen of the Kreise that others
+    reuse, most reused first, with the reusing Kommunen (2 queries).
+
+    Returns (the first `limit` Maßnahmen with `nachnutzungen` prefetched, the total count).
+    """
+    queryset = Massnahme.objects.filter(kreis_id__in=list(kreis_ids), archiviert=False).filter(
+        Exists(Nachnutzung.objects.filter(massnahme_id=OuterRef("pk")))
+    )
+    if handlungsfeld_id:
+        queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
+    anzahl = (
+        Nachnutzung.objects.filter(massnahme_id=OuterRef("pk"))
+        .order_by()
+        .values("massnahme_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    zeilen = list(
+        queryset.select_related("kreis", "federfuehrend")
+        .annotate(
+            anzahl_nachnutzungen=Subquery(anzahl, output_field=IntegerField()),
+            gesamt=_gesamtzahl(),
+        )
+        .prefetch_related(
+            Prefetch(
+                "nachnutzungen",
+                queryset=Nachnutzung.objects.select_related("kommune__kreis").order_by(
+                    "kommune__name"
+                ),
+            )
+        )
+        .order_by("-anzahl_nachnutzungen", "titel", "pk")[:limit]
+    )
+    gesamt = zeilen[0].gesamt if zeilen else 0
+    return zeilen, gesamt
