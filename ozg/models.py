@@ -144,6 +144,22 @@ class Umsetzungsstand(TimeStampedModel):
         return f"{self.kommune}: {self.leistung.name} – Stufe {self.reifegrad} (Modell {self.reifegradmodell})"
 
     @property
+    def max_stufe(self) -> int:
+        return MAX_STUFE[Reifegradmodell(self.reifegradmodell)]
+
+    @property
+    def altes_modell(self) -> bool:
+        """Rated under a model older than 2.0 (shown as such, not as a 2.0 level)."""
+        return self.reifegradmodell != Reifegradmodell.V2_0
+
+    @property
+    def stufe_anzeige(self) -> str:
+        """`5`, or `3 (1.1)` for a rating under the older model."""
+        if self.altes_modell:
+            return f"{self.reifegrad} ({self.reifegradmodell})"
+        return str(self.reifegrad)
+
+    @property
     def ist_online(self) -> bool:
         """Like the stored `online`, but also right before the row is saved."""
         return self.reifegrad >= ONLINE_AB[Reifegradmodell(self.reifegradmodell)]

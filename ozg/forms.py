@@ -1,0 +1,87 @@
+"""Forms for rating a Kommune's OZG service: inline in the matrix cell, or as a full page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from kommunen.models import Kommune
+
+from .models import MAX_STUFE, ONLINE_AB, Reifegradmodell, Umsetzungsstand
+
+NEUES_MODELL = Reifegradmodell.V2_0
+HOECHSTE_STUFE = MAX_STUFE[NEUES_MODELL]
+
+
+class ReifegradForm(forms.ModelForm):
+    """Only the Reifegrad; every new rating is made under the OZG-Reifegradmodell 2.0.
+
+    An older 1.1 rating is not carried over as if it were a 2.0 level (the scales differ):
+    the field then starts empty and the old value is named in the help text.
+    """
+
+    reifegrad = forms.IntegerField(
+        label="Reifegrad",
+        min_value=0,
+        max_value=HOECHSTE_STUFE,
+        error_messages={
+            "required": f"Bitte geben Sie eine Stufe von 0 bis {HOECHSTE_STUFE} an.",
+            "invalid": f"Bitte geben Sie eine ganze Zahl von 0 bis {HOECHSTE_STUFE} an.",
+            "min_value": f"Die Stufe liegt zwischen 0 und {HOECHSTE_STUFE}.",
+            "max_value": (f"Das OZG-Reifegradmodell 2.0 kennt die Stufen 0 bis {HOECHSTE_STUFE}."),
+        },
+    )
+
+    class Meta:
+        model = Umsetzungsstand
+        fields = ["reifegrad"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        stand = self.instance
+        hilfe = (
+            f"OZG-Reifegradmodell 2.0: Stufe 0 bis {HOECHSTE_STUFE}, "
+            f"online ab Stufe {ONLINE_AB[NEUES_MODELL]}."
+        )
+        if stand.pk and stand.reifegradmodell != NEUES_MODELL:
+            hilfe += (
+                f" Bisher bewertet nach Modell {stand.reifegradmodell} mit Stufe "
+                f"{stand.reifegrad}; bitte nach Modell 2.0 neu einstufen."
+            )
+            if not self.is_bound:
+                self.initial["reifegrad"] = None
+        self.fields["reifegrad"].help_text = hilfe
+        # Validated (model clean, check constraint) under the model the rating is saved in.
+        stand.reifegradmodell = NEUES_MODELL
+
+    def save(self, commit: bool = True) -> Umsetzungsstand:
+        stand = super().save(commit=False)
+        stand.reifegradmodell = NEUES_MODELL
+        stand.bewertet_am = timezone.localdate()
+        if self.user is not None and self.user.is_authenticated:
+            stand.bewertet_von = self.user
+        if commit:
+            stand.save()
+        return stand
+
+
+class UmsetzungsstandForm(ReifegradForm):
+    """The full rating (page without JavaScript): also since when, where, and reuse."""
+
+    class Meta(ReifegradForm.Meta):
+        fields = ["reifegrad", "online_seit", "link", "nachgenutzt_von"]
+        widgets = {
+            "online_seit": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kommune = self.instance.kommune
+        # A solution reused from another Kommune of the same Kreis (not the Kommune itself).
+        self.fields["nachgenutzt_von"].queryset = Kommune.objects.filter(
+            kreis_id=kommune.kreis_id
+        ).exclude(pk=kommune.pk)
+        self.fields["nachgenutzt_von"].empty_label = "keine Nachnutzung"
+        self.fields["link"].assume_scheme = "https"
+        self.fields["link"].widget.attrs["placeholder"] = "https://…"

@@ -1,0 +1,197 @@
+"""The OZG matrix of a Kreis and the rating of one cell (inline by htmx, or as a page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kommunen.models import Kommune, Kreis
+from kommunen.scope import Scope, scope_for
+
+from . import matrix as matrix_
+from .filtersets import OzgLeistungFilterSet
+from .forms import ReifegradForm, UmsetzungsstandForm
+from .models import MAX_STUFE, ONLINE_AB, OzgLeistung, Reifegradmodell, Umsetzungsstand
+
+LEISTUNGEN_JE_SEITE = 60
+KREIS_PARAM = "kreis"
+
+
+def _lesbare_kreise(scope: Scope):
+    return Kreis.objects.filter(scope.kreis_q("ags")).order_by("name")
+
+
+def _standard_kreis(scope: Scope, kreise) -> str | None:
+    """The user's own Kreis first (as CDO or staff), then the first of their region."""
+    eigene = sorted(scope.cdo_kreis_ids | scope.kreis_ids)
+    if eigene:
+        return eigene[0]
+    return kreise[0].pk if kreise else None
+
+
+def _zu_bearbeiten(user, kommune: Kommune) -> bool:
+    return user.has_perm("ozg.change_umsetzungsstand", Umsetzungsstand(kommune=kommune))
+
+
+@login_required
+@permission_required("ozg.view_umsetzungsstand", raise_exception=True)
+@require_GET
+def matrix(request):
+    """Reifegrad of every OZG service in every Kommune of one Kreis, with coverage."""
+    scope = scope_for(request.user)
+    kreise = list(_lesbare_kreise(scope))
+    gewuenscht = request.GET.get(KREIS_PARAM) or _standard_kreis(scope, kreise)
+    kreis = next((k for k in kreise if k.pk == gewuenscht), None)
+    if kreis is None:
+        # Another Kreis's matrix is a 404, like its objects.
+        raise Http404("Kreis nicht gefunden.")
+    kommunen = list(Kommune.objects.filter(kreis=kreis).order_by("name", "pk"))
+
+    filterset = OzgLeistungFilterSet(
+        request.GET or None,
+        queryset=OzgLeistung.objects.all(),
+        kreis=kreis,
+        anzahl_kommunen=len(kommunen),
+    )
+    leistungen = filterset.qs.order_by("themenfeld", "name", "pk")
+    paginator = Paginator(leistungen, LEISTUNGEN_JE_SEITE)
+    seite = paginator.get_page(request.GET.get("seite"))
+    daten = matrix_.matrix(
+        kreis_id=kreis.pk,
+        kommunen=kommunen,
+        leistungen_gefiltert=filterset.qs,
+        anzahl_leistungen=paginator.count,
+        seite=list(seite.object_list),
+        darf_bearbeiten=lambda k: _zu_bearbeiten(request.user, k),
+    )
+    seiten_query = request.GET.copy()
+    seiten_query.pop("seite", None)
+    context = {
+        "kreis": kreis,
+        "kreise": kreise,
+        "filter": filterset,
+        "matrix": daten,
+        "page_obj": seite,
+        "is_paginated": seite.has_other_pages(),
+        "seiten_query": seiten_query.urlencode(),
+        "zurueck": request.GET.urlencode(),
+        "online_ab": ONLINE_AB[Reifegradmodell.V2_0],
+        "max_stufe": MAX_STUFE[Reifegradmodell.V2_0],
+        "breadcrumbs": [("OZG-Umsetzung", None)],
+    }
+    return render(request, "ozg/matrix.html", context)
+
+
+# --- one cell ------------------------------------------------------------------------------
+
+
+def _zelle_laden(request, leistung: int, kommune: int):
+    """The cell's service, Kommune and state; a Kommune outside the user's Kreise is a 404."""
+    scope = scope_for(request.user)
+    kommune_obj = get_object_or_404(
+        Kommune.objects.filter(scope.kreis_q("kreis_id")).select_related("kreis"), pk=kommune
+    )
+    leistung_obj = get_object_or_404(OzgLeistung, pk=leistung)
+    stand = (
+        Umsetzungsstand.objects.filter(leistung=leistung_obj, kommune=kommune_obj)
+        .select_related("nachgenutzt_von")
+        .first()
+    ) or Umsetzungsstand(leistung=leistung_obj, kommune=kommune_obj)
+    return leistung_obj, kommune_obj, stand
+
+
+def _matrix_url(request, kommune: Kommune, anker: str) -> str:
+    """Back to the matrix with the filter the user came from (only its query string)."""
+    query = QueryDict(request.GET.get("zurueck", ""), mutable=True)
+    query[KREIS_PARAM] = kommune.kreis_id
+    return f"{reverse('ozg:matrix')}?{query.urlencode()}#{anker}"
+
+
+def _ist_htmx(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+@login_required
+@require_GET
+def zelle(request, leistung: int, kommune: int):
+    """The cell as the matrix shows it (htmx: "Abbrechen" of the inline form)."""
+    leistung_obj, kommune_obj, stand = _zelle_laden(request, leistung, kommune)
+    if not request.user.has_perm("ozg.view_umsetzungsstand", stand):
+        raise PermissionDenied
+    return render(
+        request,
+        "ozg/zelle.html#anzeige",
+        # The focus goes back to the cell's link when the inline form is cancelled.
+        {"zelle": matrix_.zelle(leistung_obj, kommune_obj, request.user), "fokus": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stand(request, leistung: int, kommune: int):
+    """Rate one service of one Kommune: the Kommune's CDO or the Kreis staff.
+
+    htmx gets the small form inside the cell (GET) and the saved cell (POST); without
+    JavaScript this is a normal form page that returns to the matrix.
+    """
+    leistung_obj, kommune_obj, stand_obj = _zelle_laden(request, leistung, kommune)
+    if not request.user.has_perm("ozg.change_umsetzungsstand", stand_obj):
+        raise PermissionDenied
+    inline = _ist_htmx(request)
+    form_class = ReifegradForm if inline else UmsetzungsstandForm
+    zelle_obj = matrix_.Zelle(leistung_obj, kommune_obj, stand_obj if stand_obj.pk else None, True)
+    form = form_class(
+        request.POST or None,
+        instance=stand_obj,
+        user=request.user,
+        auto_id=f"{zelle_obj.id}-%s" if inline else "id_%s",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error(
+                None,
+                "Inzwischen hat jemand anderes diesen Stand angelegt. "
+                "Bitte laden Sie die Seite neu und prüfen Sie den Wert.",
+            )
+        else:
+            if inline:
+                return render(
+                    request,
+                    "ozg/zelle.html#anzeige",
+                    {
+                        "zelle": matrix_.zelle(leistung_obj, kommune_obj, request.user),
+                        "gespeichert": True,
+                    },
+                )
+            messages.success(
+                request,
+                f"Gespeichert: {matrix_.zelle(leistung_obj, kommune_obj, request.user).beschreibung}.",
+            )
+            return redirect(_matrix_url(request, kommune_obj, zelle_obj.id))
+    context = {
+        "form": form,
+        "zelle": zelle_obj,
+        "leistung": leistung_obj,
+        "kommune": kommune_obj,
+        "stand": stand_obj,
+        "zurueck_url": _matrix_url(request, kommune_obj, zelle_obj.id),
+        "zurueck": request.GET.get("zurueck", ""),
+        "breadcrumbs": [
+            ("OZG-Umsetzung", _matrix_url(request, kommune_obj, zelle_obj.id)),
+            (f"{leistung_obj.name} in {kommune_obj.name}", None),
+        ],
+    }
+    if inline:
+        return render(request, "ozg/zelle.html#formular", context)
+    return render(request, "ozg/stand_form.html", context)
