@@ -45,6 +45,15 @@ ZIELE = [
                 "50",
                 None,
             ),
+            (
+                "Abgerufene Fördermittel",
+                E.PROZENT,
+                Kennzahl.Ebene.KREIS,
+                Q.FOERDERMITTEL_ABGERUFEN,
+                "10",
+                "100",
+                None,
+            ),
         ],
     ),
     (
@@ -58,9 +67,18 @@ ZIELE = [
                 E.ANZAHL,
                 Kennzahl.Ebene.KOMMUNE,
                 Q.OZG_REIFEGRAD,
-                "8",
-                "35",
+                "23",
+                "50",
                 None,
+            ),
+            (
+                "Durchschnittliche Bearbeitungsdauer eines Bauantrags",
+                E.TAGE,
+                Kennzahl.Ebene.KREIS,
+                Q.MANUELL,
+                "94",
+                "45",
+                ["88", "81", "79", "71"],
             ),
             (
                 "Kommunen mit E-Akte im Echtbetrieb",
@@ -118,6 +136,9 @@ ZIELE = [
     ),
 ]
 
+# Kennzahlen where a lower value is better (all others: higher is better).
+NIEDRIGER_BESSER = {"Durchschnittliche Bearbeitungsdauer eines Bauantrags"}
+
 # Kommunen reporting "Anteil geschulter Beschäftigter" and their offset to the Kreis value.
 SCHULUNG_KOMMUNEN = {
     "bad-salzuflen": 6,
@@ -164,6 +185,11 @@ def seed(stdout) -> None:
                 {"ziel": ziel, "name": name},
                 {
                     "einheit": einheit,
+                    "richtung": (
+                        Kennzahl.Richtung.NIEDRIGER
+                        if name in NIEDRIGER_BESSER
+                        else Kennzahl.Richtung.HOEHER
+                    ),
                     "ebene": ebene,
                     "quelle": quelle,
                     "basiswert": Decimal(basis),

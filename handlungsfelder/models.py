@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from core.formatting import zahl
 from core.models import TimeStampedModel
 from core.quartal import QuartalField
 from kommunen.models import Kommune, Kreis
@@ -153,8 +156,34 @@ class Kennzahl(TimeStampedModel):
     def einheit_anzeige(self) -> str:
         return self.einheit_freitext if self.einheit == self.Einheit.FREI else self.einheit
 
+    @property
+    def ist_abgeleitet(self) -> bool:
+        """Derived from portal data: computed per quarter, never typed."""
+        return self.quelle != self.Quelle.MANUELL
+
+    def format(self, wert) -> str:
+        """A value German style with the unit: `12,5 %`, `1.234 Anzahl` → `1.234`."""
+        if wert is None:
+            return "–"
+        wert = Decimal(wert)
+        # As many decimals as the value has, at most two: 12 → "12", 12.50 → "12,5".
+        stellen = min(2, max(0, -wert.normalize().as_tuple().exponent))
+        text = zahl(wert, stellen)
+        einheit = self.einheit_anzeige
+        if not einheit or einheit == self.Einheit.ANZAHL:
+            return text
+        return f"{text}\u00a0{einheit}"
+
     def clean(self) -> None:
+        from .quellen import QUELLEN
+
         errors = {}
+        quelle = QUELLEN.get(self.quelle)
+        if quelle and self.einheit != quelle.einheit:
+            errors["einheit"] = (
+                f"Diese Quelle liefert Werte in der Einheit „{quelle.einheit}“; "
+                "bitte wählen Sie diese Einheit."
+            )
         if self.basisdatum and self.zieldatum and self.zieldatum <= self.basisdatum:
             errors["zieldatum"] = "Das Zieldatum muss nach dem Stand des Ausgangswerts liegen."
         if self.einheit == self.Einheit.FREI and not self.einheit_freitext.strip():
@@ -212,6 +241,13 @@ class KennzahlWert(TimeStampedModel):
     def clean(self) -> None:
         if not self.kennzahl_id:
             return
+        if self.kennzahl.ist_abgeleitet:
+            raise ValidationError(
+                "Diese Kennzahl wird aus den Daten des Portals berechnet; "
+                "Werte können nicht eingegeben werden."
+            )
+        if self.kommune_id and self.kommune.kreis_id != self.kennzahl.ziel.kreis_id:
+            raise ValidationError({"kommune": "Die Kommune gehört zu einem anderen Kreis."})
         if self.kennzahl.ebene == Kennzahl.Ebene.KOMMUNE and not self.kommune_id:
             raise ValidationError({"kommune": "Diese Kennzahl wird je Kommune gemessen."})
         if self.kennzahl.ebene == Kennzahl.Ebene.KREIS and self.kommune_id:

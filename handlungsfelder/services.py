@@ -1,0 +1,266 @@
+"""Kennzahlen against their targets: values per quarter (typed or derived), the linear
+target path from baseline to target, "on track", and the report section Zielerreichung.
+
+Values of a Kennzahl per quarter come from two places:
+- `quelle = manuell`: the stored KennzahlWert rows (per Kommune or for the Kreis);
+- any other `quelle`: the source registered under that key (`handlungsfelder.quellen`),
+  computed on the fly as of each quarter's end and never stored.
+
+For a Kennzahl measured per Kommune, the Kreis value of a quarter is the mean over the
+Kommunen that have a value (typed: those that reported; derived: every Kommune of the Kreis).
+
+All evaluation is batched: `auswerten()` for any number of Kennzahlen costs one query for the
+typed values plus at most one call per (source, level), whatever the number of Kennzahlen,
+Kommunen or quarters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.quartal import Quartal
+from kommunen.models import Kommune, Kreis
+
+from .models import Kennzahl, KennzahlWert
+from .quellen import QUELLEN
+
+# At most this many quarters are evaluated per Kennzahl (ten years), counted back from the
+# target quarter, so a mistyped baseline date of 1900 cannot make a page compute 500 quarters.
+MAX_QUARTALE = 40
+CENT = Decimal("0.01")
+
+
+def quartale_zwischen(von: Quartal, bis: Quartal) -> list[Quartal]:
+    """Every quarter from `von` to `bis`, both included (empty when `bis` < `von`)."""
+    if bis < von:
+        return []
+    anzahl = (bis.jahr - von.jahr) * 4 + bis.nummer - von.nummer + 1
+    return [von.next(i) for i in range(min(anzahl, MAX_QUARTALE))]
+
+
+def verlaufs_quartale(kennzahl: Kennzahl) -> list[Quartal]:
+    """The quarters a Kennzahl's chart spans: from its baseline to its target quarter."""
+    von = Quartal.from_date(kennzahl.basisdatum)
+    bis = Quartal.from_date(kennzahl.zieldatum)
+    return quartale_zwischen(max(von, bis.previous(MAX_QUARTALE - 1)), bis)
+
+
+def sollwert(kennzahl: Kennzahl, tag: dt.date) -> Decimal | None:
+    """The value on the linear path from (basisdatum, basiswert) to (zieldatum, zielwert)
+    on `tag`; the target after the target date, None before the baseline date."""
+    if tag < kennzahl.basisdatum:
+        return None
+    if tag >= kennzahl.zieldatum:
+        return Decimal(kennzahl.zielwert)
+    dauer = (kennzahl.zieldatum - kennzahl.basisdatum).days
+    vergangen = (tag - kennzahl.basisdatum).days
+    basis = Decimal(kennzahl.basiswert)
+    soll = basis + (Decimal(kennzahl.zielwert) - basis) * vergangen / dauer
+    return soll.quantize(CENT, ROUND_HALF_UP)
+
+
+def im_plan(kennzahl: Kennzahl, ist: Decimal | None, soll: Decimal | None) -> bool | None:
+    """On track: at or beyond the target path in the better direction; None if unknown."""
+    if ist is None or soll is None:
+        return None
+    if kennzahl.richtung == Kennzahl.Richtung.NIEDRIGER:
+        return ist <= soll
+    return ist >= soll
+
+
+def mittelwert(werte: Iterable[Decimal | None]) -> tuple[Decimal | None, int]:
+    """Mean of the values that are not None, and how many there were."""
+    vorhanden = [w for w in werte if w is not None]
+    if not vorhanden:
+        return None, 0
+    return (sum(vorhanden, Decimal(0)) / len(vorhanden)).quantize(CENT, ROUND_HALF_UP), len(
+        vorhanden
+    )
+
+
+@dataclass
+class Stand:
+    """A Kennzahl in one quarter: measured (Ist) and target-path (Soll) value."""
+
+    quartal: Quartal
+    ist: Decimal | None
+    soll: Decimal | None
+    im_plan: bool | None
+    # Kennzahlen per Kommune: how many Kommunen the Kreis value is the mean of.
+    anzahl_kommunen: int | None = None
+    laufend: bool = False
+    # After the evaluated quarter: only the target path is known.
+    zukuenftig: bool = False
+
+    @property
+    def status_text(self) -> str:
+        return status_text(self.im_plan, self.ist)
+
+
+def status_text(plan: bool | None, ist=None) -> str:
+    if ist is None:
+        return "kein Wert"
+    if plan is None:
+        return "ohne Soll-Wert"
+    return "im Plan" if plan else "nicht im Plan"
+
+
+@dataclass
+class Verlauf:
+    """Everything the pages and the report show about one Kennzahl."""
+
+    kennzahl: Kennzahl
+    staende: list[Stand]
+    # Per Kommune (ebene kommune only): kommune pk → {quarter: value}.
+    je_kommune: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
+
+    @property
+    def aktuell(self) -> Stand | None:
+        """The latest quarter with a measured value."""
+        return next((s for s in reversed(self.staende) if s.ist is not None), None)
+
+    def stand(self, quartal: Quartal) -> Stand | None:
+        return next((s for s in self.staende if s.quartal == quartal), None)
+
+
+def _rohwerte(
+    kennzahlen: Sequence[Kennzahl], quartale: Sequence[Quartal]
+) -> dict[int, dict[int | None, dict[str, Decimal | None]]]:
+    """kennzahl pk → (kommune pk or None for the Kreis) → quarter → value, batched."""
+    roh: dict[int, dict[int | None, dict[str, Decimal | None]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    manuell = [k.pk for k in kennzahlen if k.quelle == Kennzahl.Quelle.MANUELL]
+    if manuell:
+        zeilen = KennzahlWert.objects.filter(
+            kennzahl_id__in=manuell, quartal__in=[str(q) for q in quartale]
+        ).values_list("kennzahl_id", "kommune_id", "quartal", "wert")
+        for kennzahl_id, kommune_id, quartal, wert in zeilen:
+            roh[kennzahl_id][kommune_id][quartal] = wert
+
+    abgeleitet: dict[tuple[str, bool], list[Kennzahl]] = defaultdict(list)
+    for k in kennzahlen:
+        if k.quelle != Kennzahl.Quelle.MANUELL and k.quelle in QUELLEN:
+            abgeleitet[(k.quelle, k.ebene == Kennzahl.Ebene.KOMMUNE)].append(k)
+    kommunen_der_kreise: dict[str, list[int]] | None = None
+    for (schluessel, je_kommune), gruppe in abgeleitet.items():
+        kreis_ids = sorted({k.ziel.kreis_id for k in gruppe})
+        werte = QUELLEN[schluessel].berechne(
+            kreis_ids=kreis_ids, quartale=list(quartale), je_kommune=je_kommune
+        )
+        if je_kommune and kommunen_der_kreise is None:
+            kommunen_der_kreise = defaultdict(list)
+            alle_kreise = {k.ziel.kreis_id for k in kennzahlen}
+            for pk, kreis_id in Kommune.objects.filter(kreis_id__in=alle_kreise).values_list(
+                "pk", "kreis_id"
+            ):
+                kommunen_der_kreise[kreis_id].append(pk)
+        for k in gruppe:
+            if je_kommune:
+                for kommune_id in kommunen_der_kreise.get(k.ziel.kreis_id, []):
+                    roh[k.pk][kommune_id] = dict(werte.get(kommune_id, {}))
+            else:
+                roh[k.pk][None] = dict(werte.get(k.ziel.kreis_id, {}))
+    return roh
+
+
+def auswerten(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dict[int, Verlauf]:
+    """Evaluate Kennzahlen (with `ziel` loaded) over their chart quarters; values only up to
+    `bis` (default: the current quarter, which counts as running)."""
+    bis = bis or Quartal.current()
+    laufend = Quartal.current()
+    spannen = {k.pk: verlaufs_quartale(k) for k in kennzahlen}
+    alle = sorted({q for qs in spannen.values() for q in qs if q <= bis})
+    roh = _rohwerte(kennzahlen, alle) if alle else {}
+    ergebnis = {}
+    for k in kennzahlen:
+        werte = roh.get(k.pk, {})
+        je_kommune = {kid: w for kid, w in werte.items() if kid is not None}
+        staende = []
+        for q in spannen[k.pk]:
+            soll = sollwert(k, q.ende)
+            if q > bis:
+                ist, anzahl = None, None
+            elif k.ebene == Kennzahl.Ebene.KOMMUNE:
+                ist, anzahl = mittelwert(w.get(str(q)) for w in je_kommune.values())
+            else:
+                ist, anzahl = werte.get(None, {}).get(str(q)), None
+            staende.append(
+                Stand(
+                    q,
+                    ist,
+                    soll,
+                    im_plan(k, ist, soll),
+                    anzahl,
+                    laufend=q == laufend,
+                    zukuenftig=q > bis,
+                )
+            )
+        ergebnis[k.pk] = Verlauf(k, staende, je_kommune)
+    return ergebnis
+
+
+# --- Report section "Zielerreichung" ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Zielerreichung:
+    """One row of the report section: a Kennzahl of the Kreis in the report's quarter."""
+
+    handlungsfeld: str
+    ziel: str
+    kennzahl: str
+    einheit: str
+    richtung: str
+    quelle: str
+    basiswert: str
+    basisdatum: dt.date
+    zielwert: str
+    zieldatum: dt.date
+    wert: str
+    soll: str
+    im_plan: bool | None
+    status: str
+
+
+def zielerreichung(kreis: Kreis | str, quartal: Quartal | str) -> list[Zielerreichung]:
+    """Every Kennzahl of the Kreis with baseline, target, the quarter's value and the value
+    of the target path at the quarter's end, and whether it is on track. Two to five
+    queries, independent of the number of Kennzahlen."""
+    quartal = Quartal.parse(quartal)
+    kreis_id = kreis.pk if isinstance(kreis, Kreis) else kreis
+    kennzahlen = list(
+        Kennzahl.objects.filter(ziel__kreis_id=kreis_id)
+        .select_related("ziel__handlungsfeld")
+        .order_by("ziel__handlungsfeld__nummer", "ziel__titel", "name")
+    )
+    verlaeufe = auswerten(kennzahlen, bis=quartal)
+    zeilen = []
+    for k in kennzahlen:
+        stand = verlaeufe[k.pk].stand(quartal)
+        ist = stand.ist if stand else None
+        soll = sollwert(k, quartal.ende)
+        plan = im_plan(k, ist, soll)
+        zeilen.append(
+            Zielerreichung(
+                handlungsfeld=k.ziel.handlungsfeld.kurzname,
+                ziel=k.ziel.titel,
+                kennzahl=k.name,
+                einheit=k.einheit_anzeige,
+                richtung=k.get_richtung_display(),
+                quelle=k.get_quelle_display(),
+                basiswert=k.format(k.basiswert),
+                basisdatum=k.basisdatum,
+                zielwert=k.format(k.zielwert),
+                zieldatum=k.zieldatum,
+                wert=k.format(ist),
+                soll=k.format(soll),
+                im_plan=plan,
+                status=status_text(plan, ist),
+            )
+        )
+    return zeilen

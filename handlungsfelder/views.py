@@ -1,0 +1,488 @@
+"""The strategy pages: Handlungsfelder with Ziele, Kennzahlen and the Maßnahmen serving
+them; the Lebensbereiche view; the comparison across Kreise; editing; the public page.
+
+Maßnahmen are read through the reverse relations `Ziel.massnahmen` and
+`Lebensbereich.massnahmen` (massnahmen sits above this app and is never imported here).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.generic import CreateView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from core.quartal import Quartal
+from kommunen.models import Kreis
+from kommunen.scope import scope_for
+
+from .diagramme import vergleich_diagramm, verlauf_diagramm
+from .forms import KennzahlForm, KennzahlWertForm, ZielForm
+from .models import Handlungsfeld, Kennzahl, Lebensbereich, Ziel
+from .quellen import QUELLEN
+from .services import auswerten, quartale_zwischen
+
+# The Maßnahme model, reached through the reverse relation (no upward import).
+Massnahme = Ziel.massnahmen.field.model
+
+VERGLEICH_QUARTALE = 8
+
+
+def _crumbs(*extra):
+    return [("Strategie", reverse("handlungsfelder:strategie")), *extra]
+
+
+def lesbare_kreise(user):
+    scope = scope_for(user)
+    kreise = Kreis.objects.order_by("name")
+    return kreise if scope.is_superuser else kreise.filter(pk__in=scope.lesbare_kreis_ids)
+
+
+def gewaehlter_kreis(request, kreise) -> Kreis:
+    """The Kreis of `?kreis=` (404 if the user may not read it), else the user's own."""
+    kreise = list(kreise)
+    wunsch = request.GET.get("kreis")
+    if wunsch:
+        for kreis in kreise:
+            if wunsch in (kreis.ags, kreis.slug):
+                return kreis
+        raise Http404("Kreis nicht gefunden.")
+    if not kreise:
+        raise Http404("Kein Kreis verfügbar.")
+    scope = scope_for(request.user)
+    eigene = scope.kreis_ids | scope.cdo_kreis_ids
+    return next((k for k in kreise if k.ags in eigene), kreise[0])
+
+
+def _massnahmen_prefetch(kreis, nur_veroeffentlicht: bool = False) -> Prefetch:
+    qs = Massnahme.objects.filter(kreis=kreis, archiviert=False).select_related("federfuehrend")
+    if nur_veroeffentlicht:
+        qs = qs.filter(veroeffentlicht=True)
+    return Prefetch("massnahmen", queryset=qs.order_by("titel"), to_attr="dienende_massnahmen")
+
+
+def _felder_mit_zielen(ziele, verlaeufe) -> list[dict]:
+    """The four Handlungsfelder, each with its Ziele and their Kennzahlen' evaluation."""
+    je_feld: dict[int, list] = {}
+    for ziel in ziele:
+        ziel.auswertungen = [verlaeufe[k.pk] for k in ziel.kennzahlen.all()]
+        je_feld.setdefault(ziel.handlungsfeld_id, []).append(ziel)
+    return [
+        {"handlungsfeld": hf, "ziele": je_feld.get(hf.pk, [])}
+        for hf in Handlungsfeld.objects.order_by("nummer")
+    ]
+
+
+def _ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False):
+    ziele = list(
+        ziele_qs.select_related("handlungsfeld", "kreis").prefetch_related(
+            Prefetch("kennzahlen", queryset=Kennzahl.objects.select_related("ziel")),
+            _massnahmen_prefetch(kreis, nur_veroeffentlicht),
+        )
+    )
+    kennzahlen = [k for ziel in ziele for k in ziel.kennzahlen.all()]
+    return _felder_mit_zielen(ziele, auswerten(kennzahlen))
+
+
+@login_required
+@require_GET
+def strategie(request):
+    """/strategie/: the four Handlungsfelder with the Ziele of one Kreis."""
+    if not request.user.has_perm("handlungsfelder.view_handlungsfeld"):
+        raise PermissionDenied
+    kreise = list(lesbare_kreise(request.user))
+    kreis = gewaehlter_kreis(request, kreise)
+    felder = _ziele_mit_auswertung(Ziel.objects.filter(kreis=kreis), kreis)
+    return render(
+        request,
+        "handlungsfelder/strategie.html",
+        {
+            "kreis": kreis,
+            "kreise": kreise,
+            "felder": felder,
+            "darf_bearbeiten": request.user.has_perm("handlungsfelder.add_ziel", Ziel(kreis=kreis)),
+            "breadcrumbs": [("Strategie", None)],
+        },
+    )
+
+
+@login_required
+@require_GET
+def lebensbereiche(request):
+    """/strategie/lebensbereiche/: the same Maßnahmen, ordered by the eight Lebensbereiche."""
+    if not request.user.has_perm("handlungsfelder.view_handlungsfeld"):
+        raise PermissionDenied
+    kreise = list(lesbare_kreise(request.user))
+    kreis = gewaehlter_kreis(request, kreise)
+    massnahmen = Massnahme.objects.filter(kreis=kreis, archiviert=False).select_related(
+        "handlungsfeld", "ziel", "federfuehrend"
+    )
+    bereiche = list(
+        Lebensbereich.objects.prefetch_related(
+            Prefetch("massnahmen", queryset=massnahmen.order_by("titel"), to_attr="liste")
+        )
+    )
+    for bereich in bereiche:
+        liste = bereich.liste
+        bereich.durchschnitt = (
+            round(sum(m.fortschritt for m in liste) / len(liste)) if liste else None
+        )
+    ohne = list(massnahmen.filter(lebensbereiche__isnull=True).order_by("titel"))
+    return render(
+        request,
+        "handlungsfelder/lebensbereiche.html",
+        {
+            "kreis": kreis,
+            "kreise": kreise,
+            "bereiche": bereiche,
+            "ohne_lebensbereich": ohne,
+            "breadcrumbs": _crumbs(("Lebensbereiche", None)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def vergleich(request):
+    """/strategie/vergleich/: one Kennzahl (by name, or a derived source) across the Kreise
+    the user reads, quarter by quarter."""
+    if not request.user.has_perm("handlungsfelder.view_handlungsfeld"):
+        raise PermissionDenied
+    kreise = list(lesbare_kreise(request.user))
+    kennzahlen = Kennzahl.objects.filter(ziel__kreis__in=kreise).select_related("ziel__kreis")
+    namen = sorted(set(kennzahlen.values_list("name", flat=True)), key=str.casefold)
+    auswahl = [(f"q:{key}", label) for key, label in Kennzahl.Quelle.choices if key in QUELLEN]
+    auswahl += [(f"n:{name}", name) for name in namen]
+    gewaehlt = request.GET.get("kennzahl", "")
+    if gewaehlt and gewaehlt not in dict(auswahl):
+        raise Http404("Kennzahl nicht gefunden.")
+    bis = Quartal.current()
+    quartale = quartale_zwischen(bis.previous(VERGLEICH_QUARTALE - 1), bis)
+    zeilen, diagramm = [], None
+    if gewaehlt:
+        art, _, wert = gewaehlt.partition(":")
+        passend = list(
+            kennzahlen.filter(quelle=wert) if art == "q" else kennzahlen.filter(name=wert)
+        )
+        verlaeufe = auswerten(passend)
+        je_kreis: dict[str, list] = {}
+        for k in passend:
+            je_kreis.setdefault(k.ziel.kreis_id, []).append(verlaeufe[k.pk])
+        berechnet = (
+            QUELLEN[wert].berechne(
+                kreis_ids=[k.ags for k in kreise], quartale=quartale, je_kommune=False
+            )
+            if art == "q"
+            else {}
+        )
+        for kreis in kreise:
+            eigene = je_kreis.get(kreis.ags, [])
+            if art == "q":
+                werte = [berechnet.get(kreis.ags, {}).get(str(q)) for q in quartale]
+            elif eigene:
+                werte = [_ist(eigene[0], q) for q in quartale]
+            else:
+                continue
+            zeilen.append({"kreis": kreis, "werte": werte, "verlaeufe": eigene})
+        titel = dict(auswahl)[gewaehlt]
+        diagramm = vergleich_diagramm(titel, quartale, zeilen)
+    return render(
+        request,
+        "handlungsfelder/vergleich.html",
+        {
+            "auswahl": auswahl,
+            "gewaehlt": gewaehlt,
+            "quartale": quartale,
+            "zeilen": zeilen,
+            "diagramm": diagramm,
+            "stichtag": QUELLEN[gewaehlt[2:]].stichtag if gewaehlt.startswith("q:") else "",
+            "breadcrumbs": _crumbs(("Vergleich der Kreise", None)),
+        },
+    )
+
+
+def _ist(verlauf, quartal):
+    stand = verlauf.stand(quartal)
+    return stand.ist if stand else None
+
+
+# --- Kennzahl detail and measured values ---------------------------------------------------
+
+
+def _kennzahl_fuer(user, pk) -> Kennzahl:
+    """A Kennzahl of a Kreis the user reads; another Kreis's is a 404, not a 403."""
+    scope = scope_for(user)
+    return get_object_or_404(
+        Kennzahl.objects.select_related("ziel__kreis", "ziel__handlungsfeld").filter(
+            scope.kreis_q("ziel__kreis_id")
+        ),
+        pk=pk,
+    )
+
+
+def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
+    verlauf = auswerten([kennzahl])[kennzahl.pk]
+    darf_erfassen = not kennzahl.ist_abgeleitet and request.user.has_perm(
+        "handlungsfelder.add_kennzahlwert", kennzahl
+    )
+    kommunen = []
+    if kennzahl.ebene == Kennzahl.Ebene.KOMMUNE:
+        letzte = [s.quartal for s in verlauf.staende if s.quartal <= Quartal.current()][-4:]
+        namen = dict(kennzahl.ziel.kreis.kommunen.values_list("pk", "name"))
+        kommunen = sorted(
+            (
+                {
+                    "name": namen.get(kid, "?"),
+                    "werte": [kennzahl.format(werte.get(str(q))) for q in letzte],
+                }
+                for kid, werte in verlauf.je_kommune.items()
+            ),
+            key=lambda z: z["name"],
+        )
+        kommunen_quartale = letzte
+    else:
+        kommunen_quartale = []
+    if darf_erfassen and form is None:
+        form = KennzahlWertForm(kennzahl=kennzahl, user=request.user)
+    return {
+        "kennzahl": kennzahl,
+        "ziel": kennzahl.ziel,
+        "verlauf": verlauf,
+        "diagramm": verlauf_diagramm(verlauf),
+        "quelle": QUELLEN.get(kennzahl.quelle),
+        "kommunen": kommunen,
+        "kommunen_quartale": kommunen_quartale,
+        "form": form if darf_erfassen else None,
+        "darf_bearbeiten": request.user.has_perm("handlungsfelder.change_kennzahl", kennzahl),
+        "breadcrumbs": _crumbs(
+            (
+                kennzahl.ziel.titel,
+                f"{reverse('handlungsfelder:strategie')}?kreis={kennzahl.ziel.kreis_id}"
+                f"#ziel-{kennzahl.ziel_id}",
+            ),
+            (kennzahl.name, None),
+        ),
+    }
+
+
+@login_required
+@require_GET
+def kennzahl_detail(request, pk):
+    kennzahl = _kennzahl_fuer(request.user, pk)
+    if not request.user.has_perm("handlungsfelder.view_kennzahl", kennzahl):
+        raise PermissionDenied
+    return render(
+        request, "handlungsfelder/kennzahl_detail.html", _kennzahl_kontext(request, kennzahl)
+    )
+
+
+@login_required
+def wert_erfassen(request, pk):
+    """Enter (or correct) the measured value of a typed Kennzahl for one quarter."""
+    kennzahl = _kennzahl_fuer(request.user, pk)
+    if kennzahl.ist_abgeleitet or not request.user.has_perm(
+        "handlungsfelder.add_kennzahlwert", kennzahl
+    ):
+        raise PermissionDenied
+    form = KennzahlWertForm(request.POST or None, kennzahl=kennzahl, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            wert = form.speichern()
+            ort = f" für {wert.kommune}" if wert.kommune_id else ""
+            messages.success(
+                request,
+                f"Der Wert {kennzahl.format(wert.wert)}{ort} im "
+                f"{Quartal.parse(wert.quartal).label} wurde gespeichert.",
+            )
+            return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
+        return render(
+            request,
+            "handlungsfelder/kennzahlwert_form.html",
+            _kennzahl_kontext(request, kennzahl, form),
+            status=422,
+        )
+    return render(
+        request, "handlungsfelder/kennzahlwert_form.html", _kennzahl_kontext(request, kennzahl)
+    )
+
+
+# --- Create and edit Ziele and Kennzahlen ---------------------------------------------------
+
+
+class _Speichern(LoginRequiredMixin, PermissionRequiredMixin):
+    """Shared plumbing: German success message, 422 on invalid input, back to the Ziel."""
+
+    template_name = "handlungsfelder/form.html"
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+    def ziel_url(self, ziel) -> str:
+        return f"{reverse('handlungsfelder:strategie')}?kreis={ziel.kreis_id}#ziel-{ziel.pk}"
+
+
+class ZielCreateView(_Speichern, CreateView):
+    permission_required = "handlungsfelder.add_ziel"
+    form_class = ZielForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            scope = scope_for(request.user)
+            kreise = Kreis.objects.order_by("name")
+            if not scope.is_superuser:
+                kreise = kreise.filter(pk__in=scope.kreis_ids)
+            self.kreis = gewaehlter_kreis(request, kreise) if kreise.exists() else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return Ziel(kreis=self.kreis) if self.kreis else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kreis": self.kreis}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            titel=f"Neues Ziel im {self.kreis}",
+            abbrechen=f"{reverse('handlungsfelder:strategie')}?kreis={self.kreis.ags}",
+            breadcrumbs=_crumbs(("Neues Ziel", None)),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        ziel = form.save()
+        messages.success(self.request, f"Das Ziel „{ziel.titel}“ wurde gespeichert.")
+        return redirect(self.ziel_url(ziel))
+
+
+class ZielUpdateView(_Speichern, UpdateView):
+    permission_required = "handlungsfelder.change_ziel"
+    form_class = ZielForm
+
+    def get_queryset(self):
+        return Ziel.objects.for_user(self.request.user).select_related("kreis")
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_ziel"):
+            self._ziel = super().get_object(queryset)
+        return self._ziel
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kreis": self.object.kreis}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            titel=f"Ziel „{self.object.titel}“ bearbeiten",
+            abbrechen=self.ziel_url(self.object),
+            breadcrumbs=_crumbs(
+                (self.object.titel, self.ziel_url(self.object)), ("Bearbeiten", None)
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        ziel = form.save()
+        messages.success(self.request, f"Das Ziel „{ziel.titel}“ wurde gespeichert.")
+        return redirect(self.ziel_url(ziel))
+
+
+class KennzahlCreateView(_Speichern, CreateView):
+    permission_required = "handlungsfelder.add_kennzahl"
+    form_class = KennzahlForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.ziel = get_object_or_404(
+                Ziel.objects.for_user(request.user).select_related("kreis"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return Kennzahl(ziel=self.ziel)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ziel": self.ziel}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            titel=f"Neue Kennzahl für „{self.ziel.titel}“",
+            abbrechen=self.ziel_url(self.ziel),
+            breadcrumbs=_crumbs(
+                (self.ziel.titel, self.ziel_url(self.ziel)), ("Neue Kennzahl", None)
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        kennzahl = form.save()
+        messages.success(self.request, f"Die Kennzahl „{kennzahl.name}“ wurde gespeichert.")
+        return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
+
+
+class KennzahlUpdateView(_Speichern, UpdateView):
+    permission_required = "handlungsfelder.change_kennzahl"
+    form_class = KennzahlForm
+
+    def get_queryset(self):
+        scope = scope_for(self.request.user)
+        return Kennzahl.objects.filter(scope.kreis_q("ziel__kreis_id")).select_related(
+            "ziel__kreis"
+        )
+
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_kennzahl"):
+            self._kennzahl = super().get_object(queryset)
+        return self._kennzahl
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ziel": self.object.ziel}
+
+    def get_context_data(self, **kwargs):
+        k = self.object
+        return super().get_context_data(
+            titel=f"Kennzahl „{k.name}“ bearbeiten",
+            abbrechen=reverse("handlungsfelder:kennzahl", args=[k.pk]),
+            breadcrumbs=_crumbs(
+                (k.ziel.titel, self.ziel_url(k.ziel)),
+                (k.name, reverse("handlungsfelder:kennzahl", args=[k.pk])),
+                ("Bearbeiten", None),
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        kennzahl = form.save()
+        messages.success(self.request, f"Die Kennzahl „{kennzahl.name}“ wurde gespeichert.")
+        return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
+
+
+# --- Public ---------------------------------------------------------------------------------
+
+
+@require_GET
+def oeffentlich(request):
+    """/strategie/oeffentlich/: published Ziele with their Kennzahlen, no login, no names of
+    people; only published Maßnahmen are listed."""
+    kreise = list(Kreis.objects.filter(ziele__veroeffentlicht=True).distinct().order_by("name"))
+    kreis = gewaehlter_kreis(request, kreise) if kreise else None
+    felder = (
+        _ziele_mit_auswertung(
+            Ziel.objects.filter(kreis=kreis, veroeffentlicht=True), kreis, nur_veroeffentlicht=True
+        )
+        if kreis
+        else []
+    )
+    for feld in felder:
+        for ziel in feld["ziele"]:
+            ziel.diagramme = [verlauf_diagramm(v) for v in ziel.auswertungen]
+    return render(
+        request,
+        "handlungsfelder/oeffentlich.html",
+        {"kreis": kreis, "kreise": kreise, "felder": felder},
+    )
