@@ -27,7 +27,31 @@ class QuartalsberichtAdmin(admin.ModelAdmin):
     date_hierarchy = "erstellt_am"
     fieldsets = (
         (None, {"fields": ("kreis", "quartal", "version", "variante")}),
-        ("Erstellung", {"fields": ("status", "datei", "angefordert_von", "fertig_am", "fehler")}),
+        (
+            "Erstellung",
+            {
+                "fields": (
+                    "status",
+                    "datei",
+                    "seiten",
+                    "angefordert_von",
+                    "automatisch",
+                    "gestartet_am",
+                    "fertig_am",
+                    "versuche",
+                    "fehler",
+                    "benachrichtigt_am",
+                )
+            },
+        ),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = (
+        "erstellt_am",
+        "geaendert_am",
+        "gestartet_am",
+        "fertig_am",
+        "seiten",
+        "versuche",
+        "benachrichtigt_am",
+    )

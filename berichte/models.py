@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core.models import TimeStampedModel
 from core.quartal import QuartalField
+from core.text import slugify_de
 from kommunen.models import Kreis
 
 
@@ -16,6 +18,10 @@ class QuartalsberichtQuerySet(models.QuerySet):
         from kommunen.scope import scope_for
 
         return self.filter(scope_for(user).kreis_q("kreis_id"))
+
+    def offen(self) -> QuartalsberichtQuerySet:
+        """Still to be rendered: requested or being rendered right now."""
+        return self.filter(status__in=Quartalsbericht.OFFEN)
 
 
 class Quartalsbericht(TimeStampedModel):
@@ -53,6 +59,15 @@ class Quartalsbericht(TimeStampedModel):
     )
     fertig_am = models.DateTimeField("fertig am", null=True, blank=True)
     fehler = models.TextField("Fehlermeldung", blank=True)
+    # When the current rendering started: the sweeper finds renderings stuck longer than
+    # the task's time limit by it.
+    gestartet_am = models.DateTimeField("Erstellung begonnen am", null=True, blank=True)
+    versuche = models.PositiveSmallIntegerField("Neustarts nach Abbruch", default=0)
+    seiten = models.PositiveIntegerField("Seiten", null=True, blank=True)
+    # Requested by the quarterly schedule (Celery beat), not by a person; the Kreis staff
+    # are mailed a link once it is ready.
+    automatisch = models.BooleanField("planmäßig erstellt", default=False)
+    benachrichtigt_am = models.DateTimeField("Benachrichtigung versandt am", null=True, blank=True)
 
     objects = QuartalsberichtQuerySet.as_manager()
 
@@ -73,5 +88,20 @@ class Quartalsbericht(TimeStampedModel):
             ),
         ]
 
+    OFFEN = (Status.ANGEFORDERT, Status.IN_ARBEIT)
+
     def __str__(self) -> str:
         return f"Quartalsbericht {self.kreis} {self.quartal} (Version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("berichte:detail", kwargs={"pk": self.pk})
+
+    @property
+    def ist_offen(self) -> bool:
+        return self.status in self.OFFEN
+
+    @property
+    def dateiname(self) -> str:
+        """The download name, e.g. `Quartalsbericht_Lippe_2026-Q3_v2.pdf`."""
+        kreis = "_".join(t.capitalize() for t in slugify_de(self.kreis.name).split("-"))
+        return f"Quartalsbericht_{kreis}_{self.quartal}_v{self.version}.pdf"

@@ -1,3 +1,18 @@
-"""/berichte/: the quarterly reports (request, status, download)."""
+"""/berichte/: the quarterly reports (request, status, download) and lifting a freeze."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.bericht_liste, name="liste"),
+    path("anfordern/", views.bericht_anfordern, name="anfordern"),
+    path("<id:pk>/", views.bericht_detail, name="detail"),
+    path("<id:pk>/pdf/", views.bericht_download, name="download"),
+    path("<id:pk>/erneut/", views.bericht_erneut, name="erneut"),
+    path(
+        "abschluss/<id:pk>/aufheben/",
+        views.abschluss_aufheben,
+        name="abschluss_aufheben",
+    ),
+]

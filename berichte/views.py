@@ -1,15 +1,29 @@
-"""Start page, dashboards and reports: the views that read across all apps."""
+"""Start page and the quarterly reports: the views that read across all apps."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
 
+from core.downloads import datei_response
 from core.quartal import Quartal
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
+from massnahmen.models import Quartalsabschluss
 from massnahmen.services import offene_statusmeldungen
 from workshops.models import Workshop
+
+from . import services
+from .forms_berichte import AbschlussAufhebenForm, BerichtAnfordernForm
+from .models import Quartalsbericht
 
 OFFENE_MELDUNGEN_LIMIT = 20
 
@@ -46,4 +60,206 @@ def startseite(request):
             "weitere_offene": len(offene_liste) > OFFENE_MELDUNGEN_LIMIT,
             "naechste_workshops": naechste_workshops,
         },
+    )
+
+
+# --- Quarterly reports (/berichte/) ----------------------------------------------------------
+
+
+def _berichte_fuer(user):
+    return Quartalsbericht.objects.for_user(user).select_related("kreis", "angefordert_von")
+
+
+def _aktive_abschluesse(user):
+    """Frozen quarters the user may lift (Kreis staff of their Kreise)."""
+    scope = scope_for(user)
+    abschluesse = Quartalsabschluss.objects.aktiv().select_related("kreis", "gesperrt_von")
+    if not scope.is_superuser:
+        abschluesse = abschluesse.filter(kreis_id__in=scope.kreis_ids)
+    return abschluesse.order_by("kreis__name", "-quartal")
+
+
+def _liste_kontext(request, form=None) -> dict:
+    user = request.user
+    berichte = list(_berichte_fuer(user).order_by("kreis__name", "-quartal", "-version")[:200])
+    darf_anfordern = user.has_perm("berichte.add_quartalsbericht")
+    gruppen: dict[tuple[str, str], list] = {}
+    for bericht in berichte:
+        gruppen.setdefault((bericht.kreis_id, bericht.quartal), []).append(bericht)
+    return {
+        "gruppen": [
+            {"neueste": versionen[0], "fruehere": versionen[1:]} for versionen in gruppen.values()
+        ],
+        "laeuft": any(b.ist_offen for b in berichte),
+        "form": form
+        if form is not None
+        else (BerichtAnfordernForm(user=user) if darf_anfordern else None),
+        "abschluesse": list(_aktive_abschluesse(user)) if darf_anfordern else [],
+        "breadcrumbs": [("Quartalsberichte", None)],
+    }
+
+
+@login_required
+@permission_required("berichte.view_quartalsbericht", raise_exception=True)
+def bericht_liste(request):
+    """The reports the user may read, newest first per Kreis and quarter, with the request
+    form for Kreis staff. While a report is being made, the table refreshes itself (htmx)."""
+    kontext = _liste_kontext(request)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "berichte/bericht_list.html#tabelle", kontext)
+    return render(request, "berichte/bericht_list.html", kontext)
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_POST
+def bericht_anfordern(request):
+    """Request a report. Not one transaction with the request: the record must be committed
+    before the task is queued, and a broker failure must still leave it saved."""
+    if not request.user.has_perm("berichte.add_quartalsbericht"):
+        raise PermissionDenied
+    form = BerichtAnfordernForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(
+            request, "berichte/bericht_list.html", _liste_kontext(request, form), status=422
+        )
+    kreis, quartal = form.cleaned_data["kreis"], form.cleaned_data["quartal"]
+    if not request.user.has_perm("berichte.request_for_kreis", kreis_objekt(kreis)):
+        raise PermissionDenied
+    try:
+        bericht = services.bericht_anfordern(
+            kreis=kreis, quartal=quartal, user=request.user, variante=form.cleaned_data["variante"]
+        )
+    except services.BerichtNichtMoeglich as error:
+        form.add_error("quartal", str(error))
+        return render(
+            request, "berichte/bericht_list.html", _liste_kontext(request, form), status=422
+        )
+    _melden(request, bericht, "angefordert")
+    return redirect(bericht)
+
+
+def kreis_objekt(kreis):
+    """Rules predicates on reports read `kreis_id`; a Kreis has it as its primary key."""
+    return Quartalsbericht(kreis=kreis)
+
+
+def _melden(request, bericht, was: str) -> None:
+    bericht.refresh_from_db()
+    if bericht.status == Quartalsbericht.Status.FEHLGESCHLAGEN:
+        messages.error(request, bericht.fehler)
+    elif bericht.status == Quartalsbericht.Status.FERTIG:
+        messages.success(request, f"Der Bericht (Version {bericht.version}) ist fertig.")
+    else:
+        messages.success(
+            request,
+            f"Der Bericht (Version {bericht.version}) wurde {was}. Die Statusmeldungen des "
+            "Quartals sind jetzt abgeschlossen.",
+        )
+
+
+def _bericht_oder_404(request, pk):
+    # Another Kreis's report is a 404, not a 403 confirming that it exists.
+    return get_object_or_404(_berichte_fuer(request.user), pk=pk)
+
+
+@login_required
+@permission_required("berichte.view_quartalsbericht", raise_exception=True)
+def bericht_detail(request, pk):
+    """One report version: its status (refreshing itself while it is made), the download,
+    the reason of a failure with a retry, and the other versions of the quarter."""
+    bericht = _bericht_oder_404(request, pk)
+    if not request.user.has_perm("berichte.view_quartalsbericht", bericht):
+        raise PermissionDenied
+    kontext = {
+        "bericht": bericht,
+        "quartal": Quartal.parse(bericht.quartal),
+        "darf_anfordern": request.user.has_perm("berichte.request_for_kreis", bericht),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "berichte/bericht_detail.html#status", kontext)
+    kontext.update(
+        versionen=_berichte_fuer(request.user)
+        .filter(kreis_id=bericht.kreis_id, quartal=bericht.quartal)
+        .order_by("-version"),
+        gesperrt=Quartalsabschluss.objects.aktiv()
+        .filter(kreis_id=bericht.kreis_id, quartal=bericht.quartal)
+        .first(),
+        breadcrumbs=[
+            ("Quartalsberichte", reverse("berichte:liste")),
+            (f"{bericht.kreis} {kontext['quartal'].label}, Version {bericht.version}", None),
+        ],
+    )
+    return render(request, "berichte/bericht_detail.html", kontext)
+
+
+@login_required
+@permission_required("berichte.view_quartalsbericht", raise_exception=True)
+def bericht_download(request, pk):
+    """The PDF, only to those who may read the Kreis, never as a public media URL."""
+    bericht = _bericht_oder_404(request, pk)
+    if not request.user.has_perm("berichte.view_quartalsbericht", bericht):
+        raise PermissionDenied
+    if bericht.status != Quartalsbericht.Status.FERTIG or not bericht.datei:
+        raise Http404("Der Bericht ist noch nicht fertig.")
+    return datei_response(bericht.datei, dateiname=bericht.dateiname)
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_POST
+def bericht_erneut(request, pk):
+    """Retry a failed report (same version)."""
+    bericht = _bericht_oder_404(request, pk)
+    if not request.user.has_perm("berichte.request_for_kreis", bericht):
+        raise PermissionDenied
+    try:
+        bericht = services.bericht_erneut_anfordern(bericht=bericht)
+    except services.BerichtNichtMoeglich as error:
+        messages.warning(request, str(error))
+        return redirect(bericht)
+    _melden(request, bericht, "erneut angefordert")
+    return redirect(bericht)
+
+
+@login_required
+def abschluss_aufheben(request, pk):
+    """Kreis staff lift the freeze of a quarter, with a reason that is kept on record."""
+    abschluss = get_object_or_404(
+        Quartalsabschluss.objects.aktiv()
+        .filter(scope_for(request.user).kreis_q("kreis_id"))
+        .select_related("kreis", "gesperrt_von"),
+        pk=pk,
+    )
+    if not request.user.has_perm("berichte.aufheben_quartalsabschluss", abschluss):
+        raise PermissionDenied
+    form = AbschlussAufhebenForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.quartal_freigeben(
+                abschluss=abschluss, user=request.user, grund=form.cleaned_data["aufhebungsgrund"]
+            )
+            quartal = Quartal.parse(abschluss.quartal)
+            messages.success(
+                request,
+                f"Der Abschluss von {quartal.label} für {abschluss.kreis} ist aufgehoben; "
+                "Statusmeldungen können wieder bearbeitet werden.",
+            )
+            return redirect("berichte:liste")
+        status = 422
+    else:
+        status = 200
+    return render(
+        request,
+        "berichte/bericht_abschluss_aufheben.html",
+        {
+            "abschluss": abschluss,
+            "quartal": Quartal.parse(abschluss.quartal),
+            "form": form,
+            "breadcrumbs": [
+                ("Quartalsberichte", reverse("berichte:liste")),
+                ("Abschluss aufheben", None),
+            ],
+        },
+        status=status,
     )

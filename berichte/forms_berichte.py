@@ -1,0 +1,84 @@
+"""Forms of the report pages: request a report, lift the freeze of a quarter."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.quartal import Quartal
+from kommunen.models import Kreis
+from kommunen.scope import scope_for
+
+from .models import Quartalsbericht
+
+# Quarters offered: the running one and the last eight complete ones.
+ANZAHL_QUARTALE = 8
+
+
+def quartal_auswahl() -> list[tuple[str, str]]:
+    aktuell = Quartal.current()
+    liste = [(str(aktuell), f"{aktuell.label} (laufend, Zwischenstand)")]
+    for schritt in range(1, ANZAHL_QUARTALE + 1):
+        q = aktuell.previous(schritt)
+        liste.append((str(q), q.label))
+    return liste
+
+
+def anforderbare_kreise(user):
+    """The Kreise the user may request reports for: where they are Kreis staff."""
+    if user.is_superuser:
+        return Kreis.objects.order_by("name")
+    return Kreis.objects.filter(ags__in=scope_for(user).kreis_ids).order_by("name")
+
+
+class BerichtAnfordernForm(forms.Form):
+    """Kreis staff: which Kreis (when they serve several), which quarter, which PDF variant."""
+
+    kreis = forms.ModelChoiceField(
+        label="Kreis",
+        queryset=Kreis.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Für diesen Kreis können Sie keinen Bericht anfordern."},
+    )
+    quartal = forms.ChoiceField(
+        label="Quartal",
+        help_text="Vorausgewählt ist das letzte abgeschlossene Quartal.",
+        error_messages={"invalid_choice": "Bitte wählen Sie ein Quartal aus der Liste."},
+    )
+    variante = forms.ChoiceField(
+        label="PDF-Variante",
+        choices=Quartalsbericht.Variante.choices,
+        initial=Quartalsbericht.Variante.PDF_UA,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kreis"].queryset = anforderbare_kreise(user)
+        self.fields["quartal"].choices = quartal_auswahl()
+        self.fields["quartal"].initial = str(Quartal.last_complete())
+        if len(self.fields["kreis"].queryset) == 1:
+            self.fields["kreis"].initial = self.fields["kreis"].queryset[0]
+            self.fields["kreis"].widget = forms.HiddenInput()
+
+    def clean_quartal(self) -> Quartal:
+        try:
+            return Quartal.parse(self.cleaned_data["quartal"])
+        except ValidationError as error:
+            raise ValidationError("Bitte wählen Sie ein Quartal aus der Liste.") from error
+
+
+class AbschlussAufhebenForm(forms.Form):
+    aufhebungsgrund = forms.CharField(
+        label="Grund der Aufhebung",
+        help_text="Der Grund wird mit Ihrem Namen und der Uhrzeit festgehalten.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Bitte geben Sie einen Grund an."},
+    )
+
+    def clean_aufhebungsgrund(self) -> str:
+        grund = self.cleaned_data["aufhebungsgrund"].strip()
+        if not grund:
+            raise ValidationError("Bitte geben Sie einen Grund an.")
+        return grund

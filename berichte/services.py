@@ -1,0 +1,385 @@
+"""Workflows of the quarterly report: request (and freeze the quarter), render, retry,
+sweep stuck renderings, the quarterly schedule, lifting a freeze.
+
+The rendering (`bericht_erstellen`) runs in the Celery task `berichte.bericht_erstellen`,
+in-process when no broker is configured (`make run`), and synchronously from the command
+`generate_report`. It is idempotent: a task delivered twice (a worker killed while
+rendering, `acks_late` + `reject_on_worker_lost`) renders the same version again and stores
+it under the same name; a finished or failed report is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+
+from core.models import User
+from core.quartal import Quartal
+from kommunen.models import Kreis, Mitgliedschaft, Rolle
+from massnahmen.models import Quartalsabschluss
+
+from .abschnitte import ABSCHNITTE, Abschnitt, bericht_daten
+from .models import Quartalsbericht
+from .pdf import STANDARD_VARIANTE, Pdf, bericht_html, html_zu_pdf
+
+logger = logging.getLogger(__name__)
+
+# The task's limits (berichte/tasks.py). A rendering "in Arbeit" for longer than the hard
+# limit plus a margin has lost its worker; the sweeper takes it over.
+ZEITLIMIT_WEICH = 4 * 60
+ZEITLIMIT_HART = 5 * 60
+HAENGT_NACH = dt.timedelta(seconds=ZEITLIMIT_HART + 60)
+# How often the sweeper starts a stuck report again before it gives up.
+MAX_NEUSTARTS = 1
+
+MELDUNG_BROKER = (
+    "Der Hintergrunddienst für die Berichtserstellung ist gerade nicht erreichbar. Ihre "
+    "Anforderung ist gespeichert; bitte versuchen Sie es in einigen Minuten erneut."
+)
+MELDUNG_FEHLER = (
+    "Bei der Erstellung des PDF ist ein unerwarteter Fehler aufgetreten. Bitte versuchen Sie "
+    "es erneut; tritt der Fehler wieder auf, wenden Sie sich an den Support."
+)
+MELDUNG_ZEIT = (
+    "Die Erstellung hat das Zeitlimit überschritten und wurde abgebrochen. Bitte versuchen "
+    "Sie es erneut."
+)
+
+
+class BerichtNichtMoeglich(Exception):
+    """The request cannot be carried out (a German message for the user)."""
+
+
+# --- Rendering ------------------------------------------------------------------------------
+
+
+def _css_string(text: str) -> str:
+    """A quoted CSS string (for `content:` in the page header)."""
+    escaped = "".join(
+        f"\\{ord(c):x} " if c in '"\\' or ord(c) < 32 or ord(c) == 127 else c for c in text
+    )
+    return f'"{escaped}"'
+
+
+def bericht_kontext(
+    *,
+    kreis: Kreis,
+    quartal: Quartal,
+    stand: dt.datetime,
+    abschnitte: list[Abschnitt] | None = None,
+) -> dict:
+    """The template context of the report: metadata plus every section's data."""
+    stand = timezone.localtime(stand)
+    titel = f"Quartalsbericht {quartal.label} – {kreis}"
+    return {
+        "titel": titel,
+        "autor": str(kreis),
+        "beschreibung": (
+            f"Fortschritt der gemeinsamen Digitalisierung im {kreis}, {quartal.label}, "
+            "für die Bürgermeisterkonferenz"
+        ),
+        "kreis": str(kreis),
+        "quartal": quartal,
+        "stand": stand,
+        "kopfzeile_css": _css_string(f"{kreis} · {quartal.label}"),
+        "static_url": settings.STATIC_URL,
+        "portal_name": settings.PORTAL_NAME,
+        "abschnitte": bericht_daten(
+            kreis=kreis, quartal=quartal, stand=stand, abschnitte=abschnitte or ABSCHNITTE
+        ),
+    }
+
+
+def bericht_als_html(*, kreis: Kreis, quartal: Quartal, stand: dt.datetime) -> str:
+    """The report's HTML: all data queries and template work, no rendering."""
+    with translation.override("de"):
+        return bericht_html(kontext=bericht_kontext(kreis=kreis, quartal=quartal, stand=stand))
+
+
+def bericht_pdf(
+    *,
+    kreis: Kreis,
+    quartal: Quartal,
+    variante: str = STANDARD_VARIANTE,
+    stand: dt.datetime | None = None,
+) -> Pdf:
+    """The report of a Kreis and quarter as PDF (no record, nothing stored)."""
+    html = bericht_als_html(kreis=kreis, quartal=quartal, stand=stand or timezone.now())
+    return html_zu_pdf(html, variante=variante)
+
+
+def _speichern(bericht: Quartalsbericht, inhalt: bytes) -> str:
+    """Store under a fixed name; a file left by an interrupted earlier try is replaced."""
+    name = f"berichte/{bericht.kreis_id}/{bericht.dateiname}"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(inhalt))
+
+
+def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
+    """Render a requested report and store its PDF. Safe to run twice (see module doc)."""
+    jetzt = timezone.now()
+    uebernommen = (
+        Quartalsbericht.objects.filter(pk=bericht_id)
+        .offen()
+        .update(status=Quartalsbericht.Status.IN_ARBEIT, gestartet_am=jetzt, geaendert_am=jetzt)
+    )
+    bericht = Quartalsbericht.objects.select_related("kreis").filter(pk=bericht_id).first()
+    if bericht is None or not uebernommen:
+        return bericht  # gone, already finished, or failed (a retry requeues it)
+    try:
+        pdf = bericht_pdf(
+            kreis=bericht.kreis,
+            quartal=Quartal.parse(bericht.quartal),
+            variante=bericht.variante,
+            stand=jetzt,
+        )
+        name = _speichern(bericht, pdf.inhalt)
+    except Exception as error:
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        logger.exception("Report %s failed", bericht_id)
+        meldung = MELDUNG_ZEIT if isinstance(error, SoftTimeLimitExceeded) else MELDUNG_FEHLER
+        _fehlgeschlagen(bericht_id, meldung)
+        bericht.refresh_from_db()
+        return bericht
+    Quartalsbericht.objects.filter(pk=bericht_id).exclude(
+        status=Quartalsbericht.Status.FERTIG
+    ).update(
+        status=Quartalsbericht.Status.FERTIG,
+        datei=name,
+        seiten=pdf.seiten,
+        fertig_am=timezone.now(),
+        fehler="",
+        geaendert_am=timezone.now(),
+    )
+    bericht.refresh_from_db()
+    if bericht.automatisch:
+        kreis_benachrichtigen(bericht=bericht)
+    return bericht
+
+
+def _fehlgeschlagen(bericht_id: int, meldung: str) -> None:
+    Quartalsbericht.objects.filter(pk=bericht_id).exclude(
+        status=Quartalsbericht.Status.FERTIG
+    ).update(
+        status=Quartalsbericht.Status.FEHLGESCHLAGEN, fehler=meldung, geaendert_am=timezone.now()
+    )
+
+
+# --- Requesting -----------------------------------------------------------------------------
+
+
+def _einreihen(bericht_id: int) -> bool:
+    """Hand the report to the worker (or render it in-process without a broker).
+
+    With the broker down the record is kept, marked fehlgeschlagen with a German reason the
+    page shows next to the retry button; nothing raises into the request.
+    """
+    from kombu.exceptions import KombuError
+    from redis.exceptions import RedisError
+
+    from .tasks import bericht_erstellen as task
+
+    try:
+        task.apply_async(
+            args=[bericht_id],
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+        )
+        return True
+    except (KombuError, RedisError, OSError):
+        logger.exception("Could not queue report %s", bericht_id)
+        _fehlgeschlagen(bericht_id, MELDUNG_BROKER)
+        return False
+
+
+def quartal_waehlbar(quartal: Quartal) -> bool:
+    """Reports exist for quarters that have begun (the running one as an interim report)."""
+    return quartal <= Quartal.current()
+
+
+def bericht_anfordern(
+    *,
+    kreis: Kreis,
+    quartal: Quartal,
+    user: User | None,
+    variante: str = STANDARD_VARIANTE,
+    automatisch: bool = False,
+) -> Quartalsbericht:
+    """Create the next version of the Kreis's report for the quarter, freeze the quarter's
+    Statusmeldungen, and queue the rendering once the transaction has committed.
+
+    Returns the record; read it again (`refresh_from_db`) after the outermost transaction
+    to learn whether the broker took it (else it is `fehlgeschlagen` with MELDUNG_BROKER).
+    """
+    if not quartal_waehlbar(quartal):
+        raise BerichtNichtMoeglich(
+            "Für ein Quartal, das noch nicht begonnen hat, gibt es keinen Bericht."
+        )
+    with transaction.atomic():
+        # One version number at a time per Kreis.
+        list(Kreis.objects.select_for_update().filter(pk=kreis.pk))
+        letzte = Quartalsbericht.objects.filter(kreis=kreis, quartal=str(quartal)).aggregate(
+            v=Max("version")
+        )["v"]
+        bericht = Quartalsbericht.objects.create(
+            kreis=kreis,
+            quartal=str(quartal),
+            version=(letzte or 0) + 1,
+            variante=variante,
+            angefordert_von=user,
+            automatisch=automatisch,
+        )
+        quartal_abschliessen(kreis=kreis, quartal=quartal, user=user)
+        pk = bericht.pk
+        transaction.on_commit(lambda: _einreihen(pk))
+    return bericht
+
+
+def bericht_erneut_anfordern(*, bericht: Quartalsbericht) -> Quartalsbericht:
+    """Queue a failed report again (same version: it never had a file)."""
+    with transaction.atomic():
+        if not Quartalsbericht.objects.filter(
+            pk=bericht.pk, status=Quartalsbericht.Status.FEHLGESCHLAGEN
+        ).update(status=Quartalsbericht.Status.ANGEFORDERT, fehler="", geaendert_am=timezone.now()):
+            raise BerichtNichtMoeglich(
+                "Nur ein fehlgeschlagener Bericht kann erneut erstellt werden."
+            )
+        quartal_abschliessen(
+            kreis=bericht.kreis,
+            quartal=Quartal.parse(bericht.quartal),
+            user=bericht.angefordert_von,
+        )
+        pk = bericht.pk
+        transaction.on_commit(lambda: _einreihen(pk))
+    bericht.refresh_from_db()
+    return bericht
+
+
+def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
+    """Periodic: a report `in Arbeit` for longer than the task's hard time limit lost its
+    worker. It is marked fehlgeschlagen; the first time it is also queued once more."""
+    grenze = (jetzt or timezone.now()) - HAENGT_NACH
+    haengend = list(
+        Quartalsbericht.objects.filter(
+            status=Quartalsbericht.Status.IN_ARBEIT, gestartet_am__lt=grenze
+        ).values_list("pk", "versuche")
+    )
+    for pk, versuche in haengend:
+        _fehlgeschlagen(pk, MELDUNG_ZEIT)
+        if versuche < MAX_NEUSTARTS:
+            with transaction.atomic():
+                if Quartalsbericht.objects.filter(
+                    pk=pk, status=Quartalsbericht.Status.FEHLGESCHLAGEN
+                ).update(
+                    status=Quartalsbericht.Status.ANGEFORDERT,
+                    versuche=versuche + 1,
+                    fehler="",
+                    geaendert_am=timezone.now(),
+                ):
+                    transaction.on_commit(lambda pk=pk: _einreihen(pk))
+        logger.warning("Report %s was stuck in progress (restarts so far: %s)", pk, versuche)
+    return len(haengend)
+
+
+# --- Freezing a quarter ---------------------------------------------------------------------
+
+
+def quartal_abschliessen(*, kreis: Kreis, quartal: Quartal, user: User | None) -> Quartalsabschluss:
+    """Freeze the Kreis's Statusmeldungen of the quarter (no-op when already frozen)."""
+    bestehend = Quartalsabschluss.objects.aktiv().filter(kreis=kreis, quartal=str(quartal)).first()
+    if bestehend:
+        return bestehend
+    return Quartalsabschluss.objects.create(kreis=kreis, quartal=str(quartal), gesperrt_von=user)
+
+
+def quartal_freigeben(*, abschluss: Quartalsabschluss, user: User, grund: str) -> Quartalsabschluss:
+    """Lift a freeze; the reason and who lifted it stay on record."""
+    grund = (grund or "").strip()
+    if not grund:
+        raise ValidationError({"aufhebungsgrund": "Bitte geben Sie einen Grund an."})
+    if abschluss.aufgehoben_am:
+        raise BerichtNichtMoeglich("Dieser Abschluss ist bereits aufgehoben.")
+    abschluss.aufgehoben_am = timezone.now()
+    abschluss.aufgehoben_von = user
+    abschluss.aufhebungsgrund = grund
+    abschluss.save(
+        update_fields=["aufgehoben_am", "aufgehoben_von", "aufhebungsgrund", "geaendert_am"]
+    )
+    return abschluss
+
+
+# --- Quarterly schedule ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanErgebnis:
+    angefordert: list[Quartalsbericht]
+    uebersprungen: list[str]
+
+
+def planmaessige_berichte_anfordern(*, quartal: Quartal | None = None) -> PlanErgebnis:
+    """Celery beat, 10 days after quarter end: the report of the quarter just ended for every
+    Kreis that keeps Maßnahmen in the portal. Runs twice → requests once."""
+    quartal = quartal or Quartal.last_complete()
+    angefordert, uebersprungen = [], []
+    for kreis in Kreis.objects.filter(massnahmen__archiviert=False).distinct().order_by("ags"):
+        if Quartalsbericht.objects.filter(
+            kreis=kreis, quartal=str(quartal), automatisch=True
+        ).exists():
+            uebersprungen.append(kreis.ags)
+            continue
+        angefordert.append(
+            bericht_anfordern(kreis=kreis, quartal=quartal, user=None, automatisch=True)
+        )
+    return PlanErgebnis(angefordert, uebersprungen)
+
+
+def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
+    """Mail the Kreis staff a link to the finished report (never the file itself). At most
+    once per report, even when the task runs twice."""
+    if not Quartalsbericht.objects.filter(
+        pk=bericht.pk, status=Quartalsbericht.Status.FERTIG, benachrichtigt_am__isnull=True
+    ).update(benachrichtigt_am=timezone.now()):
+        return 0
+    empfaenger = sorted(
+        set(
+            Mitgliedschaft.objects.filter(
+                rolle=Rolle.KREIS, kreis=bericht.kreis_id, user__is_active=True
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not empfaenger:
+        return 0
+    quartal = Quartal.parse(bericht.quartal)
+    link = f"{settings.PORTAL_BASE_URL}{bericht.get_absolute_url()}"
+    text = (
+        "Guten Tag,\n\n"
+        f"der Quartalsbericht {quartal.label} für {bericht.kreis} (Version "
+        f"{bericht.version}) wurde planmäßig erstellt. Sie finden ihn nach der Anmeldung "
+        f"im Portal:\n\n{link}\n\n"
+        "Die Statusmeldungen des Quartals sind damit abgeschlossen. Müssen noch Angaben "
+        "geändert werden, können Sie den Abschluss dort mit Begründung aufheben und "
+        "danach eine neue Version anfordern.\n\n"
+        f"Diese Nachricht wurde automatisch vom {settings.PORTAL_NAME} versandt."
+    )
+    betreff = f"Quartalsbericht {quartal.label} für {bericht.kreis} liegt vor"
+    # One message per person, one connection.
+    with get_connection() as verbindung:
+        verbindung.send_messages(
+            [EmailMessage(betreff, text, to=[adresse]) for adresse in empfaenger]
+        )
+    return len(empfaenger)

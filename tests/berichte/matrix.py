@@ -1,0 +1,60 @@
+"""Permission matrix rows of the berichte app.
+
+This module is the one `tests/test_permission_matrix.py` discovers for the app label
+`berichte`; besides the report pages it merges the rows of the other berichte areas from
+`tests/berichte/matrix_<bereich>.py` (dashboards, public pages), each with `MATRIX` and
+optionally `objekte(welt)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.core.files.base import ContentFile
+
+from berichte.models import Quartalsbericht
+from massnahmen.models import Quartalsabschluss
+from tests.matrix import KREIS_LESEN, LOGIN, NOT_ALLOWED, NUR_ANGEMELDET, NUR_KREIS, rolle
+
+# POST only: everyone logged in gets 405 on GET, before any object is looked up.
+NUR_POST = {**dict.fromkeys(NUR_ANGEMELDET, NOT_ALLOWED), "anonym": LOGIN}
+
+MATRIX = {
+    "berichte:liste": ("/berichte/", NUR_ANGEMELDET),
+    "berichte:anfordern": ("/berichte/anfordern/", NUR_POST),
+    # Everyone who reads Kreis Lippe (its CDOs, its staff, the region); Herford's staff: 404.
+    "berichte:detail": ("/berichte/{bericht}/", KREIS_LESEN),
+    "berichte:download": ("/berichte/{bericht}/pdf/", KREIS_LESEN),
+    "berichte:download (noch nicht fertig)": (
+        "/berichte/{bericht_offen}/pdf/",
+        rolle(KREIS_LESEN, cdo_eigen=404, cdo_andere=404, kreis=404, region=404, admin=404),
+    ),
+    "berichte:erneut": ("/berichte/{bericht}/erneut/", NUR_POST),
+    "berichte:abschluss_aufheben": ("/berichte/abschluss/{abschluss}/aufheben/", NUR_KREIS),
+}
+
+_BEREICHE = ["dashboards", "oeffentlich"]
+_weitere = []
+for _bereich in _BEREICHE:
+    try:
+        _weitere.append(importlib.import_module(f"tests.berichte.matrix_{_bereich}"))
+    except ModuleNotFoundError as error:
+        if error.name != f"tests.berichte.matrix_{_bereich}":
+            raise
+for _modul in _weitere:
+    MATRIX.update(_modul.MATRIX)
+
+
+def objekte(welt) -> dict:
+    bericht = Quartalsbericht(
+        kreis=welt.lippe, quartal="2026-Q2", status=Quartalsbericht.Status.FERTIG, seiten=1
+    )
+    bericht.datei.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix"), save=False)
+    bericht.save()
+    offen = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q2", version=2)
+    abschluss = Quartalsabschluss.objects.create(kreis=welt.lippe, quartal="2026-Q2")
+    ids = {"bericht": bericht.pk, "bericht_offen": offen.pk, "abschluss": abschluss.pk}
+    for modul in _weitere:
+        if hasattr(modul, "objekte"):
+            ids.update(modul.objekte(welt))
+    return ids
