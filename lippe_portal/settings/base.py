@@ -180,6 +180,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "foerderung.fristen_erinnern",
         "schedule": crontab(hour=6, minute=15),
     },
+    # The 10th day after each quarter ends, 06:00 in CELERY_TIMEZONE (Europe/Berlin).
+    "berichte-quartalsberichte": {
+        "task": "berichte.planmaessige_berichte",
+        "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,4,7,10"),
+    },
+    "berichte-haengende-aufraeumen": {
+        "task": "berichte.haengende_berichte_aufraeumen",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+# Redis: a task whose worker died unacknowledged goes back to the queue after this many
+# seconds (longer than any task runs; the report sweeper takes over stuck reports sooner).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 
 # --- Security defaults (tightened further in production.py) ---
