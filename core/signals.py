@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -20,3 +21,12 @@ def sync_email_address(sender, instance, raw=False, **kwargs):
     EmailAddress.objects.update_or_create(
         user=instance, email=instance.email, defaults={"verified": True, "primary": True}
     )
+
+
+@receiver(user_logged_in, dispatch_uid="core.sitzung_beginnt")
+def sitzung_beginnt(sender, request, user, **kwargs):
+    """Start the idle clock at login (core.middleware.SitzungsAblaufMiddleware)."""
+    from .middleware import sitzung_auffrischen
+
+    if request is not None and hasattr(request, "session"):
+        sitzung_auffrischen(request.session)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("workshops/", include("workshops.urls")),
     path("ozg/", include("ozg.urls")),
     path("strategie/", include("handlungsfelder.urls")),
+    path("protokoll/", include("zugang.urls")),
     path("oeffentlich/", include("berichte.urls_oeffentlich")),
     path("", include("berichte.urls")),
     path("", include("core.urls")),

@@ -4,7 +4,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from core.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,19 +47,28 @@ INSTALLED_APPS = [
     "workshops",
     "ozg",
     "berichte",
+    # Audit log and second-factor duty; above every domain app so it may read roles.
+    "zugang",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SitzungsAblaufMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "zugang.middleware.MfaPflichtMiddleware",
+    "zugang.middleware.ZugriffVerweigertMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -145,6 +157,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lippe Digitalportal] "
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lippe Digitalportal"
+# Who must use a second factor cannot switch it off (zugang.adapters).
+MFA_ADAPTER = "zugang.adapters.PortalMfaAdapter"
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -174,8 +188,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worker and beat log through Django's LOGGING (JSON in production, with request id).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    "zugang-protokoll-aufraeumen": {
+        "task": "zugang.protokoll_aufraeumen",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "foerderung-fristen-erinnern": {
         "task": "foerderung.fristen_erinnern",
         "schedule": crontab(hour=6, minute=15),
@@ -200,11 +220,56 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Idle timeout: the session ends this many seconds after the last request
+# (core.middleware.SitzungsAblaufMiddleware pushes the expiry forward, at most once a minute).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60)
+PORTAL_SITZUNG_AUFFRISCHEN = 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from the portal's own origin, no inline
+# script or style anywhere (JS in static/js, htmx told not to inject its indicator style),
+# data: images only for the QR code of the TOTP set-up and the KERN icons in CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Browser features the portal never uses (core.middleware.PermissionsPolicyMiddleware).
+PORTAL_PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ],
+    (),
+)
+# Roles whose members must set up a second factor (TOTP) before they see any page
+# (zugang.middleware.MfaPflichtMiddleware). Off for `make run` so the demo logins work;
+# production.py switches it on for Kreis and region staff. A CDO may opt in.
+PORTAL_MFA_PFLICHT_ROLLEN = env.list("PORTAL_MFA_PFLICHT_ROLLEN", default=[])
+# Audit log (zugang.Protokolleintrag): full IP addresses are shortened after this many days,
+# entries deleted after this many (a daily Celery beat task).
+PORTAL_PROTOKOLL_IP_TAGE = env.int("PORTAL_PROTOKOLL_IP_TAGE", default=7)
+PORTAL_PROTOKOLL_AUFBEWAHRUNG_TAGE = env.int("PORTAL_PROTOKOLL_AUFBEWAHRUNG_TAGE", default=365)
 
 PORTAL_NAME = "Lippe Digitalportal"
 # Absolute links in e-mails (no request there to build them from).
@@ -219,12 +284,10 @@ PORTAL_OPERATOR = env(
     default="Kreis Lippe, Der Landrat, Felix-Fechenbach-Straße 5, 32756 Detmold",
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# Readable lines with the request id; JSON lines when DJANGO_LOG_JSON (default in production).
+LOGGING = logging_config(
+    json=env.bool("DJANGO_LOG_JSON", default=False),
+    level=env("DJANGO_LOG_LEVEL", default="INFO"),
+)
 
 AUTH_USER_MODEL = "core.User"

@@ -1,7 +1,7 @@
 """Production: everything from the environment, hardened defaults, no fallbacks for secrets."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import env, logging_config
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -13,6 +13,9 @@ STORAGES = {  # noqa: F405
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address for login rate limits and the audit log: X-Forwarded-For as set by
+# the one reverse proxy in front of gunicorn (otherwise every user would share its address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -26,11 +29,11 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.security": {"level": "WARNING", "propagate": True}},
-}
+# JSON lines with request id for the log collector (core.logging).
+LOGGING = logging_config(
+    json=env.bool("DJANGO_LOG_JSON", default=True),
+    level=env("DJANGO_LOG_LEVEL", default="INFO"),
+)
+
+# Kreis and region staff must use a second factor (TOTP); a CDO may opt in.
+PORTAL_MFA_PFLICHT_ROLLEN = env.list("PORTAL_MFA_PFLICHT_ROLLEN", default=["kreis", "region"])

@@ -1,0 +1,1 @@
+"""Access: the audit log (Protokolleintrag) and the second-factor duty for staff roles."""

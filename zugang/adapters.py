@@ -1,0 +1,15 @@
+"""allauth MFA adapter: a person who must use a second factor cannot switch it off."""
+
+from __future__ import annotations
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+
+from .pflicht import mfa_pflichtig
+
+
+class PortalMfaAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and mfa_pflichtig(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

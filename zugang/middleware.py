@@ -1,0 +1,78 @@
+"""Second-factor duty for staff roles, and the audit entry for every refused access."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from .models import Protokolleintrag
+from .pflicht import hat_totp, mfa_pflichtig
+from .services import protokollieren
+
+HINWEIS_MFA = (
+    "Für Ihre Rolle ist ein zweiter Faktor vorgeschrieben. Bitte richten Sie jetzt eine "
+    "Authenticator-App ein; erst danach können Sie das Portal nutzen."
+)
+
+
+class MfaPflichtMiddleware:
+    """Members of a role in PORTAL_MFA_PFLICHT_ROLLEN without TOTP go to the TOTP set-up.
+
+    Only the set-up itself (allauth's 2FA and re-authentication pages), logout, the legal
+    pages, static files and the health check stay reachable until then.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _frei(self, path: str) -> bool:
+        frei = (
+            reverse("mfa_index"),
+            reverse("account_logout"),
+            reverse("account_reauthenticate"),
+            reverse("account_login"),
+            reverse("healthz"),
+            reverse("core:datenschutz"),
+            reverse("core:impressum"),
+            reverse("core:barrierefreiheit"),
+            settings.STATIC_URL,
+        )
+        return path.startswith(frei)
+
+    def __call__(self, request):
+        if (
+            settings.PORTAL_MFA_PFLICHT_ROLLEN
+            and request.user.is_authenticated
+            and not self._frei(request.path)
+            and mfa_pflichtig(request.user)
+            and not hat_totp(request.user)
+        ):
+            ziel = reverse("mfa_activate_totp")
+            messages.warning(request, HINWEIS_MFA)
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(ziel)
+            return redirect(ziel)
+        return self.get_response(request)
+
+
+class ZugriffVerweigertMiddleware:
+    """Every 403 answer (permission, CSRF) becomes an audit entry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            user = getattr(request, "user", None)
+            person = user if user is not None and user.is_authenticated else None
+            protokollieren(
+                ereignis=Protokolleintrag.Ereignis.ZUGRIFF_VERWEIGERT,
+                request=request,
+                person=person,
+                details=request.method,
+            )
+        return response
