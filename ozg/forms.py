@@ -69,6 +69,10 @@ class ReifegradForm(forms.ModelForm):
 class UmsetzungsstandForm(ReifegradForm):
     """The full rating (page without JavaScript): also since when, where, and reuse."""
 
+    link = forms.URLField(
+        label="Link zum Onlinedienst", required=False, assume_scheme="https", max_length=200
+    )
+
     class Meta(ReifegradForm.Meta):
         fields = ["reifegrad", "online_seit", "link", "nachgenutzt_von"]
         widgets = {
@@ -83,5 +87,4 @@ class UmsetzungsstandForm(ReifegradForm):
             kreis_id=kommune.kreis_id
         ).exclude(pk=kommune.pk)
         self.fields["nachgenutzt_von"].empty_label = "keine Nachnutzung"
-        self.fields["link"].assume_scheme = "https"
         self.fields["link"].widget.attrs["placeholder"] = "https://…"
