@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from . import compat, signals  # noqa: F401
+        from .logging import install as install_request_id_logging
+
+        install_request_id_logging()
 
         compat.install()
         # Ids in URLs: <id:pk>, at most 18 digits, so a huge number is a 404, not an overflow.

@@ -28,6 +28,21 @@ def neue_request_id(vorgabe: str | None = None) -> str:
     return uuid.uuid4().hex
 
 
+def install() -> None:
+    """Give every log record a `request_id`, whichever handler formats it (CoreConfig.ready)."""
+    vorher = logging.getLogRecordFactory()
+    if getattr(vorher, "_portal", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = vorher(*args, **kwargs)
+        record.request_id = request_id.get()
+        return record
+
+    factory._portal = True
+    logging.setLogRecordFactory(factory)
+
+
 class RequestIdFilter(logging.Filter):
     """Adds `request_id` to every record (``-`` outside a request or task)."""
 
