@@ -294,10 +294,17 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    beteiligt = Massnahme.beteiligte.through.objects.filter(massnahme__archiviert=False)
+    # Correlated counts instead of Kommune.with_counts()'s join + GROUP BY: with GROUP BY the
+    # planner walks the primary key of every Kommune in the country to get the groups sorted.
     return list(
         Kommune.objects.filter(kreis_id=kreis_id)
-        .with_counts()
         .annotate(
+            anzahl_federfuehrend=_anzahl(
+                Massnahme.objects.filter(archiviert=False), "federfuehrend_id"
+            ),
+            anzahl_beteiligt=_anzahl(beteiligt, "kommune_id"),
+            anzahl_ozg_online=_anzahl(Umsetzungsstand.objects.filter(online=True), "kommune_id"),
             ohne_meldung=Coalesce(Subquery(ohne, output_field=IntegerField()), 0),
             aelteste_meldung=Subquery(aelteste),
         )

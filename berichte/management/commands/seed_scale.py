@@ -130,6 +130,10 @@ class Command(BaseCommand):
         call_command("load_reference_data", verbosity=0)
         with transaction.atomic():
             zahlen = self._anlegen(random.Random(o["seed"]), kreise, je_kreis, o)
+        if connection.vendor == "postgresql":
+            # Fresh statistics after the commit, or the planner guesses on empty tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         dauer = time.monotonic() - start
         if o["verbosity"]:
             teile = ", ".join(f"{n:,} {name}".replace(",", ".") for name, n in zahlen.items())
@@ -306,9 +310,6 @@ class Command(BaseCommand):
         )
         self._log(o, "OZG-Umsetzungsstände angelegt.")
         zahlen.update(self._foerderung_und_workshops(rng, kreis_ags, kommunen, heute, jetzt))
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE")
         return zahlen
 
     @staticmethod
