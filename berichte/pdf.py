@@ -20,6 +20,8 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every page at INFO; keep warnings (e.g. a refused URL) only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 VARIANTEN = ("pdf/ua-1", "pdf/a-3b")
 STANDARD_VARIANTE = "pdf/ua-1"

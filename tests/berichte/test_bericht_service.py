@@ -1,0 +1,472 @@
+"""The quarterly report service: figures in the PDF text, PDF variants and metadata, the
+local-only URL fetcher, versions and freezing, idempotent rendering, the sweeper, the
+schedule with its mail, and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import io
+import threading
+from decimal import Decimal
+
+import pypdf
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from berichte import services
+from berichte.abschnitte import ABSCHNITTE, Abschnitt
+from berichte.models import Quartalsbericht
+from berichte.pdf import _lokale_datei
+from core.quartal import Quartal
+from massnahmen.models import Massnahme, Quartalsabschluss
+from tests.factories import (
+    FoerderbescheidFactory,
+    MassnahmeFactory,
+    MeilensteinFactory,
+    MittelabrufFactory,
+    StatusmeldungFactory,
+)
+
+Q3 = Quartal(2026, 3)
+STAND = timezone.make_aware(dt.datetime(2026, 10, 10, 6, 0))
+
+
+def pdf_text(inhalt: bytes) -> str:
+    return "\n".join(seite.extract_text() for seite in pypdf.PdfReader(io.BytesIO(inhalt)).pages)
+
+
+def einfach(text: str) -> str:
+    """Text extraction breaks lines; compare with single spaces."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def daten(welt):
+    """Lippe: three Maßnahmen (one without Statusmeldung in Q3), a Bescheid of 245.000 €
+    with a drawdown, a milestone in Q4."""
+    mit = welt.massnahme  # "Digitale Akte in Detmold"
+    StatusmeldungFactory(
+        massnahme=mit,
+        quartal="2026-Q3",
+        fortschritt=60,
+        ampel="gelb",
+        erreicht="Pilot in zwei Ämtern gestartet.",
+        naechste_schritte="Rollout in alle Fachbereiche.",
+        risiken="Personalengpass in der IT.",
+    )
+    StatusmeldungFactory(massnahme=mit, quartal="2026-Q2", fortschritt=40, ampel="gruen")
+    ohne = MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.lemgo,
+        handlungsfeld=welt.handlungsfeld,
+        titel="Gemeinsames Bürgerportal Lemgo",
+    )
+    fertig = MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.blomberg,
+        handlungsfeld=welt.handlungsfeld,
+        titel="WLAN an Schulen in Blomberg",
+        status=Massnahme.Status.ABGESCHLOSSEN,
+        fortschritt=100,
+        ende_tatsaechlich=dt.date(2026, 5, 1),
+    )
+    bescheid = FoerderbescheidFactory(
+        kreis=welt.lippe,
+        zuwendungsempfaenger=welt.detmold,
+        bewilligter_betrag=Decimal("245000.00"),
+        verwendungsnachweis_faellig=dt.date(2027, 2, 15),
+    )
+    MittelabrufFactory(bescheid=bescheid, betrag=Decimal("50000.00"))
+    MeilensteinFactory(massnahme=mit, titel="Abnahme der E-Akte", faellig_am=dt.date(2026, 11, 30))
+    return {"mit": mit, "ohne": ohne, "fertig": fertig}
+
+
+def test_pdf_text_shows_what_the_data_says(welt, daten):
+    pdf = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    text = einfach(pdf_text(pdf.inhalt))
+    for titel in [
+        "Digitale Akte in Detmold",
+        "Gemeinsames Bürgerportal Lemgo",
+        "WLAN an Schulen in Blomberg",
+    ]:
+        assert titel in text
+    assert "245.000,00 €" in text
+    assert "50.000,00 €" in text and "195.000,00 €" in text  # abgerufen, verbleibend
+    assert "Pilot in zwei Ämtern gestartet." in text
+    assert "Personalengpass in der IT." in text
+    assert "Abnahme der E-Akte" in text and "30.11.2026" in text
+    assert "Verwendungsnachweis fällig" in text and "15.02.2027" in text
+    # Only the open Maßnahme without a Statusmeldung is missing (the finished one owes none).
+    fehlend = text.split("Fehlende Statusmeldungen", 1)[1].split(
+        "Meilensteine im nächsten Quartal"
+    )[0]
+    assert "Gemeinsames Bürgerportal Lemgo" in fehlend
+    assert "Digitale Akte in Detmold" not in fehlend
+    assert "WLAN an Schulen in Blomberg" not in fehlend
+    assert f"Seite 1 von {pdf.seiten}" in text
+    assert f"Seite {pdf.seiten} von {pdf.seiten}" in text
+    assert "Kreis Lippe · 3. Quartal 2026" in text
+    assert "Erstellt am 10.10.2026" in text
+
+
+def test_same_data_renders_the_same_text(welt, daten):
+    erster = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    zweiter = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    assert pdf_text(erster.inhalt) == pdf_text(zweiter.inhalt)
+    assert erster.seiten == zweiter.seiten
+
+
+def test_change_against_previous_quarter(welt, daten):
+    html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    text = einfach(pdf_text(services.html_zu_pdf(html).inhalt))
+    # Detmold's Statusmeldung: 40 % in Q2 → 60 % in Q3.
+    assert "durchschnittlicher Fortschritt 40,0 % 60,0 % +20,0 %" in text
+
+
+def test_pdf_ua_metadata_language_tags_and_embedded_fonts(welt, daten):
+    pdf = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    reader = pypdf.PdfReader(io.BytesIO(pdf.inhalt))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "de"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert reader.metadata.title == "Quartalsbericht 3. Quartal 2026 – Kreis Lippe"
+    assert reader.metadata.author == "Kreis Lippe"
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp
+    schriften = {}
+    for seite in reader.pages:
+        for font in seite["/Resources"]["/Font"].values():
+            font = font.get_object()
+            beschreibung = (
+                font.get("/FontDescriptor")
+                or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            beschreibung = beschreibung.get_object()
+            schriften[str(font["/BaseFont"])] = any(
+                k in beschreibung for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    assert schriften and all(schriften.values()), schriften
+    assert all("DejaVu" in name for name in schriften), schriften
+
+
+def test_pdf_a_3b_on_request(welt, daten):
+    pdf = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, variante="pdf/a-3b", stand=STAND)
+    root = pypdf.PdfReader(io.BytesIO(pdf.inhalt)).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in root
+
+
+class _Zaehler(http.server.BaseHTTPRequestHandler):
+    aufrufe: list = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        _Zaehler.aufrufe.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_hostile_markup_in_texts_fetches_nothing_and_shows_as_text(welt, daten):
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Zaehler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Zaehler.aufrufe = []
+    try:
+        port = server.server_address[1]
+        meldung = daten["mit"].statusmeldungen.get(quartal="2026-Q3")
+        meldung.erreicht = f'Bild <img src="http://127.0.0.1:{port}/spion.png"> ende'
+        meldung.risiken = (
+            '<img src="file:///etc/passwd"> <link rel="stylesheet" href="file:///etc/passwd">'
+        )
+        meldung.save()
+        pdf = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    finally:
+        server.shutdown()
+    assert _Zaehler.aufrufe == []
+    text = einfach(pdf_text(pdf.inhalt))
+    assert f'<img src="http://127.0.0.1:{port}/spion.png">' in text
+    assert '<img src="file:///etc/passwd">' in text
+    assert "root:x:0:0" not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/static/fonts/dejavu/DejaVuSans.ttf",
+        "file:///etc/passwd",
+        "https://bericht.invalid/static/../../etc/passwd",
+        "https://bericht.invalid/etc/passwd",
+        "https://example.org/static/fonts/dejavu/DejaVuSans.ttf",
+        "data:text/plain,hallo",
+    ],
+)
+def test_url_fetcher_refuses_everything_not_local(url):
+    from berichte.pdf import UnerlaubteAdresse, url_fetcher
+
+    assert _lokale_datei(url) is None
+    with pytest.raises(UnerlaubteAdresse):
+        url_fetcher().fetch(url)
+
+
+def test_url_fetcher_serves_the_shipped_font():
+    from berichte.pdf import url_fetcher
+
+    antwort = url_fetcher().fetch("https://bericht.invalid/static/fonts/dejavu/DejaVuSans.ttf")
+    assert antwort.read(4) == b"\x00\x01\x00\x00"  # a TrueType font
+
+
+def test_report_data_takes_the_same_queries_for_more_massnahmen(welt, daten):
+    def anzahl_abfragen() -> int:
+        with CaptureQueriesContext(connection) as abfragen:
+            services.bericht_kontext(kreis=welt.lippe, quartal=Q3, stand=STAND)
+        return len(abfragen)
+
+    wenige = anzahl_abfragen()
+    for nummer in range(25):
+        m = MassnahmeFactory(
+            kreis=welt.lippe, federfuehrend=welt.lemgo, handlungsfeld=welt.handlungsfeld
+        )
+        StatusmeldungFactory(massnahme=m, quartal="2026-Q3")
+        MeilensteinFactory(massnahme=m, faellig_am=dt.date(2026, 10, 1 + nummer))
+    assert anzahl_abfragen() == wenige
+    assert wenige <= 10
+
+
+def test_a_section_is_one_list_entry(welt, daten, tmp_path, settings):
+    """The extension point: one function and one template, added to the list."""
+    vorlage = tmp_path / "berichte" / "pdf" / "abschnitt_test.html"
+    vorlage.parent.mkdir(parents=True)
+    vorlage.write_text("<h2>{{ titel }}</h2><p>Anzahl: {{ daten.anzahl }}</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    extra = Abschnitt("test", "Zusatzabschnitt", lambda d: {"anzahl": len(d.massnahmen)})
+    kontext = services.bericht_kontext(
+        kreis=welt.lippe, quartal=Q3, stand=STAND, abschnitte=[*ABSCHNITTE, extra]
+    )
+    from berichte.pdf import bericht_html
+
+    assert "<h2>Zusatzabschnitt</h2><p>Anzahl: 3</p>" in bericht_html(kontext=kontext)
+
+
+# --- Requests, versions, freezing -----------------------------------------------------------
+
+
+def test_request_freezes_the_quarter_and_counts_versions_per_kreis_and_quarter(
+    welt, daten, django_capture_on_commit_callbacks
+):
+    kreis_user = welt.users["kreis"]
+    with django_capture_on_commit_callbacks(execute=True):
+        erster = services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=kreis_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        zweiter = services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=kreis_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        anderes = services.bericht_anfordern(
+            kreis=welt.lippe, quartal=Q3.previous(), user=kreis_user
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        herford = services.bericht_anfordern(kreis=welt.herford, quartal=Q3, user=None)
+    assert [erster.version, zweiter.version, anderes.version, herford.version] == [1, 2, 1, 1]
+    assert Quartalsabschluss.ist_gesperrt("05766", Q3)
+    assert (
+        Quartalsabschluss.objects.aktiv().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
+    )
+    zweiter.refresh_from_db()
+    # Eager Celery (no broker): rendered in-process once the transaction committed.
+    assert zweiter.status == "fertig"
+    assert zweiter.datei.name == "berichte/05766/Quartalsbericht_Lippe_2026-Q3_v2.pdf"
+    assert zweiter.seiten >= 5
+    assert zweiter.angefordert_von == kreis_user
+    assert zweiter.datei.read(5) == b"%PDF-"
+
+
+def test_future_quarter_is_refused(welt):
+    with pytest.raises(services.BerichtNichtMoeglich):
+        services.bericht_anfordern(kreis=welt.lippe, quartal=Quartal.current().next(), user=None)
+    assert not Quartalsbericht.objects.exists()
+
+
+def test_lifting_the_freeze_needs_a_reason_and_is_recorded(welt):
+    abschluss = services.quartal_abschliessen(kreis=welt.lippe, quartal=Q3, user=None)
+    with pytest.raises(Exception, match="Grund"):
+        services.quartal_freigeben(abschluss=abschluss, user=welt.users["kreis"], grund="  ")
+    services.quartal_freigeben(
+        abschluss=abschluss, user=welt.users["kreis"], grund="Nachmeldung Lemgo"
+    )
+    abschluss.refresh_from_db()
+    assert abschluss.aufgehoben_von == welt.users["kreis"]
+    assert abschluss.aufhebungsgrund == "Nachmeldung Lemgo"
+    assert not Quartalsabschluss.ist_gesperrt("05766", Q3)
+
+
+# --- Rendering: idempotent, failures, broker down, sweeper ----------------------------------
+
+
+def test_rendering_twice_is_harmless(welt, daten):
+    bericht = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q3")
+    services.bericht_erstellen(bericht_id=bericht.pk)
+    bericht.refresh_from_db()
+    fertig_am, name = bericht.fertig_am, bericht.datei.name
+    assert services.bericht_erstellen(bericht_id=bericht.pk).fertig_am == fertig_am
+    # A redelivery after a lost worker (status still in Arbeit) renders to the same name.
+    Quartalsbericht.objects.filter(pk=bericht.pk).update(status="in_arbeit", datei="")
+    wieder = services.bericht_erstellen(bericht_id=bericht.pk)
+    assert wieder.status == "fertig" and wieder.datei.name == name
+
+
+def test_rendering_error_fails_with_a_german_reason(welt, daten, monkeypatch):
+    def kaputt(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "html_zu_pdf", kaputt)
+    bericht = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q3")
+    ergebnis = services.bericht_erstellen(bericht_id=bericht.pk)
+    assert ergebnis.status == "fehlgeschlagen"
+    assert ergebnis.fehler == services.MELDUNG_FEHLER
+    assert not ergebnis.datei
+    # A failed report stays failed until someone retries it.
+    assert services.bericht_erstellen(bericht_id=bericht.pk).status == "fehlgeschlagen"
+
+
+def _verbindungen_schliessen(app) -> None:
+    """Forget pooled broker connections, so a changed broker_url takes effect."""
+    app.close()
+    app.amqp._producer_pool = None
+
+
+def test_broker_down_keeps_the_request_with_a_german_reason(
+    welt, daten, settings, django_capture_on_commit_callbacks
+):
+    from lippe_portal.celery import app
+
+    app.conf.task_always_eager = False
+    alte_url = app.conf.broker_url
+    _verbindungen_schliessen(app)
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            bericht = services.bericht_anfordern(
+                kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"]
+            )
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = alte_url
+        _verbindungen_schliessen(app)
+    bericht.refresh_from_db()
+    assert bericht.status == "fehlgeschlagen"
+    assert bericht.fehler == services.MELDUNG_BROKER
+    # Retry once the broker is back (eager here): the same version is rendered.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bericht_erneut_anfordern(bericht=bericht)
+    bericht.refresh_from_db()
+    assert (bericht.status, bericht.version, bericht.fehler) == ("fertig", 1, "")
+
+
+def test_sweeper_requeues_a_stuck_report_once(welt, daten, django_capture_on_commit_callbacks):
+    alt = timezone.now() - services.HAENGT_NACH - dt.timedelta(seconds=1)
+    frisch = timezone.now() - dt.timedelta(seconds=30)
+    haengt = Quartalsbericht.objects.create(
+        kreis=welt.lippe, quartal="2026-Q3", status="in_arbeit", gestartet_am=alt
+    )
+    laeuft = Quartalsbericht.objects.create(
+        kreis=welt.lippe, quartal="2026-Q3", version=2, status="in_arbeit", gestartet_am=frisch
+    )
+    nochmal = Quartalsbericht.objects.create(
+        kreis=welt.lippe,
+        quartal="2026-Q3",
+        version=3,
+        status="in_arbeit",
+        gestartet_am=alt,
+        versuche=1,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.haengende_berichte_aufraeumen() == 2
+    for b in (haengt, laeuft, nochmal):
+        b.refresh_from_db()
+    assert (haengt.status, haengt.versuche) == ("fertig", 1)
+    assert laeuft.status == "in_arbeit"
+    assert (nochmal.status, nochmal.fehler) == ("fehlgeschlagen", services.MELDUNG_ZEIT)
+
+
+# --- Schedule -------------------------------------------------------------------------------
+
+
+def test_beat_schedule_runs_on_the_tenth_day_after_quarter_end_berlin_time():
+    from celery.schedules import crontab
+
+    eintrag = settings.CELERY_BEAT_SCHEDULE["berichte-quartalsberichte"]
+    assert eintrag["task"] == "berichte.planmaessige_berichte"
+    assert eintrag["schedule"] == crontab(
+        minute=0, hour=6, day_of_month=10, month_of_year="1,4,7,10"
+    )
+    assert settings.CELERY_TIMEZONE == "Europe/Berlin"
+    assert "berichte.haengende_berichte_aufraeumen" in {
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+
+def test_scheduled_reports_once_per_kreis_and_a_link_by_mail(
+    welt, daten, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ergebnis = services.planmaessige_berichte_anfordern(quartal=Q3)
+    # Herford keeps no Maßnahmen in the portal.
+    assert [b.kreis_id for b in ergebnis.angefordert] == ["05766"]
+    bericht = Quartalsbericht.objects.get()
+    assert bericht.automatisch and bericht.status == "fertig" and bericht.angefordert_von is None
+    assert [m.to for m in mail.outbox] == [["kreis.lippe@example.invalid"]]
+    nachricht = mail.outbox[0]
+    assert f"{settings.PORTAL_BASE_URL}/berichte/{bericht.pk}/" in nachricht.body
+    assert nachricht.attachments == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.planmaessige_berichte_anfordern(quartal=Q3).angefordert == []
+    assert services.kreis_benachrichtigen(bericht=bericht) == 0
+    assert len(mail.outbox) == 1
+
+
+# --- Command --------------------------------------------------------------------------------
+
+
+def test_generate_report_command(welt, daten, tmp_path):
+    ziel = tmp_path / "bericht.pdf"
+    ausgabe = io.StringIO()
+    call_command(
+        "generate_report",
+        "--kreis",
+        "05766",
+        "--quartal",
+        "2026-Q3",
+        "--output",
+        str(ziel),
+        "--variant",
+        "pdf/a-3b",
+        stdout=ausgabe,
+    )
+    seiten = len(pypdf.PdfReader(ziel).pages)
+    assert ausgabe.getvalue().strip() == f"{ziel.resolve()}: {seiten} Seiten (pdf/a-3b)"
+    assert "Digitale Akte in Detmold" in pdf_text(ziel.read_bytes())
+    # Synchronous and side-effect free: no record, no freeze.
+    assert not Quartalsbericht.objects.exists()
+    assert not Quartalsabschluss.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("argumente", "meldung"),
+    [
+        (["--kreis", "99999", "--quartal", "2026-Q3"], "nicht gefunden"),
+        (["--kreis", "05766", "--quartal", "2026-Q5"], "Format"),
+    ],
+)
+def test_generate_report_command_refuses_bad_input(welt, tmp_path, argumente, meldung):
+    with pytest.raises(CommandError, match=meldung):
+        call_command("generate_report", *argumente, "--output", str(tmp_path / "x.pdf"))
