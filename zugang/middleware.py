@@ -52,7 +52,8 @@ class MfaPflichtMiddleware:
         ):
             ziel = reverse("mfa_activate_totp")
             messages.warning(request, HINWEIS_MFA)
-            if getattr(request, "htmx", False):
+            # Read the header itself: django-htmx's middleware comes later in the chain.
+            if request.headers.get("HX-Request") == "true":
                 return HttpResponseClientRedirect(ziel)
             return redirect(ziel)
         return self.get_response(request)
