@@ -23,6 +23,7 @@ ANGEMELDET = [
 DASHBOARD = ("Dashboard", "berichte:dashboard")
 REGION = ("Region", "berichte:region")
 BERICHTE = ("Berichte", "berichte:liste")
+PROTOKOLL = ("Zugriffsprotokoll", "zugang:protokoll")
 VERWALTUNG = ("Verwaltung", "admin:index")
 
 
@@ -43,6 +44,8 @@ def _eintraege(user) -> list[tuple[str, str]]:
     if scope.region_ids or scope.is_superuser:
         eintraege.append(REGION)
     eintraege.append(BERICHTE)
+    if scope.kreis_ids or scope.is_superuser:
+        eintraege.append(PROTOKOLL)
     if scope.is_superuser:
         eintraege.append(VERWALTUNG)
     return eintraege
