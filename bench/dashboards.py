@@ -1,0 +1,232 @@
+"""Server time of the dashboards at demo scale and at national scale, in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_b .venv/bin/python bench/dashboards.py
+
+Two PostgreSQL databases with the same demo data (`seed_demo`, dates relative to today):
+
+- national: DATABASE_URL, which must also hold `seed_scale` (about 400 Kreise, 100,000
+  Maßnahmen, 800,000 Statusmeldungen in a synthetic region);
+- demo: DEMO_DATABASE_URL, by default `<name>_demo` next to it; created with migrate +
+  `seed_demo --force` when it does not exist.
+
+The fair comparison: the same person opens the same page, once with only OWL in the
+database and once with the whole country in it (Kreis staff of Lippe for /dashboard/,
+/massnahmen/ and /ozg/, the DigitalBüro OWL for /region/, nobody for /oeffentlich/). Each
+database is measured in its own subprocess through Django's test Client in-process
+(middleware, templates and all queries, no network), warm-up first, then the median of
+`--laeufe` requests, in `--runden` rounds alternating between the databases (the median of
+the rounds counts, so load elsewhere on the machine hits both sides alike); the query count comes from CaptureQueriesContext on a separate request.
+
+Goal (issue 7): ratio national/demo at most 3 and fewer than 15 queries on every page.
+Exit status 1 when a routed page misses it. Pages whose URL is not routed yet are named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+# (label, url name, query string, demo account or None for anonymous)
+SEITEN = [
+    ("/dashboard/", "berichte:dashboard", "", "kreis@demo.invalid"),
+    ("/region/", "berichte:region", "", "owl@demo.invalid"),
+    ("/ozg/", "ozg:matrix", "", "kreis@demo.invalid"),
+    ("/oeffentlich/", "oeffentlich:index", "", None),
+    ("/massnahmen/", "massnahmen:liste", "", "kreis@demo.invalid"),
+]
+MAX_VERHAELTNIS = 3.0
+MAX_ABFRAGEN = 15
+
+
+def _django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lippe_portal.settings.local")
+    os.environ["DJANGO_DEBUG"] = "False"  # DEBUG would keep every query in memory
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+
+
+def messen(database_url: str, laeufe: int) -> dict:
+    """Runs in the subprocess: measures every page against one database."""
+    _django(database_url)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from core.models import User
+
+    ergebnisse = {}
+    for label, name, query, email in SEITEN:
+        try:
+            url = reverse(name) + (f"?{query}" if query else "")
+        except NoReverseMatch:
+            ergebnisse[label] = {"fehlt": f"URL-Name {name} ist (noch) nicht geroutet"}
+            continue
+        client = Client()
+        if email:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                ergebnisse[label] = {"fehlt": f"Konto {email} fehlt (seed_demo gelaufen?)"}
+                continue
+            client.force_login(user)
+        for _ in range(3):  # warm-up: session write after login, template loading, caches
+            status = client.get(url).status_code
+        zeiten = []
+        for _ in range(laeufe):
+            start = time.perf_counter()
+            client.get(url)
+            zeiten.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        sql = [q["sql"] for q in queries.captured_queries]
+        ergebnisse[label] = {
+            "url": url,
+            "status": status,
+            "median_ms": round(1000 * statistics.median(zeiten), 1),
+            "abfragen": len(sql),
+            "abfragen_ohne_transaktion": sum(s not in ("BEGIN", "COMMIT") for s in sql),
+        }
+    return ergebnisse
+
+
+def _mit_datenbank(url: str, name: str) -> str:
+    teile = urlparse(url)
+    return urlunparse(teile._replace(path=f"/{name}"))
+
+
+def _demo_datenbank_bereitstellen(national_url: str) -> str:
+    """DEMO_DATABASE_URL, or `<name>_demo`, created with migrate + seed_demo if missing."""
+    demo_url = os.environ.get("DEMO_DATABASE_URL")
+    if demo_url:
+        return demo_url
+    name = urlparse(national_url).path.lstrip("/") + "_demo"
+    demo_url = _mit_datenbank(national_url, name)
+    import psycopg
+
+    admin = _mit_datenbank(national_url, "postgres").replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        vorhanden = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if vorhanden:
+            return demo_url
+        print(f"Lege die Demo-Datenbank {name} an (migrate + seed_demo) …", flush=True)
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": demo_url, "DJANGO_DEBUG": "True"}
+    for befehl in (["migrate", "-v0"], ["seed_demo", "--force", "-v0"]):
+        subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *befehl], env=env, check=True)
+    return demo_url
+
+
+def _subprozess(database_url: str, laeufe: int) -> dict:
+    ausgabe = subprocess.run(
+        [sys.executable, __file__, "--messen", "--laeufe", str(laeufe)],
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(ausgabe.strip().splitlines()[-1])
+
+
+def _zusammenfassen(runden: list[dict]) -> dict:
+    """Per page: the median of the rounds' medians, the highest query count."""
+    ergebnis = {}
+    for label in runden[0]:
+        werte = [runde[label] for runde in runden]
+        if "fehlt" in werte[0]:
+            ergebnis[label] = werte[0]
+            continue
+        ergebnis[label] = {
+            **werte[0],
+            "median_ms": statistics.median(w["median_ms"] for w in werte),
+            "abfragen": max(w["abfragen"] for w in werte),
+        }
+    return ergebnis
+
+
+def _umfang(database_url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        zahlen = [
+            conn.execute(f"SELECT count(*) FROM {tabelle}").fetchone()[0]
+            for tabelle in ("kommunen_kommune", "massnahmen_massnahme", "massnahmen_statusmeldung")
+        ]
+    k, m, s = (f"{z:,}".replace(",", ".") for z in zahlen)
+    return f"{k} Kommunen, {m} Maßnahmen, {s} Statusmeldungen"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--laeufe", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--runden", type=int, default=3, help="alternating rounds per database")
+    parser.add_argument("--messen", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    national_url = os.environ.get("DATABASE_URL", "")
+    if args.messen:
+        print(json.dumps(messen(national_url, args.laeufe)))
+        return 0
+    if not national_url.startswith(("postgres://", "postgresql://")):
+        print("Bitte DATABASE_URL auf die PostgreSQL-Datenbank mit seed_demo + seed_scale setzen.")
+        return 2
+    demo_url = _demo_datenbank_bereitstellen(national_url)
+    print(f"Demo:     {_umfang(demo_url)}")
+    print(f"National: {_umfang(national_url)}")
+    # Alternating rounds, so a burst of load elsewhere on the machine hits both sides alike.
+    runden = {"demo": [], "national": []}
+    for _ in range(args.runden):
+        runden["demo"].append(_subprozess(demo_url, args.laeufe))
+        runden["national"].append(_subprozess(national_url, args.laeufe))
+    demo, national = (_zusammenfassen(runden[seite]) for seite in ("demo", "national"))
+
+    print()
+    kopf = f"{'Seite':<15}{'Demo ms':>10}{'National ms':>13}{'Verhältnis':>12}{'Abfragen':>16}  Ergebnis"
+    print(kopf)
+    print("-" * len(kopf))
+    verfehlt = False
+    for label, *_rest in SEITEN:
+        d, n = demo[label], national[label]
+        if "fehlt" in d or "fehlt" in n:
+            print(f"{label:<15}nicht gemessen: {d.get('fehlt') or n.get('fehlt')}")
+            continue
+        verhaeltnis = n["median_ms"] / d["median_ms"] if d["median_ms"] else float("inf")
+        ok = (
+            verhaeltnis <= MAX_VERHAELTNIS
+            and max(d["abfragen"], n["abfragen"]) < MAX_ABFRAGEN
+            and d["status"] == n["status"] == 200
+        )
+        verfehlt |= not ok
+        abfragen = f"{d['abfragen']} / {n['abfragen']}"
+        hinweis = "ok" if ok else "ZIEL VERFEHLT"
+        if d["status"] != 200 or n["status"] != 200:
+            hinweis += f" (HTTP {d['status']} / {n['status']})"
+        print(
+            f"{label:<15}{d['median_ms']:>10.1f}{n['median_ms']:>13.1f}{verhaeltnis:>12.2f}"
+            f"{abfragen:>16}  {hinweis}"
+        )
+    print()
+    print(
+        f"Median aus {args.runden} abwechselnden Runden mit je {args.laeufe} Anfragen je Seite; Abfragen demo / national, einschließlich "
+        f"BEGIN/COMMIT der Transaktion je Anfrage. Ziel: Verhältnis ≤ {MAX_VERHAELTNIS:g}, "
+        f"weniger als {MAX_ABFRAGEN} Abfragen."
+    )
+    return 1 if verfehlt else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
