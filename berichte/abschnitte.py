@@ -20,7 +20,7 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -32,6 +32,7 @@ from core.formatting import euro, zahl
 from core.quartal import Quartal
 from foerderung.models import Foerderbescheid
 from handlungsfelder.models import Handlungsfeld
+from handlungsfelder.services import zielerreichung as zielerreichung_der_kennzahlen
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import Ampel, Massnahme, Meilenstein, Statusmeldung
 from workshops.models import Teilnahme, Workshop
@@ -326,6 +327,12 @@ def ozg(daten: Berichtsdaten) -> dict:
     }
 
 
+def zielerreichung(daten: Berichtsdaten) -> dict:
+    """Every Kennzahl of the Kreis against its target path (handlungsfelder.services)."""
+    zeilen = zielerreichung_der_kennzahlen(daten.kreis, daten.quartal)
+    return {"zeilen": [asdict(z) for z in zeilen], "quartal": daten.quartal.label}
+
+
 # --- The list of sections -------------------------------------------------------------------
 
 
@@ -346,6 +353,7 @@ ABSCHNITTE: list[Abschnitt] = [
     Abschnitt("titelseite", "Titelseite", titelseite),
     Abschnitt("zusammenfassung", "Zusammenfassung", zusammenfassung),
     Abschnitt("handlungsfelder", "Maßnahmen je Handlungsfeld", handlungsfelder),
+    Abschnitt("zielerreichung", "Zielerreichung", zielerreichung),
     Abschnitt("fehlende", "Fehlende Statusmeldungen", fehlende_statusmeldungen),
     Abschnitt("meilensteine", "Meilensteine im nächsten Quartal", meilensteine),
     Abschnitt("foerderung", "Förderung", foerderung),
