@@ -1,0 +1,170 @@
+"""Reports through a real Celery worker process (Redis broker, the test database shared with
+the worker): end to end, and a worker killed with SIGKILL in the middle of rendering.
+
+Runs where CELERY_BROKER_URL points to a reachable broker; under CI=true a missing broker
+fails instead of skipping (require_or_skip).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pypdf
+import pytest
+from django.core.files.storage import default_storage
+
+from berichte import services
+from berichte.models import Quartalsbericht
+from core.quartal import Quartal
+from tests.conftest import require_or_skip
+from tests.core import test_celery_worker as echter_worker
+from tests.factories import MassnahmeFactory, StatusmeldungFactory
+
+pytestmark = pytest.mark.celery_worker
+
+Q = Quartal(2026, 2)
+# The killed worker's unacknowledged task returns to the queue after this many seconds.
+SICHTBARKEIT = 3
+
+
+@pytest.fixture
+def broker(transactional_db, settings):
+    from lippe_portal.celery import app
+
+    url = echter_worker._broker_url()
+    require_or_skip(
+        echter_worker._broker_reachable(url),
+        f"Celery-Broker nicht erreichbar ({url or 'nicht gesetzt'})",
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    alte_url = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.close()
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+    app.control.purge()  # nothing left over from an earlier run
+    yield app
+    app.conf.task_always_eager = True
+    app.conf.broker_url = alte_url
+    app.close()
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker_starten(broker):
+    """Start a worker process like tests/core/test_celery_worker.py does; all are stopped
+    at the end."""
+    prozesse: list[tuple[subprocess.Popen, object]] = []
+
+    def starten() -> subprocess.Popen:
+        log = tempfile.TemporaryFile()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lippe_portal.settings.test",
+            "DATABASE_URL": echter_worker._database_url_for_worker(),
+            "CELERY_BROKER_URL": echter_worker._broker_url(),
+            "CELERY_VISIBILITY_TIMEOUT": str(SICHTBARKEIT),
+        }
+        prozess = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lippe_portal",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                f"--hostname=pytest-bericht-{len(prozesse)}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=echter_worker.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        prozesse.append((prozess, log))
+        return prozess
+
+    yield starten
+    for prozess, log in prozesse:
+        if prozess.poll() is None:
+            prozess.send_signal(signal.SIGTERM)
+            try:
+                prozess.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                prozess.kill()
+        log.close()
+
+
+def _warten_auf(bericht: Quartalsbericht, status: set[str], prozess, sekunden: float = 120):
+    ende = time.monotonic() + sekunden
+    while time.monotonic() < ende:
+        bericht.refresh_from_db()
+        if bericht.status in status:
+            return bericht
+        if prozess.poll() is not None:
+            pytest.fail(f"Celery-Worker hat sich beendet (Code {prozess.returncode})")
+        time.sleep(0.05)
+    pytest.fail(f"Bericht blieb {bericht.status}, erwartet {status}")
+
+
+def _massnahmen(welt, anzahl: int) -> None:
+    for nummer in range(anzahl):
+        m = MassnahmeFactory(
+            kreis=welt.lippe,
+            federfuehrend=welt.detmold,
+            handlungsfeld=welt.handlungsfeld,
+            titel=f"Maßnahme im Worker-Test {nummer:03d}",
+        )
+        StatusmeldungFactory(
+            massnahme=m,
+            quartal=str(Q),
+            erreicht="Ausführlicher Bericht über das Erreichte. " * 12,
+            naechste_schritte="Weitere Schritte folgen. " * 8,
+        )
+
+
+def test_report_rendered_end_to_end_by_the_worker(welt, worker_starten):
+    prozess = worker_starten()
+    _massnahmen(welt, 3)
+    bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
+    bericht = _warten_auf(bericht, {"fertig", "fehlgeschlagen"}, prozess)
+    assert bericht.status == "fertig", bericht.fehler
+    assert bericht.datei.name == "berichte/05766/Quartalsbericht_Lippe_2026-Q2_v1.pdf"
+    with bericht.datei.open("rb") as datei:
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(datei.read())).pages)
+    assert "Maßnahme im Worker-Test 002" in text
+    assert f"Seite {bericht.seiten} von {bericht.seiten}" in text
+
+
+def test_worker_killed_while_rendering_another_worker_finishes_the_report(welt, worker_starten):
+    erster = worker_starten()
+    # Enough content that rendering takes seconds, so the kill lands in the middle of it.
+    _massnahmen(welt, 120)
+    bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
+    _warten_auf(bericht, {"in_arbeit"}, erster, sekunden=90)
+    time.sleep(0.5)
+    erster.send_signal(signal.SIGKILL)
+    erster.wait(timeout=10)
+    bericht.refresh_from_db()
+    assert bericht.status == "in_arbeit", "Der Worker war schon fertig – zu wenig Inhalt?"
+
+    zweiter = worker_starten()
+    bericht = _warten_auf(bericht, {"fertig", "fehlgeschlagen"}, zweiter, sekunden=180)
+    assert bericht.status == "fertig", bericht.fehler
+    assert bericht.versuche == 0  # redelivered by the broker, not restarted by the sweeper
+    assert bericht.version == 1
+    assert Quartalsbericht.objects.count() == 1
+    # One file under the fixed name, none left over with a random suffix.
+    _, dateien = default_storage.listdir("berichte/05766")
+    assert [d for d in dateien if "2026-Q2" in d] == ["Quartalsbericht_Lippe_2026-Q2_v1.pdf"]
