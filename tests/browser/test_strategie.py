@@ -9,19 +9,12 @@ from core.quartal import Quartal
 from handlungsfelder.models import Kennzahl, KennzahlWert
 from tests.browser.harness import assert_no_axe_violations, login_via_form
 
+# One keyboard helper for every browser test (it lives with the Maßnahmen tests for now).
+from tests.browser.test_massnahmen import _tab_to
+
 pytestmark = pytest.mark.browser
 
 E_AKTE = "Kommunen mit E-Akte im Echtbetrieb"
-
-
-def _tab_to(page, predicate_js: str, limit: int = 150) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(
-            f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"
-        ):
-            return
-    raise AssertionError(f"Per Tabulator nicht erreichbar: {predicate_js}")
 
 
 def test_value_entered_by_keyboard_changes_table_and_chart(demo, page):
@@ -30,7 +23,7 @@ def test_value_entered_by_keyboard_changes_table_and_chart(demo, page):
     assert not KennzahlWert.objects.filter(kennzahl=kennzahl, quartal=str(aktuell)).exists()
     login_via_form(page, "kreis@demo.invalid")
     page.goto("/strategie/")
-    _tab_to(page, f"el.textContent.trim() === {E_AKTE!r}")
+    _tab_to(page, f"el.textContent.trim() === {E_AKTE!r}", limit=200)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     svg_vorher = page.locator("figure.diagramm svg").inner_html()
