@@ -108,7 +108,8 @@ def kalender(
     teilnahmen = teilnahmen or {}
     cal = Calendar.new(
         prodid=PRODID,
-        name=name,
+        # icalendar does not escape line breaks in NAME (a title typed with one was a 500).
+        name=" ".join(name.split()),
         refresh_interval=dt.timedelta(hours=1),
         uid=f"{uid}@{_host()}",
     )

@@ -93,6 +93,8 @@ def einzuladende(workshop: Workshop) -> list[str]:
 def _mails_versenden(betreff: str, text: str, empfaenger: list[str], anhang=None) -> int:
     """One message per recipient (nobody sees the other addresses), one SMTP connection."""
     nachrichten = []
+    # A line break in a title (possible in a crafted POST) must not end the Subject header.
+    betreff = " ".join(betreff.split())
     for adresse in empfaenger:
         nachricht = EmailMessage(
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{betreff}",
