@@ -35,5 +35,7 @@ LOGGING = logging_config(
     level=env("DJANGO_LOG_LEVEL", default="INFO"),
 )
 
-# Kreis and region staff must use a second factor (TOTP); a CDO may opt in.
-PORTAL_MFA_PFLICHT_ROLLEN = env.list("PORTAL_MFA_PFLICHT_ROLLEN", default=["kreis", "region"])
+# Kreis and region staff and admins must use a second factor (TOTP); a CDO may opt in.
+PORTAL_MFA_PFLICHT_ROLLEN = env.list(
+    "PORTAL_MFA_PFLICHT_ROLLEN", default=["kreis", "region", "admin"]
+)
