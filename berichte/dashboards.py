@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery, Value
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,28 +41,30 @@ def _darf(request, perm: str) -> None:
 # --- /dashboard/ ------------------------------------------------------------------------------
 
 
-def _kreis_auswahl(request, scope) -> tuple[str, list[tuple[str, str]]]:
-    """The Kreis to show and the Kreise to choose from (AGS, name).
+def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
+    """The Kreis to show (with its sums) and the Kreise to choose from (AGS, name), in one
+    query.
 
     Own Kreis first (Kreis staff, then CDO); region users and admins pick with `?kreis=`
     among the readable Kreise, the first by name by default. A Kreis outside the user's
     scope is a 404, like any object of another Kreis.
     """
-    kreise = Kreis.objects.filter(scope.kreis_q("ags")).order_by("name").values_list("ags", "name")
-    kreise = list(kreise)
-    lesbar = {ags for ags, _name in kreise}
-    gewuenscht = request.GET.get("kreis", "").strip()
+    lesbar = Kreis.objects.filter(scope.kreis_q("ags"))
+    gewuenscht = request.GET.get("kreis", "").strip()[:5]
+    eigene = sorted(scope.kreis_ids) or sorted(scope.cdo_kreis_ids)
     if gewuenscht:
-        if gewuenscht not in lesbar:
+        gewaehlt = Value(gewuenscht)
+    elif eigene:
+        gewaehlt = Value(eigene[0])
+    else:
+        gewaehlt = Subquery(lesbar.order_by("name").values("ags")[:1])
+    kreise = k.kreise_mit_summen(lesbar.values("ags"), nur=gewaehlt)
+    kreis = next((kreis for kreis in kreise if kreis.anzahl_kommunen is not None), None)
+    if kreis is None:
+        if gewuenscht:
             raise Http404("Diesen Kreis gibt es nicht oder Sie dürfen ihn nicht sehen.")
-        return gewuenscht, kreise
-    for eigene in (scope.kreis_ids, scope.cdo_kreis_ids):
-        for ags, _name in kreise:
-            if ags in eigene:
-                return ags, kreise
-    if not kreise:
         raise PermissionDenied
-    return kreise[0][0], kreise
+    return kreis, [(kreis.ags, kreis.name) for kreis in kreise]
 
 
 @require_GET
@@ -70,13 +73,13 @@ def dashboard(request):
     """One Kreis at a glance: Maßnahmen, Statusmeldungen, money, deadlines, Kommunen."""
     _darf(request, "berichte.view_dashboard")
     scope = scope_for(request.user)
-    kreis_ags, kreise = _kreis_auswahl(request, scope)
+    kreis, kreise = _kreis_auswahl(request, scope)
+    kreis_ags = kreis.ags
     quartal = Quartal.current()
 
     handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
     je_hf = k.massnahmen_zahlen([kreis_ags], quartal=quartal)
     gesamt = k.summe_je_kreis(je_hf).get(kreis_ags, k.Zahlen())
-    (kreis,) = k.kreise_mit_summen([kreis_ags])
     kommunen = k.kommunen_tabelle(kreis_ags, quartal=quartal)
     trend = k.trend([kreis_ags], bis=quartal)[kreis_ags]
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -25,6 +26,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce
@@ -184,11 +186,13 @@ def _anzahl(queryset, gruppe: str):
     return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
 
 
-def kreise_mit_summen(kreis_ids: Iterable[str] | QuerySet) -> list[Kreis]:
+def kreise_mit_summen(kreis_ids: Iterable[str] | QuerySet, *, nur=None) -> list[Kreis]:
     """The Kreise with their Kommunen, OZG services online and money, in one query.
 
     Annotations: `anzahl_kommunen`, `ozg_online`, `ozg_leistungen` (catalogue size),
     `bewilligt` and `abgerufen` (EUR, revoked Bescheide left out).
+    `nur`: an expression naming one AGS; then only that Kreis gets the sums (the others are
+    listed with None, e.g. for a choice box) and the database computes them for it alone.
     """
     bescheide = Foerderbescheid.objects.exclude(status=Foerderbescheid.Status.WIDERRUFEN)
     abrufe = Mittelabruf.objects.exclude(bescheid__status=Foerderbescheid.Status.WIDERRUFEN)
@@ -199,15 +203,21 @@ def kreise_mit_summen(kreis_ids: Iterable[str] | QuerySet) -> list[Kreis]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    summen = {
+        "anzahl_kommunen": _anzahl(Kommune.objects.all(), "kreis_id"),
+        "ozg_online": _anzahl(Umsetzungsstand.objects.filter(online=True), "kommune__kreis_id"),
+        "ozg_leistungen": Coalesce(Subquery(leistungen, output_field=IntegerField()), 0),
+        "bewilligt": _summe(bescheide, "kreis_id", "bewilligter_betrag"),
+        "abgerufen": _summe(abrufe, "bescheid__kreis_id", "betrag"),
+    }
+    if nur is not None:
+        summen = {
+            name: Case(When(ags=nur, then=wert), default=None, output_field=wert.output_field)
+            for name, wert in summen.items()
+        }
     return list(
         Kreis.objects.filter(ags__in=_ids(kreis_ids))
-        .annotate(
-            anzahl_kommunen=_anzahl(Kommune.objects.all(), "kreis_id"),
-            ozg_online=_anzahl(Umsetzungsstand.objects.filter(online=True), "kommune__kreis_id"),
-            ozg_leistungen=Coalesce(Subquery(leistungen, output_field=IntegerField()), 0),
-            bewilligt=_summe(bescheide, "kreis_id", "bewilligter_betrag"),
-            abgerufen=_summe(abrufe, "bescheid__kreis_id", "betrag"),
-        )
+        .annotate(**summen)
         .select_related("region")
         .order_by("name")
     )
