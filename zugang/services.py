@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.logging import request_id as aktuelle_request_id
-from kommunen.scope import scope_for
+from kommunen.scope import _CACHE_ATTR as SCOPE_CACHE_ATTR
+from kommunen.scope import forget_scope, scope_for
 
 from .models import Protokolleintrag
 
@@ -44,7 +45,12 @@ def kreise_der_person(user) -> set[str]:
     """The Kreise whose staff may read entries about this person (CDO or Kreis role)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
+    # Leave no cached scope behind on a user object that is not the request's (e.g. the one
+    # handed to login()): it would outlive a change of the person's Mitgliedschaften.
+    war_gecacht = hasattr(user, SCOPE_CACHE_ATTR)
     scope = scope_for(user)
+    if not war_gecacht:
+        forget_scope(user)
     return set(scope.cdo_kreis_ids | scope.kreis_ids)
 
 
