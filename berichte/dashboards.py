@@ -225,7 +225,9 @@ def region(request):
     quartal = Quartal.parse(gewaehlt["quartal"]) if gewaehlt.get("quartal") else aktuell
     hf_id = handlungsfeld.pk if handlungsfeld else None
 
-    kreise = k.kreise_mit_summen(Kreis.objects.filter(region=gewaehlte_region).values("ags"))
+    kreise = k.kreise_mit_summen(Kreis.objects.filter(region_id=gewaehlte_region.pk).values("ags"))
+    if kreise:  # the region's name comes with its Kreise (see _regionen)
+        gewaehlte_region = kreise[0].region
     kreis_ids = [kreis.ags for kreis in kreise]
     je_hf = k.massnahmen_zahlen(kreis_ids, quartal=quartal, handlungsfeld_id=hf_id)
     je_kreis = k.summe_je_kreis(je_hf)

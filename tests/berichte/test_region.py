@@ -1,0 +1,177 @@
+"""/region/: the Kreise of the region side by side, for the DigitalBüro and admins only."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.quartal import Quartal
+from massnahmen.models import Nachnutzung
+from tests.factories import (
+    FoerderbescheidFactory,
+    HandlungsfeldFactory,
+    KommuneFactory,
+    KreisFactory,
+    MassnahmeFactory,
+    RegionFactory,
+    StatusmeldungFactory,
+    UmsetzungsstandFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, scope (2 for region users), Handlungsfelder, Kreise with sums, Maßnahmen,
+# trend, shared Maßnahmen + their Kommunen, Nachnutzungen + their Kommunen, BEGIN/COMMIT.
+MAX_ABFRAGEN = 14
+
+
+def _text(response) -> str:
+    ohne_tags = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", unescape(ohne_tags))
+
+
+@pytest.fixture
+def region_daten(welt):
+    zweites_hf = HandlungsfeldFactory(nummer=2, kurzname="Digitale Infrastruktur", slug="infra")
+    MassnahmeFactory(
+        kreis=welt.herford,
+        federfuehrend=welt.herford_stadt,
+        handlungsfeld=zweites_hf,
+        fortschritt=80,
+        titel="Glasfaser Herford",
+    )
+    # Led in Lippe, with Herford taking part: shared across the county line.
+    geteilt = MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.lemgo,
+        handlungsfeld=welt.handlungsfeld,
+        titel="Gemeinsames Rechenzentrum",
+        beteiligte=[welt.herford_stadt, welt.blomberg],
+    )
+    Nachnutzung.objects.create(massnahme=welt.massnahme, kommune=welt.lemgo)
+    Nachnutzung.objects.create(massnahme=welt.massnahme, kommune=welt.herford_stadt)
+    StatusmeldungFactory(massnahme=geteilt, quartal=str(Quartal.current()))
+    FoerderbescheidFactory(
+        kreis=welt.lippe, zuwendungsempfaenger=welt.detmold, bewilligter_betrag=Decimal("100000")
+    )
+    UmsetzungsstandFactory(kommune=welt.herford_stadt, reifegrad=5)
+    return zweites_hf
+
+
+def test_region_user_sees_all_kreise_side_by_side(welt, login, region_daten):
+    response = login(welt.users["region"]).get("/region/")
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Region Ostwestfalen-Lippe: die Kreise im Vergleich" in text
+    tabelle = text.split("OZG-Abdeckung")[1].split("Region gesamt")[0]
+    assert tabelle.index("Herford") < tabelle.index("Lippe")
+    assert "100.000,00 €" in tabelle
+    # Small multiples: one bar chart per Kreis, plus the comparison and the trend.
+    html = response.content.decode()
+    assert html.count('role="img"') == 2 + 2
+    assert "Kreis Lippe: Fortschritt je Handlungsfeld" in html
+    assert "Kreis Herford: Fortschritt je Handlungsfeld" in html
+    # Herford: 1 Kommune × 1 OZG service, online → 100 %.
+    assert tabelle.split("Herford")[1].split("Lippe")[0].strip().endswith("100,0 %")
+
+
+def test_links_lead_to_the_kreis_filtered_lists(welt, login, region_daten):
+    client = login(welt.users["region"])
+    html = unescape(client.get("/region/").content.decode())
+    assert "/dashboard/?kreis=05766" in html
+    link = next(
+        h for h in re.findall(r'href="([^"]+)"', html) if "kreis=05758" in h and "massnahmen" in h
+    )
+    liste = _text(client.get(link))
+    assert "Glasfaser Herford" in liste and "Digitale Akte in Detmold" not in liste
+
+
+def test_shared_maßnahmen_and_nachnutzung(welt, login, region_daten):
+    text = _text(login(welt.users["region"]).get("/region/"))
+    geteilt = text.split("Kreisübergreifende Maßnahmen")[1].split("Nachnutzung:")[0]
+    assert "Gemeinsames Rechenzentrum" in geteilt
+    assert "Herford (Herford)" in geteilt and "Blomberg (Lippe)" in geteilt
+    assert "Digitale Akte in Detmold" not in geteilt  # Blomberg only: same Kreis
+    nachnutzung = text.split("Nachnutzung: welche Lösung sich verbreitet")[1]
+    assert "Digitale Akte in Detmold" in nachnutzung
+    assert "Lemgo" in nachnutzung and "Herford (Herford)" in nachnutzung
+
+
+def test_filter_by_handlungsfeld_and_quarter(welt, login, region_daten):
+    client = login(welt.users["region"])
+    text = _text(client.get(f"/region/?handlungsfeld={region_daten.pk}"))
+    assert "nur Handlungsfeld Digitale Infrastruktur" in text
+    tabelle = text.split("OZG-Abdeckung")[1].split("Region gesamt")[0]
+    assert "Gemeinsames Rechenzentrum" not in text
+    assert re.search(r"Lippe 0 ", tabelle)  # no Maßnahme of Lippe in that field
+    vorher = Quartal.current().previous()
+    text = _text(client.get(f"/region/?quartal={vorher}"))
+    assert f"Statusmeldungen für das {vorher.label}" in text
+
+
+def test_invalid_filter_shows_an_error_and_the_defaults(welt, login, region_daten):
+    response = login(welt.users["region"]).get("/region/?quartal=1999-Q9&handlungsfeld=abc")
+    assert response.status_code == 200
+    text = _text(response)
+    assert "1999-Q9 ist keine gültige Auswahl" in text
+    assert "abc ist keine gültige Auswahl" in text
+    assert f"Statusmeldungen für das {Quartal.current().label}" in text
+
+
+@pytest.mark.parametrize("rolle", ["kreis", "kreis_fremd", "cdo_eigen", "cdo_andere"])
+def test_kreis_staff_and_cdos_get_403(welt, login, rolle):
+    assert login(welt.users[rolle]).get("/region/").status_code == 403
+
+
+def test_admin_chooses_among_all_regions(welt, login, region_daten):
+    andere = RegionFactory(kurzname="MS", name="Münsterland", slug="ms")
+    KreisFactory(ags="05558", name="Coesfeld", slug="coesfeld", region=andere)
+    client = login(welt.users["admin"])
+    # Default: the first region by name.
+    assert "Region Münsterland" in _text(client.get("/region/"))
+    text = _text(client.get(f"/region/?region={welt.region.pk}"))
+    assert "Region Ostwestfalen-Lippe" in text and "Coesfeld" not in text
+
+
+def _mehr_daten(welt, n: int) -> None:
+    """More of everything in the region, and a crowd in a region the user cannot see."""
+    fremd = KreisFactory(
+        ags="09162",
+        name="München",
+        slug="muenchen",
+        region=RegionFactory(kurzname="OB", name="Oberbayern", slug="ob"),
+    )
+    for i in range(n):
+        kommune = KommuneFactory(kreis=welt.herford, ags=f"05758{900 + i:03d}")
+        m = MassnahmeFactory(
+            kreis=welt.herford,
+            federfuehrend=kommune,
+            handlungsfeld=welt.handlungsfeld,
+            beteiligte=[welt.detmold],
+        )
+        Nachnutzung.objects.create(massnahme=m, kommune=welt.herford_stadt)
+        StatusmeldungFactory(massnahme=m, quartal=str(Quartal.current()))
+        MassnahmeFactory(
+            kreis=fremd, federfuehrend=KommuneFactory(kreis=fremd, ags=f"09162{100 + i:03d}")
+        )
+
+
+@pytest.mark.parametrize("rolle", ["region", "admin"])
+def test_query_count_does_not_grow_with_the_data(
+    welt, login, rolle, region_daten, django_assert_max_num_queries
+):
+    client = login(welt.users[rolle])
+    url = f"/region/?region={welt.region.pk}"
+    client.get(url)  # the first request after login rewrites the session
+    with CaptureQueriesContext(connection) as klein:
+        assert client.get(url).status_code == 200
+    _mehr_daten(welt, 6)
+    with django_assert_max_num_queries(MAX_ABFRAGEN):
+        with CaptureQueriesContext(connection) as gross:
+            assert client.get(url).status_code == 200
+    assert len(gross) == len(klein)
