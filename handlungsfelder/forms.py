@@ -127,7 +127,8 @@ class KennzahlWertForm(forms.Form):
         self.kennzahl, self.user = kennzahl, user
         aktuell = Quartal.current()
         von = max(Quartal.from_date(kennzahl.basisdatum), aktuell.previous(11))
-        quartale = list(reversed(quartale_zwischen(von, aktuell)))
+        # Newest first; a baseline in the future still allows the current quarter.
+        quartale = list(reversed(quartale_zwischen(von, aktuell))) or [aktuell]
         self.fields["quartal"].choices = [(str(q), q.label) for q in quartale]
         self.fields["quartal"].initial = str(aktuell.previous() if len(quartale) > 1 else aktuell)
         einheit = kennzahl.einheit_anzeige

@@ -168,6 +168,74 @@ def _rohwerte(
     return roh
 
 
+def quelle_je_kreis(
+    schluessel: str, *, kreis_ids: Sequence[str], quartale: Sequence[Quartal], je_kommune: bool
+) -> dict[str, dict[str, Decimal | None]]:
+    """A derived source's Kreis values: its Kreis figure, or (`je_kommune`) the mean over the
+    Kreis's Kommunen, the same way a Kennzahl of that level is evaluated."""
+    werte = QUELLEN[schluessel].berechne(
+        kreis_ids=kreis_ids, quartale=list(quartale), je_kommune=je_kommune
+    )
+    if not je_kommune:
+        return {kreis_id: dict(werte.get(kreis_id, {})) for kreis_id in kreis_ids}
+    kommunen: dict[str, list[int]] = defaultdict(list)
+    for pk, kreis_id in Kommune.objects.filter(kreis_id__in=kreis_ids).values_list(
+        "pk", "kreis_id"
+    ):
+        kommunen[kreis_id].append(pk)
+    return {
+        kreis_id: {
+            str(q): mittelwert(werte.get(pk, {}).get(str(q)) for pk in kommunen[kreis_id])[0]
+            for q in quartale
+        }
+        for kreis_id in kreis_ids
+    }
+
+
+def vergleich_auswahl(kennzahlen) -> list[tuple[str, str]]:
+    """What can be compared across Kreise: each derived source at both levels (computed for
+    every Kreis), and typed Kennzahlen by name."""
+    auswahl = []
+    for key, label in Kennzahl.Quelle.choices:
+        if key in QUELLEN:
+            auswahl.append((f"q:{key}:kreis", f"{label} – Kreis insgesamt"))
+            auswahl.append((f"q:{key}:kommune", f"{label} – Mittelwert der Kommunen"))
+    namen = sorted(set(kennzahlen.values_list("name", flat=True)), key=str.casefold)
+    return auswahl + [(f"n:{name}", name) for name in namen]
+
+
+def vergleich(kennzahlen, kreise: Sequence[Kreis], wahl: str, quartale: Sequence[Quartal]):
+    """Rows of the comparison: per Kreis its values over `quartale` and the Verlauf of its
+    own matching Kennzahlen (target, on track). Typed Kennzahlen: Kreise that have one."""
+    art, _, rest = wahl.partition(":")
+    if art == "q":
+        schluessel, _, ebene = rest.partition(":")
+        passend = list(kennzahlen.filter(quelle=schluessel, ebene=ebene))
+        berechnet = quelle_je_kreis(
+            schluessel,
+            kreis_ids=[k.ags for k in kreise],
+            quartale=quartale,
+            je_kommune=ebene == Kennzahl.Ebene.KOMMUNE,
+        )
+    else:
+        passend, berechnet = list(kennzahlen.filter(name=rest)), None
+    verlaeufe = auswerten(passend)
+    je_kreis: dict[str, list[Verlauf]] = defaultdict(list)
+    for k in passend:
+        je_kreis[k.ziel.kreis_id].append(verlaeufe[k.pk])
+    zeilen = []
+    for kreis in kreise:
+        eigene = je_kreis.get(kreis.ags, [])
+        if berechnet is not None:
+            werte = [berechnet[kreis.ags].get(str(q)) for q in quartale]
+        elif eigene:
+            werte = [getattr(eigene[0].stand(q), "ist", None) for q in quartale]
+        else:
+            continue
+        zeilen.append({"kreis": kreis, "werte": werte, "verlaeufe": eigene})
+    return zeilen
+
+
 def auswerten(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dict[int, Verlauf]:
     """Evaluate Kennzahlen (with `ziel` loaded) over their chart quarters; values only up to
     `bis` (default: the current quarter, which counts as running)."""

@@ -27,7 +27,8 @@ from .diagramme import vergleich_diagramm, verlauf_diagramm
 from .forms import KennzahlForm, KennzahlWertForm, ZielForm
 from .models import Handlungsfeld, Kennzahl, Lebensbereich, Ziel
 from .quellen import QUELLEN
-from .services import auswerten, quartale_zwischen
+from .services import auswerten, quartale_zwischen, vergleich_auswahl
+from .services import vergleich as vergleich_zeilen
 
 # The Maßnahme model, reached through the reverse relation (no upward import).
 Massnahme = Ziel.massnahmen.field.model
@@ -157,60 +158,31 @@ def vergleich(request):
         raise PermissionDenied
     kreise = list(lesbare_kreise(request.user))
     kennzahlen = Kennzahl.objects.filter(ziel__kreis__in=kreise).select_related("ziel__kreis")
-    namen = sorted(set(kennzahlen.values_list("name", flat=True)), key=str.casefold)
-    auswahl = [(f"q:{key}", label) for key, label in Kennzahl.Quelle.choices if key in QUELLEN]
-    auswahl += [(f"n:{name}", name) for name in namen]
+    auswahl = dict(vergleich_auswahl(kennzahlen))
     gewaehlt = request.GET.get("kennzahl", "")
-    if gewaehlt and gewaehlt not in dict(auswahl):
+    if gewaehlt and gewaehlt not in auswahl:
         raise Http404("Kennzahl nicht gefunden.")
     bis = Quartal.current()
     quartale = quartale_zwischen(bis.previous(VERGLEICH_QUARTALE - 1), bis)
-    zeilen, diagramm = [], None
+    zeilen, diagramm, stichtag = [], None, ""
     if gewaehlt:
-        art, _, wert = gewaehlt.partition(":")
-        passend = list(
-            kennzahlen.filter(quelle=wert) if art == "q" else kennzahlen.filter(name=wert)
-        )
-        verlaeufe = auswerten(passend)
-        je_kreis: dict[str, list] = {}
-        for k in passend:
-            je_kreis.setdefault(k.ziel.kreis_id, []).append(verlaeufe[k.pk])
-        berechnet = (
-            QUELLEN[wert].berechne(
-                kreis_ids=[k.ags for k in kreise], quartale=quartale, je_kommune=False
-            )
-            if art == "q"
-            else {}
-        )
-        for kreis in kreise:
-            eigene = je_kreis.get(kreis.ags, [])
-            if art == "q":
-                werte = [berechnet.get(kreis.ags, {}).get(str(q)) for q in quartale]
-            elif eigene:
-                werte = [_ist(eigene[0], q) for q in quartale]
-            else:
-                continue
-            zeilen.append({"kreis": kreis, "werte": werte, "verlaeufe": eigene})
-        titel = dict(auswahl)[gewaehlt]
-        diagramm = vergleich_diagramm(titel, quartale, zeilen)
+        zeilen = vergleich_zeilen(kennzahlen, kreise, gewaehlt, quartale)
+        diagramm = vergleich_diagramm(auswahl[gewaehlt], quartale, zeilen) if zeilen else None
+        if gewaehlt.startswith("q:"):
+            stichtag = QUELLEN[gewaehlt.split(":")[1]].stichtag
     return render(
         request,
         "handlungsfelder/vergleich.html",
         {
-            "auswahl": auswahl,
+            "auswahl": list(auswahl.items()),
             "gewaehlt": gewaehlt,
             "quartale": quartale,
             "zeilen": zeilen,
             "diagramm": diagramm,
-            "stichtag": QUELLEN[gewaehlt[2:]].stichtag if gewaehlt.startswith("q:") else "",
+            "stichtag": stichtag,
             "breadcrumbs": _crumbs(("Vergleich der Kreise", None)),
         },
     )
-
-
-def _ist(verlauf, quartal):
-    stand = verlauf.stand(quartal)
-    return stand.ist if stand else None
 
 
 # --- Kennzahl detail and measured values ---------------------------------------------------

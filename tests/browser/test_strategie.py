@@ -80,7 +80,7 @@ def test_axe_on_strategy_pages(demo, page):
     login_via_form(page, "owl@demo.invalid")
     for path in [
         "/strategie/?kreis=05766",
-        "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen",
+        "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen:kreis",
         "/strategie/vergleich/?kennzahl=n:Anteil geschulter Beschäftigter",
     ]:
         page.goto(path)

@@ -22,7 +22,7 @@ MATRIX = {
         KREIS_LESEN,
     ),
     "handlungsfelder:vergleich": (
-        "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen",
+        "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen:kreis",
         NUR_ANGEMELDET,
     ),
     "handlungsfelder:oeffentlich": ("/strategie/oeffentlich/", ALLE_OK),

@@ -15,6 +15,8 @@ from tests.factories import (
     KennzahlFactory,
     LebensbereichFactory,
     MassnahmeFactory,
+    OzgLeistungFactory,
+    UmsetzungsstandFactory,
     ZielFactory,
 )
 
@@ -138,13 +140,36 @@ def test_region_compares_a_derived_kennzahl_across_kreise(welt, login):
         ende_tatsaechlich=dt.date(2024, 6, 1),
     )
     response = login(welt.users["region"]).get(
-        "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen"
+        "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen:kreis"
     )
     html = text(response)
     tabelle = html[html.index('id="vergleich-tabelle"') :]
     assert "Herford" in tabelle and "Lippe" in tabelle
     assert "100,00" in tabelle  # Herford: its one Maßnahme is done
     assert "<svg" in html and "Vergleich der Kreise" in html
+
+
+def test_comparison_per_kommune_uses_the_mean_and_targets_of_that_level(welt, login, ziel):
+    for kommune, anzahl in [(welt.detmold, 2), (welt.herford_stadt, 1)]:
+        for _ in range(anzahl):
+            UmsetzungsstandFactory(
+                kommune=kommune,
+                leistung=OzgLeistungFactory(),
+                reifegrad=4,
+                online_seit=dt.date(2024, 1, 1),
+            )
+    KennzahlFactory(
+        ziel=ziel, quelle="ozg_reifegrad", ebene="kommune", zielwert=D("7"), name="Je Kommune"
+    )
+    KennzahlFactory(ziel=ziel, quelle="ozg_reifegrad", zielwert=D("99"), name="Insgesamt")
+    html = text(
+        login(welt.users["region"]).get("/strategie/vergleich/?kennzahl=q:ozg_reifegrad:kommune")
+    )
+    tabelle = html[html.index('id="vergleich-tabelle"') :]
+    lippe = tabelle[tabelle.index("Lippe") : tabelle.index("</tr>", tabelle.index("Lippe"))]
+    herford = tabelle[tabelle.index("Herford") : tabelle.index("</tr>", tabelle.index("Herford"))]
+    assert "0,67" in lippe and "7 bis" in lippe and "99" not in lippe  # (2 + 0 + 0) / 3
+    assert "1,00" in herford and "kein Ziel festgelegt" in herford
 
 
 def test_comparison_by_name_shows_only_readable_kreise(welt, login, kennzahl):
