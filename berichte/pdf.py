@@ -56,18 +56,31 @@ def _lokale_datei(url: str) -> tuple[bytes, str] | None:
     return None
 
 
+def _abrufen(url: str) -> tuple[bytes, str]:
+    gefunden = _lokale_datei(url)
+    if gefunden is None:
+        logger.warning("Report rendering refused to fetch %s", url[:200])
+        raise UnerlaubteAdresse(f"Nicht erlaubte Adresse: {url[:200]}")
+    inhalt, pfad = gefunden
+    return inhalt, mimetypes.guess_type(pfad)[0] or "application/octet-stream"
+
+
 def url_fetcher():
     """A WeasyPrint URL fetcher that serves only local static and media files."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    try:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # WeasyPrint before the fetcher class: a function returning a dict
+
+        def abrufen(url):
+            inhalt, typ = _abrufen(url)
+            return {"string": inhalt, "mime_type": typ, "redirected_url": url}
+
+        abrufen.fetch = abrufen
+        return abrufen
 
     class LokalerUrlFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            gefunden = _lokale_datei(url)
-            if gefunden is None:
-                logger.warning("Report rendering refused to fetch %s", url[:200])
-                raise UnerlaubteAdresse(f"Nicht erlaubte Adresse: {url[:200]}")
-            inhalt, pfad = gefunden
-            typ = mimetypes.guess_type(pfad)[0] or "application/octet-stream"
+            inhalt, typ = _abrufen(url)
             return URLFetcherResponse(url, inhalt, {"Content-Type": typ})
 
     return LokalerUrlFetcher(allowed_protocols=["https"], allow_redirects=False)

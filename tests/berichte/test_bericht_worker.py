@@ -11,8 +11,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 
 import pypdf
@@ -27,6 +25,7 @@ from tests.core import test_celery_worker as echter_worker
 from tests.factories import MassnahmeFactory, StatusmeldungFactory
 
 pytestmark = pytest.mark.celery_worker
+celery_worker_prozess = echter_worker.celery_worker_process  # the fixture, reused
 
 Q = Quartal(2026, 2)
 # The killed worker's unacknowledged task returns to the queue after this many seconds.
@@ -34,7 +33,8 @@ SICHTBARKEIT = 3
 
 
 @pytest.fixture
-def broker(transactional_db, settings):
+def broker(transactional_db, settings, monkeypatch):
+    """The broker of tests/core/test_celery_worker.py, reached by this process too."""
     from lippe_portal.celery import app
 
     url = echter_worker._broker_url()
@@ -42,6 +42,8 @@ def broker(transactional_db, settings):
         echter_worker._broker_reachable(url),
         f"Celery-Broker nicht erreichbar ({url or 'nicht gesetzt'})",
     )
+    # Read by the workers started below (they copy this process's environment).
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", str(SICHTBARKEIT))
     settings.CELERY_TASK_ALWAYS_EAGER = False
     alte_url = app.conf.broker_url
     app.conf.task_always_eager = False
@@ -57,53 +59,39 @@ def broker(transactional_db, settings):
 
 
 @pytest.fixture
-def worker_starten(broker):
-    """Start a worker process like tests/core/test_celery_worker.py does; all are stopped
-    at the end."""
-    prozesse: list[tuple[subprocess.Popen, object]] = []
+def worker(broker, celery_worker_prozess):
+    """The worker process of tests/core/test_celery_worker.py, started after `broker`."""
+    return celery_worker_prozess
+
+
+@pytest.fixture
+def zweiter_worker(worker):
+    """Starts another worker with the same command line, once the first one is gone."""
+    prozesse = []
 
     def starten() -> subprocess.Popen:
-        log = tempfile.TemporaryFile()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "lippe_portal.settings.test",
-            "DATABASE_URL": echter_worker._database_url_for_worker(),
-            "CELERY_BROKER_URL": echter_worker._broker_url(),
-            "CELERY_VISIBILITY_TIMEOUT": str(SICHTBARKEIT),
-        }
         prozess = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lippe_portal",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=WARNING",
-                f"--hostname=pytest-bericht-{len(prozesse)}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            worker.args,
             cwd=echter_worker.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "lippe_portal.settings.test",
+                "DATABASE_URL": echter_worker._database_url_for_worker(),
+                "CELERY_BROKER_URL": echter_worker._broker_url(),
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        prozesse.append((prozess, log))
+        prozesse.append(prozess)
         return prozess
 
     yield starten
-    for prozess, log in prozesse:
-        if prozess.poll() is None:
-            prozess.send_signal(signal.SIGTERM)
-            try:
-                prozess.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                prozess.kill()
-        log.close()
+    for prozess in prozesse:
+        prozess.send_signal(signal.SIGTERM)
+        try:
+            prozess.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            prozess.kill()
 
 
 def _warten_auf(bericht: Quartalsbericht, status: set[str], prozess, sekunden: float = 120):
@@ -134,8 +122,8 @@ def _massnahmen(welt, anzahl: int) -> None:
         )
 
 
-def test_report_rendered_end_to_end_by_the_worker(welt, worker_starten):
-    prozess = worker_starten()
+def test_report_rendered_end_to_end_by_the_worker(welt, worker):
+    prozess = worker
     _massnahmen(welt, 3)
     bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
     bericht = _warten_auf(bericht, {"fertig", "fehlgeschlagen"}, prozess)
@@ -147,8 +135,10 @@ def test_report_rendered_end_to_end_by_the_worker(welt, worker_starten):
     assert f"Seite {bericht.seiten} von {bericht.seiten}" in text
 
 
-def test_worker_killed_while_rendering_another_worker_finishes_the_report(welt, worker_starten):
-    erster = worker_starten()
+def test_worker_killed_while_rendering_another_worker_finishes_the_report(
+    welt, worker, zweiter_worker
+):
+    erster = worker
     # Enough content that rendering takes seconds, so the kill lands in the middle of it.
     _massnahmen(welt, 120)
     bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
@@ -159,7 +149,7 @@ def test_worker_killed_while_rendering_another_worker_finishes_the_report(welt, 
     bericht.refresh_from_db()
     assert bericht.status == "in_arbeit", "Der Worker war schon fertig – zu wenig Inhalt?"
 
-    zweiter = worker_starten()
+    zweiter = zweiter_worker()
     bericht = _warten_auf(bericht, {"fertig", "fehlgeschlagen"}, zweiter, sekunden=180)
     assert bericht.status == "fertig", bericht.fehler
     assert bericht.versuche == 0  # redelivered by the broker, not restarted by the sweeper
