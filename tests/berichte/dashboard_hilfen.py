@@ -1,0 +1,30 @@
+"""Helpers shared by the tests of /dashboard/ and /region/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def seitentext(response) -> str:
+    """The page as a reader gets it: tags stripped, whitespace collapsed."""
+    ohne_tags = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", unescape(ohne_tags))
+
+
+def abfragen_wachsen_nicht(client, url: str, mehr_daten: Callable[[], None], maximum: int) -> int:
+    """Asserts the page costs the same number of queries (at most `maximum`) before and
+    after `mehr_daten()` adds rows; returns that number."""
+    client.get(url)  # the first request after login rewrites the session
+    with CaptureQueriesContext(connection) as klein:
+        assert client.get(url).status_code == 200
+    mehr_daten()
+    with CaptureQueriesContext(connection) as gross:
+        assert client.get(url).status_code == 200
+    assert len(gross) == len(klein), [q["sql"][:80] for q in gross.captured_queries]
+    assert len(gross) <= maximum, [q["sql"][:80] for q in gross.captured_queries]
+    return len(gross)
