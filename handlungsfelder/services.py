@@ -117,6 +117,8 @@ class Verlauf:
     staende: list[Stand]
     # Per Kommune (ebene kommune only): kommune pk → {quarter: value}.
     je_kommune: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
+    # Set by views: whether the person looking may enter values.
+    darf_erfassen: bool = False
 
     @property
     def aktuell(self) -> Stand | None:

@@ -13,12 +13,16 @@ urlpatterns = [
     path("oeffentlich/", views.oeffentlich, name="oeffentlich"),
     path("ziele/neu/", views.ZielCreateView.as_view(), name="ziel_neu"),
     path("ziele/<id:pk>/bearbeiten/", views.ZielUpdateView.as_view(), name="ziel_bearbeiten"),
+    path("ziele/<id:pk>/loeschen/", views.ZielDeleteView.as_view(), name="ziel_loeschen"),
     path("ziele/<id:pk>/kennzahlen/neu/", views.KennzahlCreateView.as_view(), name="kennzahl_neu"),
     path("kennzahlen/<id:pk>/", views.kennzahl_detail, name="kennzahl"),
     path(
         "kennzahlen/<id:pk>/bearbeiten/",
         views.KennzahlUpdateView.as_view(),
         name="kennzahl_bearbeiten",
+    ),
+    path(
+        "kennzahlen/<id:pk>/loeschen/", views.KennzahlDeleteView.as_view(), name="kennzahl_loeschen"
     ),
     path("kennzahlen/<id:pk>/werte/", views.wert_erfassen, name="wert_erfassen"),
 ]

@@ -16,18 +16,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django.views.generic import CreateView, UpdateView
+from django.views.generic import CreateView, DeleteView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.quartal import Quartal
+from core.views import ObjektEinmalMixin
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
 from .diagramme import vergleich_diagramm, verlauf_diagramm
 from .forms import KennzahlForm, KennzahlWertForm, ZielForm
-from .models import Handlungsfeld, Kennzahl, Lebensbereich, Ziel
+from .models import Handlungsfeld, Kennzahl, KennzahlWert, Lebensbereich, Ziel
 from .quellen import QUELLEN
-from .services import auswerten, quartale_zwischen, vergleich_auswahl
+from .services import auswerten, im_plan, quartale_zwischen, status_text, vergleich_auswahl
 from .services import vergleich as vergleich_zeilen
 
 # The Maßnahme model, reached through the reverse relation (no upward import).
@@ -69,11 +70,15 @@ def _massnahmen_prefetch(kreis, nur_veroeffentlicht: bool = False) -> Prefetch:
     return Prefetch("massnahmen", queryset=qs.order_by("titel"), to_attr="dienende_massnahmen")
 
 
-def _felder_mit_zielen(ziele, verlaeufe) -> list[dict]:
+def _felder_mit_zielen(ziele, verlaeufe, user=None) -> list[dict]:
     """The four Handlungsfelder, each with its Ziele and their Kennzahlen' evaluation."""
     je_feld: dict[int, list] = {}
     for ziel in ziele:
         ziel.auswertungen = [verlaeufe[k.pk] for k in ziel.kennzahlen.all()]
+        for verlauf in ziel.auswertungen:
+            verlauf.darf_erfassen = user is not None and user.has_perm(
+                "handlungsfelder.add_kennzahlwert", verlauf.kennzahl
+            )
         je_feld.setdefault(ziel.handlungsfeld_id, []).append(ziel)
     return [
         {"handlungsfeld": hf, "ziele": je_feld.get(hf.pk, [])}
@@ -81,7 +86,7 @@ def _felder_mit_zielen(ziele, verlaeufe) -> list[dict]:
     ]
 
 
-def _ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False):
+def _ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False, user=None):
     ziele = list(
         ziele_qs.select_related("handlungsfeld", "kreis").prefetch_related(
             Prefetch("kennzahlen", queryset=Kennzahl.objects.select_related("ziel")),
@@ -89,7 +94,7 @@ def _ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False):
         )
     )
     kennzahlen = [k for ziel in ziele for k in ziel.kennzahlen.all()]
-    return _felder_mit_zielen(ziele, auswerten(kennzahlen))
+    return _felder_mit_zielen(ziele, auswerten(kennzahlen), user)
 
 
 @login_required
@@ -100,7 +105,7 @@ def strategie(request):
         raise PermissionDenied
     kreise = list(lesbare_kreise(request.user))
     kreis = gewaehlter_kreis(request, kreise)
-    felder = _ziele_mit_auswertung(Ziel.objects.filter(kreis=kreis), kreis)
+    felder = _ziele_mit_auswertung(Ziel.objects.filter(kreis=kreis), kreis, user=request.user)
     return render(
         request,
         "handlungsfelder/strategie.html",
@@ -213,6 +218,7 @@ def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
                 {
                     "name": namen.get(kid, "?"),
                     "werte": [kennzahl.format(werte.get(str(q))) for q in letzte],
+                    "bewertung": _kommune_bewertung(verlauf, werte, letzte),
                 }
                 for kid, werte in verlauf.je_kommune.items()
             ),
@@ -233,6 +239,7 @@ def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
         "kommunen_quartale": kommunen_quartale,
         "form": form if darf_erfassen else None,
         "darf_bearbeiten": request.user.has_perm("handlungsfelder.change_kennzahl", kennzahl),
+        "darf_loeschen": request.user.has_perm("handlungsfelder.delete_kennzahl", kennzahl),
         "breadcrumbs": _crumbs(
             (
                 kennzahl.ziel.titel,
@@ -242,6 +249,16 @@ def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
             (kennzahl.name, None),
         ),
     }
+
+
+def _kommune_bewertung(verlauf, werte, quartale) -> str:
+    """A Kommune's latest value among `quartale` against the Kreis's target path then."""
+    for q in reversed(quartale):
+        ist = werte.get(str(q))
+        if ist is not None:
+            plan = im_plan(verlauf.kennzahl, ist, verlauf.stand(q).soll)
+            return f"{status_text(plan, ist)} ({q})"
+    return status_text(None)
 
 
 @login_required
@@ -333,17 +350,12 @@ class ZielCreateView(_Speichern, CreateView):
         return redirect(self.ziel_url(ziel))
 
 
-class ZielUpdateView(_Speichern, UpdateView):
+class ZielUpdateView(_Speichern, ObjektEinmalMixin, UpdateView):
     permission_required = "handlungsfelder.change_ziel"
     form_class = ZielForm
 
     def get_queryset(self):
         return Ziel.objects.for_user(self.request.user).select_related("kreis")
-
-    def get_object(self, queryset=None):
-        if not hasattr(self, "_ziel"):
-            self._ziel = super().get_object(queryset)
-        return self._ziel
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kreis": self.object.kreis}
@@ -397,7 +409,7 @@ class KennzahlCreateView(_Speichern, CreateView):
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
 
 
-class KennzahlUpdateView(_Speichern, UpdateView):
+class KennzahlUpdateView(_Speichern, ObjektEinmalMixin, UpdateView):
     permission_required = "handlungsfelder.change_kennzahl"
     form_class = KennzahlForm
 
@@ -406,11 +418,6 @@ class KennzahlUpdateView(_Speichern, UpdateView):
         return Kennzahl.objects.filter(scope.kreis_q("ziel__kreis_id")).select_related(
             "ziel__kreis"
         )
-
-    def get_object(self, queryset=None):
-        if not hasattr(self, "_kennzahl"):
-            self._kennzahl = super().get_object(queryset)
-        return self._kennzahl
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "ziel": self.object.ziel}
@@ -432,6 +439,70 @@ class KennzahlUpdateView(_Speichern, UpdateView):
         kennzahl = form.save()
         messages.success(self.request, f"Die Kennzahl „{kennzahl.name}“ wurde gespeichert.")
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
+
+
+class ZielDeleteView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DeleteView):
+    """Delete a Ziel with its Kennzahlen and values; its Maßnahmen stay, without the Ziel."""
+
+    permission_required = "handlungsfelder.delete_ziel"
+    template_name = "handlungsfelder/confirm_delete.html"
+
+    def get_queryset(self):
+        return Ziel.objects.for_user(self.request.user).select_related("kreis")
+
+    def get_context_data(self, **kwargs):
+        ziel = self.object
+        ziel_url = f"{reverse('handlungsfelder:strategie')}?kreis={ziel.kreis_id}#ziel-{ziel.pk}"
+        return super().get_context_data(
+            titel=f"Ziel „{ziel.titel}“ löschen?",
+            folgen=[
+                f"{ziel.kennzahlen.count()} Kennzahl(en) mit "
+                f"{KennzahlWert.objects.filter(kennzahl__ziel=ziel).count()} erfassten Werten "
+                "werden mitgelöscht.",
+                f"{ziel.massnahmen.count()} Maßnahme(n) bleiben erhalten, aber ohne Ziel.",
+            ],
+            abbrechen=ziel_url,
+            breadcrumbs=_crumbs((ziel.titel, ziel_url), ("Löschen", None)),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        kreis_id, titel = self.object.kreis_id, self.object.titel
+        self.object.delete()
+        messages.success(self.request, f"Das Ziel „{titel}“ wurde gelöscht.")
+        return redirect(f"{reverse('handlungsfelder:strategie')}?kreis={kreis_id}")
+
+
+class KennzahlDeleteView(
+    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DeleteView
+):
+    """Delete a Kennzahl with its typed values."""
+
+    permission_required = "handlungsfelder.delete_kennzahl"
+    template_name = "handlungsfelder/confirm_delete.html"
+
+    def get_queryset(self):
+        scope = scope_for(self.request.user)
+        return Kennzahl.objects.filter(scope.kreis_q("ziel__kreis_id")).select_related("ziel")
+
+    def get_context_data(self, **kwargs):
+        k = self.object
+        url = reverse("handlungsfelder:kennzahl", args=[k.pk])
+        return super().get_context_data(
+            titel=f"Kennzahl „{k.name}“ löschen?",
+            folgen=[f"{k.werte.count()} erfasste Werte werden mitgelöscht."],
+            abbrechen=url,
+            breadcrumbs=_crumbs((k.name, url), ("Löschen", None)),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        ziel, name = self.object.ziel, self.object.name
+        self.object.delete()
+        messages.success(self.request, f"Die Kennzahl „{name}“ wurde gelöscht.")
+        return redirect(
+            f"{reverse('handlungsfelder:strategie')}?kreis={ziel.kreis_id}#ziel-{ziel.pk}"
+        )
 
 
 # --- Public ---------------------------------------------------------------------------------

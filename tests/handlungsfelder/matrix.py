@@ -30,6 +30,8 @@ MATRIX = {
     "handlungsfelder:ziel_neu": ("/strategie/ziele/neu/", rolle(NUR_KREIS, kreis_fremd=OK)),
     "handlungsfelder:ziel_neu (Lippe gewählt)": ("/strategie/ziele/neu/?kreis=05766", NUR_KREIS),
     "handlungsfelder:ziel_bearbeiten": ("/strategie/ziele/{ziel}/bearbeiten/", NUR_KREIS),
+    "handlungsfelder:ziel_loeschen": ("/strategie/ziele/{ziel}/loeschen/", NUR_KREIS),
+    "handlungsfelder:kennzahl_loeschen": ("/strategie/kennzahlen/{kennzahl}/loeschen/", NUR_KREIS),
     "handlungsfelder:kennzahl_neu": ("/strategie/ziele/{ziel}/kennzahlen/neu/", NUR_KREIS),
     "handlungsfelder:kennzahl": ("/strategie/kennzahlen/{kennzahl}/", KREIS_LESEN),
     "handlungsfelder:kennzahl_bearbeiten": (

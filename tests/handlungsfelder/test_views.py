@@ -424,3 +424,64 @@ def test_public_page_without_published_ziele(db, client):
     response = client.get("/strategie/oeffentlich/")
     assert response.status_code == 200
     assert "noch keine Ziele veröffentlicht" in text(response)
+
+
+# --- deleting and entry points ---------------------------------------------------------------
+
+
+def test_deleting_a_ziel_keeps_its_massnahmen(welt, login, kennzahl):
+    KennzahlWert.objects.create(kennzahl=kennzahl, quartal=str(VORQUARTAL), wert=D("1"))
+    client = login(welt.users["kreis"])
+    seite = text(client.get(f"/strategie/ziele/{kennzahl.ziel_id}/loeschen/"))
+    assert "1 Kennzahl(en) mit 1 erfassten Werten" in seite
+    assert "1 Maßnahme(n) bleiben erhalten" in seite
+    response = client.post(f"/strategie/ziele/{kennzahl.ziel_id}/loeschen/")
+    assert response.status_code == 302
+    assert not Ziel.objects.exists() and not KennzahlWert.objects.exists()
+    welt.massnahme.refresh_from_db()
+    assert welt.massnahme.ziel is None
+
+
+def test_region_may_not_delete(welt, login, kennzahl):
+    client = login(welt.users["region"])
+    assert client.post(f"/strategie/kennzahlen/{kennzahl.pk}/loeschen/").status_code == 403
+    assert Kennzahl.objects.filter(pk=kennzahl.pk).exists()
+
+
+def test_deleting_a_kennzahl(welt, login, kennzahl):
+    response = login(welt.users["kreis"]).post(f"/strategie/kennzahlen/{kennzahl.pk}/loeschen/")
+    assert response.status_code == 302
+    assert not Kennzahl.objects.exists()
+
+
+def test_cdo_finds_value_entry_and_own_kommune_status(welt, login, ziel):
+    heute = dt.date.today()
+    k = KennzahlFactory(
+        ziel=ziel,
+        name="Geschulte",
+        ebene=Kennzahl.Ebene.KOMMUNE,
+        basiswert=D("0"),
+        basisdatum=heute - dt.timedelta(days=730),
+        zielwert=D("100"),
+        zieldatum=heute + dt.timedelta(days=730),
+    )
+    KennzahlWert.objects.create(
+        kennzahl=k, quartal=str(VORQUARTAL), kommune=welt.detmold, wert=D("90")
+    )
+    KennzahlWert.objects.create(
+        kennzahl=k, quartal=str(VORQUARTAL), kommune=welt.lemgo, wert=D("5")
+    )
+    client = login(welt.users["cdo_eigen"])
+    assert f"/strategie/kennzahlen/{k.pk}/werte/" in text(client.get("/strategie/"))
+    html = text(client.get(f"/strategie/kennzahlen/{k.pk}/"))
+    kommunen = html[html.index('id="kommunen-titel"') :]
+    detmold = kommunen[
+        kommunen.index("Detmold") : kommunen.index("</tr>", kommunen.index("Detmold"))
+    ]
+    lemgo = kommunen[kommunen.index("Lemgo") : kommunen.index("</tr>", kommunen.index("Lemgo"))]
+    assert "nicht im Plan" not in detmold and "im Plan" in detmold
+    assert "nicht im Plan" in lemgo
+    # Region users read, they find no entry point.
+    assert f"/strategie/kennzahlen/{k.pk}/werte/" not in text(
+        login(welt.users["region"]).get("/strategie/?kreis=05766")
+    )
