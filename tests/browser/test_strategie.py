@@ -66,6 +66,7 @@ def test_axe_on_strategy_pages(demo, page):
         f"/strategie/kennzahlen/{kennzahl.pk}/bearbeiten/",
         f"/strategie/ziele/{kennzahl.ziel_id}/kennzahlen/neu/",
         "/strategie/ziele/neu/",
+        f"/strategie/ziele/{kennzahl.ziel_id}/loeschen/",
     ]:
         page.goto(path)
         assert_no_axe_violations(page)

@@ -485,3 +485,38 @@ def test_cdo_finds_value_entry_and_own_kommune_status(welt, login, ziel):
     assert f"/strategie/kennzahlen/{k.pk}/werte/" not in text(
         login(welt.users["region"]).get("/strategie/?kreis=05766")
     )
+
+
+def test_kennzahl_page_and_public_page_queries_do_not_grow(
+    welt, login, client, ziel, django_assert_max_num_queries
+):
+    k = KennzahlFactory(ziel=ziel, ebene=Kennzahl.Ebene.KOMMUNE, basisdatum=dt.date(2024, 1, 1))
+    url = f"/strategie/kennzahlen/{k.pk}/"
+
+    def werte(quartale):
+        for q in quartale:
+            for kommune in (welt.detmold, welt.lemgo, welt.blomberg):
+                KennzahlWert.objects.create(kennzahl=k, quartal=str(q), kommune=kommune, wert=D(3))
+
+    werte([VORQUARTAL])
+    kreis = login(welt.users["kreis"])
+    with django_assert_max_num_queries(14) as wenige:
+        assert kreis.get(url).status_code == 200
+    werte([VORQUARTAL.previous(i) for i in range(1, 6)])
+    for _ in range(5):
+        z = ZielFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld, veroeffentlicht=True)
+        KennzahlFactory(ziel=z, quelle="foerdermittel_abgerufen", einheit="%")
+    with django_assert_max_num_queries(len(wenige.captured_queries)):
+        assert kreis.get(url).status_code == 200
+
+    client.logout()
+    with django_assert_max_num_queries(10) as oeffentlich:
+        assert client.get("/strategie/oeffentlich/?kreis=05766").status_code == 200
+    for _ in range(5):
+        z = ZielFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld, veroeffentlicht=True)
+        KennzahlFactory(ziel=z, ebene="kommune")
+        MassnahmeFactory(
+            kreis=welt.lippe, handlungsfeld=welt.handlungsfeld, ziel=z, veroeffentlicht=True
+        )
+    with django_assert_max_num_queries(len(oeffentlich.captured_queries)):
+        assert client.get("/strategie/oeffentlich/?kreis=05766").status_code == 200
