@@ -205,3 +205,12 @@ def test_list_queries_do_not_grow_with_reports(welt, login, django_assert_max_nu
         _fertig(welt.lippe, quartal="2026-Q1", version=version)
     with django_assert_max_num_queries(len(wenige.captured_queries)):
         client.get("/berichte/")
+
+
+def test_user_without_role_sees_nothing(welt, login):
+    from tests.factories import UserFactory
+
+    bericht = _fertig(welt.lippe)
+    client = login(UserFactory(email="ohne.rolle@example.invalid"))
+    for url in ["/berichte/", f"/berichte/{bericht.pk}/", f"/berichte/{bericht.pk}/pdf/"]:
+        assert client.get(url).status_code == 403, url
