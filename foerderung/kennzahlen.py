@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from django.db.models import Q, Sum
 
 from core.quartal import Quartal
-from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle
-from kommunen.models import Kommune
+from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
 
 from .models import Foerderbescheid, Mittelabruf
 
@@ -59,15 +58,10 @@ def foerdermittel_abgerufen(
             }
         )
     }
-    schluessel = (
-        Kommune.objects.filter(kreis_id__in=kreis_ids).values_list("pk", flat=True)
-        if je_kommune
-        else kreis_ids
-    )
     return {
         key: {
             str(q): anteil(abgerufen.get(key, {}).get(alias), bewilligt.get(key, {}).get(alias))
             for alias, q in spalten
         }
-        for key in schluessel
+        for key in schluessel(kreis_ids, je_kommune)
     }

@@ -54,6 +54,15 @@ def register_quelle(schluessel: str, *, einheit: str, stichtag: str):
     return decorator
 
 
+def schluessel(kreis_ids: Sequence[str], je_kommune: bool) -> list[str | int]:
+    """The keys a source answers with: the Kreise, or every Kommune of them."""
+    if not je_kommune:
+        return list(kreis_ids)
+    from kommunen.models import Kommune
+
+    return list(Kommune.objects.filter(kreis_id__in=kreis_ids).values_list("pk", flat=True))
+
+
 def quartal_spalten(quartale: Sequence[Quartal]) -> list[tuple[str, Quartal]]:
     """Aggregate aliases for conditional aggregation, one per quarter: ("q_2026_3", Quartal)."""
     return [(f"q_{q.jahr}_{q.nummer}", q) for q in quartale]

@@ -19,8 +19,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Least, TruncDate
 
 from core.quartal import Quartal
-from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle
-from kommunen.models import Kommune
+from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
 
 from .models import Massnahme
 
@@ -59,11 +58,6 @@ def anteil_abgeschlossen(
         .annotate(**aggregate)
     )
     gefunden = {z[gruppe]: z for z in zeilen}
-    schluessel = (
-        Kommune.objects.filter(kreis_id__in=kreis_ids).values_list("pk", flat=True)
-        if je_kommune
-        else kreis_ids
-    )
     return {
         key: {
             str(q): anteil(
@@ -72,5 +66,5 @@ def anteil_abgeschlossen(
             )
             for alias, q in spalten
         }
-        for key in schluessel
+        for key in schluessel(kreis_ids, je_kommune)
     }

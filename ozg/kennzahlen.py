@@ -18,8 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from core.quartal import Quartal
-from handlungsfelder.quellen import quartal_spalten, register_quelle
-from kommunen.models import Kommune
+from handlungsfelder.quellen import quartal_spalten, register_quelle, schluessel
 
 from .models import Umsetzungsstand
 
@@ -45,12 +44,7 @@ def ozg_leistungen_online(
         .annotate(**{alias: Count("pk", filter=Q(stichtag__lte=q.ende)) for alias, q in spalten})
     )
     gefunden = {z[gruppe]: z for z in zeilen}
-    schluessel = (
-        Kommune.objects.filter(kreis_id__in=kreis_ids).values_list("pk", flat=True)
-        if je_kommune
-        else kreis_ids
-    )
     return {
         key: {str(q): Decimal(gefunden.get(key, {}).get(alias, 0)) for alias, q in spalten}
-        for key in schluessel
+        for key in schluessel(kreis_ids, je_kommune)
     }
