@@ -57,6 +57,26 @@ def validate_upload(upload) -> None:
         )
 
 
+class UploadsPruefenMixin:
+    """For forms with file fields: check every new upload itself with `validate_upload`.
+
+    A model field's validator only sees the stored FieldFile, which no longer carries the
+    content type the browser declared, so a PDF sent as `text/html` would pass there.
+    """
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        from django import forms
+
+        for name, field in self.fields.items():
+            datei = self.cleaned_data.get(name)
+            if isinstance(field, forms.FileField) and datei:
+                try:
+                    validate_upload(datei)
+                except ValidationError as error:
+                    self.add_error(name, error)
+
+
 def zufaelliger_pfad(instance, filename: str) -> str:
     """Store uploads under a random name; the original name is kept in `titel`/`dateiname`.
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.forms import inlineformset_factory
 
-from core.files import ERLAUBTE_DATEITYPEN
+from core.files import ERLAUBTE_DATEITYPEN, UploadsPruefenMixin
 from core.money import EuroField
 from handlungsfelder.models import Ziel
 from kommunen.models import Kommune
@@ -129,7 +129,7 @@ class StatusmeldungForm(forms.ModelForm):
         help_texts = {"fortschritt": "Ganze Zahl von 0 bis 100."}
 
 
-class AnhangForm(forms.ModelForm):
+class AnhangForm(UploadsPruefenMixin, forms.ModelForm):
     class Meta:
         model = Anhang
         fields = ["titel", "art", "datei"]

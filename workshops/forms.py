@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q
 
+from core.files import UploadsPruefenMixin
 from kommunen.models import Kommune, Kreis, Mitgliedschaft, Rolle
 from kommunen.scope import scope_for
 
@@ -37,7 +38,7 @@ def _im_rahmen(value: dt.date | dt.datetime | None) -> bool:
     return value is None or FRUEHESTES_JAHR <= value.year <= SPAETESTES_JAHR
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(UploadsPruefenMixin, forms.ModelForm):
     """Create or edit a workshop. The Kreis is fixed once the workshop exists; every saved
     change bumps `sequenz` so calendar apps replace their copy."""
 
