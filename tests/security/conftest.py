@@ -275,3 +275,13 @@ def als_daten(felder: list[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in felder:
         daten.setdefault(name, []).append(value)
     return daten
+
+
+def fehler_am_feld(response, form_class, key: str, *, auch_allgemein: bool = False) -> bool:
+    """The bound form of class `form_class` in the answer reports the field `key` (with
+    `auch_allgemein`, an error of the form as a whole counts too)."""
+    for form in formulare_im_kontext(response):
+        if isinstance(form, form_class) and form.is_bound:
+            name = key[len(form.prefix) + 1 :] if form.prefix else key
+            return name in form.errors or (auch_allgemein and bool(form.non_field_errors()))
+    return False

@@ -26,6 +26,7 @@ from .conftest import (
     POST_ABGELEHNT,
     als_daten,
     client_fuer,
+    fehler_am_feld,
     fingerabdruck,
     formular_zu,
     formulare_im_kontext,
@@ -142,14 +143,6 @@ def _ausfuellen(daten: dict, form) -> dict:
     return daten
 
 
-def _fehler_im_feld(response, form_class, key: str) -> bool:
-    for form in formulare_im_kontext(response):
-        if isinstance(form, form_class) and form.is_bound:
-            name = key[len(form.prefix) + 1 :] if form.prefix else key
-            return name in form.errors
-    return False
-
-
 def test_forms_refuse_ids_outside_their_choices(lage):
     befunde, eingeschleust, nur_dieses_feld = [], 0, 0
     for rolle in FORMULAR_ROLLEN:
@@ -191,7 +184,7 @@ def test_forms_refuse_ids_outside_their_choices(lage):
                         continue
                     if antwort.status_code in {301, 302, 303}:
                         befunde.append(f"{wo}: angenommen ({antwort.status_code})")
-                    elif not _fehler_im_feld(antwort, type(form), key):
+                    elif not fehler_am_feld(antwort, type(form), key):
                         befunde.append(f"{wo}: kein Fehler am Feld ({antwort.status_code})")
                     else:
                         bound = next(
