@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.quartal import Quartal
+from kommunen.models import Kommune
 
 Werte = dict[str | int, dict[str, Decimal | None]]
 Berechnung = Callable[..., Werte]
@@ -58,8 +59,6 @@ def schluessel(kreis_ids: Sequence[str], je_kommune: bool) -> list[str | int]:
     """The keys a source answers with: the Kreise, or every Kommune of them."""
     if not je_kommune:
         return list(kreis_ids)
-    from kommunen.models import Kommune
-
     return list(Kommune.objects.filter(kreis_id__in=kreis_ids).values_list("pk", flat=True))
 
 
