@@ -260,6 +260,18 @@ def balkendiagramm(
     )
 
 
+def _beschriftete(anzahl: int, hoechstens: int = 8) -> list[int]:
+    """Indices of the x labels to print: evenly spaced, always the last, never two crowded."""
+    jede = max(1, math.ceil(anzahl / hoechstens))
+    indices = list(range(0, anzahl, jede))
+    if indices and indices[-1] != anzahl - 1:
+        if anzahl - 1 - indices[-1] < jede and len(indices) > 1:
+            indices[-1] = anzahl - 1  # the last label replaces one that would crowd it
+        else:
+            indices.append(anzahl - 1)
+    return indices
+
+
 def _marker(form: str, x: float, y: float, farbe: str) -> str:
     if form == "quadrat":
         return format_html(
@@ -354,10 +366,8 @@ def liniendiagramm(
                 t=format_wert(tick, einheit),
             )
         )
-    jede = max(1, math.ceil(len(x_labels) / 8))  # at most ~8 labels on the axis
-    for index, label in enumerate(x_labels):
-        if index % jede and index != len(x_labels) - 1:
-            continue
+    for index in _beschriftete(len(x_labels)):
+        label = x_labels[index]
         teile.append(
             format_html(
                 '<text x="{x}" y="{y}" text-anchor="middle" font-size="10" fill="{a}">{t}</text>',

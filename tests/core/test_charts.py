@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template import Context, Template
 
-from core.charts import Reihe, balkendiagramm, format_wert, liniendiagramm, schritte
+from core.charts import Reihe, _beschriftete, balkendiagramm, format_wert, liniendiagramm, schritte
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -140,3 +140,17 @@ def test_values_are_german():
     assert format_wert(1234.5, "€") == "1.234,5\u202f€"
     assert format_wert(None) == "–"
     assert format_wert(3) == "3"
+
+
+@pytest.mark.parametrize(
+    ("anzahl", "erwartet"),
+    [
+        (1, [0]),
+        (4, [0, 1, 2, 3]),
+        (8, list(range(8))),
+        (9, [0, 2, 4, 6, 8]),
+        (12, [0, 2, 4, 6, 8, 11]),
+    ],
+)
+def test_x_labels_are_thinned_out_but_the_last_quarter_is_always_named(anzahl, erwartet):
+    assert _beschriftete(anzahl) == erwartet
