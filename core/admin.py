@@ -7,10 +7,13 @@ shows the user's Mitgliedschaften inline and `core` must not import `kommunen`.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 
+from . import privacy
 from .models import WorkerHeartbeat
 
 admin.site.site_header = "Lippe Digitalportal – Verwaltung"
@@ -91,6 +94,48 @@ class DokumentAdminMixin:
     @admin.display(description="Größe", ordering="groesse")
     def groesse_anzeige(self, obj) -> str:
         return filesizeformat(obj.groesse) if obj.groesse else "–"
+
+
+# --- Privacy: actions for the admin of the persons (registered in kommunen/admin.py) ------
+
+
+@admin.action(description="Personendaten exportieren (JSON)")
+def personendaten_exportieren(modeladmin, request, queryset):
+    """Everything stored about the selected persons as one JSON download (Art. 15 DSGVO)."""
+    personen = list(queryset.order_by("pk"))
+    if len(personen) == 1:
+        inhalt, name = privacy.personendaten_json(personen[0]), privacy.dateiname(personen[0])
+    else:
+        teile = [privacy.personendaten_json(p) for p in personen]
+        inhalt, name = "[\n" + ",\n".join(teile) + "\n]", "personendaten.json"
+    response = HttpResponse(inhalt, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@admin.action(description="Personen löschen (pseudonymisieren)")
+def pseudonymisieren(modeladmin, request, queryset):
+    """Delete the selected persons by pseudonymisation, after a confirmation page."""
+    personen = [p for p in queryset.order_by("pk") if p.pk != request.user.pk]
+    if len(personen) < queryset.count():
+        messages.warning(request, "Ihr eigenes Konto können Sie hier nicht löschen.")
+    if not personen:
+        return None
+    if request.POST.get("bestaetigt") != "ja":
+        return TemplateResponse(
+            request,
+            "admin/core/pseudonymisieren.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "opts": modeladmin.model._meta,
+                "personen": personen,
+            },
+        )
+    for person in personen:
+        privacy.pseudonymisieren(person)
+    messages.success(request, f"{len(personen)} Person(en) gelöscht (pseudonymisiert).")
+    return None
 
 
 @admin.register(WorkerHeartbeat)

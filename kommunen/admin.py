@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.db.models import Count
 
-from core.admin import EindeutigeZeilenFormSet
+from core.admin import EindeutigeZeilenFormSet, personendaten_exportieren, pseudonymisieren
 from core.formatting import zahl
 
 from .models import Kommune, Kreis, Mitgliedschaft, Region
@@ -126,6 +126,7 @@ class PersonAdmin(UserAdmin):
     ordering = ("last_name", "first_name", "email")
     date_hierarchy = "date_joined"
     inlines = [MitgliedschaftInline]
+    actions = [personendaten_exportieren, pseudonymisieren]
 
     def get_inlines(self, request, obj):
         # As in Django's UserAdmin, the add page only asks for the login data; the
