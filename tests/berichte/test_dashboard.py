@@ -208,3 +208,27 @@ def test_query_count_does_not_grow_with_the_data(welt, login, rolle):
     client = login(welt.users[rolle])
     url = "/dashboard/?kreis=05766"
     abfragen_wachsen_nicht(client, url, lambda: _mehr_daten(welt, 6), MAX_ABFRAGEN)
+
+
+@pytest.mark.parametrize(
+    ("rolle", "dashboard", "region"),
+    [
+        ("anonym", False, False),
+        ("cdo_eigen", True, False),
+        ("cdo_andere", True, False),
+        ("kreis_fremd", True, False),
+        ("kreis", True, False),
+        ("region", True, True),
+        ("admin", True, True),
+    ],
+)
+def test_rules(welt, rolle, dashboard, region):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = welt.users[rolle] or AnonymousUser()
+    assert user.has_perm("berichte.view_dashboard") is dashboard
+    assert user.has_perm("berichte.view_region") is region
+
+
+def test_a_user_without_membership_has_no_dashboard(db):
+    assert not UserFactory(email="neu@example.invalid").has_perm("berichte.view_dashboard")
