@@ -30,7 +30,7 @@ export PYTHONUNBUFFERED := 1
 
 MANAGE := DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(BIN)/python manage.py
 
-.PHONY: help venv run migrate test lint format worker beat clean
+.PHONY: help venv run migrate test lint format worker beat clean backup restore
 
 help: ## show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -95,6 +95,13 @@ beat: venv ## Celery beat scheduler (needs CELERY_BROKER_URL)
 	$(require_broker)
 	@DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(BIN)/celery -A lippe_portal beat -l info \
 	  --schedule $(VENV)/celerybeat-schedule
+
+# PostgreSQL dump + media files in one dated archive; Docker Compose aware (see the scripts).
+backup: ## one dated archive of PostgreSQL and media in backups/ (BACKUP_DIR=…)
+	@scripts/backup.sh
+
+restore: ## bring a backup back: make restore FILE=backups/lippe-portal-….tar.gz
+	@scripts/restore.sh "$(FILE)"
 
 clean: ## remove the venv, caches and build output (keeps db.sqlite3 and media/)
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache build *.egg-info test-results
