@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import io
+import os
 import threading
 from decimal import Decimal
 
@@ -344,24 +345,38 @@ def _verbindungen_schliessen(app) -> None:
     app.amqp._producer_pool = None
 
 
-def test_broker_down_keeps_the_request_with_a_german_reason(
-    welt, daten, settings, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def broker_weg(monkeypatch):
+    """A broker that refuses connections (nothing listens on port 1). Celery reads the
+    environment variable before its own setting, so both change."""
     from lippe_portal.celery import app
 
+    tot = "redis://127.0.0.1:1/0"
+    alte_url, alte_umgebung = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    monkeypatch.setenv("CELERY_BROKER_URL", tot)
     app.conf.task_always_eager = False
-    alte_url = app.conf.broker_url
     _verbindungen_schliessen(app)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            bericht = services.bericht_anfordern(
-                kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"]
-            )
-    finally:
+    app.conf.broker_url = tot
+
+    def zurueck():
+        if alte_umgebung is None:
+            monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+        else:
+            monkeypatch.setenv("CELERY_BROKER_URL", alte_umgebung)
         app.conf.task_always_eager = True
         app.conf.broker_url = alte_url
         _verbindungen_schliessen(app)
+
+    yield zurueck
+    zurueck()
+
+
+def test_broker_down_keeps_the_request_with_a_german_reason(
+    welt, daten, broker_weg, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"])
+    broker_weg()  # back: eager, as without a broker
     bericht.refresh_from_db()
     assert bericht.status == "fehlgeschlagen"
     assert bericht.fehler == services.MELDUNG_BROKER

@@ -9,7 +9,10 @@ from berichte import services
 from berichte.models import Quartalsbericht
 from core.quartal import Quartal
 from massnahmen.models import Quartalsabschluss
+from tests.berichte import test_bericht_service
 from tests.factories import StatusmeldungFactory
+
+broker_nicht_erreichbar = test_bericht_service.broker_weg  # the fixture, reused
 
 
 def _fertig(kreis, quartal="2026-Q2", version=1) -> Quartalsbericht:
@@ -87,29 +90,18 @@ def test_open_report_polls_its_status_and_htmx_gets_only_the_status(welt, login)
 
 
 def test_broker_down_at_request_time_german_message_no_500_record_kept(
-    transactional_db, welt, login
+    transactional_db, welt, login, broker_nicht_erreichbar
 ):
     """A broker that refuses connections: the request is saved, the page says why in
     German and offers the retry, which renders the same version once the broker is back.
     (Transactional: the view commits before queueing, as in production.)"""
-    from lippe_portal.celery import app
-    from tests.berichte.test_bericht_service import _verbindungen_schliessen
-
     client = login(welt.users["kreis"])
-    alte_url = app.conf.broker_url
-    app.conf.task_always_eager = False
-    _verbindungen_schliessen(app)
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.post(
-            "/berichte/anfordern/",
-            {"kreis": "05766", "quartal": "2026-Q2", "variante": "pdf/a-3b"},
-            follow=True,
-        )
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = alte_url
-        _verbindungen_schliessen(app)
+    response = client.post(
+        "/berichte/anfordern/",
+        {"kreis": "05766", "quartal": "2026-Q2", "variante": "pdf/a-3b"},
+        follow=True,
+    )
+    broker_nicht_erreichbar()  # back: eager, as without a broker
     assert response.status_code == 200
     bericht = Quartalsbericht.objects.get()
     assert (bericht.status, bericht.variante) == ("fehlgeschlagen", "pdf/a-3b")
