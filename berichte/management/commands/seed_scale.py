@@ -76,9 +76,10 @@ class Writer:
                         copy.write_row(row)
                         n += 1
             return n
+        attnames = [model._meta.get_field(f).attname for f in fields]  # kreis → kreis_id
         batch, n = [], 0
         for row in rows:
-            batch.append(model(**dict(zip(fields, row, strict=True))))
+            batch.append(model(**dict(zip(attnames, row, strict=True))))
             if len(batch) >= 5000:
                 model.objects.bulk_create(batch)
                 n += len(batch)
