@@ -42,9 +42,10 @@ FARBEN = ["#0b4f8a", "#a13c00", "#1d6b35", "#6b2c91", "#7a5a00"]
 STRICHE = ["", "6 4", "2 3", "10 3 2 3", "1 0"]
 MARKER = ["kreis", "quadrat", "raute", "dreieck", "kreis"]
 
-ZEILENHOEHE = 26
+LABELHOEHE = 16
 BALKENHOEHE = 16
-ZEICHENBREITE = 6.6  # average width of a 12px character, for laying out labels
+ZEILENHOEHE = LABELHOEHE + BALKENHOEHE + 10
+ZEICHENBREITE = 7.4  # average width of a 12px DejaVu Sans character, for laying out labels
 
 
 @dataclass(frozen=True)
@@ -179,11 +180,12 @@ def balkendiagramm(
     ticks = schritte(obergrenze or 1.0)
     skala_max = ticks[-1]
 
-    label_zeichen = min(max((len(k) for k in kategorien), default=0), 34)
-    links_rand = 8 + label_zeichen * ZEICHENBREITE
-    rechts_rand = 64
+    # Labels stand on their own line above each bar, so long German names are never cut
+    # short and the bars share one left edge.
+    links_rand, rechts_rand = 8, 64
     oben, unten = 8, 26
     flaeche = max(breite - links_rand - rechts_rand, 80)
+    label_zeichen = int((breite - links_rand) / ZEICHENBREITE)
     hoehe = oben + unten + ZEILENHOEHE * max(len(kategorien), 1)
     diagramm_id = _id("balken", titel, kategorien, werte)
 
@@ -205,13 +207,13 @@ def balkendiagramm(
         )
     for index, (kategorie, wert) in enumerate(zip(kategorien, werte, strict=True)):
         y = oben + index * ZEILENHOEHE
-        mitte = y + ZEILENHOEHE / 2
+        mitte = y + LABELHOEHE + BALKENHOEHE / 2
         teile.append(
             format_html(
-                '<text x="{x}" y="{y}" text-anchor="end" dominant-baseline="middle">{t}</text>',
-                x=_n(links_rand - 6),
-                y=_n(mitte),
-                t=_kuerzen(kategorie, 34),
+                '<text x="{x}" y="{y}">{t}</text>',
+                x=_n(links_rand + 4),
+                y=_n(y + LABELHOEHE - 4),
+                t=_kuerzen(kategorie, label_zeichen),
             )
         )
         if wert is None:
