@@ -159,7 +159,7 @@ def _zusammenfassen(runden: list[dict]) -> dict:
     return ergebnis
 
 
-def _umfang(database_url: str) -> str:
+def _umfang(database_url: str, roh: bool = False):
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
@@ -167,6 +167,8 @@ def _umfang(database_url: str) -> str:
             conn.execute(f"SELECT count(*) FROM {tabelle}").fetchone()[0]
             for tabelle in ("kommunen_kommune", "massnahmen_massnahme", "massnahmen_statusmeldung")
         ]
+    if roh:
+        return zahlen
     k, m, s = (f"{z:,}".replace(",", ".") for z in zahlen)
     return f"{k} Kommunen, {m} Maßnahmen, {s} Statusmeldungen"
 
@@ -187,6 +189,12 @@ def main() -> int:
     demo_url = _demo_datenbank_bereitstellen(national_url)
     print(f"Demo:     {_umfang(demo_url)}")
     print(f"National: {_umfang(national_url)}")
+    if _umfang(national_url, roh=True)[1] < 50_000:
+        print(
+            "Hinweis: die nationale Datenbank hat weniger als 50.000 Maßnahmen – ist "
+            "`manage.py seed_scale --kreise 400 --kommunen-je-kreis 27 --massnahmen 100000 "
+            "--quartale 8` dort gelaufen?"
+        )
     # Alternating rounds, so a burst of load elsewhere on the machine hits both sides alike.
     runden = {"demo": [], "national": []}
     for _ in range(args.runden):
