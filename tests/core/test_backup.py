@@ -89,16 +89,19 @@ def eigene_datenbank(django_db_setup, django_db_blocker, tmp_path):
     require_or_skip(bool(shutil.which("pg_dump")), "pg_dump/pg_restore nicht installiert")
     with django_db_blocker.unblock():
         params = connection.get_connection_params()
-        test_db = connection.creation._get_test_db_name()
+        # Before the test database is used, NAME may still be the configured one.
+        kandidaten = [connection.creation._get_test_db_name(), connection.settings_dict["NAME"]]
     host = params.get("host") or "127.0.0.1"
     port = params.get("port") or 5432
     auth = params.get("user", "postgres")
     if params.get("password"):
         auth += f":{params['password']}"
     basis = f"postgresql://{auth}@{host}:{port}"
+    admin_url = f"{basis}/postgres"
+    vorhanden = _psql(admin_url, "SELECT string_agg(datname, ' ') FROM pg_database").split()
+    test_db = next(k for k in kandidaten if k in vorhanden and k.startswith("test_"))
     name = f"{test_db}_sicherung"
     url = f"{basis}/{name}"
-    admin_url = f"{basis}/postgres"
     _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
     _psql(admin_url, f'CREATE DATABASE "{name}"')
     media = tmp_path / "media"
