@@ -11,16 +11,6 @@ from tests.browser.harness import assert_no_axe_violations, login_via_form
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """The harness's page, but with the CSP bypassed so axe-core can be injected
-    (the strict Content-Security-Policy blocks its inline script tag)."""
-    context = browser.new_context(locale="de-DE", base_url=live_server.url, bypass_csp=True)
-    seite = context.new_page()
-    seite.set_default_timeout(10_000)
-    yield seite
-    context.close()
-
 
 def _tab_bis(page, selector: str, hoechstens: int = 120) -> None:
     """Press Tab until the focused element matches `selector`."""
