@@ -67,6 +67,16 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
     return kreis, [(kreis.ags, kreis.name) for kreis in kreise]
 
 
+class KreisAuswahlForm(forms.Form):
+    """The Kreis choice of /dashboard/ for those who read several Kreise."""
+
+    kreis = forms.ChoiceField(label="Kreis")
+
+    def __init__(self, *args, kreise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kreis"].choices = kreise
+
+
 @require_GET
 @login_required
 def dashboard(request):
@@ -123,7 +133,9 @@ def dashboard(request):
         "berichte/dashboard.html",
         {
             "kreis": kreis,
-            "kreise": kreise,
+            "kreis_form": KreisAuswahlForm(initial={"kreis": kreis_ags}, kreise=kreise)
+            if len(kreise) > 1
+            else None,
             "quartal": quartal,
             "zahlen": gesamt,
             "status_links": [

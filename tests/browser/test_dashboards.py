@@ -39,3 +39,13 @@ def test_region_is_accessible_with_filters(demo, page):
     page.wait_for_url(re.compile(r"handlungsfeld="))
     assert "nur Handlungsfeld IKZ & Beteiligung" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
+
+
+def test_region_user_switches_the_kreis_on_the_dashboard(demo, page):
+    login_via_form(page, "owl@demo.invalid")
+    page.goto("/dashboard/")
+    page.get_by_label("Kreis", exact=True).select_option(label="Lippe")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url(re.compile(r"kreis=05766"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard: Kreis Lippe"
+    assert_no_axe_violations(page)
