@@ -3,9 +3,10 @@
 - Every URL the permission matrix refuses to a role on GET is refused on POST as well,
   with the data a browser of an entitled user would send, and the database is unchanged.
   `cdo_fremd` (CDO of the city of Herford) must get no more than Herford's Kreis staff.
-- Every form of every page, opened by a role that may use it, refuses an id outside the
-  choices it offers (another Kreis's Kommune, Maßnahme, Ziel, Mitgliedschaft, ...) in each
-  of its model choice fields: the field reports an error, nothing is saved.
+- Every form of every page, opened by a role that may use it, refuses the id of another
+  Kreis's object (Kommune, Maßnahme, Ziel, Mitgliedschaft, Kreis, ...) in each of its model
+  choice fields: the field reports an error, nothing is saved. The foreign object is found
+  by its Kreis, not from the field's choices, so a choice list that is too wide fails.
 - Ids a view reads from POST outside a Django form (Kreis of a new Maßnahme, the Kommune
   of an adoption or a workshop registration) are checked by hand below.
 """
@@ -15,8 +16,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 from django.utils import timezone
 
+from kommunen.models import Kreis
+from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Nachnutzung
 from tests.matrix import OK
 from workshops.models import Teilnahme, Workshop
@@ -102,11 +107,40 @@ def _auswahlfelder(form) -> list[tuple[str, forms.ModelChoiceField]]:
     ]
 
 
-def _fremde_id(field: forms.ModelChoiceField):
-    """An existing object of the field's model that the field does not offer."""
+# How an object of a form's choice leads to its Kreis (the tenancy boundary).
+KREIS_PFADE = ("kreis", "kommune__kreis", "massnahme__kreis", "workshop__kreis", "bescheid__kreis")
+
+
+def _hat_pfad(model, pfad: str) -> bool:
+    for name in pfad.split("__"):
+        try:
+            model = model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            return False
+        if model is None:
+            return False
+    return True
+
+
+def _fremde_id(field: forms.ModelChoiceField, user):
+    """An object of another Kreis than the user's, of the field's model, whether or not
+    the field offers it (a choice list that does is the bug this test is after)."""
     model = field.queryset.model
-    fremd = model._default_manager.exclude(pk__in=field.queryset.values("pk")).first()
-    return None if fremd is None else field.prepare_value(fremd)
+    scope = scope_for(user)
+    eigene = scope.kreis_ids | scope.cdo_kreis_ids
+    if model is Kreis:
+        fremd = Kreis.objects.exclude(pk__in=eigene)
+    else:
+        pfade = [p for p in KREIS_PFADE if _hat_pfad(model, p)]
+        if not pfade:
+            return None  # not Kreis-scoped (Handlungsfeld, Förderprogramm, ...)
+        eigen, zugeordnet = Q(), Q()
+        for pfad in pfade:
+            eigen |= Q(**{f"{pfad}__in": eigene})
+            zugeordnet |= Q(**{f"{pfad}__isnull": False})
+        fremd = model._default_manager.filter(zugeordnet).exclude(eigen)
+    objekt = fremd.order_by("pk").first()
+    return None if objekt is None else field.prepare_value(objekt)
 
 
 def _ausfuellen(daten: dict, form) -> dict:
@@ -166,7 +200,7 @@ def test_forms_refuse_ids_outside_their_choices(lage):
                     continue
                 basis = _ausfuellen(als_daten(formular["felder"]), form)
                 for key, field in felder:
-                    fremd = _fremde_id(field)
+                    fremd = _fremde_id(field, lage.users[rolle])
                     if fremd is None:
                         continue
                     daten = dict(basis)
@@ -223,6 +257,27 @@ def test_new_massnahme_cannot_be_placed_in_another_kreis(lage):
         )
         angelegt = Massnahme.objects.filter(titel=f"Eingeschleust von {rolle}").first()
         assert angelegt is None or angelegt.kreis_id == welt.lippe.pk, rolle
+
+
+def test_cdo_cannot_make_another_kommune_of_the_kreis_lead(lage):
+    """Inside the Kreis too: Detmold's CDO leads only for Detmold."""
+    welt = lage.welt
+    response = lage.client("cdo_eigen").post(
+        "/massnahmen/neu/",
+        {
+            "titel": "Für Lemgo angelegt",
+            "handlungsfeld": welt.handlungsfeld.pk,
+            "federfuehrend": welt.lemgo.pk,
+            "status": Massnahme.Status.GEPLANT,
+            "fortschritt": "0",
+            "ampel": "gruen",
+            "meilensteine-TOTAL_FORMS": "0",
+            "meilensteine-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 422
+    assert "federfuehrend" in response.context["form"].errors
+    assert not Massnahme.objects.filter(titel="Für Lemgo angelegt").exists()
 
 
 def test_adoption_only_for_the_users_own_kommune(lage):
