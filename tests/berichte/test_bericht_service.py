@@ -26,6 +26,7 @@ from berichte.models import Quartalsbericht
 from berichte.pdf import _lokale_datei
 from core.quartal import Quartal
 from massnahmen.models import Massnahme, Quartalsabschluss
+from tests.core.test_celery_worker import verbindungen_vergessen
 from tests.factories import (
     FoerderbescheidFactory,
     MassnahmeFactory,
@@ -339,12 +340,6 @@ def test_rendering_error_fails_with_a_german_reason(welt, daten, monkeypatch):
     assert services.bericht_erstellen(bericht_id=bericht.pk).status == "fehlgeschlagen"
 
 
-def _verbindungen_schliessen(app) -> None:
-    """Forget pooled broker connections, so a changed broker_url takes effect."""
-    app.close()
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker_weg(monkeypatch):
     """A broker that refuses connections (nothing listens on port 1). Celery reads the
@@ -355,7 +350,7 @@ def broker_weg(monkeypatch):
     alte_url, alte_umgebung = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
     monkeypatch.setenv("CELERY_BROKER_URL", tot)
     app.conf.task_always_eager = False
-    _verbindungen_schliessen(app)
+    verbindungen_vergessen(app)
     app.conf.broker_url = tot
 
     def zurueck():
@@ -365,7 +360,7 @@ def broker_weg(monkeypatch):
             monkeypatch.setenv("CELERY_BROKER_URL", alte_umgebung)
         app.conf.task_always_eager = True
         app.conf.broker_url = alte_url
-        _verbindungen_schliessen(app)
+        verbindungen_vergessen(app)
 
     yield zurueck
     zurueck()

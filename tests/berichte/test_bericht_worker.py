@@ -47,15 +47,13 @@ def broker(transactional_db, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     alte_url = app.conf.broker_url
     app.conf.task_always_eager = False
-    app.close()
-    app.amqp._producer_pool = None
+    echter_worker.verbindungen_vergessen(app)
     app.conf.broker_url = url
     app.control.purge()  # nothing left over from an earlier run
     yield app
     app.conf.task_always_eager = True
     app.conf.broker_url = alte_url
-    app.close()
-    app.amqp._producer_pool = None
+    echter_worker.verbindungen_vergessen(app)
 
 
 @pytest.fixture

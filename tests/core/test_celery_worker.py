@@ -20,6 +20,16 @@ from tests.conftest import require_or_skip
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+def verbindungen_vergessen(app) -> None:
+    """Drop the pooled broker connections, so a changed `broker_url` takes effect.
+
+    Not `app.close()`: that also deregisters the app, after which shared tasks resolved later
+    in the same process find a registry without them (NotRegistered in unrelated tests).
+    """
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def _broker_url() -> str:
     return os.environ.get("CELERY_BROKER_URL", "")
 
