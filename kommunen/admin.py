@@ -128,6 +128,11 @@ class PersonAdmin(UserAdmin):
     inlines = [MitgliedschaftInline]
     actions = [personendaten_exportieren, pseudonymisieren]
 
+    def has_delete_permission(self, request, obj=None):
+        # A person is deleted by pseudonymisation (action above), never by removing the row:
+        # history, Statusmeldungen and the audit log keep pointing at it.
+        return False
+
     def get_inlines(self, request, obj):
         # As in Django's UserAdmin, the add page only asks for the login data; the
         # Mitgliedschaften follow on the change page it redirects to.

@@ -167,3 +167,15 @@ def test_only_superusers_reach_the_actions(welt, person):
     )
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_offers_pseudonymisation_instead_of_hard_delete(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser(email="root@demo.invalid", password="x")
+    person = django_user_model.objects.create_user(email="weg@demo.invalid", password="x")
+    client.force_login(admin_user)
+    liste = client.get("/admin/core/user/")
+    aktionen = [wert for wert, _ in liste.context["action_form"].fields["action"].choices]
+    assert "pseudonymisieren" in aktionen
+    assert "delete_selected" not in aktionen
+    assert client.get(f"/admin/core/user/{person.pk}/delete/").status_code == 403
+    assert django_user_model.objects.filter(pk=person.pk).exists()
