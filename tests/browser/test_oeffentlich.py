@@ -10,7 +10,6 @@ from tests.browser.harness import assert_no_axe_violations
 pytestmark = pytest.mark.browser
 
 
-
 def test_public_pages_are_axe_clean(demo, page):
     m = Massnahme.objects.veroeffentlicht().first()
     assert m is not None

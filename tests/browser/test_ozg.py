@@ -11,7 +11,6 @@ from tests.browser.harness import assert_no_axe_violations, login_via_form
 pytestmark = pytest.mark.browser
 
 
-
 def _tab_bis(page, selector: str, hoechstens: int = 120) -> None:
     """Press Tab until the focused element matches `selector`."""
     for _ in range(hoechstens):
