@@ -27,6 +27,12 @@ class JaNeinFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+def _ids(wert) -> list[int]:
+    """A primary key from a query parameter, or nothing (never an error)."""
+    text = str(wert or "")
+    return [int(text)] if text.isdigit() and len(text) < 10 else []
+
+
 class MassnahmeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Suche",
@@ -72,10 +78,18 @@ class MassnahmeFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, request=None, **kwargs):
         super().__init__(data, *args, request=request, **kwargs)
         user = getattr(request, "user", None)
-        self.filters["kommune"].queryset = Kommune.objects.for_user(user).select_related("kreis")
+        scope = scope_for(user)
+        kommunen = Kommune.objects.for_user(user).select_related("kreis")
+        if scope.is_superuser:
+            # An admin reads every Kommune in the country (10,000+ options at national scale):
+            # offer those of the chosen Kreis, and keep a Kommune already asked for.
+            daten = data or {}
+            kommunen = kommunen.filter(
+                Q(kreis_id=str(daten.get("kreis", ""))[:5]) | Q(pk__in=_ids(daten.get("kommune")))
+            )
+        self.filters["kommune"].queryset = kommunen
         # The dashboards link their figures to this list per Kreis; with only one Kreis to
         # read, the choice is hidden (the scope is already that Kreis).
-        scope = scope_for(user)
         self.filters["kreis"].queryset = Kreis.objects.filter(scope.kreis_q("ags"))
         if not scope.is_superuser and len(scope.lesbare_kreis_ids) < 2:
             self.form.fields["kreis"].widget = forms.HiddenInput()
