@@ -30,7 +30,7 @@ export PYTHONUNBUFFERED := 1
 
 MANAGE := DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(BIN)/python manage.py
 
-.PHONY: help venv run migrate test lint format worker beat clean backup restore
+.PHONY: help venv run migrate test lint format worker beat clean lock backup restore
 
 help: ## show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,14 +44,25 @@ $(BIN)/python:
 
 # Equivalent of `pip install -e ".[dev]"` without building the project: it has no importable
 # package (`packages = []`), and a build would leave lippe_portal.egg-info/ in the work tree.
-# The stamp makes the install re-run only when pyproject.toml changes. `-qq` keeps errors but
-# hides pip's chatter.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# requirements.lock pins every package (constraints), so every machine and CI install exactly
+# what was tested and audited. The stamp makes the install re-run only when pyproject.toml or
+# the lock changes. `-qq` keeps errors but hides pip's chatter.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	@echo "==> installing dependencies into $(VENV) (first run or pyproject.toml changed)"
 	@$(BIN)/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
 	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > $(VENV)/requirements.txt
-	@$(BIN)/python -m pip install -qq -r $(VENV)/requirements.txt
+	@$(BIN)/python -m pip install -qq -r $(VENV)/requirements.txt -c requirements.lock
 	@touch $@
+
+# After changing pyproject.toml: resolve afresh in a scratch venv and write requirements.lock.
+lock: ## re-resolve the dependencies from pyproject.toml into requirements.lock
+	@rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	@$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > .lock-venv/requirements.txt
+	@.lock-venv/bin/python -m pip install -qq -r .lock-venv/requirements.txt
+	@{ sed -n '1,3p' requirements.lock; .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock.new
+	@mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+	@echo "requirements.lock: $$(grep -c '==' requirements.lock) packages"
 
 venv: $(VENV)/.installed ## create .venv and install the project with its dev extras
 	@:
