@@ -61,11 +61,13 @@ class Berichtsdaten:
 
     @cached_property
     def massnahmen(self) -> list[dict]:
-        """The Kreis's active Maßnahmen, ordered by Handlungsfeld and title, each with this
+        """The Kreis's active Maßnahmen that existed by the quarter's end (the rule of
+        `MassnahmeQuerySet.bestehend_am`), ordered by Handlungsfeld and title, each with this
         quarter's Statusmeldung (`meldung`, or None) and last quarter's (`vorher`)."""
         zeilen = list(
             Massnahme.objects.aktiv()
             .filter(kreis=self.kreis)
+            .bestehend_am(self.quartal.ende)
             .order_by("handlungsfeld__nummer", "titel", "pk")
             .values(
                 "pk",

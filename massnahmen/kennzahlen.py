@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, Least, TruncDate
 
 from core.quartal import Quartal
 from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
@@ -38,7 +37,6 @@ def anteil_abgeschlossen(
 ) -> dict:
     spalten = quartal_spalten(quartale)
     gruppe = "federfuehrend_id" if je_kommune else "kreis_id"
-    eingetragen = TruncDate("erstellt_am")
     aggregate = {}
     for alias, q in spalten:
         aggregate[f"{alias}_alle"] = Count("pk", filter=Q(seit__lte=q.ende))
@@ -53,7 +51,7 @@ def anteil_abgeschlossen(
     zeilen = (
         Massnahme.objects.filter(kreis_id__in=kreis_ids, archiviert=False)
         .exclude(status=Massnahme.Status.ABGEBROCHEN)
-        .annotate(seit=Least(Coalesce("beginn", eingetragen), eingetragen))
+        .mit_seit()
         .values(gruppe)
         .annotate(**aggregate)
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -46,6 +47,18 @@ class MassnahmeQuerySet(models.QuerySet):
 
     def ohne_statusmeldung(self, quartal) -> MassnahmeQuerySet:
         return self.exclude(statusmeldungen__quartal=str(quartal))
+
+    def mit_seit(self) -> MassnahmeQuerySet:
+        """Annotate `seit`: the day from which the Maßnahme counts, the earlier of its start
+        (`beginn`) and the day it was entered (so Maßnahmen entered after the fact count
+        from their real start, and a planned start in the future does not hide one that
+        is already entered)."""
+        eingetragen = TruncDate("erstellt_am")
+        return self.annotate(seit=Least(Coalesce("beginn", eingetragen), eingetragen))
+
+    def bestehend_am(self, datum) -> MassnahmeQuerySet:
+        """Maßnahmen that existed on `datum` (e.g. a quarter's last day)."""
+        return self.mit_seit().filter(seit__lte=datum)
 
 
 class Massnahme(TimeStampedModel):

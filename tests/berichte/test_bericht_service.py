@@ -117,6 +117,26 @@ def test_pdf_text_shows_what_the_data_says(welt, daten):
     assert "Erstellt am 10.10.2026" in text
 
 
+def test_report_leaves_out_massnahmen_that_did_not_exist_by_the_quarter_end(welt, daten):
+    """Entered now (after Q3): counted from the earlier of start and entry, like the
+    Kennzahl "massnahmen_abgeschlossen"."""
+    neu = {"kreis": welt.lippe, "federfuehrend": welt.lemgo, "handlungsfeld": welt.handlungsfeld}
+    MassnahmeFactory(**neu, titel="Neu im vierten Quartal", beginn=dt.date(2026, 10, 5))
+    MassnahmeFactory(**neu, titel="Ohne Beginn erfasst", beginn=None)
+    MassnahmeFactory(**neu, titel="Nachgetragen aus dem September", beginn=dt.date(2026, 9, 1))
+    html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    assert "Neu im vierten Quartal" not in html
+    assert "Ohne Beginn erfasst" not in html
+    fehlend = html.split("Fehlende Statusmeldungen", 1)[1].split("Meilensteine im nächsten")[0]
+    assert "Nachgetragen aus dem September" in fehlend
+    assert "Gemeinsames Bürgerportal Lemgo" in fehlend
+    # The status summary counts the three of the fixture and the one started in Q3.
+    assert "Im Bericht stehen 4 laufende und abgeschlossene Maßnahmen" in html
+    # The running quarter's data has all of them.
+    jetzt = services.bericht_als_html(kreis=welt.lippe, quartal=Q3.next(), stand=STAND)
+    assert "Im Bericht stehen 6 laufende und abgeschlossene Maßnahmen" in jetzt
+
+
 def test_same_data_renders_the_same_text(welt, daten):
     erster = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
     zweiter = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
