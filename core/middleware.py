@@ -1,15 +1,29 @@
-"""Request plumbing that knows no domain: request id, Permissions-Policy, idle timeout."""
+"""Request plumbing without domain: request id, Permissions-Policy, idle timeout, cache guard."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.utils.cache import patch_cache_control
 
 from .logging import neue_request_id, request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
+
+logger = logging.getLogger(__name__)
+
+
+def oeffentlicher_pfad(path: str) -> bool:
+    """A path served the same to everyone, without session (PORTAL_OEFFENTLICHE_PFADE).
+
+    Middleware must not touch `request.user` or the session there: reading them makes
+    SessionMiddleware add `Vary: Cookie`, writing them adds `Set-Cookie` — both wrong on a
+    response a shared cache may keep (`Cache-Control: public`).
+    """
+    return path.startswith((*settings.PORTAL_OEFFENTLICHE_PFADE, settings.STATIC_URL))
 
 
 class RequestIdMiddleware:
@@ -74,6 +88,9 @@ class SitzungsAblaufMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if oeffentlicher_pfad(request.path):
+            # Publicly cacheable: never refresh (and so re-send) the session cookie here.
+            return response
         session = getattr(request, "session", None)
         # A request that never looked at the session (health check, static file) leaves it
         # alone; so does one without a logged-in user.
@@ -83,4 +100,32 @@ class SitzungsAblaufMiddleware:
                 # Modifying the session makes SessionMiddleware save it with a new expiry
                 # and send the cookie again with a fresh max-age.
                 sitzung_auffrischen(session)
+        return response
+
+
+class OeffentlichCacheSchutzMiddleware:
+    """Defence in depth: a response a shared cache may keep never carries a session.
+
+    If a response is `Cache-Control: public` and yet sets a cookie or varies by one (some
+    code read or wrote the session after all), a proxy could store one visitor's cookie or
+    personal page and hand it to others. Such a response is downgraded to `private` (and
+    logged), so the cookie still reaches its owner but no shared cache keeps it.
+    Must come before SessionMiddleware and CsrfViewMiddleware, so that it sees their cookies.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        cache_control = response.get("Cache-Control", "").lower()
+        if "public" not in {teil.strip().split("=")[0] for teil in cache_control.split(",")}:
+            return response
+        vary = {teil.strip().lower() for teil in response.get("Vary", "").split(",")}
+        if response.cookies or "cookie" in vary:
+            logger.warning(
+                "Public response for %s carried a cookie; sent as private instead", request.path
+            )
+            # patch_cache_control drops "public" when "private" is set.
+            patch_cache_control(response, private=True)
         return response

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.middleware import oeffentlicher_pfad
+
 from .models import Protokolleintrag
 from .pflicht import hat_totp, mfa_pflichtig
 from .services import protokollieren
@@ -22,31 +24,33 @@ class MfaPflichtMiddleware:
     """Members of a role in PORTAL_MFA_PFLICHT_ROLLEN without TOTP go to the TOTP set-up.
 
     Only the set-up itself (allauth's 2FA and re-authentication pages), logout, the legal
-    pages, static files and the health check stay reachable until then.
+    pages, the public pages, static files and the health check stay reachable until then.
+    The path is checked before `request.user`: reading the user loads the session, and a
+    publicly cacheable page (/oeffentlich/) must not vary by the session cookie.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def _frei(self, path: str) -> bool:
+        if oeffentlicher_pfad(path):
+            return True
         frei = (
             reverse("mfa_index"),
             reverse("account_logout"),
             reverse("account_reauthenticate"),
             reverse("account_login"),
-            reverse("healthz"),
             reverse("core:datenschutz"),
             reverse("core:impressum"),
             reverse("core:barrierefreiheit"),
-            settings.STATIC_URL,
         )
         return path.startswith(frei)
 
     def __call__(self, request):
         if (
             settings.PORTAL_MFA_PFLICHT_ROLLEN
-            and request.user.is_authenticated
             and not self._frei(request.path)
+            and request.user.is_authenticated
             and mfa_pflichtig(request.user)
             and not hat_totp(request.user)
         ):

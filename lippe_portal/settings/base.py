@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before Session/CSRF: sees their cookies on a response marked public.
+    "core.middleware.OeffentlichCacheSchutzMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +226,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # (core.middleware.SitzungsAblaufMiddleware pushes the expiry forward, at most once a minute).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60)
 PORTAL_SITZUNG_AUFFRISCHEN = 60
+# Paths served the same to everyone (Cache-Control: public); middleware leaves the session
+# and request.user alone there (core.middleware.oeffentlicher_pfad; STATIC_URL is added).
+PORTAL_OEFFENTLICHE_PFADE = ["/oeffentlich/", "/healthz"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
