@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -97,11 +98,33 @@ class DokumentAdminMixin:
 
 
 # --- Privacy: actions for the admin of the persons (registered in kommunen/admin.py) ------
+#
+# Exporting all personal data and deleting a person are for superusers only, not for every
+# staff member who may open the persons admin. The ModelAdmin offers the actions only to
+# them (`permissions=["datenschutz"]` asks `has_datenschutz_permission`, see
+# DatenschutzAktionenMixin), and the actions check again themselves.
 
 
-@admin.action(description="Personendaten exportieren (JSON)")
+def darf_datenschutz_aktionen(user) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def _nur_superuser(request) -> None:
+    if not darf_datenschutz_aktionen(request.user):
+        raise PermissionDenied("Nur Administratoren dürfen Personendaten exportieren oder löschen.")
+
+
+class DatenschutzAktionenMixin:
+    """For the persons' ModelAdmin: the privacy actions, offered to superusers only."""
+
+    def has_datenschutz_permission(self, request) -> bool:
+        return darf_datenschutz_aktionen(request.user)
+
+
+@admin.action(description="Personendaten exportieren (JSON)", permissions=["datenschutz"])
 def personendaten_exportieren(modeladmin, request, queryset):
     """Everything stored about the selected persons as one JSON download (Art. 15 DSGVO)."""
+    _nur_superuser(request)
     personen = list(queryset.order_by("pk"))
     if len(personen) == 1:
         inhalt, name = privacy.personendaten_json(personen[0]), privacy.dateiname(personen[0])
@@ -114,9 +137,10 @@ def personendaten_exportieren(modeladmin, request, queryset):
     return response
 
 
-@admin.action(description="Personen löschen (pseudonymisieren)")
+@admin.action(description="Personen löschen (pseudonymisieren)", permissions=["datenschutz"])
 def pseudonymisieren(modeladmin, request, queryset):
     """Delete the selected persons by pseudonymisation, after a confirmation page."""
+    _nur_superuser(request)
     personen = [p for p in queryset.order_by("pk") if p.pk != request.user.pk]
     if len(personen) < queryset.count():
         messages.warning(request, "Ihr eigenes Konto können Sie hier nicht löschen.")

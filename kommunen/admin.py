@@ -13,7 +13,12 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.db.models import Count
 
-from core.admin import EindeutigeZeilenFormSet, personendaten_exportieren, pseudonymisieren
+from core.admin import (
+    DatenschutzAktionenMixin,
+    EindeutigeZeilenFormSet,
+    personendaten_exportieren,
+    pseudonymisieren,
+)
 from core.formatting import zahl
 
 from .models import Kommune, Kreis, Mitgliedschaft, Region
@@ -68,7 +73,7 @@ class MitgliedschaftInline(admin.TabularInline):
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(DatenschutzAktionenMixin, UserAdmin):
     form = PersonChangeForm
     add_form = PersonCreationForm
     fieldsets = (

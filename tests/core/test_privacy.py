@@ -158,15 +158,65 @@ def test_the_admin_cannot_pseudonymise_themself(welt):
     assert admin_user.is_active and not privacy.ist_pseudonymisiert(admin_user)
 
 
-def test_only_superusers_reach_the_actions(welt, person):
+@pytest.fixture
+def personalstelle(db):
+    """Staff, not superuser, allowed to view and change the persons in the admin."""
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user(
+        email="personalstelle@example.invalid", password=PASSWORT, is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="core", codename__in=["view_user", "change_user"]
+        )
+    )
     client = Client()
-    client.force_login(welt.users["kreis"])
-    response = client.post(
+    client.force_login(user)
+    return client
+
+
+def test_staff_without_superuser_can_open_the_persons_but_not_use_the_privacy_actions(
+    welt, person, personalstelle
+):
+    liste = personalstelle.get("/admin/core/user/")
+    assert liste.status_code == 200  # the persons admin itself is open to this user
+    formular = liste.context["action_form"]  # None when no action is left
+    aktionen = [wert for wert, _ in formular.fields["action"].choices] if formular else []
+    assert "personendaten_exportieren" not in aktionen
+    assert "pseudonymisieren" not in aktionen
+    assert "Personendaten exportieren" not in liste.content.decode()
+
+    # Posting the actions by hand does not run them either.
+    export = personalstelle.post(
         "/admin/core/user/",
         {"action": "personendaten_exportieren", "_selected_action": [person.pk]},
     )
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "attachment" not in export.get("Content-Disposition", "")
+    assert not export["Content-Type"].startswith("application/json")
+    personalstelle.post(
+        "/admin/core/user/",
+        {"action": "pseudonymisieren", "_selected_action": [person.pk], "bestaetigt": "ja"},
+    )
+    person.refresh_from_db()
+    assert person.last_name == "Kramer-Lipp" and not privacy.ist_pseudonymisiert(person)
+
+
+def test_privacy_actions_refuse_non_superusers_when_called_directly(welt, person):
+    from django.contrib.admin.sites import site
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from core.admin import personendaten_exportieren, pseudonymisieren
+
+    request = RequestFactory().post("/admin/core/user/", {"bestaetigt": "ja"})
+    request.user = User.objects.create_user(email="stab@example.invalid", is_staff=True)
+    modeladmin = site._registry[User]
+    for aktion in (personendaten_exportieren, pseudonymisieren):
+        with pytest.raises(PermissionDenied):
+            aktion(modeladmin, request, User.objects.filter(pk=person.pk))
+    person.refresh_from_db()
+    assert not privacy.ist_pseudonymisiert(person)
 
 
 def test_admin_offers_pseudonymisation_instead_of_hard_delete(client, django_user_model):
