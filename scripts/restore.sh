@@ -26,8 +26,16 @@ if [ ! -s "$arbeit/datenbank.dump" ] || [ ! -d "$arbeit/media" ]; then
     echo "$archiv ist keine Sicherung des Portals (datenbank.dump oder media/ fehlt)." >&2
     exit 2
 fi
-# A damaged dump is noticed here, before anything is dropped.
-pg_restore --list "$arbeit/datenbank.dump" > /dev/null 2>&1 || {
+# A damaged dump is noticed here, before anything is dropped. Under Docker Compose the host
+# need not have the PostgreSQL client tools: the postgres container reads it.
+dump_lesbar() {
+    if compose_modus; then
+        docker compose exec -T postgres pg_restore --list < "$arbeit/datenbank.dump"
+    else
+        pg_restore --list "$arbeit/datenbank.dump"
+    fi
+}
+dump_lesbar > /dev/null 2>&1 || {
     echo "Die Datenbanksicherung in $archiv ist nicht lesbar." >&2
     exit 2
 }

@@ -218,3 +218,80 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
     assert ergebnis.returncode != 0
     ergebnis = _make("restore", env, "FILE=")
     assert ergebnis.returncode != 0 and "FILE=" in ergebnis.stderr
+
+
+FALSCHES_DOCKER = """#!/usr/bin/env bash
+# Stands in for the docker CLI: records each call; in the "container" pg_restore --list
+# accepts a custom-format dump (magic PGDMP) on stdin.
+echo "$*" >> "$AUFRUFE"
+if [ "$*" = "compose exec -T postgres pg_restore --list" ]; then
+    [ "$(head -c 5)" = "PGDMP" ] && cat > /dev/null
+    exit $?
+fi
+[ -t 0 ] || cat > /dev/null
+exit 0
+"""
+KEIN_PG_RESTORE = """#!/usr/bin/env bash
+echo "pg_restore: Befehl nicht gefunden" >&2
+exit 127
+"""
+
+
+def _compose_sicherung(tmp_path: Path, dump: bytes) -> Path:
+    quelle = tmp_path / "quelle"
+    (quelle / "media").mkdir(parents=True)
+    (quelle / "media" / "datei.txt").write_text("x")
+    (quelle / "datenbank.dump").write_bytes(dump)
+    (quelle / "INFO").write_text("erstellt: 2026-11-23T06:00\n")
+    archiv = tmp_path / "lippe-portal-2026-11-23T0600.tar.gz"
+    subprocess.run(["tar", "-C", str(quelle), "-czf", str(archiv), "."], check=True)
+    return archiv
+
+
+def _restore_compose(tmp_path: Path, archiv: Path) -> tuple[subprocess.CompletedProcess, str]:
+    """scripts/restore.sh in Docker Compose mode, on a host without PostgreSQL client tools."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir(exist_ok=True)
+    for name, inhalt in (("docker", FALSCHES_DOCKER), ("pg_restore", KEIN_PG_RESTORE)):
+        (bin_ / name).write_text(inhalt)
+        (bin_ / name).chmod(0o755)
+    aufrufe = tmp_path / "aufrufe.txt"
+    env = {
+        **os.environ,
+        "PATH": f"{bin_}:{os.environ['PATH']}",
+        "AUFRUFE": str(aufrufe),
+        "BACKUP_COMPOSE": "1",
+        "RESTORE_JA": "1",
+        "DATABASE_URL": "postgres://portal@postgres:5432/portal",
+    }
+    ergebnis = subprocess.run(
+        ["scripts/restore.sh", str(archiv)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return ergebnis, aufrufe.read_text() if aufrufe.exists() else ""
+
+
+def test_restore_in_compose_mode_checks_the_dump_inside_the_container(tmp_path):
+    archiv = _compose_sicherung(tmp_path, b"PGDMP\x01\x0e\x00 ein Dump")
+    ergebnis, aufrufe = _restore_compose(tmp_path, archiv)
+    assert ergebnis.returncode == 0, ergebnis.stderr
+    assert "Wiederhergestellt" in ergebnis.stdout
+    assert "compose exec -T postgres pg_restore --list" in aufrufe.splitlines()
+    assert "compose stop web worker beat" in aufrufe
+
+
+def test_restore_in_compose_mode_refuses_a_damaged_dump_before_touching_anything(tmp_path):
+    archiv = _compose_sicherung(tmp_path, b"kein Dump")
+    ergebnis, aufrufe = _restore_compose(tmp_path, archiv)
+    assert ergebnis.returncode == 2
+    assert "nicht lesbar" in ergebnis.stderr
+    assert "stop" not in aufrufe  # nothing stopped, nothing replaced
+
+
+def test_restore_script_is_valid_bash():
+    ergebnis = subprocess.run(["bash", "-n", "scripts/restore.sh"], cwd=ROOT, capture_output=True)
+    assert ergebnis.returncode == 0, ergebnis.stderr
