@@ -37,8 +37,7 @@ from kommunen.models import Kommune, Kreis
 from massnahmen.models import Ampel, Massnahme, Meilenstein, Statusmeldung
 from workshops.models import Teilnahme, Workshop
 
-# Maßnahmen that are finished or stopped owe no Statusmeldung.
-OHNE_MELDEPFLICHT = (Massnahme.Status.ABGESCHLOSSEN, Massnahme.Status.ABGEBROCHEN)
+OHNE_MELDEPFLICHT = Massnahme.OHNE_MELDEPFLICHT
 AMPEL_TEXT = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 FRIST_MONATE = 6
 

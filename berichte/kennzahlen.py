@@ -35,7 +35,14 @@ from django.utils import timezone
 from core.quartal import Quartal
 from foerderung.models import Foerderbescheid, Mittelabruf
 from kommunen.models import Kommune, Kreis
-from massnahmen.models import Ampel, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from massnahmen.models import (
+    Ampel,
+    Massnahme,
+    Meilenstein,
+    Nachnutzung,
+    Statusmeldung,
+    meldepflichtig_q,
+)
 from ozg.models import OzgLeistung, Umsetzungsstand
 from workshops.models import Workshop
 
@@ -56,10 +63,15 @@ def _anteil(teil: int, ganzes: int) -> float | None:
 
 @dataclass
 class Zahlen:
-    """Counts of the (not archived) Maßnahmen of one group: a Kreis, or Kreis × Handlungsfeld."""
+    """Counts of the (not archived) Maßnahmen of one group: a Kreis, or Kreis × Handlungsfeld.
+
+    `meldepflichtig`: those owing a Statusmeldung (`MassnahmeQuerySet.meldepflichtig`);
+    `gemeldet`: those of them with one for the quarter.
+    """
 
     anzahl: int = 0
     fortschritt_summe: int = 0
+    meldepflichtig: int = 0
     gemeldet: int = 0
     ueberfaellig: int = 0
     status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS, 0))
@@ -68,6 +80,7 @@ class Zahlen:
     def __iadd__(self, other: Zahlen) -> Zahlen:
         self.anzahl += other.anzahl
         self.fortschritt_summe += other.fortschritt_summe
+        self.meldepflichtig += other.meldepflichtig
         self.gemeldet += other.gemeldet
         self.ueberfaellig += other.ueberfaellig
         for key, value in other.status.items():
@@ -83,11 +96,11 @@ class Zahlen:
 
     @property
     def ohne_meldung(self) -> int:
-        return self.anzahl - self.gemeldet
+        return self.meldepflichtig - self.gemeldet
 
     @property
     def meldequote(self) -> float | None:
-        return _anteil(self.gemeldet, self.anzahl)
+        return _anteil(self.gemeldet, self.meldepflichtig)
 
     def ampel_anteil(self, ampel: str) -> float | None:
         return _anteil(self.ampel[ampel], self.anzahl)
@@ -106,7 +119,8 @@ def massnahmen_zahlen(
 ) -> dict[tuple[str, int], Zahlen]:
     """{(kreis_id, handlungsfeld_id): Zahlen} for the active Maßnahmen, in one query.
 
-    `gemeldet`: with a Statusmeldung for `quartal`; `ueberfaellig`: with a milestone past due.
+    `meldepflichtig`: owing a Statusmeldung; `gemeldet`: of those, with one for `quartal`;
+    `ueberfaellig`: with a milestone past due.
     """
     gemeldet = Exists(
         Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"), quartal=str(quartal))
@@ -127,7 +141,8 @@ def massnahmen_zahlen(
         .annotate(
             anzahl=Count("pk"),
             fortschritt_summe=Sum("fortschritt"),
-            gemeldet=Count("pk", filter=Q(gemeldet)),
+            meldepflichtig=Count("pk", filter=meldepflichtig_q()),
+            gemeldet=Count("pk", filter=Q(gemeldet) & meldepflichtig_q()),
             ueberfaellig=Count("pk", filter=Q(ueberfaellig)),
             **{f"s_{s}": Count("pk", filter=Q(status=s)) for s in STATUS},
             **{f"a_{a}": Count("pk", filter=Q(ampel=a)) for a in AMPELN},
@@ -137,6 +152,7 @@ def massnahmen_zahlen(
         (row["kreis_id"], row["handlungsfeld_id"]): Zahlen(
             anzahl=row["anzahl"],
             fortschritt_summe=row["fortschritt_summe"] or 0,
+            meldepflichtig=row["meldepflichtig"],
             gemeldet=row["gemeldet"],
             ueberfaellig=row["ueberfaellig"],
             status={s: row[f"s_{s}"] for s in STATUS},
@@ -282,23 +298,24 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
     """The Kommunen of a Kreis with Maßnahmen led / taking part, OZG services online and
     how stale their Statusmeldungen are (1 query).
 
-    Extra annotations: `ohne_meldung` (led, active Maßnahmen without a Statusmeldung for
-    `quartal`) and `aelteste_meldung` (of the led Maßnahmen, the oldest "latest quarter
-    reported"; None when one of them never reported).
+    Extra annotations: `ohne_meldung` (led Maßnahmen owing a Statusmeldung without one for
+    `quartal`) and `aelteste_meldung` (of the led Maßnahmen owing one, the oldest "latest
+    quarter reported"; None when one of them never reported). Finished and stopped
+    Maßnahmen owe none, as in the report and on the start page.
     """
-    aktiv = Massnahme.objects.filter(federfuehrend_id=OuterRef("pk"), archiviert=False)
+    meldepflichtig = Massnahme.objects.meldepflichtig().filter(federfuehrend_id=OuterRef("pk"))
     letzte = (
         Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"))
         .order_by("-quartal")
         .values("quartal")[:1]
     )
     aelteste = (
-        aktiv.annotate(letzte=Subquery(letzte))
+        meldepflichtig.annotate(letzte=Subquery(letzte))
         .order_by(F("letzte").asc(nulls_first=True))
         .values("letzte")[:1]
     )
     ohne = (
-        aktiv.exclude(statusmeldungen__quartal=str(quartal))
+        meldepflichtig.ohne_statusmeldung(quartal)
         .order_by()
         .values("federfuehrend_id")
         .annotate(n=Count("pk"))

@@ -13,7 +13,7 @@ from handlungsfelder.models import Handlungsfeld, Lebensbereich
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
 
-from .models import Ampel, Massnahme, Meilenstein, Statusmeldung
+from .models import Ampel, Massnahme, Meilenstein, Statusmeldung, meldepflichtig_q
 
 JA_NEIN = [("ja", "ja"), ("nein", "nein")]
 
@@ -133,12 +133,15 @@ class MassnahmeFilterSet(django_filters.FilterSet):
         return queryset.filter(ueberfaellig if value == "ja" else ~ueberfaellig)
 
     def filter_ohne_meldung(self, queryset, name, value):
+        """Among the Maßnahmen that owe a Statusmeldung (finished and stopped ones owe none,
+        so they are in neither answer), those without ("ja") or with ("nein") one for the
+        running quarter – the sets behind the dashboard's "n von m Statusmeldungen"."""
         gemeldet = Exists(
             Statusmeldung.objects.filter(
                 massnahme_id=OuterRef("pk"), quartal=str(Quartal.current())
             )
         )
-        return queryset.filter(~gemeldet if value == "ja" else gemeldet)
+        return queryset.filter(meldepflichtig_q()).filter(~gemeldet if value == "ja" else gemeldet)
 
     def filter_archiviert(self, queryset, name, value):
         return queryset.filter(archiviert=(value == "ja"))

@@ -45,6 +45,12 @@ class MassnahmeQuerySet(models.QuerySet):
         """Led by or taking part: the Kommune is involved."""
         return self.filter(Q(federfuehrend=kommune) | Q(beteiligte=kommune)).distinct()
 
+    def meldepflichtig(self) -> MassnahmeQuerySet:
+        """Active Maßnahmen that owe a quarterly Statusmeldung: all but the finished and the
+        stopped ones (the one definition for the report, the dashboards, the start page and
+        the list filter "fehlt Statusmeldung")."""
+        return self.aktiv().filter(meldepflichtig_q())
+
     def ohne_statusmeldung(self, quartal) -> MassnahmeQuerySet:
         return self.exclude(statusmeldungen__quartal=str(quartal))
 
@@ -61,6 +67,11 @@ class MassnahmeQuerySet(models.QuerySet):
         return self.mit_seit().filter(seit__lte=datum)
 
 
+def meldepflichtig_q() -> Q:
+    """`MassnahmeQuerySet.meldepflichtig` as a condition, for filtered aggregates."""
+    return ~Q(status__in=Massnahme.OHNE_MELDEPFLICHT)
+
+
 class Massnahme(TimeStampedModel):
     """A measure of the joint digitalisation strategy, led by one Kommune or by the Kreis."""
 
@@ -71,6 +82,9 @@ class Massnahme(TimeStampedModel):
         ABGESCHLOSSEN = "abgeschlossen", "abgeschlossen"
         PAUSIERT = "pausiert", "pausiert"
         ABGEBROCHEN = "abgebrochen", "abgebrochen"
+
+    # Finished or stopped Maßnahmen owe no Statusmeldung.
+    OHNE_MELDEPFLICHT = (Status.ABGESCHLOSSEN, Status.ABGEBROCHEN)
 
     kreis = models.ForeignKey(
         Kreis, on_delete=models.PROTECT, related_name="massnahmen", verbose_name="Kreis"

@@ -155,9 +155,8 @@ def offene_statusmeldungen(user, quartal: Quartal | None = None):
         | Q(beteiligte__in=scope.cdo_kommune_ids)
     )
     return (
-        Massnahme.objects.aktiv()
+        Massnahme.objects.meldepflichtig()
         .filter(zustaendig)
-        .exclude(status__in=[Massnahme.Status.ABGESCHLOSSEN, Massnahme.Status.ABGEBROCHEN])
         .ohne_statusmeldung(quartal)
         .select_related("federfuehrend", "kreis", "handlungsfeld")
         .distinct()

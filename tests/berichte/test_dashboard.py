@@ -101,6 +101,45 @@ def test_every_figure_links_to_the_list_that_shows_exactly_those(welt, login, li
     assert "Breitband Lemgo" in seitentext(client.get(rot))
 
 
+def test_finished_and_stopped_massnahmen_owe_no_statusmeldung(welt, login, lippe_daten):
+    """As in the report and on the start page: the dashboard's "n von m", "fehlen noch", the
+    follow-up list and the lists they link to leave finished and stopped Maßnahmen out."""
+    fertig = MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.detmold,
+        handlungsfeld=welt.handlungsfeld,
+        status=Massnahme.Status.ABGESCHLOSSEN,
+        fortschritt=100,
+        ende_tatsaechlich=dt.date(2026, 5, 1),
+        titel="WLAN fertig",
+    )
+    gestoppt = MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.detmold,
+        handlungsfeld=welt.handlungsfeld,
+        status=Massnahme.Status.ABGEBROCHEN,
+        titel="Gestoppt, doch gemeldet",
+    )
+    StatusmeldungFactory(massnahme=gestoppt, quartal=str(Quartal.current()))
+    client = login(welt.users["kreis"])
+    response = client.get("/dashboard/")
+    text = seitentext(response)
+    assert "6 Maßnahmen (nicht archiviert)" in text
+    assert f"1 von 4 Statusmeldungen im {Quartal.current().label} abgegeben" in text
+    assert "3 fehlen noch" in text
+    nachfassen = text.split("Nachfassen")[1].split("Kommunen des")[0]
+    assert "Detmold" not in nachfassen
+    links = _links(response)
+    fehlend = seitentext(client.get(next(x for x in links if "ohne_meldung=ja" in x)))
+    assert "3 Maßnahmen gefunden" in fehlend and fertig.titel not in fehlend
+    gemeldet = seitentext(client.get(next(x for x in links if "ohne_meldung=nein" in x)))
+    assert "1 Maßnahme gefunden" in gemeldet and gestoppt.titel not in gemeldet
+    # The start page's "offene Statusmeldungen" agree.
+    from massnahmen.services import offene_statusmeldungen
+
+    assert offene_statusmeldungen(welt.users["kreis"]).count() == 3
+
+
 def test_region_user_picks_a_kreis_and_sees_another(welt, login, lippe_daten):
     client = login(welt.users["region"])
     # Default: the first readable Kreis by name (Herford before Lippe).
