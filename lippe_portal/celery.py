@@ -22,7 +22,24 @@ logger = logging.getLogger("lippe_portal.tasks")
 
 REQUEST_ID_HEADER = "portal_request_id"
 _gestartet: dict[str, tuple[float, object]] = {}
+# Publish start times by task id, until after_task_publish logs the duration. A publish
+# that fails (broker down) sends no after_task_publish, so its entry would stay for ever:
+# entries older than GESENDET_SEKUNDEN are dropped, and there are never more than
+# GESENDET_HOECHSTENS (insertion order is time order, so the oldest go first).
 _gesendet: dict[str, float] = {}
+GESENDET_SEKUNDEN = 300
+GESENDET_HOECHSTENS = 1000
+
+
+def _sendebeginn_merken(task_id: str) -> None:
+    jetzt = time.monotonic()
+    _gesendet.pop(task_id, None)  # a re-publish goes to the end, keeping the time order
+    while _gesendet:
+        aeltester, start = next(iter(_gesendet.items()))
+        if jetzt - start < GESENDET_SEKUNDEN and len(_gesendet) < GESENDET_HOECHSTENS:
+            break
+        del _gesendet[aeltester]
+    _gesendet[task_id] = jetzt
 
 
 @before_task_publish.connect(dispatch_uid="portal.before_task_publish")
@@ -32,7 +49,7 @@ def _request_id_mitgeben(sender=None, headers=None, **kwargs):
     if headers is not None:
         headers.setdefault(REQUEST_ID_HEADER, request_id.get())
         if headers.get("id"):
-            _gesendet[headers["id"]] = time.monotonic()
+            _sendebeginn_merken(headers["id"])
 
 
 @after_task_publish.connect(dispatch_uid="portal.after_task_publish")

@@ -87,3 +87,24 @@ def test_a_queued_task_takes_the_request_id_along():
     assert request_id.get() == "web-anfrage-0001"
     _task_endet(task_id="t-1", task=task, state="SUCCESS")
     assert request_id.get() == "-"
+
+
+def test_failed_publishes_do_not_pile_up_in_memory(monkeypatch):
+    """A publish that fails (broker down) never sends after_task_publish; the start time it
+    left behind must not stay for ever in a long-running web or beat process."""
+    from lippe_portal import celery as portal_celery
+
+    monkeypatch.setattr(portal_celery, "_gesendet", {})
+    jetzt = [1000.0]
+    monkeypatch.setattr(portal_celery.time, "monotonic", lambda: jetzt[0])
+    for i in range(5 * portal_celery.GESENDET_HOECHSTENS):
+        portal_celery._request_id_mitgeben(sender="x", headers={"id": f"kaputt-{i}"})
+    assert len(portal_celery._gesendet) <= portal_celery.GESENDET_HOECHSTENS
+
+    # Much later: the stale entries go with the next publish, which is still timed.
+    jetzt[0] += portal_celery.GESENDET_SEKUNDEN + 1
+    portal_celery._request_id_mitgeben(sender="x", headers={"id": "gut"})
+    assert list(portal_celery._gesendet) == ["gut"]
+    jetzt[0] += 0.25
+    portal_celery._gesendet_loggen(sender="x", headers={"id": "gut"})
+    assert portal_celery._gesendet == {}
