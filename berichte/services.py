@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone, translation
 
 from core.models import User
@@ -150,7 +150,8 @@ def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
 
         logger.exception("Report %s failed", bericht_id)
         meldung = MELDUNG_ZEIT if isinstance(error, SoftTimeLimitExceeded) else MELDUNG_FEHLER
-        _fehlgeschlagen(bericht_id, meldung)
+        # Only this rendering's own run: the sweeper may have requeued it meanwhile.
+        _fehlgeschlagen(bericht_id, meldung, gestartet_am=jetzt)
         bericht.refresh_from_db()
         return bericht
     Quartalsbericht.objects.filter(pk=bericht_id).exclude(
@@ -169,11 +170,25 @@ def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
     return bericht
 
 
-def _fehlgeschlagen(bericht_id: int, meldung: str) -> None:
-    Quartalsbericht.objects.filter(pk=bericht_id).exclude(
-        status=Quartalsbericht.Status.FERTIG
-    ).update(
-        status=Quartalsbericht.Status.FEHLGESCHLAGEN, fehler=meldung, geaendert_am=timezone.now()
+def _fehlgeschlagen(
+    bericht_id: int,
+    meldung: str,
+    *,
+    von: str = Quartalsbericht.Status.IN_ARBEIT,
+    gestartet_am: dt.datetime | None = None,
+) -> bool:
+    """Mark the report failed, but only from the state the caller saw (`von`, and for a
+    rendering its own start): a report requeued or started again meanwhile is left alone.
+    True when a row changed."""
+    zeilen = Quartalsbericht.objects.filter(pk=bericht_id, status=von)
+    if gestartet_am is not None:
+        zeilen = zeilen.filter(gestartet_am=gestartet_am)
+    return bool(
+        zeilen.update(
+            status=Quartalsbericht.Status.FEHLGESCHLAGEN,
+            fehler=meldung,
+            geaendert_am=timezone.now(),
+        )
     )
 
 
@@ -200,7 +215,7 @@ def _einreihen(bericht_id: int) -> bool:
         return True
     except (KombuError, RedisError, OSError):
         logger.exception("Could not queue report %s", bericht_id)
-        _fehlgeschlagen(bericht_id, MELDUNG_BROKER)
+        _fehlgeschlagen(bericht_id, MELDUNG_BROKER, von=Quartalsbericht.Status.ANGEFORDERT)
         return False
 
 
@@ -267,30 +282,46 @@ def bericht_erneut_anfordern(*, bericht: Quartalsbericht) -> Quartalsbericht:
     return bericht
 
 
-def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
-    """Periodic: a report `in Arbeit` for longer than the task's hard time limit lost its
-    worker. It is marked fehlgeschlagen; the first time it is also queued once more."""
-    grenze = (jetzt or timezone.now()) - HAENGT_NACH
-    haengend = list(
+def _haengende(grenze: dt.datetime) -> list[tuple[int, int]]:
+    """(pk, versuche) of the reports in Arbeit since before `grenze`."""
+    return list(
         Quartalsbericht.objects.filter(
             status=Quartalsbericht.Status.IN_ARBEIT, gestartet_am__lt=grenze
         ).values_list("pk", "versuche")
     )
-    for pk, versuche in haengend:
-        _fehlgeschlagen(pk, MELDUNG_ZEIT)
-        if versuche < MAX_NEUSTARTS:
-            with transaction.atomic():
-                if Quartalsbericht.objects.filter(
-                    pk=pk, status=Quartalsbericht.Status.FEHLGESCHLAGEN
-                ).update(
+
+
+def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
+    """Periodic: a report `in Arbeit` for longer than the task's hard time limit lost its
+    worker. It is marked fehlgeschlagen; the first time it is also queued once more.
+
+    A worker may finish, fail or start the report again between the read and the update:
+    the report is marked only by a conditional update (still in Arbeit, still started
+    before the limit), and requeued only when that update changed it. Returns the number
+    of reports marked."""
+    grenze = (jetzt or timezone.now()) - HAENGT_NACH
+    markiert = 0
+    for pk, versuche in _haengende(grenze):
+        with transaction.atomic():
+            if not Quartalsbericht.objects.filter(
+                pk=pk, status=Quartalsbericht.Status.IN_ARBEIT, gestartet_am__lt=grenze
+            ).update(
+                status=Quartalsbericht.Status.FEHLGESCHLAGEN,
+                fehler=MELDUNG_ZEIT,
+                geaendert_am=timezone.now(),
+            ):
+                continue
+            markiert += 1
+            if versuche < MAX_NEUSTARTS:
+                Quartalsbericht.objects.filter(pk=pk).update(
                     status=Quartalsbericht.Status.ANGEFORDERT,
-                    versuche=versuche + 1,
+                    versuche=F("versuche") + 1,
                     fehler="",
                     geaendert_am=timezone.now(),
-                ):
-                    transaction.on_commit(lambda pk=pk: _einreihen(pk))
+                )
+                transaction.on_commit(lambda pk=pk: _einreihen(pk))
         logger.warning("Report %s was stuck in progress (restarts so far: %s)", pk, versuche)
-    return len(haengend)
+    return markiert
 
 
 # --- Freezing a quarter ---------------------------------------------------------------------

@@ -428,6 +428,62 @@ def test_sweeper_requeues_a_stuck_report_once(welt, daten, django_capture_on_com
     assert (nochmal.status, nochmal.fehler) == ("fehlgeschlagen", services.MELDUNG_ZEIT)
 
 
+def test_sweeper_leaves_a_report_that_changed_after_it_looked(welt, daten, monkeypatch):
+    """Between the sweeper's read and its update a worker finished one report and started
+    the other again: neither is marked failed, nothing is queued."""
+    alt = timezone.now() - services.HAENGT_NACH - dt.timedelta(seconds=1)
+    neu_gestartet = Quartalsbericht.objects.create(
+        kreis=welt.lippe, quartal="2026-Q3", status="in_arbeit", gestartet_am=alt
+    )
+    fertig = Quartalsbericht.objects.create(
+        kreis=welt.lippe, quartal="2026-Q3", version=2, status="in_arbeit", gestartet_am=alt
+    )
+    lesen = services._haengende
+
+    def lesen_dann_arbeitet_ein_worker(grenze):
+        gelesen = lesen(grenze)
+        Quartalsbericht.objects.filter(pk=neu_gestartet.pk).update(gestartet_am=timezone.now())
+        Quartalsbericht.objects.filter(pk=fertig.pk).update(
+            status="fertig", datei="berichte/05766/x.pdf", seiten=3
+        )
+        return gelesen
+
+    eingereiht = []
+    monkeypatch.setattr(services, "_haengende", lesen_dann_arbeitet_ein_worker)
+    monkeypatch.setattr(services, "_einreihen", eingereiht.append)
+    assert services.haengende_berichte_aufraeumen() == 0
+    neu_gestartet.refresh_from_db()
+    fertig.refresh_from_db()
+    assert (neu_gestartet.status, neu_gestartet.versuche, neu_gestartet.fehler) == (
+        "in_arbeit",
+        0,
+        "",
+    )
+    assert fertig.status == "fertig"
+    assert eingereiht == []
+
+
+@pytest.mark.parametrize("danach", ["angefordert", "in_arbeit"])
+def test_a_late_failure_does_not_overwrite_a_requeued_report(welt, daten, monkeypatch, danach):
+    """The worker was only slow: while it rendered, the sweeper requeued the report (and
+    perhaps another worker started it). Its failure afterwards changes nothing."""
+    bericht = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q3")
+
+    def langsam_und_kaputt(*args, **kwargs):
+        spaeter = timezone.now() + services.HAENGT_NACH + dt.timedelta(seconds=1)
+        monkeypatch.setattr(services, "_einreihen", lambda pk: None)
+        assert services.haengende_berichte_aufraeumen(jetzt=spaeter) == 1
+        if danach == "in_arbeit":
+            Quartalsbericht.objects.filter(pk=bericht.pk).update(
+                status="in_arbeit", gestartet_am=spaeter
+            )
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "html_zu_pdf", langsam_und_kaputt)
+    ergebnis = services.bericht_erstellen(bericht_id=bericht.pk)
+    assert (ergebnis.status, ergebnis.fehler, ergebnis.versuche) == (danach, "", 1)
+
+
 # --- Schedule -------------------------------------------------------------------------------
 
 
