@@ -244,7 +244,7 @@ def bericht_anfordern(
         )
     with transaction.atomic():
         # One version number at a time per Kreis.
-        list(Kreis.objects.select_for_update().filter(pk=kreis.pk))
+        _kreis_sperren(kreis.pk)
         letzte = Quartalsbericht.objects.filter(kreis=kreis, quartal=str(quartal)).aggregate(
             v=Max("version")
         )["v"]
@@ -265,6 +265,8 @@ def bericht_anfordern(
 def bericht_erneut_anfordern(*, bericht: Quartalsbericht) -> Quartalsbericht:
     """Queue a failed report again (same version: it never had a file)."""
     with transaction.atomic():
+        # The Kreis first, in the order bericht_anfordern locks (no deadlock between them).
+        _kreis_sperren(bericht.kreis_id)
         if not Quartalsbericht.objects.filter(
             pk=bericht.pk, status=Quartalsbericht.Status.FEHLGESCHLAGEN
         ).update(status=Quartalsbericht.Status.ANGEFORDERT, fehler="", geaendert_am=timezone.now()):
@@ -327,12 +329,28 @@ def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
 # --- Freezing a quarter ---------------------------------------------------------------------
 
 
+def _kreis_sperren(kreis_id: str) -> None:
+    """Lock the Kreis row until the transaction ends: report versions and freezes of one
+    Kreis are decided one request at a time."""
+    list(Kreis.objects.select_for_update().filter(pk=kreis_id).values_list("pk"))
+
+
 def quartal_abschliessen(*, kreis: Kreis, quartal: Quartal, user: User | None) -> Quartalsabschluss:
-    """Freeze the Kreis's Statusmeldungen of the quarter (no-op when already frozen)."""
-    bestehend = Quartalsabschluss.objects.aktiv().filter(kreis=kreis, quartal=str(quartal)).first()
-    if bestehend:
-        return bestehend
-    return Quartalsabschluss.objects.create(kreis=kreis, quartal=str(quartal), gesperrt_von=user)
+    """Freeze the Kreis's Statusmeldungen of the quarter (no-op when already frozen).
+
+    Under the Kreis lock, so two requests at the same moment (a new report and a retry, or
+    two retries) cannot both find no freeze and both create one (the second would fail on
+    the unique constraint `quartalsabschluss_one_active`)."""
+    with transaction.atomic():
+        _kreis_sperren(kreis.pk)
+        bestehend = (
+            Quartalsabschluss.objects.aktiv().filter(kreis=kreis, quartal=str(quartal)).first()
+        )
+        if bestehend:
+            return bestehend
+        return Quartalsabschluss.objects.create(
+            kreis=kreis, quartal=str(quartal), gesperrt_von=user
+        )
 
 
 def quartal_freigeben(*, abschluss: Quartalsabschluss, user: User, grund: str) -> Quartalsabschluss:

@@ -9,6 +9,7 @@ import http.server
 import io
 import os
 import threading
+import time
 from decimal import Decimal
 
 import pypdf
@@ -16,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from berichte.models import Quartalsbericht
 from berichte.pdf import _lokale_datei
 from core.quartal import Quartal
 from massnahmen.models import Massnahme, Quartalsabschluss
+from tests.conftest import require_or_skip
 from tests.core.test_celery_worker import verbindungen_vergessen
 from tests.factories import (
     FoerderbescheidFactory,
@@ -316,6 +318,73 @@ def test_future_quarter_is_refused(welt):
     with pytest.raises(services.BerichtNichtMoeglich):
         services.bericht_anfordern(kreis=welt.lippe, quartal=Quartal.current().next(), user=None)
     assert not Quartalsbericht.objects.exists()
+
+
+def _wartet_auf_sperre(sekunden: float = 20) -> bool:
+    """True once another session of this database waits for a lock."""
+    ende = time.monotonic() + sekunden
+    while time.monotonic() < ende:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retry_while_another_request_freezes_the_quarter_is_no_error(welt, monkeypatch):
+    """A retry and a new request of the same Kreis and quarter at the same moment, with no
+    freeze yet (it was lifted): the retry waits for the Kreis lock, then finds the freeze
+    the other one made, instead of failing on the unique constraint (a 500)."""
+    require_or_skip(connection.vendor == "postgresql", "Zeilensperren gibt es nur auf PostgreSQL")
+    monkeypatch.setattr(services, "_einreihen", lambda pk: True)
+    gescheitert = Quartalsbericht.objects.create(
+        kreis=welt.lippe, quartal="2026-Q3", status="fehlgeschlagen", fehler="kaputt"
+    )
+    angefordert, weiter, fehler = threading.Event(), threading.Event(), []
+
+    def neuer_bericht():
+        try:
+            with transaction.atomic():
+                services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=None)
+                angefordert.set()
+                weiter.wait(30)  # still uncommitted: its freeze is not visible yet
+        except Exception as error:
+            fehler.append(error)
+        finally:
+            angefordert.set()
+            connection.close()
+
+    def erneut():
+        try:
+            services.bericht_erneut_anfordern(bericht=gescheitert)
+        except Exception as error:
+            fehler.append(error)
+        finally:
+            connection.close()
+
+    erster = threading.Thread(target=neuer_bericht)
+    erster.start()
+    assert angefordert.wait(30)
+    zweiter = threading.Thread(target=erneut)
+    zweiter.start()
+    try:
+        assert _wartet_auf_sperre()
+    finally:
+        weiter.set()
+        erster.join(30)
+        zweiter.join(30)
+    assert fehler == []
+    assert (
+        Quartalsabschluss.objects.aktiv().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
+    )
+    gescheitert.refresh_from_db()
+    assert (gescheitert.status, gescheitert.fehler) == ("angefordert", "")
+    assert Quartalsbericht.objects.filter(kreis=welt.lippe, quartal="2026-Q3").count() == 2
 
 
 def test_lifting_the_freeze_needs_a_reason_and_is_recorded(welt):
