@@ -28,8 +28,8 @@ from kommunen.models import Kommune, Kreis
 from .models import Kennzahl, KennzahlWert
 from .quellen import QUELLEN
 
-# At most this many quarters are evaluated per Kennzahl (ten years), counted back from the
-# target quarter, so a mistyped baseline date of 1900 cannot make a page compute 500 quarters.
+# At most this many quarters are evaluated per Kennzahl (ten years), so a mistyped baseline
+# date of 1900 or a target of 2100 cannot make a page compute hundreds of quarters.
 MAX_QUARTALE = 40
 CENT = Decimal("0.01")
 
@@ -42,11 +42,19 @@ def quartale_zwischen(von: Quartal, bis: Quartal) -> list[Quartal]:
     return [von.next(i) for i in range(min(anzahl, MAX_QUARTALE))]
 
 
-def verlaufs_quartale(kennzahl: Kennzahl) -> list[Quartal]:
-    """The quarters a Kennzahl's chart spans: from its baseline to its target quarter."""
+def verlaufs_quartale(kennzahl: Kennzahl, bis: Quartal | None = None) -> list[Quartal]:
+    """The quarters a Kennzahl's chart spans: from its baseline quarter to its target quarter,
+    or on to the current quarter (and `bis`, the quarter evaluated) when that is later.
+
+    Longer than MAX_QUARTALE: the far future is cut first (the chart then ends before the
+    target), then the distant past; the current quarter (and `bis`) always stays inside,
+    so a value entered now is always shown and reported.
+    """
     von = Quartal.from_date(kennzahl.basisdatum)
-    bis = Quartal.from_date(kennzahl.zieldatum)
-    return quartale_zwischen(max(von, bis.previous(MAX_QUARTALE - 1)), bis)
+    jetzt = max(Quartal.current(), bis) if bis else Quartal.current()
+    ende = max(Quartal.from_date(kennzahl.zieldatum), jetzt)
+    ende = min(ende, max(von.next(MAX_QUARTALE - 1), jetzt))
+    return quartale_zwischen(max(von, ende.previous(MAX_QUARTALE - 1)), ende)
 
 
 def sollwert(kennzahl: Kennzahl, tag: dt.date) -> Decimal | None:
@@ -243,7 +251,7 @@ def auswerten(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dic
     `bis` (default: the current quarter, which counts as running)."""
     bis = bis or Quartal.current()
     laufend = Quartal.current()
-    spannen = {k.pk: verlaufs_quartale(k) for k in kennzahlen}
+    spannen = {k.pk: verlaufs_quartale(k, bis) for k in kennzahlen}
     alle = sorted({q for qs in spannen.values() for q in qs if q <= bis})
     roh = _rohwerte(kennzahlen, alle) if alle else {}
     ergebnis = {}

@@ -11,7 +11,14 @@ import pytest
 from core.quartal import Quartal
 from handlungsfelder.models import Kennzahl, KennzahlWert
 from handlungsfelder.quellen import QUELLEN
-from handlungsfelder.services import auswerten, im_plan, sollwert, zielerreichung
+from handlungsfelder.services import (
+    MAX_QUARTALE,
+    auswerten,
+    im_plan,
+    sollwert,
+    verlaufs_quartale,
+    zielerreichung,
+)
 from tests.factories import (
     FoerderbescheidFactory,
     KennzahlFactory,
@@ -313,6 +320,39 @@ def test_zielerreichung_lists_every_kennzahl_with_the_quarters_value(welt, ozg):
     # 3 online at the end of 2025; the path from 0 to 10 over 2025–2026 is at 4,99.
     assert (z.wert, z.soll, z.status) == ("3", "4,99", "nicht im Plan")
     assert zeilen["Ohne Wert"].status == "kein Wert"
+
+
+# --- the evaluated quarters -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "basis_zurueck, ziel_vor",
+    [
+        (8, 56),  # baseline two years ago, target fourteen years ahead (2024 → 2040)
+        (160, 4),  # mistyped baseline forty years back
+        (12, -4),  # target date already passed, values are still entered
+    ],
+)
+def test_window_always_holds_the_current_quarter(welt, basis_zurueck, ziel_vor):
+    jetzt = Quartal.current()
+    basis = jetzt.previous(basis_zurueck)
+    ziel = jetzt.next(ziel_vor) if ziel_vor >= 0 else jetzt.previous(-ziel_vor)
+    k = kennzahl(welt, einheit="%", basisdatum=basis.beginn, zieldatum=ziel.ende, zielwert=D("80"))
+    KennzahlWert.objects.create(kennzahl=k, quartal=str(jetzt), wert=D("12.5"))
+    KennzahlWert.objects.create(kennzahl=k, quartal=str(jetzt.previous()), wert=D("11"))
+
+    quartale = verlaufs_quartale(k)
+    assert jetzt in quartale and jetzt.previous() in quartale
+    assert len(quartale) <= MAX_QUARTALE
+    if basis_zurueck < MAX_QUARTALE:
+        assert quartale[0] == basis  # the baseline quarter is shown too
+    verlauf = auswerten([k])[k.pk]
+    assert verlauf.aktuell.quartal == jetzt and verlauf.aktuell.ist == D("12.5")
+
+    # The report on the last complete quarter shows the value entered for it.
+    [zeile] = zielerreichung(welt.lippe, jetzt.previous())
+    assert zeile.wert == "11\u00a0%"
+    assert zeile.status != "kein Wert"
 
 
 def test_handlungsfelder_never_imports_the_apps_above_it():
