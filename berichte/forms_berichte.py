@@ -11,17 +11,37 @@ from kommunen.scope import scope_for
 
 from .models import Quartalsbericht
 
-# Quarters offered: the running one and the last eight complete ones.
+# Quarters offered: the last eight complete ones. Not the running one: requesting a report
+# freezes the quarter's Statusmeldungen, and the CDOs could no longer submit theirs.
 ANZAHL_QUARTALE = 8
+MELDUNG_NICHT_ABGESCHLOSSEN = (
+    "Das {label} ist noch nicht abgeschlossen. Ein Bericht würde die Statusmeldungen des "
+    "Quartals sperren, bevor alle Kommunen gemeldet haben; bitte wählen Sie ein "
+    "abgeschlossenes Quartal."
+)
 
 
 def quartal_auswahl() -> list[tuple[str, str]]:
     aktuell = Quartal.current()
-    liste = [(str(aktuell), f"{aktuell.label} (laufend, Zwischenstand)")]
-    for schritt in range(1, ANZAHL_QUARTALE + 1):
-        q = aktuell.previous(schritt)
-        liste.append((str(q), q.label))
-    return liste
+    return [
+        (str(q), q.label)
+        for q in (aktuell.previous(schritt) for schritt in range(1, ANZAHL_QUARTALE + 1))
+    ]
+
+
+class QuartalAuswahlField(forms.ChoiceField):
+    """A complete quarter from the list; the running or a future one gets its own reason."""
+
+    def validate(self, value):
+        try:
+            quartal = Quartal.parse(value) if value else None
+        except ValidationError:
+            quartal = None
+        if quartal is not None and quartal >= Quartal.current():
+            raise ValidationError(
+                MELDUNG_NICHT_ABGESCHLOSSEN.format(label=quartal.label), code="laufend"
+            )
+        super().validate(value)
 
 
 def anforderbare_kreise(user):
@@ -40,9 +60,11 @@ class BerichtAnfordernForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": "Für diesen Kreis können Sie keinen Bericht anfordern."},
     )
-    quartal = forms.ChoiceField(
+    quartal = QuartalAuswahlField(
         label="Quartal",
-        help_text="Vorausgewählt ist das letzte abgeschlossene Quartal.",
+        help_text=(
+            "Nur abgeschlossene Quartale; vorausgewählt ist das letzte abgeschlossene Quartal."
+        ),
         error_messages={"invalid_choice": "Bitte wählen Sie ein Quartal aus der Liste."},
     )
     variante = forms.ChoiceField(

@@ -220,8 +220,17 @@ def _einreihen(bericht_id: int) -> bool:
 
 
 def quartal_waehlbar(quartal: Quartal) -> bool:
-    """Reports exist for quarters that have begun (the running one as an interim report)."""
-    return quartal <= Quartal.current()
+    """Reports (and the freeze they bring) exist for complete quarters only: freezing the
+    running quarter would stop the CDOs from submitting its Statusmeldungen."""
+    return quartal < Quartal.current()
+
+
+def _quartal_pruefen(quartal: Quartal) -> None:
+    if not quartal_waehlbar(quartal):
+        raise BerichtNichtMoeglich(
+            f"Das {quartal.label} ist noch nicht abgeschlossen; einen Bericht gibt es erst "
+            "nach dem Quartalsende."
+        )
 
 
 def bericht_anfordern(
@@ -238,10 +247,7 @@ def bericht_anfordern(
     Returns the record; read it again (`refresh_from_db`) after the outermost transaction
     to learn whether the broker took it (else it is `fehlgeschlagen` with MELDUNG_BROKER).
     """
-    if not quartal_waehlbar(quartal):
-        raise BerichtNichtMoeglich(
-            "Für ein Quartal, das noch nicht begonnen hat, gibt es keinen Bericht."
-        )
+    _quartal_pruefen(quartal)
     with transaction.atomic():
         # One version number at a time per Kreis.
         _kreis_sperren(kreis.pk)
@@ -264,6 +270,7 @@ def bericht_anfordern(
 
 def bericht_erneut_anfordern(*, bericht: Quartalsbericht) -> Quartalsbericht:
     """Queue a failed report again (same version: it never had a file)."""
+    _quartal_pruefen(Quartal.parse(bericht.quartal))
     with transaction.atomic():
         # The Kreis first, in the order bericht_anfordern locks (no deadlock between them).
         _kreis_sperren(bericht.kreis_id)

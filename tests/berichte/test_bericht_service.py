@@ -314,10 +314,19 @@ def test_request_freezes_the_quarter_and_counts_versions_per_kreis_and_quarter(
     assert zweiter.datei.read(5) == b"%PDF-"
 
 
-def test_future_quarter_is_refused(welt):
-    with pytest.raises(services.BerichtNichtMoeglich):
-        services.bericht_anfordern(kreis=welt.lippe, quartal=Quartal.current().next(), user=None)
+@pytest.mark.parametrize("quartal", [Quartal.current(), Quartal.current().next()])
+def test_running_or_future_quarter_is_refused(welt, quartal):
+    with pytest.raises(services.BerichtNichtMoeglich, match="noch nicht abgeschlossen"):
+        services.bericht_anfordern(kreis=welt.lippe, quartal=quartal, user=None)
     assert not Quartalsbericht.objects.exists()
+    assert not Quartalsabschluss.ist_gesperrt("05766", quartal)
+    # A failed report of the running quarter from before is not retried into a freeze either.
+    alt = Quartalsbericht.objects.create(
+        kreis=welt.lippe, quartal=str(quartal), status="fehlgeschlagen", fehler="kaputt"
+    )
+    with pytest.raises(services.BerichtNichtMoeglich, match="noch nicht abgeschlossen"):
+        services.bericht_erneut_anfordern(bericht=alt)
+    assert not Quartalsabschluss.ist_gesperrt("05766", quartal)
 
 
 def _wartet_auf_sperre(sekunden: float = 20) -> bool:

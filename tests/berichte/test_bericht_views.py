@@ -153,6 +153,30 @@ def test_bad_quarter_gets_a_german_error_next_to_the_field(welt, login):
     assert not Quartalsbericht.objects.exists()
 
 
+def test_only_complete_quarters_are_offered(welt, login):
+    form = login(welt.users["kreis"]).get("/berichte/").context["form"]
+    angeboten = [wert for wert, _ in form.fields["quartal"].choices]
+    assert str(Quartal.current()) not in angeboten
+    assert angeboten[0] == str(Quartal.last_complete()) and len(angeboten) == 8
+
+
+@pytest.mark.parametrize("quartal", [Quartal.current(), Quartal.current().next()])
+def test_running_or_future_quarter_is_refused_next_to_the_field(welt, login, quartal):
+    """Requesting it would freeze the quarter while the CDOs still have to report."""
+    response = login(welt.users["kreis"]).post(
+        "/berichte/anfordern/", {"kreis": "05766", "quartal": str(quartal), "variante": "pdf/ua-1"}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["quartal"] == [
+        f"Das {quartal.label} ist noch nicht abgeschlossen. Ein Bericht würde die "
+        "Statusmeldungen des Quartals sperren, bevor alle Kommunen gemeldet haben; bitte "
+        "wählen Sie ein abgeschlossenes Quartal."
+    ]
+    assert "noch nicht abgeschlossen" in response.content.decode()
+    assert not Quartalsbericht.objects.exists()
+    assert not Quartalsabschluss.ist_gesperrt("05766", quartal)
+
+
 def test_unfreeze_with_reason(welt, login):
     abschluss = Quartalsabschluss.objects.create(kreis=welt.lippe, quartal="2026-Q2")
     client = login(welt.users["kreis"])
