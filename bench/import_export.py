@@ -1,6 +1,6 @@
 """Benchmark of the Maßnahmen export (CSV, XLSX) and import with 5,000 rows.
 
-    .venv/bin/python benchmarks/import_export.py [--zeilen 5000]
+    .venv/bin/python bench/import_export.py [--zeilen 5000]
 
 Runs against a throw-away database: an in-memory SQLite by default, or a temporary
 PostgreSQL database `test_<name>` (created and dropped again) when BENCHMARK_DATABASE_URL is
