@@ -60,6 +60,17 @@ class Welt:
     users: dict
 
 
+@pytest.fixture(autouse=True)
+def _leerer_cache():
+    """Every test starts with an empty cache: cached figures (e.g. of the public pages) must
+    not carry one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def welt(db) -> Welt:
     region = RegionFactory()
