@@ -6,18 +6,10 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
+from core.filters import DatumFilter
 from kommunen.models import Kommune
 
 from .models import Foerderbescheid, Foerderprogramm
-
-
-class DatumFilter(django_filters.DateFilter):
-    """A date filter with the browser's date picker (ISO) that also reads 31.12.2026."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
-        super().__init__(*args, **kwargs)
 
 
 class FoerderbescheidFilterSet(django_filters.FilterSet):

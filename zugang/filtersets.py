@@ -6,17 +6,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.filters import DatumFilter
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
 from .models import Protokolleintrag
-
-
-class _Datum(django_filters.DateFilter):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
-        super().__init__(*args, **kwargs)
 
 
 class ProtokolleintragFilterSet(django_filters.FilterSet):
@@ -32,8 +26,8 @@ class ProtokolleintragFilterSet(django_filters.FilterSet):
     kreis = django_filters.ModelChoiceFilter(
         queryset=Kreis.objects.none(), label="Kreis", field_name="kreise", empty_label="alle"
     )
-    von = _Datum(label="von (Datum)", field_name="zeitpunkt", lookup_expr="date__gte")
-    bis = _Datum(label="bis (Datum)", field_name="zeitpunkt", lookup_expr="date__lte")
+    von = DatumFilter(label="von (Datum)", field_name="zeitpunkt", lookup_expr="date__gte")
+    bis = DatumFilter(label="bis (Datum)", field_name="zeitpunkt", lookup_expr="date__lte")
 
     class Meta:
         model = Protokolleintrag
