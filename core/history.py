@@ -24,8 +24,8 @@ from .formatting import euro, zahl
 # Bookkeeping fields nobody needs to read about.
 VERBORGEN = frozenset({"id", "erstellt_am", "geaendert_am", "version"})
 AKTIONEN = {"+": "angelegt", "~": "geändert", "-": "gelöscht"}
-# Rows of the same person within this window are shown as one change, because a form save
-# writes the row and then each many-to-many field separately.
+# Rows of the same person and change reason within this window are shown as one change,
+# because a form save writes the row and then each many-to-many field separately.
 ZUSAMMENFASSEN = dt.timedelta(seconds=10)
 
 
@@ -43,6 +43,7 @@ class Eintrag:
     objekt: str
     aktion: str  # "angelegt" / "geändert" / "gelöscht"
     aenderungen: list[Aenderung] = field(default_factory=list)
+    grund: str = ""  # the record's change reason, e.g. "Import aus massnahmen.csv"
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,14 @@ def verlauf(
                 for c in deltas.get(record.history_id, [])
             ]
             person = _person(record)
+            grund = getattr(record, "history_change_reason", None) or ""
             if record.history_type == "~":
                 if not aenderungen:
                     continue  # a save without visible change, or the oldest row loaded
                 if (
                     letzter is not None
                     and letzter.person == person
+                    and letzter.grund == grund
                     and record.history_date - letzter.zeitpunkt <= ZUSAMMENFASSEN
                 ):
                     letzter.aenderungen.extend(aenderungen)
@@ -181,6 +184,7 @@ def verlauf(
                 objekt=beschriften(record),
                 aktion=AKTIONEN.get(record.history_type, "geändert"),
                 aenderungen=aenderungen,
+                grund=grund,
             )
             eintraege.append(letzter)
     eintraege.sort(key=lambda e: e.zeitpunkt, reverse=True)

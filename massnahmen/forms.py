@@ -116,6 +116,20 @@ MeilensteinFormSet = inlineformset_factory(
 
 
 class StatusmeldungForm(forms.ModelForm):
+    """The quarter's Statusmeldung. Two hidden fields carry what the form was opened with
+    (the Maßnahme's version, when the Statusmeldung was last saved), so a save notices what
+    others saved since; unreadable values count as "unknown", never as a form error."""
+
+    massnahme_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    meldung_stand = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_massnahme_version(self) -> int | None:
+        wert = self.cleaned_data.get("massnahme_version") or ""
+        return int(wert) if wert.isascii() and wert.isdigit() and len(wert) < 10 else None
+
+    def clean_meldung_stand(self) -> str:
+        return (self.cleaned_data.get("meldung_stand") or "")[:40]
+
     class Meta:
         model = Statusmeldung
         fields = ["fortschritt", "ampel", "erreicht", "naechste_schritte", "risiken"]

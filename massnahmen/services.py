@@ -9,8 +9,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F
+from django.forms.models import construct_instance
 from django.utils import timezone, translation
 
 from core.history import Aenderung, unterschiede
@@ -96,43 +104,156 @@ def quartal_gesperrt(massnahme: Massnahme, quartal: Quartal) -> bool:
     return Quartalsabschluss.ist_gesperrt(massnahme.kreis_id, quartal)
 
 
-def statusmeldung_vorlage(*, massnahme: Massnahme, quartal: Quartal) -> dict:
-    """Initial values for this quarter's Statusmeldung: the previous quarter's, else the
-    Maßnahme's current state."""
-    vorherige = (
-        massnahme.statusmeldungen.filter(quartal__lt=str(quartal)).order_by("-quartal").first()
-    )
-    if vorherige:
-        return {
-            "fortschritt": vorherige.fortschritt,
-            "ampel": vorherige.ampel,
-            "erreicht": vorherige.erreicht,
-            "naechste_schritte": vorherige.naechste_schritte,
-            "risiken": vorherige.risiken,
-        }
-    return {"fortschritt": massnahme.fortschritt, "ampel": massnahme.ampel}
+def statusmeldung_vorlage(
+    *, massnahme: Massnahme, quartal: Quartal, meldung: Statusmeldung | None = None
+) -> dict:
+    """Initial values of the quarter's Statusmeldung form (`meldung`, if there is one yet).
+
+    Progress and traffic light are always the Maßnahme's current ones, so saving the form
+    unchanged never puts older figures back; a new Statusmeldung takes its texts from the
+    previous quarter's as a starting point. The hidden fields record what the form was
+    opened with, for `statusmeldung_speichern` to notice later saves by others.
+    """
+    werte = {
+        "fortschritt": massnahme.fortschritt,
+        "ampel": massnahme.ampel,
+        "massnahme_version": massnahme.version,
+        "meldung_stand": meldung_stand(meldung),
+    }
+    if meldung is None:
+        vorherige = (
+            massnahme.statusmeldungen.filter(quartal__lt=str(quartal)).order_by("-quartal").first()
+        )
+        if vorherige:
+            werte.update(
+                erreicht=vorherige.erreicht,
+                naechste_schritte=vorherige.naechste_schritte,
+                risiken=vorherige.risiken,
+            )
+    return werte
 
 
-def statusmeldung_speichern(*, form, massnahme: Massnahme, quartal: Quartal, user) -> Statusmeldung:
-    """Save the quarter's Statusmeldung and carry progress and traffic light over to the
-    Maßnahme (its version is bumped, so a concurrent edit of the Maßnahme notices)."""
+def meldung_stand(meldung: Statusmeldung | None) -> str:
+    """What a Statusmeldung form carries to recognise the version it showed: when that
+    Statusmeldung was last saved ("" when there was none yet)."""
+    return meldung.geaendert_am.isoformat() if meldung and meldung.geaendert_am else ""
+
+
+@dataclass
+class MeldungsKonflikt(Exception):
+    """Someone else saved the Maßnahme's figures or this quarter's Statusmeldung after the
+    form was opened. Nothing is written; the form should carry the new tokens, so saving
+    again is a deliberate decision."""
+
+    massnahme_version: int
+    meldung_stand: str
+    # The Maßnahme's figures changed: who did it, and saved vs. form values per field.
+    massnahme: Konflikt | None = None
+    vergleich: list[Aenderung] | None = None
+    # The Statusmeldung as the other person saved it.
+    meldung: Statusmeldung | None = None
+
+
+STATUSMELDUNG_GRUND = "aus Statusmeldung {quartal}"  # the Maßnahme's change reason
+STATUSMELDUNG_FELDER = ("fortschritt", "ampel", "erreicht", "naechste_schritte", "risiken")
+
+
+def statusmeldung_speichern(
+    *,
+    form,
+    massnahme: Massnahme,
+    quartal: Quartal,
+    user,
+    geladene_version: int | None,
+    geladener_stand: str,
+) -> Statusmeldung:
+    """Save the quarter's Statusmeldung and carry its progress and traffic light over to the
+    Maßnahme, which then shows exactly what the form showed ("aus Statusmeldung …" in its
+    history; its version is bumped, so an open edit form notices).
+
+    `geladene_version` and `geladener_stand` are what the form was opened with. If the
+    Maßnahme's figures or the Statusmeldung were saved by someone else since, raises
+    MeldungsKonflikt and writes nothing. The row lock on the Maßnahme makes two saves of the
+    same Statusmeldung wait for each other, so the second one sees the first.
+    """
     with transaction.atomic():
-        meldung = form.save(commit=False)
-        meldung.massnahme = massnahme
+        aktuell = Massnahme.objects.select_for_update().get(pk=massnahme.pk)
+        vorhanden = Statusmeldung.objects.filter(massnahme=aktuell, quartal=str(quartal)).first()
+        konflikt = _meldungskonflikt(
+            aktuell, vorhanden, form.cleaned_data, geladene_version, geladener_stand
+        )
+        if konflikt:
+            raise konflikt
+        meldung = construct_instance(form, vorhanden or form.instance, fields=form._meta.fields)
+        meldung.massnahme = aktuell
         meldung.quartal = str(quartal)
         meldung.autor = user
-        meldung.save()
-        _aendern(massnahme, fortschritt=meldung.fortschritt, ampel=meldung.ampel)
+        try:
+            with transaction.atomic():
+                meldung.save()
+        except IntegrityError:
+            # Only without row locks (SQLite): the other save came first after all.
+            anderer = Statusmeldung.objects.get(massnahme=aktuell, quartal=str(quartal))
+            raise MeldungsKonflikt(
+                aktuell.version, meldung_stand(anderer), meldung=anderer
+            ) from None
+        werte = {"fortschritt": meldung.fortschritt, "ampel": meldung.ampel}
+        if any(getattr(aktuell, name) != wert for name, wert in werte.items()):
+            _aendern(massnahme, grund=STATUSMELDUNG_GRUND.format(quartal=quartal.label), **werte)
         return meldung
 
 
-def _aendern(massnahme: Massnahme, **werte) -> Massnahme:
+def _meldungskonflikt(
+    aktuell: Massnahme,
+    vorhanden: Statusmeldung | None,
+    eingaben: dict,
+    geladene_version: int | None,
+    geladener_stand: str,
+) -> MeldungsKonflikt | None:
+    """What others saved since the form was opened that the form would overwrite.
+
+    A change to other fields of the Maßnahme is no conflict, and neither is a save that
+    already stored exactly what the form holds (a double click)."""
+    felder = ("fortschritt", "ampel")
+    jetzt = tuple(getattr(aktuell, name) for name in felder)
+    form = tuple(eingaben.get(name) for name in felder)
+    zahlen_geaendert = False
+    if jetzt != form and aktuell.version != geladene_version:
+        geladen = (
+            aktuell.history.filter(version=geladene_version).order_by("-history_id").first()
+            if geladene_version
+            else None
+        )
+        zahlen_geaendert = geladen is None or (geladen.fortschritt, geladen.ampel) != jetzt
+    meldung_geaendert = (
+        vorhanden is not None
+        and meldung_stand(vorhanden) != geladener_stand
+        and any(getattr(vorhanden, name) != eingaben.get(name) for name in STATUSMELDUNG_FELDER)
+    )
+    if not (zahlen_geaendert or meldung_geaendert):
+        return None
+    konflikt = MeldungsKonflikt(aktuell.version, meldung_stand(vorhanden))
+    if zahlen_geaendert:
+        konflikt.massnahme = _konflikt(aktuell, geladene_version or 0)
+        ampeln = dict(Ampel.choices)
+        konflikt.vergleich = [
+            Aenderung("Fortschritt", f"{jetzt[0]}\u00a0%", f"{form[0]}\u00a0%"),
+            Aenderung("Ampel", str(ampeln.get(jetzt[1], jetzt[1])), str(ampeln.get(form[1]))),
+        ]
+    if meldung_geaendert:
+        konflikt.meldung = vorhanden
+    return konflikt
+
+
+def _aendern(massnahme: Massnahme, *, grund: str = "", **werte) -> Massnahme:
     """Change a few fields server-side: under a row lock, with a new version (so an open
-    edit form notices) and one history record."""
+    edit form notices) and one history record (with `grund` as its change reason)."""
     aktuell = Massnahme.objects.select_for_update().get(pk=massnahme.pk)
     for name, wert in werte.items():
         setattr(aktuell, name, wert)
     aktuell.version += 1
+    if grund:
+        aktuell._change_reason = grund[:100]
     aktuell.save(update_fields=[*werte, "version", "geaendert_am"])
     for name in [*werte, "version"]:
         setattr(massnahme, name, getattr(aktuell, name))

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -32,6 +32,7 @@ from .forms import AnhangForm, MassnahmeForm, MeilensteinFormSet, StatusmeldungF
 from .models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
 from .services import (
     Konflikt,
+    MeldungsKonflikt,
     archivieren,
     massnahme_speichern,
     nachnutzen,
@@ -167,10 +168,18 @@ class MassnahmeDetailView(
             Statusmeldung.history.filter(
                 id__in=[s.pk for s in m.statusmeldungen.all()]
             ).select_related("history_user"),
-            objekt=lambda r: f"Statusmeldung {r.quartal}",
+            objekt=lambda r: f"Statusmeldung {_quartal_label(r.quartal)}",
             verborgen={"massnahme"},
         )
         return sorted(eintraege, key=lambda e: e.zeitpunkt, reverse=True)[:limit]
+
+
+def _quartal_label(wert: str) -> str:
+    """ "4. Quartal 2026" for "2026-Q4" (a stored value in another form stays as it is)."""
+    try:
+        return Quartal.parse(wert).label
+    except ValidationError:
+        return wert
 
 
 def _nachnutzende_kommunen(user, massnahme) -> list:
@@ -361,8 +370,9 @@ class MassnahmeDeleteView(
 class StatusmeldungView(
     LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
 ):
-    """This quarter's Statusmeldung of a Maßnahme: create (prefilled from the previous
-    quarter) or edit, until the quarter is frozen for the report."""
+    """This quarter's Statusmeldung of a Maßnahme: create (figures from the Maßnahme, texts
+    from the previous quarter) or edit, until the quarter is frozen for the report. What
+    others saved meanwhile is shown (409), never silently overwritten."""
 
     permission_required = "massnahmen.add_statusmeldung"
     template_name = "massnahmen/statusmeldung_form.html"
@@ -380,12 +390,12 @@ class StatusmeldungView(
     def get_form(self):
         if self.request.method == "POST":
             return StatusmeldungForm(self.request.POST, instance=self.meldung)
-        initial = (
-            None
-            if self.meldung
-            else statusmeldung_vorlage(massnahme=self.object, quartal=self.quartal)
+        return StatusmeldungForm(
+            instance=self.meldung,
+            initial=statusmeldung_vorlage(
+                massnahme=self.object, quartal=self.quartal, meldung=self.meldung
+            ),
         )
-        return StatusmeldungForm(instance=self.meldung, initial=initial)
 
     def get(self, request, *args, **kwargs):
         self.setup_meldung()
@@ -398,9 +408,23 @@ class StatusmeldungView(
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=422)
-        statusmeldung_speichern(
-            form=form, massnahme=self.object, quartal=self.quartal, user=request.user
-        )
+        try:
+            statusmeldung_speichern(
+                form=form,
+                massnahme=self.object,
+                quartal=self.quartal,
+                user=request.user,
+                geladene_version=form.cleaned_data["massnahme_version"],
+                geladener_stand=form.cleaned_data["meldung_stand"],
+            )
+        except MeldungsKonflikt as konflikt:
+            # The user's input stays in the form; saving it again is their decision.
+            form.data = form.data.copy()
+            form.data["massnahme_version"] = konflikt.massnahme_version
+            form.data["meldung_stand"] = konflikt.meldung_stand
+            return self.render_to_response(
+                self.get_context_data(form=form, konflikt=konflikt), status=409
+            )
         messages.success(
             request,
             f"Die Statusmeldung für „{self.object.titel}“ "

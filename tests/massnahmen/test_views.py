@@ -391,19 +391,25 @@ MELDUNG = {
 }
 
 
-def test_statusmeldung_prefilled_from_previous_quarter(welt, login):
+def meldung_daten(client, massnahme, **werte) -> dict:
+    """MELDUNG as a browser sends it: with the hidden fields of the form it opened."""
+    form = client.get(f"/massnahmen/{massnahme.pk}/statusmeldung/").context["form"]
+    return {**{f.name: f.value() for f in form.hidden_fields()}, **MELDUNG, **werte}
+
+
+def test_statusmeldung_prefilled_from_massnahme_and_previous_quarter(welt, login):
     m = welt.massnahme
     vorher = Quartal.current().previous()
     StatusmeldungFactory(
         massnahme=m,
         quartal=str(vorher),
         fortschritt=35,
-        ampel="gelb",
+        ampel="rot",
         erreicht="Ausschreibung vorbereitet",
     )
     response = login(welt.users["cdo_eigen"]).get(f"/massnahmen/{m.pk}/statusmeldung/")
     form = response.context["form"]
-    assert form.initial["fortschritt"] == 35
+    assert (form.initial["fortschritt"], form.initial["ampel"]) == (m.fortschritt, m.ampel)
     assert form.initial["erreicht"] == "Ausschreibung vorbereitet"
 
 
@@ -412,15 +418,11 @@ def test_participating_cdo_posts_statusmeldung_once_per_quarter(welt, login):
     MitgliedschaftFactory(user=blomberg_cdo, rolle=Rolle.CDO, kommune=welt.blomberg)
     client = login(blomberg_cdo)
     m = welt.massnahme
-    assert client.post(f"/massnahmen/{m.pk}/statusmeldung/", MELDUNG).status_code == 302
-    assert (
-        client.post(
-            f"/massnahmen/{m.pk}/statusmeldung/", {**MELDUNG, "erreicht": "Korrigiert"}
-        ).status_code
-        == 302
-    )
-    meldung = Statusmeldung.objects.get(massnahme=m)
-    assert (meldung.quartal, meldung.erreicht, meldung.autor) == (
+    url = f"/massnahmen/{m.pk}/statusmeldung/"
+    assert client.post(url, meldung_daten(client, m)).status_code == 302
+    assert client.post(url, meldung_daten(client, m, erreicht="Korrigiert")).status_code == 302
+    gespeichert = Statusmeldung.objects.get(massnahme=m)
+    assert (gespeichert.quartal, gespeichert.erreicht, gespeichert.autor) == (
         str(Quartal.current()),
         "Korrigiert",
         blomberg_cdo,
@@ -449,10 +451,13 @@ def test_work_through_open_statusmeldungen(welt, login):
     start = client.get("/").content.decode()
     assert f"/massnahmen/{welt.massnahme.pk}/statusmeldung/" in start
     response = client.post(
-        f"/massnahmen/{welt.massnahme.pk}/statusmeldung/", {**MELDUNG, "weiter": "1"}
+        f"/massnahmen/{welt.massnahme.pk}/statusmeldung/",
+        meldung_daten(client, welt.massnahme, weiter="1"),
     )
     assert response["Location"] == f"/massnahmen/{zweite.pk}/statusmeldung/"
-    response = client.post(f"/massnahmen/{zweite.pk}/statusmeldung/", {**MELDUNG, "weiter": "1"})
+    response = client.post(
+        f"/massnahmen/{zweite.pk}/statusmeldung/", meldung_daten(client, zweite, weiter="1")
+    )
     assert response["Location"] == "/"
     assert "Alle Statusmeldungen" in client.get("/").content.decode()
 
