@@ -13,7 +13,7 @@ from handlungsfelder.models import Ziel
 from kommunen.models import Kommune
 from kommunen.scope import scope_for
 
-from .models import Anhang, Massnahme, Meilenstein, Statusmeldung
+from .models import Ampel, Anhang, Massnahme, Meilenstein, Statusmeldung
 
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -122,6 +122,10 @@ class StatusmeldungForm(forms.ModelForm):
 
     massnahme_version = forms.CharField(widget=forms.HiddenInput, required=False)
     meldung_stand = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ampel"].choices = Ampel.choices  # no empty radio button
 
     def clean_massnahme_version(self) -> int | None:
         wert = self.cleaned_data.get("massnahme_version") or ""

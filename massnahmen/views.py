@@ -386,6 +386,14 @@ class StatusmeldungView(
         self.quartal = Quartal.current()
         self.meldung = self.object.statusmeldungen.filter(quartal=str(self.quartal)).first()
         self.gesperrt = quartal_gesperrt(self.object, self.quartal)
+        # The stored figures, if the Maßnahme has moved on since (read before a bound form
+        # writes its input into the instance).
+        m, meldung = self.object, self.meldung
+        self.abweichung = (
+            {"fortschritt": meldung.fortschritt, "ampel": meldung.get_ampel_display()}
+            if meldung and (meldung.fortschritt, meldung.ampel) != (m.fortschritt, m.ampel)
+            else None
+        )
 
     def get_form(self):
         if self.request.method == "POST":
@@ -444,6 +452,7 @@ class StatusmeldungView(
         context.update(
             quartal=self.quartal,
             meldung=self.meldung,
+            abweichung=self.abweichung,
             gesperrt=self.gesperrt,
             offen_anzahl=offen.exclude(pk=self.object.pk).count(),
             breadcrumbs=_crumbs(

@@ -235,6 +235,17 @@ def test_editing_an_existing_meldung_at_the_same_time(welt, massnahme, partner):
     assert (meldung.erreicht, meldung.risiken) == ("Ergänzt von Blomberg", "")
 
 
+def test_same_person_in_two_windows(welt, massnahme):
+    client = als(welt.users["cdo_eigen"])
+    erstes, zweites = geoeffnet(client, massnahme), geoeffnet(client, massnahme)
+    assert client.post(url(massnahme), {**erstes, "erreicht": "Erstes Fenster"}).status_code == 302
+    response = client.post(url(massnahme), {**zweites, "erreicht": "Zweites Fenster"})
+    assert response.status_code == 409
+    assert "Sie haben die Statusmeldung inzwischen in einem anderen Fenster gespeichert" in (
+        response.content.decode()
+    )
+
+
 def test_sending_the_same_form_twice_is_no_conflict(welt, massnahme):
     """A double click: the second request finds exactly what it would store."""
     client = als(welt.users["cdo_eigen"])
