@@ -18,26 +18,41 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from core.charts import balkendiagramm
 from core.formatting import euro, zahl
 from core.quartal import Quartal
-from foerderung.models import Foerderbescheid
+from core.stichtag import stand_am, stichtag
+from foerderung.models import (
+    Mittelabruf,
+    bescheide_zum_quartalsende,
+    mittelabrufe_zum_quartalsende,
+)
 from handlungsfelder.models import Handlungsfeld
 from handlungsfelder.services import zielerreichung as zielerreichung_der_kennzahlen
 from kommunen.models import Kommune, Kreis
-from massnahmen.models import Ampel, Massnahme, Meilenstein, Statusmeldung
+from massnahmen.models import (
+    FORTSCHRITT_ERKLAERUNG,
+    Ampel,
+    Massnahme,
+    Meilenstein,
+    meldepflichtig_q,
+    stand_zum_quartalsende,
+    statusmeldungen_zum_quartalsende,
+)
+from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
 from workshops.models import Teilnahme, Workshop
 
-OHNE_MELDEPFLICHT = Massnahme.OHNE_MELDEPFLICHT
+from .kennzahlen import Zahlen, massnahmen_zahlen, summe_je_kreis
+
 AMPEL_TEXT = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 FRIST_MONATE = 6
 
@@ -52,7 +67,13 @@ def _plus_monate(tag: dt.date, monate: int) -> dt.date:
 @dataclass
 class Berichtsdaten:
     """What every section starts from: the Kreis, the quarter, the moment of generation,
-    and the rows several sections share (loaded once, on first use)."""
+    and the rows several sections share (loaded once, on first use).
+
+    Every figure is the figure as of the quarter's end (`core.stichtag`): the Maßnahmen,
+    Förderbescheide, Mittelabrufe, milestones and OZG ratings as they stood at midnight
+    after its last day, read from the change history. Generating the report again later
+    gives the same figures, whatever changed since.
+    """
 
     kreis: Kreis
     quartal: Quartal
@@ -60,53 +81,73 @@ class Berichtsdaten:
 
     @cached_property
     def massnahmen(self) -> list[dict]:
-        """The Kreis's active Maßnahmen that existed by the quarter's end (the rule of
-        `MassnahmeQuerySet.bestehend_am`), ordered by Handlungsfeld and title, each with this
-        quarter's Statusmeldung (`meldung`, or None) and last quarter's (`vorher`)."""
+        """The Kreis's active Maßnahmen as of the quarter's end (`stand_zum_quartalsende`),
+        ordered by Handlungsfeld and title, each with this quarter's Statusmeldung
+        (`meldung`, or None) and last quarter's (`vorher`)."""
         zeilen = list(
-            Massnahme.objects.aktiv()
-            .filter(kreis=self.kreis)
-            .bestehend_am(self.quartal.ende)
-            .order_by("handlungsfeld__nummer", "titel", "pk")
+            stand_zum_quartalsende(self.quartal)
+            .filter(kreis_id=self.kreis.pk)
+            .annotate(
+                meldepflichtig=ExpressionWrapper(
+                    meldepflichtig_q(self.quartal), output_field=BooleanField()
+                )
+            )
+            .order_by("handlungsfeld__nummer", "titel", "id")
             .values(
-                "pk",
+                "id",
                 "titel",
                 "status",
                 "fortschritt",
                 "ampel",
                 "handlungsfeld_id",
                 "federfuehrend__name",
+                "meldepflichtig",
             )
         )
         meldungen = defaultdict(dict)
-        for meldung in Statusmeldung.objects.filter(
-            massnahme__kreis=self.kreis,
-            massnahme__archiviert=False,
-            quartal__in=[str(self.quartal), str(self.quartal.previous())],
-        ).values(
-            "massnahme_id",
-            "quartal",
-            "fortschritt",
-            "ampel",
-            "erreicht",
-            "naechste_schritte",
-            "risiken",
+        for meldung in (
+            statusmeldungen_zum_quartalsende(self.quartal)
+            .filter(
+                massnahme_id__in=[z["id"] for z in zeilen],
+                quartal__in=[str(self.quartal), str(self.quartal.previous())],
+            )
+            .values(
+                "massnahme_id",
+                "quartal",
+                "fortschritt",
+                "ampel",
+                "erreicht",
+                "naechste_schritte",
+                "risiken",
+            )
         ):
             meldungen[meldung["massnahme_id"]][meldung["quartal"]] = meldung
         status_text = dict(Massnahme.Status.choices)
         for zeile in zeilen:
-            eigene = meldungen.get(zeile["pk"], {})
+            eigene = meldungen.get(zeile["id"], {})
+            zeile["pk"] = zeile["id"]
             zeile["meldung"] = eigene.get(str(self.quartal))
             zeile["vorher"] = eigene.get(str(self.quartal.previous()))
             zeile["federfuehrung"] = zeile["federfuehrend__name"] or str(self.kreis)
             zeile["status_text"] = status_text.get(zeile["status"], zeile["status"])
-            # The quarter's own figures where reported, else the Maßnahme's current ones.
-            quelle = zeile["meldung"] or zeile
-            zeile["stand_fortschritt"] = quelle["fortschritt"]
-            zeile["stand_ampel"] = quelle["ampel"]
-            zeile["ampel_text"] = AMPEL_TEXT.get(quelle["ampel"], quelle["ampel"])
-            zeile["meldepflichtig"] = zeile["status"] not in OHNE_MELDEPFLICHT
+            # The Maßnahme's own state at the quarter's end: a Statusmeldung carries its
+            # figures over to the Maßnahme, and a later edit within the quarter is newer.
+            zeile["stand_fortschritt"] = zeile["fortschritt"]
+            zeile["stand_ampel"] = zeile["ampel"]
+            zeile["ampel_text"] = AMPEL_TEXT.get(zeile["ampel"], zeile["ampel"])
         return zeilen
+
+    @cached_property
+    def zahlen(self) -> dict[str, Zahlen]:
+        """The dashboard's figures (berichte.kennzahlen) for this and the previous quarter,
+        per Handlungsfeld id and in total (key None): the report uses the same definitions."""
+        ergebnis = {}
+        for quartal in (self.quartal, self.quartal.previous()):
+            je_hf = massnahmen_zahlen([self.kreis.pk], quartal=quartal)
+            werte = {hf_id: z for (_kreis, hf_id), z in je_hf.items()}
+            werte[None] = summe_je_kreis(je_hf).get(self.kreis.pk, Zahlen())
+            ergebnis[str(quartal)] = werte
+        return ergebnis
 
     @cached_property
     def handlungsfelder(self) -> list[dict]:
@@ -121,33 +162,37 @@ def titelseite(daten: Berichtsdaten) -> dict:
         "kreis": str(daten.kreis),
         "quartal": daten.quartal.label,
         "zeitraum": f"{daten.quartal.beginn:%d.%m.%Y} bis {daten.quartal.ende:%d.%m.%Y}",
+        "datenstand": daten.quartal.ende,
         "stand": daten.stand,
         "anzahl_massnahmen": len(daten.massnahmen),
     }
 
 
-def _durchschnitt(werte: list[int]) -> float | None:
-    return round(sum(werte) / len(werte), 1) if werte else None
+def _veraenderung(vorher, jetzt, stellen: int, einheit: str) -> str:
+    """A signed difference in German style; "–" when either side is missing."""
+    if vorher is None or jetzt is None:
+        return "–"
+    differenz = round(jetzt - vorher, stellen)
+    zeichen = "+" if differenz > 0 else "±" if differenz == 0 else "−"
+    return f"{zeichen}{zahl(abs(differenz), stellen)}{einheit}"
 
 
 def zusammenfassung(daten: Berichtsdaten) -> dict:
     """Maßnahmen by status and traffic light, progress per Handlungsfeld (chart and table),
-    and the change against the previous quarter."""
-    zeilen = daten.massnahmen
-    nach_status = Counter(z["status"] for z in zeilen)
-    nach_ampel = Counter(z["stand_ampel"] for z in zeilen)
-    fortschritt_je_feld = []
-    for feld in daten.handlungsfelder:
-        eigene = [z for z in zeilen if z["handlungsfeld_id"] == feld["pk"]]
-        if eigene:
-            fortschritt_je_feld.append(
-                (feld["kurzname"], _durchschnitt([z["stand_fortschritt"] for z in eigene]))
-            )
+    and the change against the previous quarter – all by the dashboard's definitions."""
+    jetzt = daten.zahlen[str(daten.quartal)]
+    vorher = daten.zahlen[str(daten.quartal.previous())]
+    gesamt = jetzt[None]
+    fortschritt_je_feld = [
+        (feld["kurzname"], jetzt[feld["pk"]].fortschritt)
+        for feld in daten.handlungsfelder
+        if feld["pk"] in jetzt
+    ]
     diagramm = balkendiagramm(
         titel="Fortschritt je Handlungsfeld",
         beschreibung=(
             f"Durchschnittlicher Fortschritt der Maßnahmen je Handlungsfeld in Prozent, "
-            f"{daten.quartal.label}"
+            f"Stand Ende {daten.quartal.label}"
         ),
         kategorien=[name for name, _ in fortschritt_je_feld],
         werte=[wert for _, wert in fortschritt_je_feld],
@@ -156,47 +201,40 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
         breite=620,
         wertname="Fortschritt",
     )
-
-    def kennzahlen(schluessel: str) -> dict:
-        gemeldet = [z[schluessel] for z in zeilen if z[schluessel]]
-        ampeln = Counter(m["ampel"] for m in gemeldet)
-        return {
-            "gemeldet": len(gemeldet),
-            "fortschritt": _durchschnitt([m["fortschritt"] for m in gemeldet]),
-            **{farbe: ampeln[farbe] for farbe in AMPEL_TEXT},
+    a, b = vorher[None], gesamt
+    vergleich = [
+        {
+            "label": "Statusmeldungen",
+            "vorher": f"{zahl(a.gemeldet)} von {zahl(a.meldepflichtig)}",
+            "jetzt": f"{zahl(b.gemeldet)} von {zahl(b.meldepflichtig)}",
+            "differenz": _veraenderung(a.gemeldet, b.gemeldet, 0, ""),
+        },
+        {
+            "label": "durchschnittlicher Fortschritt",
+            "vorher": "–" if a.fortschritt is None else f"{zahl(a.fortschritt, 1)} %",
+            "jetzt": "–" if b.fortschritt is None else f"{zahl(b.fortschritt, 1)} %",
+            "differenz": _veraenderung(a.fortschritt, b.fortschritt, 1, " Prozentpunkte"),
+        },
+    ] + [
+        {
+            "label": f"Ampel {AMPEL_TEXT[farbe]}",
+            "vorher": zahl(a.ampel[farbe]),
+            "jetzt": zahl(b.ampel[farbe]),
+            "differenz": _veraenderung(a.ampel[farbe], b.ampel[farbe], 0, ""),
         }
-
-    jetzt, vorher = kennzahlen("meldung"), kennzahlen("vorher")
-    vergleich = []
-    for schluessel, label, einheit in [
-        ("gemeldet", "Statusmeldungen", ""),
-        ("fortschritt", "durchschnittlicher Fortschritt", " %"),
-        ("gruen", "Ampel grün", ""),
-        ("gelb", "Ampel gelb", ""),
-        ("rot", "Ampel rot", ""),
-    ]:
-        a, b = vorher[schluessel], jetzt[schluessel]
-        differenz = None if a is None or b is None else round(b - a, 1)
-        stellen = 1 if schluessel == "fortschritt" else 0
-        vergleich.append(
-            {
-                "label": label,
-                "vorher": "–" if a is None else zahl(a, stellen) + einheit,
-                "jetzt": "–" if b is None else zahl(b, stellen) + einheit,
-                "differenz": "–"
-                if differenz is None
-                else ("+" if differenz > 0 else "±" if differenz == 0 else "−")
-                + zahl(abs(differenz), stellen)
-                + einheit,
-            }
-        )
+        for farbe in AMPEL_TEXT
+    ]
     return {
-        "gesamt": len(zeilen),
-        "nach_status": [(label, nach_status[wert]) for wert, label in Massnahme.Status.choices],
-        "nach_ampel": [(wert, label, nach_ampel[wert]) for wert, label in Ampel.choices],
+        "gesamt": gesamt.anzahl,
+        "fortschritt": gesamt.fortschritt,
+        "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
+        "nach_status": [(status.label, anzahl) for status, anzahl in gesamt.status_liste],
+        "nach_ampel": [(wert, label, gesamt.ampel[wert]) for wert, label in Ampel.choices],
         "diagramm": diagramm,
         "vorquartal": daten.quartal.previous().label,
         "quartal": daten.quartal.label,
+        "stichtag": daten.quartal.ende,
+        "vorstichtag": daten.quartal.previous().ende,
         "vergleich": vergleich,
     }
 
@@ -222,46 +260,65 @@ def fehlende_statusmeldungen(daten: Berichtsdaten) -> dict:
 
 
 def meilensteine(daten: Berichtsdaten) -> dict:
-    """Milestones due in the quarter after the report's quarter, not yet reached."""
+    """Milestones due in the quarter after the report's quarter and not reached at its end,
+    as they were planned at that moment."""
     naechstes = daten.quartal.next()
-    zeilen = list(
-        Meilenstein.objects.filter(
-            massnahme__kreis=daten.kreis,
-            massnahme__archiviert=False,
+    titel = {z["id"]: z["titel"] for z in daten.massnahmen}
+    zeilen = [
+        {**m, "massnahme__titel": titel[m["massnahme_id"]]}
+        for m in stand_am(Meilenstein.history, stichtag(daten.quartal))
+        .filter(
+            massnahme_id__in=list(titel),
             faellig_am__range=(naechstes.beginn, naechstes.ende),
         )
-        .order_by("faellig_am", "massnahme__titel", "titel", "pk")
-        .values("titel", "faellig_am", "erreicht_am", "massnahme__titel")
-    )
+        .filter(Q(erreicht_am__isnull=True) | Q(erreicht_am__gt=daten.quartal.ende))
+        .order_by("faellig_am", "titel", "id")
+        .values("titel", "faellig_am", "massnahme_id")
+    ]
+    zeilen.sort(key=lambda m: (m["faellig_am"], m["massnahme__titel"], m["titel"]))
     return {"quartal": naechstes.label, "meilensteine": zeilen}
 
 
 def foerderung(daten: Berichtsdaten) -> dict:
-    """Every Förderbescheid of the Kreis with granted, drawn and remaining money, and the
-    deadlines of the next six months after the quarter."""
+    """The Förderbescheide of the Kreis issued by the quarter's end, with the money granted,
+    drawn (of it paid out) and remaining at that day, and the deadlines of the six months
+    after the quarter (`bescheide_zum_quartalsende`, `mittelabrufe_zum_quartalsende`)."""
     von = daten.quartal.ende + dt.timedelta(days=1)
     bis = _plus_monate(von, FRIST_MONATE)
     bescheide = list(
-        Foerderbescheid.objects.filter(kreis=daten.kreis)
-        .exclude(status=Foerderbescheid.Status.WIDERRUFEN)
-        .with_summen()
+        bescheide_zum_quartalsende(daten.quartal)
+        .filter(kreis_id=daten.kreis.pk)
         .order_by("bescheiddatum", "aktenzeichen")
         .values(
+            "id",
             "aktenzeichen",
             "programm__kurzname",
             "zuwendungsempfaenger__name",
             "bewilligter_betrag",
-            "abgerufen_summe",
             "verwendungsnachweis_faellig",
             "bewilligungszeitraum_ende",
         )
     )
-    summe = {"bewilligt": Decimal(0), "abgerufen": Decimal(0)}
+    abrufe = {
+        z["bescheid_id"]: z
+        for z in mittelabrufe_zum_quartalsende(daten.quartal)
+        .filter(bescheid_id__in=[b["id"] for b in bescheide])
+        .order_by()
+        .values("bescheid_id")
+        .annotate(
+            summe=Sum("betrag"),
+            ausgezahlt=Sum("betrag", filter=Q(status=Mittelabruf.Status.AUSGEZAHLT)),
+        )
+    }
+    summe = {"bewilligt": Decimal(0), "abgerufen": Decimal(0), "ausgezahlt": Decimal(0)}
     fristen = []
     for b in bescheide:
+        abruf = abrufe.get(b["id"], {})
+        b["abgerufen_summe"] = abruf.get("summe") or Decimal(0)
         b["verbleibend"] = b["bewilligter_betrag"] - b["abgerufen_summe"]
         summe["bewilligt"] += b["bewilligter_betrag"]
         summe["abgerufen"] += b["abgerufen_summe"]
+        summe["ausgezahlt"] += abruf.get("ausgezahlt") or Decimal(0)
         for datum, art in [
             (b["verwendungsnachweis_faellig"], "Verwendungsnachweis fällig"),
             (b["bewilligungszeitraum_ende"], "Ende des Bewilligungszeitraums"),
@@ -273,8 +330,10 @@ def foerderung(daten: Berichtsdaten) -> dict:
     fristen.sort(key=lambda f: (f["datum"], f["aktenzeichen"]))
     return {
         "bescheide": bescheide,
+        "stichtag": daten.quartal.ende,
         "summe_bewilligt": euro(summe["bewilligt"]),
         "summe_abgerufen": euro(summe["abgerufen"]),
+        "summe_ausgezahlt": euro(summe["ausgezahlt"]),
         "summe_verbleibend": euro(summe["bewilligt"] - summe["abgerufen"]),
         "fristen": fristen,
         "fristen_von": von,
@@ -308,19 +367,26 @@ def workshops(daten: Berichtsdaten) -> dict:
 
 
 def ozg(daten: Berichtsdaten) -> dict:
-    """OZG services online per Kommune at the end of the quarter."""
-    online = Q(umsetzungsstaende__online=True) & (
-        Q(umsetzungsstaende__online_seit__isnull=True)
-        | Q(umsetzungsstaende__online_seit__lte=daten.quartal.ende)
-    )
-    kommunen = list(
-        Kommune.objects.filter(kreis=daten.kreis)
-        .annotate(
-            online=Count("umsetzungsstaende", filter=online), bewertet=Count("umsetzungsstaende")
-        )
+    """OZG services online per Kommune at the end of the quarter (the ratings as they stood
+    then, `ozg.models.stand_zum_quartalsende`)."""
+    zaehlung = {
+        z["kommune_id"]: z
+        for z in ozg_stand_zum_quartalsende(daten.quartal)
+        .filter(kommune__kreis_id=daten.kreis.pk)
+        .order_by()
+        .values("kommune_id")
+        .annotate(online=Count("id", filter=Q(online=True)), bewertet=Count("id"))
+    }
+    kommunen = [
+        {
+            "name": kommune["name"],
+            "online": zaehlung.get(kommune["pk"], {}).get("online", 0),
+            "bewertet": zaehlung.get(kommune["pk"], {}).get("bewertet", 0),
+        }
+        for kommune in Kommune.objects.filter(kreis=daten.kreis)
         .order_by("name")
-        .values("name", "online", "bewertet")
-    )
+        .values("pk", "name")
+    ]
     return {
         "kommunen": kommunen,
         "summe_online": sum(k["online"] for k in kommunen),

@@ -237,7 +237,9 @@ def region(request):
     quartal = Quartal.parse(gewaehlt["quartal"]) if gewaehlt.get("quartal") else aktuell
     hf_id = handlungsfeld.pk if handlungsfeld else None
 
-    kreise = k.kreise_mit_summen(Kreis.objects.filter(region_id=gewaehlte_region.pk).values("ags"))
+    kreise = k.kreise_mit_summen(
+        Kreis.objects.filter(region_id=gewaehlte_region.pk).values("ags"), quartal=quartal
+    )
     if kreise:  # the region's name comes with its Kreise (see _regionen)
         gewaehlte_region = kreise[0].region
     kreis_ids = [kreis.ags for kreis in kreise]

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DecimalField,
@@ -33,7 +32,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.quartal import Quartal
-from foerderung.models import Foerderbescheid, Mittelabruf
+from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
+from foerderung.models import (
+    Foerderbescheid,
+    bescheide_zum_quartalsende,
+    mittelabrufe_zum_quartalsende,
+)
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import (
     Ampel,
@@ -41,9 +45,14 @@ from massnahmen.models import (
     Meilenstein,
     Nachnutzung,
     Statusmeldung,
+    durchschnitt,
+    fortschritt_zaehlt_q,
     meldepflichtig_q,
+    stand_zum_quartalsende,
+    statusmeldungen_zum_quartalsende,
 )
 from ozg.models import OzgLeistung, Umsetzungsstand
+from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
 from workshops.models import Workshop
 
 GELD = DecimalField(max_digits=14, decimal_places=2)
@@ -71,6 +80,7 @@ class Zahlen:
 
     anzahl: int = 0
     fortschritt_summe: int = 0
+    fortschritt_anzahl: int = 0
     meldepflichtig: int = 0
     gemeldet: int = 0
     ueberfaellig: int = 0
@@ -80,6 +90,7 @@ class Zahlen:
     def __iadd__(self, other: Zahlen) -> Zahlen:
         self.anzahl += other.anzahl
         self.fortschritt_summe += other.fortschritt_summe
+        self.fortschritt_anzahl += other.fortschritt_anzahl
         self.meldepflichtig += other.meldepflichtig
         self.gemeldet += other.gemeldet
         self.ueberfaellig += other.ueberfaellig
@@ -91,8 +102,9 @@ class Zahlen:
 
     @property
     def fortschritt(self) -> float | None:
-        """Average progress in percent (None without Maßnahmen)."""
-        return round(self.fortschritt_summe / self.anzahl, 1) if self.anzahl else None
+        """Average progress in percent, by `massnahmen.models.FORTSCHRITT_ERKLAERUNG`
+        (None when no Maßnahme counts)."""
+        return durchschnitt(self.fortschritt_summe, self.fortschritt_anzahl)
 
     @property
     def ohne_meldung(self) -> int:
@@ -117,41 +129,48 @@ class Zahlen:
 def massnahmen_zahlen(
     kreis_ids: Iterable[str], *, quartal: Quartal, handlungsfeld_id: int | None = None
 ) -> dict[tuple[str, int], Zahlen]:
-    """{(kreis_id, handlungsfeld_id): Zahlen} for the active Maßnahmen, in one query.
+    """{(kreis_id, handlungsfeld_id): Zahlen} for the active Maßnahmen as they stood at the
+    end of `quartal` (`stand_zum_quartalsende`), in one query.
 
-    `meldepflichtig`: owing a Statusmeldung; `gemeldet`: of those, with one for `quartal`;
-    `ueberfaellig`: with a milestone past due.
+    `meldepflichtig`: owing a Statusmeldung for `quartal`; `gemeldet`: of those, with one;
+    `ueberfaellig`: with a milestone past due (today's milestones; for an ended quarter,
+    due by its end and not reached by then).
     """
     gemeldet = Exists(
-        Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"), quartal=str(quartal))
-    )
-    ueberfaellig = Exists(
-        Meilenstein.objects.filter(
-            massnahme_id=OuterRef("pk"),
-            erreicht_am__isnull=True,
-            faellig_am__lt=timezone.localdate(),
+        statusmeldungen_zum_quartalsende(quartal).filter(
+            massnahme_id=OuterRef("id"), quartal=str(quartal)
         )
     )
-    queryset = Massnahme.objects.filter(kreis_id__in=list(kreis_ids), archiviert=False)
+    stichtag = min(timezone.localdate(), quartal.ende + dt.timedelta(days=1))
+    ueberfaellig = Exists(
+        Meilenstein.objects.filter(massnahme_id=OuterRef("id"), faellig_am__lt=stichtag).filter(
+            Q(erreicht_am__isnull=True) | Q(erreicht_am__gte=stichtag)
+        )
+    )
+    zaehlt = fortschritt_zaehlt_q()
+    melden = meldepflichtig_q(quartal)
+    queryset = stand_zum_quartalsende(quartal).filter(kreis_id__in=list(kreis_ids))
     if handlungsfeld_id:
         queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
     rows = (
         queryset.order_by()
         .values("kreis_id", "handlungsfeld_id")
         .annotate(
-            anzahl=Count("pk"),
-            fortschritt_summe=Sum("fortschritt"),
-            meldepflichtig=Count("pk", filter=meldepflichtig_q()),
-            gemeldet=Count("pk", filter=Q(gemeldet) & meldepflichtig_q()),
-            ueberfaellig=Count("pk", filter=Q(ueberfaellig)),
-            **{f"s_{s}": Count("pk", filter=Q(status=s)) for s in STATUS},
-            **{f"a_{a}": Count("pk", filter=Q(ampel=a)) for a in AMPELN},
+            anzahl=Count("id"),
+            fortschritt_summe=Sum("fortschritt", filter=zaehlt),
+            fortschritt_anzahl=Count("id", filter=zaehlt),
+            meldepflichtig=Count("id", filter=melden),
+            gemeldet=Count("id", filter=Q(gemeldet) & melden),
+            ueberfaellig=Count("id", filter=Q(ueberfaellig)),
+            **{f"s_{s}": Count("id", filter=Q(status=s)) for s in STATUS},
+            **{f"a_{a}": Count("id", filter=Q(ampel=a)) for a in AMPELN},
         )
     )
     return {
         (row["kreis_id"], row["handlungsfeld_id"]): Zahlen(
             anzahl=row["anzahl"],
             fortschritt_summe=row["fortschritt_summe"] or 0,
+            fortschritt_anzahl=row["fortschritt_anzahl"],
             meldepflichtig=row["meldepflichtig"],
             gemeldet=row["gemeldet"],
             ueberfaellig=row["ueberfaellig"],
@@ -202,16 +221,21 @@ def _anzahl(queryset, gruppe: str):
     return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
 
 
-def kreise_mit_summen(kreis_ids: Iterable[str] | QuerySet, *, nur=None) -> list[Kreis]:
-    """The Kreise with their Kommunen, OZG services online and money, in one query.
+def kreise_mit_summen(
+    kreis_ids: Iterable[str] | QuerySet, *, nur=None, quartal: Quartal | None = None
+) -> list[Kreis]:
+    """The Kreise with their Kommunen, OZG services online and money as of the end of
+    `quartal` (default: the running one), in one query.
 
     Annotations: `anzahl_kommunen`, `ozg_online`, `ozg_leistungen` (catalogue size),
-    `bewilligt` and `abgerufen` (EUR, revoked Bescheide left out).
+    `anzahl_bescheide`, `bewilligt` and `abgerufen` (EUR, by `bescheide_zum_quartalsende`
+    and `mittelabrufe_zum_quartalsende`).
     `nur`: an expression naming one AGS; then only that Kreis gets the sums (the others are
     listed with None, e.g. for a choice box) and the database computes them for it alone.
     """
-    bescheide = Foerderbescheid.objects.exclude(status=Foerderbescheid.Status.WIDERRUFEN)
-    abrufe = Mittelabruf.objects.exclude(bescheid__status=Foerderbescheid.Status.WIDERRUFEN)
+    quartal = quartal or Quartal.current()
+    bescheide = bescheide_zum_quartalsende(quartal)
+    abrufe = mittelabrufe_zum_quartalsende(quartal)
     leistungen = (
         OzgLeistung.objects.order_by()
         .annotate(eins=F("pk") * 0)
@@ -221,8 +245,11 @@ def kreise_mit_summen(kreis_ids: Iterable[str] | QuerySet, *, nur=None) -> list[
     )
     summen = {
         "anzahl_kommunen": _anzahl(Kommune.objects.all(), "kreis_id"),
-        "ozg_online": _anzahl(Umsetzungsstand.objects.filter(online=True), "kommune__kreis_id"),
+        "ozg_online": _anzahl(
+            ozg_stand_zum_quartalsende(quartal).filter(online=True), "kommune__kreis_id"
+        ),
         "ozg_leistungen": Coalesce(Subquery(leistungen, output_field=IntegerField()), 0),
+        "anzahl_bescheide": _anzahl(bescheide, "kreis_id"),
         "bewilligt": _summe(bescheide, "kreis_id", "bewilligter_betrag"),
         "abgerufen": _summe(abrufe, "bescheid__kreis_id", "betrag"),
     }
@@ -265,32 +292,52 @@ def quartale_bis(quartal: Quartal, anzahl: int = TREND_QUARTALE) -> list[Quartal
 def trend(
     kreis_ids: Iterable[str], *, bis: Quartal, handlungsfeld_id: int | None = None
 ) -> dict[str, list[TrendPunkt]]:
-    """Per Kreis and quarter: Statusmeldungen submitted and their average progress (1 query)."""
+    """Per Kreis and quarter: the Statusmeldungen submitted, and the average progress as of
+    each quarter's end by the one definition (`Zahlen.fortschritt`) – from the change
+    history, so the last point is the figure the dashboard shows for that quarter (2 queries).
+    """
+    kreis_ids = list(kreis_ids)
     quartale = quartale_bis(bis)
-    queryset = Statusmeldung.objects.filter(
-        massnahme__kreis_id__in=list(kreis_ids), quartal__in=[str(q) for q in quartale]
+    meldungen = Statusmeldung.objects.filter(
+        massnahme__kreis_id__in=kreis_ids, quartal__in=[str(q) for q in quartale]
+    )
+    staende = mit_gueltigkeit(
+        Massnahme.history.filter(
+            kreis_id__in=kreis_ids, archiviert=False, history_date__lt=stichtag(bis)
+        )
     )
     if handlungsfeld_id:
-        queryset = queryset.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
-    rows = (
-        queryset.order_by()
+        meldungen = meldungen.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
+        staende = staende.filter(handlungsfeld_id=handlungsfeld_id)
+    anzahl = {
+        (r["massnahme__kreis_id"], r["quartal"]): r["n"]
+        for r in meldungen.order_by()
         .values("massnahme__kreis_id", "quartal")
-        .annotate(anzahl=Count("pk"), fortschritt=Avg("fortschritt"))
-    )
-    werte = {(r["massnahme__kreis_id"], r["quartal"]): r for r in rows}
+        .annotate(n=Count("pk"))
+    }
+    zaehlt = fortschritt_zaehlt_q()
+    spalten = {}
+    for q in quartale:
+        gueltig = gueltig_am(stichtag(q)) & zaehlt
+        spalten[f"n_{q.jahr}_{q.nummer}"] = Count("history_id", filter=gueltig)
+        spalten[f"s_{q.jahr}_{q.nummer}"] = Sum("fortschritt", filter=gueltig)
+    fortschritt = {
+        r["kreis_id"]: r for r in staende.order_by().values("kreis_id").annotate(**spalten)
+    }
     ergebnis = {}
     for kreis_id in kreis_ids:
-        punkte = []
-        for q in quartale:
-            row = werte.get((kreis_id, str(q)))
-            punkte.append(
-                TrendPunkt(
-                    q,
-                    row["anzahl"] if row else 0,
-                    round(float(row["fortschritt"]), 1) if row else None,
-                )
+        zeile = fortschritt.get(kreis_id, {})
+        ergebnis[kreis_id] = [
+            TrendPunkt(
+                q,
+                anzahl.get((kreis_id, str(q)), 0),
+                durchschnitt(
+                    zeile.get(f"s_{q.jahr}_{q.nummer}") or 0,
+                    zeile.get(f"n_{q.jahr}_{q.nummer}") or 0,
+                ),
             )
-        ergebnis[kreis_id] = punkte
+            for q in quartale
+        ]
     return ergebnis
 
 
@@ -303,7 +350,9 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
     quarter reported"; None when one of them never reported). Finished and stopped
     Maßnahmen owe none, as in the report and on the start page.
     """
-    meldepflichtig = Massnahme.objects.meldepflichtig().filter(federfuehrend_id=OuterRef("pk"))
+    meldepflichtig = Massnahme.objects.meldepflichtig(quartal).filter(
+        federfuehrend_id=OuterRef("pk")
+    )
     letzte = (
         Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"))
         .order_by("-quartal")

@@ -371,3 +371,42 @@ class Erinnerung(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.bescheid.aktenzeichen}: {self.get_art_display()} ({self.tage_vorher} Tage)"
+
+
+# --- The state at a quarter's end (core.stichtag) -------------------------------------------
+
+
+def bescheide_zum_quartalsende(quartal):
+    """The Förderbescheide that counted at the end of `quartal`: issued (Bescheiddatum) by
+    its last day and not revoked at that moment. Live rows while the quarter runs, history
+    rows valid at its end afterwards (same field names; correlate on "id")."""
+    from core.quartal import Quartal
+    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+
+    quartal = Quartal.parse(quartal)
+    rows = (
+        stand_am(Foerderbescheid.history, stichtag(quartal))
+        if ist_abgelaufen(quartal)
+        else Foerderbescheid.objects.all()
+    )
+    return rows.filter(bescheiddatum__lte=quartal.ende).exclude(
+        status=Foerderbescheid.Status.WIDERRUFEN
+    )
+
+
+def mittelabrufe_zum_quartalsende(quartal):
+    """The Mittelabrufe of `bescheide_zum_quartalsende` dated by the quarter's last day, with
+    amount and status as they stood at its end."""
+    from core.quartal import Quartal
+    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+
+    quartal = Quartal.parse(quartal)
+    rows = (
+        stand_am(Mittelabruf.history, stichtag(quartal))
+        if ist_abgelaufen(quartal)
+        else Mittelabruf.objects.all()
+    )
+    return rows.filter(
+        datum__lte=quartal.ende,
+        bescheid_id__in=bescheide_zum_quartalsende(quartal).values("id"),
+    )

@@ -45,11 +45,12 @@ class MassnahmeQuerySet(models.QuerySet):
         """Led by or taking part: the Kommune is involved."""
         return self.filter(Q(federfuehrend=kommune) | Q(beteiligte=kommune)).distinct()
 
-    def meldepflichtig(self) -> MassnahmeQuerySet:
-        """Active Maßnahmen that owe a quarterly Statusmeldung: all but the finished and the
-        stopped ones (the one definition for the report, the dashboards, the start page and
-        the list filter "fehlt Statusmeldung")."""
-        return self.aktiv().filter(meldepflichtig_q())
+    def meldepflichtig(self, quartal=None) -> MassnahmeQuerySet:
+        """Active Maßnahmen that owe a Statusmeldung for `quartal` (default: the running
+        one): all but the finished, the stopped and those starting after the quarter (the
+        one definition for the report, the dashboards, the start page and the list filter
+        "fehlt Statusmeldung")."""
+        return self.aktiv().filter(meldepflichtig_q(quartal))
 
     def ohne_statusmeldung(self, quartal) -> MassnahmeQuerySet:
         return self.exclude(statusmeldungen__quartal=str(quartal))
@@ -67,9 +68,55 @@ class MassnahmeQuerySet(models.QuerySet):
         return self.mit_seit().filter(seit__lte=datum)
 
 
-def meldepflichtig_q() -> Q:
-    """`MassnahmeQuerySet.meldepflichtig` as a condition, for filtered aggregates."""
-    return ~Q(status__in=Massnahme.OHNE_MELDEPFLICHT)
+def meldepflichtig_q(quartal=None) -> Q:
+    """`MassnahmeQuerySet.meldepflichtig` as a condition, for filtered aggregates (also on
+    the rows of `stand_zum_quartalsende`). A Maßnahme that starts after the quarter owes
+    nothing for it."""
+    from core.quartal import Quartal
+
+    ende = Quartal.parse(quartal).ende if quartal else Quartal.current().ende
+    return ~Q(status__in=Massnahme.OHNE_MELDEPFLICHT) & (
+        Q(beginn__isnull=True) | Q(beginn__lte=ende)
+    )
+
+
+# --- Average progress: the one definition --------------------------------------------------
+
+FORTSCHRITT_ERKLAERUNG = (
+    "Durchschnittlicher Fortschritt: ungewichteter Mittelwert der Maßnahmen, die geplant, in "
+    "Umsetzung, pausiert oder abgeschlossen sind, Stand Quartalsende; Ideen und abgebrochene "
+    "Maßnahmen zählen nicht mit."
+)
+
+
+def fortschritt_zaehlt_q() -> Q:
+    """The Maßnahmen whose progress enters the average (`FORTSCHRITT_ERKLAERUNG`): an idea
+    has no progress yet, and a stopped Maßnahme never will reach 100 %."""
+    return ~Q(status__in=Massnahme.OHNE_FORTSCHRITT)
+
+
+def fortschritt_zaehlt(status: str) -> bool:
+    """`fortschritt_zaehlt_q` for one row already loaded."""
+    return status not in Massnahme.OHNE_FORTSCHRITT
+
+
+def durchschnitt(summe, anzahl) -> float | None:
+    """Average progress in percent, one decimal; None when nothing counts."""
+    return round(summe / anzahl, 1) if anzahl else None
+
+
+def stand_zum_quartalsende(quartal):
+    """The active Maßnahmen as they stood at the end of `quartal` (core.stichtag): for a
+    running quarter the live rows, for an ended one the history rows valid at its end. Both
+    have the model's field names (`id`, `kreis_id`, `status`, `fortschritt`, …), so the same
+    aggregates run on either; correlate on "id", never on "pk"."""
+    from core.quartal import Quartal
+    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+
+    quartal = Quartal.parse(quartal)
+    if not ist_abgelaufen(quartal):
+        return Massnahme.objects.aktiv()
+    return stand_am(Massnahme.history, stichtag(quartal)).filter(archiviert=False)
 
 
 class Massnahme(TimeStampedModel):
@@ -85,6 +132,8 @@ class Massnahme(TimeStampedModel):
 
     # Finished or stopped Maßnahmen owe no Statusmeldung.
     OHNE_MELDEPFLICHT = (Status.ABGESCHLOSSEN, Status.ABGEBROCHEN)
+    # Left out of the average progress (FORTSCHRITT_ERKLAERUNG).
+    OHNE_FORTSCHRITT = (Status.IDEE, Status.ABGEBROCHEN)
 
     kreis = models.ForeignKey(
         Kreis, on_delete=models.PROTECT, related_name="massnahmen", verbose_name="Kreis"
@@ -490,3 +539,15 @@ class Importlauf(TimeStampedModel):
         if not self.zeilen_gesamt:
             return 0
         return round(100 * self.zeilen_verarbeitet / self.zeilen_gesamt)
+
+
+def statusmeldungen_zum_quartalsende(quartal):
+    """The Statusmeldungen as they stood at the end of `quartal` (like
+    `stand_zum_quartalsende`; a Statusmeldung deleted later still counts for it)."""
+    from core.quartal import Quartal
+    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+
+    quartal = Quartal.parse(quartal)
+    if not ist_abgelaufen(quartal):
+        return Statusmeldung.objects.all()
+    return stand_am(Statusmeldung.history, stichtag(quartal))

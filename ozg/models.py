@@ -176,3 +176,16 @@ class Umsetzungsstand(TimeStampedModel):
             errors["nachgenutzt_von"] = "Eine Kommune kann nicht ihre eigene Lösung nachnutzen."
         if errors:
             raise ValidationError(errors)
+
+
+def stand_zum_quartalsende(quartal):
+    """The Umsetzungsstände as they stood at the end of `quartal` (core.stichtag): the live
+    rows while it runs, the history rows valid at its end once it has ended (same field
+    names, `online` included; correlate on "id")."""
+    from core.quartal import Quartal
+    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+
+    quartal = Quartal.parse(quartal)
+    if not ist_abgelaufen(quartal):
+        return Umsetzungsstand.objects.all()
+    return stand_am(Umsetzungsstand.history, stichtag(quartal))

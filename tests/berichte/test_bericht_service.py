@@ -36,6 +36,7 @@ from tests.factories import (
     MittelabrufFactory,
     StatusmeldungFactory,
 )
+from tests.stichtag import zurueckdatieren
 
 Q3 = Quartal(2026, 3)
 STAND = timezone.make_aware(dt.datetime(2026, 10, 10, 6, 0))
@@ -88,6 +89,7 @@ def daten(welt):
     )
     MittelabrufFactory(bescheid=bescheid, betrag=Decimal("50000.00"))
     MeilensteinFactory(massnahme=mit, titel="Abnahme der E-Akte", faellig_am=dt.date(2026, 11, 30))
+    zurueckdatieren(dt.date(2026, 6, 15))  # all of it was entered in the 2nd quarter
     return {"mit": mit, "ohne": ohne, "fertig": fertig}
 
 
@@ -120,23 +122,35 @@ def test_pdf_text_shows_what_the_data_says(welt, daten):
 
 
 def test_report_leaves_out_massnahmen_that_did_not_exist_by_the_quarter_end(welt, daten):
-    """Entered now (after Q3): counted from the earlier of start and entry, like the
-    Kennzahl "massnahmen_abgeschlossen"."""
+    """The report shows the data as they stood at the quarter's end: a Maßnahme entered
+    afterwards is not in it, whatever start date it carries (its figures did not exist
+    then); the running quarter has all of them."""
     neu = {"kreis": welt.lippe, "federfuehrend": welt.lemgo, "handlungsfeld": welt.handlungsfeld}
     MassnahmeFactory(**neu, titel="Neu im vierten Quartal", beginn=dt.date(2026, 10, 5))
-    MassnahmeFactory(**neu, titel="Ohne Beginn erfasst", beginn=None)
     MassnahmeFactory(**neu, titel="Nachgetragen aus dem September", beginn=dt.date(2026, 9, 1))
     html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
     assert "Neu im vierten Quartal" not in html
-    assert "Ohne Beginn erfasst" not in html
-    fehlend = html.split("Fehlende Statusmeldungen", 1)[1].split("Meilensteine im nächsten")[0]
-    assert "Nachgetragen aus dem September" in fehlend
-    assert "Gemeinsames Bürgerportal Lemgo" in fehlend
-    # The status summary counts the three of the fixture and the one started in Q3.
-    assert "Im Bericht stehen 4 laufende und abgeschlossene Maßnahmen" in html
-    # The running quarter's data has all of them.
+    assert "Nachgetragen aus dem September" not in html
+    assert "Im Bericht stehen 3 Maßnahmen" in html
     jetzt = services.bericht_als_html(kreis=welt.lippe, quartal=Q3.next(), stand=STAND)
-    assert "Im Bericht stehen 6 laufende und abgeschlossene Maßnahmen" in jetzt
+    assert "Im Bericht stehen 5 Maßnahmen" in jetzt
+
+
+def test_a_massnahme_starting_after_the_quarter_owes_no_statusmeldung_for_it(welt, daten):
+    """Entered in Q3 with its start in Q4: listed, but not among the missing reports."""
+    spaeter = MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.lemgo,
+        handlungsfeld=welt.handlungsfeld,
+        titel="Startet erst im Oktober",
+        beginn=dt.date(2026, 10, 1),
+    )
+    zurueckdatieren(dt.date(2026, 9, 1))
+    html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    assert spaeter.titel in html
+    fehlend = html.split("Fehlende Statusmeldungen", 1)[1].split("Meilensteine im nächsten")[0]
+    assert spaeter.titel not in fehlend
+    assert "Gemeinsames Bürgerportal Lemgo" in fehlend
 
 
 def test_same_data_renders_the_same_text(welt, daten):
@@ -147,10 +161,16 @@ def test_same_data_renders_the_same_text(welt, daten):
 
 
 def test_change_against_previous_quarter(welt, daten):
+    """The Maßnahmen stood at 40, 40 and 100 % at the end of Q2; in Q3 Detmold's went to
+    70 %: the average rises from 60,0 to 70,0 %, by 10 Prozentpunkte (not "%")."""
+    mit = daten["mit"]
+    mit.fortschritt = 70
+    mit.save()
+    zurueckdatieren(dt.date(2026, 8, 20))
     html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
     text = einfach(pdf_text(services.html_zu_pdf(html).inhalt))
-    # Detmold's Statusmeldung: 40 % in Q2 → 60 % in Q3.
-    assert "durchschnittlicher Fortschritt 40,0 % 60,0 % +20,0 %" in text
+    assert "durchschnittlicher Fortschritt 60,0 % 70,0 % +10,0 Prozentpunkte" in text
+    assert "Statusmeldungen 1 von 2 1 von 2 ±0" in text
 
 
 def test_pdf_ua_metadata_language_tags_and_embedded_fonts(welt, daten):
@@ -213,6 +233,7 @@ def test_hostile_markup_in_texts_fetches_nothing_and_shows_as_text(welt, daten):
             '<img src="file:///etc/passwd"> <link rel="stylesheet" href="file:///etc/passwd">'
         )
         meldung.save()
+        zurueckdatieren(dt.date(2026, 9, 1))
         pdf = services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND)
     finally:
         server.shutdown()
@@ -262,8 +283,10 @@ def test_report_data_takes_the_same_queries_for_more_massnahmen(welt, daten):
         )
         StatusmeldungFactory(massnahme=m, quartal="2026-Q3")
         MeilensteinFactory(massnahme=m, faellig_am=dt.date(2026, 10, 1 + nummer))
+    zurueckdatieren(dt.date(2026, 9, 1))
     assert anzahl_abfragen() == wenige
-    assert wenige <= 10
+    # Two per quarter compared (figures and their Statusmeldungen), the rest one a section.
+    assert wenige <= 12
 
 
 def test_a_section_is_one_list_entry(welt, daten, tmp_path, settings):
@@ -634,3 +657,59 @@ def test_generate_report_command(welt, daten, tmp_path):
 def test_generate_report_command_refuses_bad_input(welt, tmp_path, argumente, meldung):
     with pytest.raises(CommandError, match=meldung):
         call_command("generate_report", *argumente, "--output", str(tmp_path / "x.pdf"))
+
+
+def test_a_quarter_generated_again_after_changes_gives_the_same_figures(welt, daten):
+    """The report of an ended quarter is the data as they stood at its end: changing,
+    adding and deleting afterwards leaves a regenerated report word for word the same –
+    no Bescheid dated in November, no drawdown dated 2027 or 2030, no OZG rating of today.
+    Run on PostgreSQL in CI (DATABASE_URL)."""
+    from foerderung.models import Foerderbescheid, Mittelabruf
+    from tests.factories import UmsetzungsstandFactory
+
+    bescheid = Foerderbescheid.objects.get()
+    UmsetzungsstandFactory(kommune=welt.detmold, reifegrad=4, online_seit=dt.date(2026, 3, 1))
+    zurueckdatieren(dt.date(2026, 6, 15))
+    services.quartal_abschliessen(kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"])
+    vorher = pdf_text(services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND).inhalt)
+
+    # Everything changes after the quarter (today, in December 2026).
+    mit = daten["mit"]
+    mit.fortschritt, mit.ampel, mit.titel = 95, "rot", "Umbenannt im Dezember"
+    mit.save()
+    daten["ohne"].delete()
+    fertig = daten["fertig"]
+    fertig.status, fertig.ende_tatsaechlich = Massnahme.Status.ABGEBROCHEN, None
+    fertig.save()
+    MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.lemgo,
+        handlungsfeld=welt.handlungsfeld,
+        titel="Nachgetragen im Dezember",
+        beginn=dt.date(2026, 8, 1),
+    )
+    FoerderbescheidFactory(
+        kreis=welt.lippe,
+        zuwendungsempfaenger=welt.lemgo,
+        aktenzeichen="NOV-2026",
+        bescheiddatum=dt.date(2026, 11, 5),
+    )
+    MittelabrufFactory(bescheid=bescheid, betrag=Decimal("1000.00"), datum=dt.date(2027, 1, 4))
+    MittelabrufFactory(bescheid=bescheid, betrag=Decimal("2000.00"), datum=dt.date(2030, 1, 4))
+    MittelabrufFactory(bescheid=bescheid, betrag=Decimal("3000.00"), datum=dt.date(2026, 9, 3))
+    abruf = Mittelabruf.objects.order_by("pk").first()
+    abruf.betrag = Decimal("7777.00")
+    abruf.save()
+    bescheid.bewilligter_betrag = Decimal("300000.00")
+    bescheid.save()
+    stand = welt.detmold.umsetzungsstaende.get()
+    stand.reifegrad = 1
+    stand.save()
+    UmsetzungsstandFactory(kommune=welt.lemgo, reifegrad=5, online_seit=dt.date(2026, 12, 1))
+
+    nachher = pdf_text(services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND).inhalt)
+    assert nachher == vorher
+    text = einfach(nachher)
+    assert "NOV-2026" not in text and "Nachgetragen im Dezember" not in text
+    assert "Umbenannt im Dezember" not in text and "Digitale Akte in Detmold" in text
+    assert "245.000,00 €" in text and "50.000,00 €" in text and "7.777,00 €" not in text

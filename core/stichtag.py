@@ -1,0 +1,70 @@
+"""The state of the data at a moment in the past, from django-simple-history's records.
+
+A figure for a quarter is the figure as of that quarter's end: the data as they stood at
+midnight after its last day (`stichtag`), however they were changed later. A report that is
+generated again a year later must therefore give the same figures, and that is only possible
+when every figure is read from the change history, not from today's rows.
+
+Every history row is valid from its `history_date` until the next row of the same object
+(by `history_date`, ties broken by `history_id`); the state at a moment is the valid row,
+unless that row records a deletion. One condition (`gueltig_am`) says this, and both
+callers use it: `stand_am` for one moment, and conditional aggregates over several moments
+(one `Count(..., filter=gueltig_am(t))` per quarter, on rows annotated by `mit_gueltigkeit`)
+for a figure's course over time, so a chart of eight quarters costs one query, not eight.
+
+Core knows no domain model: callers pass their model's history manager.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .quartal import Quartal
+
+
+def stichtag(quartal: Quartal) -> dt.datetime:
+    """Midnight (local time) after the quarter's last day: the moment its figures describe."""
+    return timezone.make_aware(dt.datetime.combine(quartal.next().beginn, dt.time.min))
+
+
+def ist_abgelaufen(quartal: Quartal) -> bool:
+    """True once the quarter has ended; until then its figures are today's."""
+    return stichtag(quartal) <= timezone.now()
+
+
+def mit_gueltigkeit(records: QuerySet) -> QuerySet:
+    """History rows annotated with `gueltig_bis`: the `history_date` of the object's next
+    row, or None for its latest row."""
+    model = records.model
+    pk = model.instance_type._meta.pk.attname
+    naechste = (
+        model._default_manager.filter(**{pk: OuterRef(pk)})
+        .filter(
+            Q(history_date__gt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+        )
+        .order_by("history_date", "history_id")
+        .values("history_date")[:1]
+    )
+    return records.annotate(gueltig_bis=Subquery(naechste))
+
+
+def gueltig_am(zeitpunkt: dt.datetime) -> Q:
+    """On rows annotated by `mit_gueltigkeit`: the row describes the object at `zeitpunkt`
+    (it existed then, and this was its state)."""
+    return (
+        Q(history_date__lt=zeitpunkt)
+        & (Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=zeitpunkt))
+        & ~Q(history_type="-")
+    )
+
+
+def stand_am(history_manager, zeitpunkt: dt.datetime) -> QuerySet:
+    """The objects as they stood at `zeitpunkt`: one history row per object that existed
+    then. The rows carry the model's fields under their own names (and its foreign keys
+    for joins), so aggregates read them like the live table."""
+    records = history_manager.model._default_manager.filter(history_date__lt=zeitpunkt)
+    return mit_gueltigkeit(records).filter(gueltig_am(zeitpunkt))
