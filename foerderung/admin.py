@@ -73,7 +73,7 @@ class MittelabrufInlineFormSet(BaseInlineFormSet):
 class MittelabrufInline(admin.TabularInline):
     model = Mittelabruf
     formset = MittelabrufInlineFormSet
-    fields = ("datum", "betrag", "status", "bemerkung")
+    fields = ("datum", "betrag", "status", "ausgezahlt_am", "bemerkung")
     extra = 0
     show_change_link = True
 
@@ -205,7 +205,16 @@ class MittelabrufAdmin(SimpleHistoryAdmin):
     search_fields = ("bescheid__aktenzeichen", "bemerkung")
     autocomplete_fields = ("bescheid",)
     date_hierarchy = "datum"
-    fields = ("bescheid", "datum", "betrag", "status", "bemerkung", "erstellt_am", "geaendert_am")
+    fields = (
+        "bescheid",
+        "datum",
+        "betrag",
+        "status",
+        "ausgezahlt_am",
+        "bemerkung",
+        "erstellt_am",
+        "geaendert_am",
+    )
     readonly_fields = ("erstellt_am", "geaendert_am")
 
     @admin.display(description="Betrag", ordering="betrag")

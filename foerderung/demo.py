@@ -43,6 +43,11 @@ def _monatsanfang(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def _auszahlung(datum: dt.date, status: str) -> dt.date | None:
+    """Paid drawdowns arrive two weeks after they were requested."""
+    return datum + dt.timedelta(days=14) if status == Mittelabruf.Status.AUSGEZAHLT else None
+
+
 def seed(stdout) -> None:
     heute = timezone.localdate()
     kreis = lippe()
@@ -95,10 +100,16 @@ def seed(stdout) -> None:
             Mittelabruf.Status.BEANTRAGT,
         ),
     ]:
+        datum = add_months(heute, monate)
         upsert(
             Mittelabruf,
             {"bescheid": ikz, "bemerkung": bemerkung},
-            {"datum": add_months(heute, monate), "betrag": Decimal(betrag), "status": status},
+            {
+                "datum": datum,
+                "betrag": Decimal(betrag),
+                "status": status,
+                "ausgezahlt_am": _auszahlung(datum, status),
+            },
         )
 
     # Smarte.Land.Regionen: a Kreis-led project; the Stadt Detmold receives the grant.
@@ -130,6 +141,7 @@ def seed(stdout) -> None:
             "datum": add_months(heute, -18),
             "betrag": Decimal("74250.00"),
             "status": Mittelabruf.Status.AUSGEZAHLT,
+            "ausgezahlt_am": _auszahlung(add_months(heute, -18), Mittelabruf.Status.AUSGEZAHLT),
         },
     )
     upsert(
@@ -139,5 +151,6 @@ def seed(stdout) -> None:
             "datum": add_months(heute, -6),
             "betrag": Decimal("44550.00"),
             "status": Mittelabruf.Status.AUSGEZAHLT,
+            "ausgezahlt_am": _auszahlung(add_months(heute, -6), Mittelabruf.Status.AUSGEZAHLT),
         },
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -155,6 +157,16 @@ class FoerderbescheidForm(forms.ModelForm):
                 "Der Zuwendungsempfänger ist bereits beteiligt; "
                 "bitte wählen Sie ihn nicht zusätzlich als Partner.",
             )
+        programm = cleaned.get("programm")
+        if programm is not None and partner is not None and "partner" not in self.errors:
+            fehler = regeln.pruefen(
+                programm=programm,
+                anzahl_partner=len(partner),
+                bewilligter_betrag=None,
+                foerderquote=None,
+            ).fehler
+            if fehler:
+                self.add_error("partner", fehler)
         if kreis is not None:
             if partner is not None and any(k.kreis_id != kreis.pk for k in partner):
                 self.add_error("partner", "Alle Partnerkommunen müssen zum Kreis gehören.")
@@ -180,25 +192,60 @@ class FoerderbescheidForm(forms.ModelForm):
         return None
 
 
+def _hinweis_schluessel(hinweise: list[str]) -> str:
+    return hashlib.sha256("\n".join(hinweise).encode()).hexdigest()[:16]
+
+
 class MittelabrufForm(forms.ModelForm):
-    """A drawdown of the Bescheid given by the view; never more than what remains."""
+    """Record or edit a drawdown of the Bescheid given by the view.
+
+    Never more than what remains (checked again by the service under the Bescheid lock).
+    A date outside the Bewilligungszeitraum or after the Verwendungsnachweis deadline is
+    possible but must be confirmed: the form is refused once with the warnings and a
+    checkbox, and accepted when the checkbox confirms exactly those warnings. Hidden
+    fields carry the version an edit form showed (optimistic locking) and the key of a
+    new drawdown form (a second post of it records nothing).
+    """
 
     betrag = EuroField(label="Betrag", min_value=EIN_CENT, help_text="in Euro, z. B. 12.500,00")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    erfassungsschluessel = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    hinweise_bestaetigt = forms.BooleanField(
+        label="Ich habe die Hinweise zum Datum geprüft und möchte den Mittelabruf trotzdem "
+        "speichern.",
+        required=False,
+    )
+    bestaetigte_hinweise = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Mittelabruf
-        fields = ["datum", "betrag", "status", "bemerkung"]
+        fields = ["datum", "betrag", "status", "ausgezahlt_am", "bemerkung"]
         labels = {"datum": "Datum des Abrufs"}
-        help_texts = {"bemerkung": "z. B. wofür die Mittel abgerufen werden"}
+        help_texts = {
+            "ausgezahlt_am": "nur beim Status „ausgezahlt“",
+            "bemerkung": "z. B. wofür die Mittel abgerufen werden",
+        }
 
     def __init__(self, *args, bescheid: Foerderbescheid, **kwargs):
         super().__init__(*args, **kwargs)
         self.bescheid = bescheid
         self.instance.bescheid = bescheid
         datumsfeld(self.fields["datum"])
+        datumsfeld(self.fields["ausgezahlt_am"])
+        verbleibend = bescheid.verbleibend()
+        if self.instance.pk:
+            del self.fields["erfassungsschluessel"]
+            self.fields["version"].initial = self.instance.version
+            verbleibend += self.instance.betrag
+            self.hinweise = [] if self.is_bound else self.instance.hinweise()
+        else:
+            del self.fields["version"]
+            self.fields["erfassungsschluessel"].initial = uuid.uuid4()
+            self.hinweise = []
+        self.fields["bestaetigte_hinweise"].initial = _hinweis_schluessel(self.hinweise)
         self.fields[
             "betrag"
-        ].help_text = f"in Euro, z. B. 12.500,00 – verbleibend: {euro(bescheid.verbleibend())}"
+        ].help_text = f"in Euro, z. B. 12.500,00 – verbleibend: {euro(verbleibend)}"
 
     def clean_datum(self):
         datum = self.cleaned_data["datum"]
@@ -208,6 +255,51 @@ class MittelabrufForm(forms.ModelForm):
                 f"({self.bescheid.bescheiddatum:%d.%m.%Y}) liegen."
             )
         return datum
+
+    def clean(self):
+        cleaned = super().clean()
+        datum = cleaned.get("datum")
+        self.hinweise = Mittelabruf(bescheid=self.bescheid, datum=datum).hinweise()
+        if not self.hinweise:
+            return cleaned
+        schluessel = _hinweis_schluessel(self.hinweise)
+        if cleaned.get("hinweise_bestaetigt") and cleaned.get("bestaetigte_hinweise") == (
+            schluessel
+        ):
+            return cleaned
+        # Show the checkbox unticked for the warnings as they are now.
+        self.data = self.data.copy()
+        self.data["bestaetigte_hinweise"] = schluessel
+        self.data.pop(self.add_prefix("hinweise_bestaetigt"), None)
+        self.add_error(
+            "hinweise_bestaetigt",
+            "Bitte bestätigen Sie die Hinweise zum Datum, wenn Sie den Mittelabruf so "
+            "speichern möchten.",
+        )
+        return cleaned
+
+    def werte(self) -> dict:
+        """The drawdown's fields as entered, for the services."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class AuszahlungForm(forms.Form):
+    """Mark a requested drawdown as paid out, with the day of the payout."""
+
+    ausgezahlt_am = forms.DateField(label="ausgezahlt am")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, abruf: Mittelabruf, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.abruf = abruf
+        datumsfeld(self.fields["ausgezahlt_am"])
+        self.fields["ausgezahlt_am"].error_messages["required"] = (
+            "Bitte geben Sie an, wann die Mittel ausgezahlt wurden."
+        )
+        self.fields["version"].initial = abruf.version
+        self.fields["version"].error_messages["required"] = (
+            "Das Formular ist unvollständig. Bitte laden Sie die Seite neu."
+        )
 
 
 class BescheidDokumentForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.files import Dokument
@@ -60,6 +61,15 @@ class Foerderprogramm(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.kurzname
+
+    @property
+    def mindest_nrw_partner(self) -> int:
+        """How many NRW Kommunen (recipient and partners) the programme needs at least.
+
+        IKZ NRW funds cooperation: two NRW partners (the cross-border exception with one
+        NRW partner is not a case of a Kreis portal, whose partners are all in NRW).
+        """
+        return 2 if self.betragsregel == self.Regel.IKZ_NRW_2021 else 0
 
     def hoechstbetrag(
         self,
@@ -276,7 +286,15 @@ class Mittelabruf(TimeStampedModel):
     status = models.CharField(
         "Status", max_length=10, choices=Status.choices, default=Status.BEANTRAGT
     )
+    ausgezahlt_am = models.DateField("ausgezahlt am", null=True, blank=True)
     bemerkung = models.CharField("Bemerkung", max_length=250, blank=True)
+    # Optimistic locking: an edit, delete or payout must carry the version it was shown.
+    version = models.PositiveIntegerField("Version", default=1, editable=False)
+    # The key of the form that created the drawdown: a second post of the same form
+    # (double click, reload) is recognised instead of recording the money twice.
+    erfassungsschluessel = models.UUIDField(
+        "Erfassungsschlüssel", null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords(verbose_name="Änderungsverlauf Mittelabruf")
 
@@ -290,26 +308,83 @@ class Mittelabruf(TimeStampedModel):
                 name="mittelabruf_betrag_positive",
                 violation_error_message="Der Betrag muss größer als 0 sein.",
             ),
+            models.CheckConstraint(
+                condition=Q(status="beantragt", ausgezahlt_am__isnull=True)
+                | Q(status="ausgezahlt", ausgezahlt_am__isnull=False),
+                name="mittelabruf_ausgezahlt_mit_datum",
+                violation_error_message=(
+                    "Ein ausgezahlter Mittelabruf braucht das Datum der Auszahlung."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.bescheid.aktenzeichen}: {euro(self.betrag)} am {self.datum:%d.%m.%Y}"
 
-    def clean(self) -> None:
-        if not self.bescheid_id or self.betrag is None:
-            return
-        andere = self.bescheid.mittelabrufe.exclude(pk=self.pk).aggregate(s=Sum("betrag"))[
-            "s"
-        ] or Decimal("0")
-        verbleibend = self.bescheid.bewilligter_betrag - andere
-        if self.betrag > verbleibend:
-            raise ValidationError(
-                {
-                    "betrag": (
-                        f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."
-                    )
-                }
+    def save(self, *args, **kwargs) -> None:
+        # Every change of a stored drawdown (also through the admin) makes forms that
+        # show an older version stale, so they notice instead of overwriting it.
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def bezeichnung(self) -> str:
+        """How people name a drawdown in messages: "Mittelabruf vom 01.06.2022 über …"."""
+        return f"Mittelabruf vom {self.datum:%d.%m.%Y} über {euro(self.betrag)}"
+
+    def hinweise(self) -> list[str]:
+        """Warnings about the date that a person must confirm before saving.
+
+        A drawdown outside the Bewilligungszeitraum or after the Verwendungsnachweis
+        deadline is possible (a late payout of costs incurred in time), but unusual.
+        """
+        bescheid = self.bescheid
+        if self.datum is None:
+            return []
+        hinweise = []
+        beginn, ende = bescheid.bewilligungszeitraum_beginn, bescheid.bewilligungszeitraum_ende
+        if not beginn <= self.datum <= ende:
+            hinweise.append(
+                f"Das Datum des Abrufs ({self.datum:%d.%m.%Y}) liegt außerhalb des "
+                f"Bewilligungszeitraums ({beginn:%d.%m.%Y} bis {ende:%d.%m.%Y})."
             )
+        frist = bescheid.verwendungsnachweis_faellig
+        if frist and self.datum > frist:
+            hinweise.append(
+                f"Das Datum des Abrufs ({self.datum:%d.%m.%Y}) liegt nach der Frist für den "
+                f"Verwendungsnachweis ({frist:%d.%m.%Y})."
+            )
+        return hinweise
+
+    def clean(self) -> None:
+        errors = {}
+        if self.status == self.Status.AUSGEZAHLT and self.ausgezahlt_am is None:
+            errors["ausgezahlt_am"] = "Bitte geben Sie an, wann die Mittel ausgezahlt wurden."
+        elif self.status == self.Status.BEANTRAGT and self.ausgezahlt_am is not None:
+            errors["ausgezahlt_am"] = (
+                "Nur ein ausgezahlter Mittelabruf hat ein Auszahlungsdatum: Lassen Sie das "
+                "Feld leer oder wählen Sie den Status „ausgezahlt“."
+            )
+        elif self.ausgezahlt_am and self.datum and self.ausgezahlt_am < self.datum:
+            errors["ausgezahlt_am"] = (
+                f"Die Auszahlung kann nicht vor dem Abruf ({self.datum:%d.%m.%Y}) liegen."
+            )
+        elif self.ausgezahlt_am and self.ausgezahlt_am > timezone.localdate():
+            errors["ausgezahlt_am"] = "Die Auszahlung kann nicht in der Zukunft liegen."
+        if self.bescheid_id and self.betrag is not None:
+            andere = self.bescheid.mittelabrufe.exclude(pk=self.pk).aggregate(s=Sum("betrag"))[
+                "s"
+            ] or Decimal("0")
+            verbleibend = self.bescheid.bewilligter_betrag - andere
+            if self.betrag > verbleibend:
+                errors["betrag"] = (
+                    f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class BescheidDokument(Dokument):

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .models import CENT, Foerderprogramm
 
+ZAHLWORT = {1: "eine", 2: "zwei", 3: "drei", 4: "vier"}
+
 
 @dataclass(frozen=True)
 class Regelpruefung:
@@ -22,6 +24,8 @@ class Regelpruefung:
     foerderquote: Decimal | None
     zuwendungsfaehige_ausgaben: Decimal | None
     eigenanteil: Decimal | None
+    # Why the programme cannot fund the Bescheid as entered (then there is no maximum).
+    fehler: str | None = None
 
     @property
     def hat_regel(self) -> bool:
@@ -63,7 +67,20 @@ def pruefen(
     # The eligible expenses here are derived from amount and rate, so the 90 % cap of the
     # rule would only give back the amount itself; the rate limit (and with it the own
     # share of at least 10 %) is checked against the programme's maximum rate instead.
-    hoechstbetrag = programm.hoechstbetrag(nrw_partner=nrw_partner) if programm else None
+    hoechstbetrag = fehler = None
+    if programm is not None:
+        mindestens = programm.mindest_nrw_partner
+        if nrw_partner < mindestens:
+            # The rule would give 0 €: the guideline does not fund this at all.
+            weitere = mindestens - 1
+            fehler = (
+                f"Die Richtlinie {programm.kurzname} fördert nur die Zusammenarbeit von "
+                f"mindestens {ZAHLWORT.get(mindestens, mindestens)} NRW-Kommunen. Bitte wählen "
+                f"Sie neben dem Zuwendungsempfänger mindestens {ZAHLWORT.get(weitere, weitere)} "
+                f"Partnerkommune{'' if weitere == 1 else 'n'}."
+            )
+        else:
+            hoechstbetrag = programm.hoechstbetrag(nrw_partner=nrw_partner)
     return Regelpruefung(
         nrw_partner=nrw_partner,
         hoechstbetrag=hoechstbetrag,
@@ -71,6 +88,7 @@ def pruefen(
         foerderquote=foerderquote,
         zuwendungsfaehige_ausgaben=ausgaben,
         eigenanteil=eigenanteil,
+        fehler=fehler,
     )
 
 

@@ -13,3 +13,5 @@ rules.add_perm("foerderung.change_foerderbescheid", is_staff_of_bescheids_kreis)
 rules.add_perm("foerderung.delete_foerderbescheid", is_staff_of_bescheids_kreis)
 # Checked against the Förderbescheid the drawdown belongs to.
 rules.add_perm("foerderung.add_mittelabruf", is_staff_of_bescheids_kreis)
+rules.add_perm("foerderung.change_mittelabruf", is_staff_of_bescheids_kreis)
+rules.add_perm("foerderung.delete_mittelabruf", is_staff_of_bescheids_kreis)

@@ -1,10 +1,12 @@
-"""Förderung workflows: recording a drawdown safely, and the deadline reminders."""
+"""Förderung workflows: recording, changing and deleting drawdowns safely, and the deadline
+reminders."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import smtplib
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,8 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.formatting import euro
+from core.history import Aenderung, unterschiede
 from kommunen.models import Mitgliedschaft, Rolle
 
+from . import verlauf
 from .models import Erinnerung, Foerderbescheid, Mittelabruf
 
 logger = logging.getLogger(__name__)
@@ -36,6 +40,35 @@ def _zu_viel(verbleibend: Decimal) -> ValidationError:
     )
 
 
+def _sperren(bescheid: Foerderbescheid) -> Foerderbescheid:
+    """Lock the Bescheid row (`SELECT … FOR UPDATE`): every write to its drawdowns takes
+    this lock first, so two requests at the same moment are serialised."""
+    return Foerderbescheid.objects.select_for_update().get(pk=bescheid.pk)
+
+
+def _pruefen_und_speichern(gesperrt: Foerderbescheid, abruf: Mittelabruf, user) -> None:
+    """Save a drawdown of the locked Bescheid unless the sum would exceed the grant."""
+    andere = gesperrt.mittelabrufe.exclude(pk=abruf.pk).aggregate(s=Sum("betrag"))["s"]
+    verbleibend = gesperrt.bewilligter_betrag - (andere or Decimal("0"))
+    if abruf.betrag > verbleibend:
+        raise _zu_viel(verbleibend)
+    abruf.bescheid = gesperrt
+    abruf.full_clean(validate_unique=False)
+    abruf._history_user = user if getattr(user, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            abruf.save()
+    except IntegrityError as error:  # the database trigger; should not happen here
+        raise _zu_viel(verbleibend) from error
+
+
+@dataclass
+class BereitsErfasst(Exception):
+    """The same drawdown form was posted a second time; the first post was saved."""
+
+    abruf: Mittelabruf
+
+
 def mittelabruf_erfassen(
     *,
     bescheid: Foerderbescheid,
@@ -44,30 +77,113 @@ def mittelabruf_erfassen(
     status: str,
     user,
     bemerkung: str = "",
+    ausgezahlt_am: dt.date | None = None,
+    erfassungsschluessel: uuid.UUID | None = None,
 ) -> Mittelabruf:
     """Record a drawdown; the sum of all drawdowns never exceeds the granted amount.
 
-    The Bescheid row is locked (`SELECT … FOR UPDATE`) before the sum is read, so two
-    requests at the same moment are serialised: the second one sees the first drawdown
-    and is refused with a field error. On PostgreSQL the trigger of migration 0002 guards
-    the same rule for every other way into the table.
+    The Bescheid row is locked before the sum is read, so of two requests at the same
+    moment the second one sees the first drawdown and is refused with a field error. On
+    PostgreSQL the trigger of migration 0002 guards the same rule for every other way into
+    the table. A second post of the same form (same `erfassungsschluessel`) raises
+    BereitsErfasst and records nothing.
     """
     with transaction.atomic():
-        gesperrt = Foerderbescheid.objects.select_for_update().get(pk=bescheid.pk)
-        bisher = gesperrt.mittelabrufe.aggregate(s=Sum("betrag"))["s"] or Decimal("0")
-        verbleibend = gesperrt.bewilligter_betrag - bisher
-        if betrag > verbleibend:
-            raise _zu_viel(verbleibend)
+        gesperrt = _sperren(bescheid)
+        if erfassungsschluessel is not None:
+            frueher = Mittelabruf.objects.filter(erfassungsschluessel=erfassungsschluessel)
+            if frueher := frueher.first():
+                raise BereitsErfasst(frueher)
         abruf = Mittelabruf(
-            bescheid=gesperrt, datum=datum, betrag=betrag, status=status, bemerkung=bemerkung
+            datum=datum,
+            betrag=betrag,
+            status=status,
+            ausgezahlt_am=ausgezahlt_am,
+            bemerkung=bemerkung,
+            erfassungsschluessel=erfassungsschluessel,
         )
-        abruf.full_clean()
+        _pruefen_und_speichern(gesperrt, abruf, user)
+    return abruf
+
+
+@dataclass
+class AbrufKonflikt(Exception):
+    """Someone else changed or deleted the drawdown after the form was shown.
+
+    `abruf` is the drawdown as it is now, None when it was deleted; `aenderungen` what the
+    other person changed since the version the form showed.
+    """
+
+    abruf: Mittelabruf | None
+    aenderungen: list[Aenderung]
+    von: str
+    am: dt.datetime | None
+
+    @property
+    def geloescht(self) -> bool:
+        return self.abruf is None
+
+
+def _konflikt(abruf_pk: int, aktuell: Mittelabruf | None, geladene_version) -> AbrufKonflikt:
+    records = Mittelabruf.history.filter(id=abruf_pk).select_related("history_user")
+    neu = records.order_by("-history_id").first()
+    alt = records.filter(version=geladene_version).order_by("-history_id").first()
+    aenderungen = []
+    if aktuell is not None and alt is not None and neu is not None:
+        aenderungen = unterschiede(alt, neu, geld=verlauf.GELD, verborgen=verlauf.VERBORGEN)
+    return AbrufKonflikt(
+        abruf=aktuell,
+        aenderungen=aenderungen,
+        von=str(neu.history_user) if neu and neu.history_user_id else "jemand anderes",
+        am=neu.history_date if neu else None,
+    )
+
+
+def _aktueller_abruf(
+    gesperrt: Foerderbescheid, abruf_pk: int, geladene_version: int | None
+) -> Mittelabruf:
+    """The drawdown as stored, if it is still the version the form showed."""
+    aktuell = Mittelabruf.objects.select_for_update().filter(pk=abruf_pk, bescheid=gesperrt).first()
+    if aktuell is None or aktuell.version != geladene_version:
+        raise _konflikt(abruf_pk, aktuell, geladene_version)
+    return aktuell
+
+
+def mittelabruf_aendern(
+    *,
+    bescheid: Foerderbescheid,
+    abruf_pk: int,
+    geladene_version: int | None,
+    werte: dict,
+    user,
+) -> Mittelabruf:
+    """Change fields of a drawdown (amount, dates, status, remark) under the Bescheid lock.
+
+    Raises AbrufKonflikt when someone else changed or deleted the drawdown since the form
+    showed `geladene_version`, and ValidationError when the new amount does not fit into
+    what remains; nothing is written then.
+    """
+    with transaction.atomic():
+        gesperrt = _sperren(bescheid)
+        abruf = _aktueller_abruf(gesperrt, abruf_pk, geladene_version)
+        for name, wert in werte.items():
+            setattr(abruf, name, wert)
+        _pruefen_und_speichern(gesperrt, abruf, user)
+    return abruf
+
+
+def mittelabruf_loeschen(
+    *, bescheid: Foerderbescheid, abruf_pk: int, geladene_version: int | None, user
+) -> Mittelabruf:
+    """Delete a drawdown recorded by mistake; the history keeps it (and who deleted it).
+
+    Raises AbrufKonflikt when it was changed or deleted since the confirmation page.
+    """
+    with transaction.atomic():
+        gesperrt = _sperren(bescheid)
+        abruf = _aktueller_abruf(gesperrt, abruf_pk, geladene_version)
         abruf._history_user = user if getattr(user, "is_authenticated", False) else None
-        try:
-            with transaction.atomic():
-                abruf.save()
-        except IntegrityError as error:  # the database trigger; should not happen here
-            raise _zu_viel(verbleibend) from error
+        abruf.delete()
     return abruf
 
 

@@ -15,6 +15,21 @@ urlpatterns = [
         views.MittelabrufCreateView.as_view(),
         name="mittelabruf_anlegen",
     ),
+    path(
+        "<id:pk>/mittelabrufe/<id:abruf_pk>/bearbeiten/",
+        views.MittelabrufUpdateView.as_view(),
+        name="mittelabruf_bearbeiten",
+    ),
+    path(
+        "<id:pk>/mittelabrufe/<id:abruf_pk>/ausgezahlt/",
+        views.MittelabrufAuszahlenView.as_view(),
+        name="mittelabruf_auszahlen",
+    ),
+    path(
+        "<id:pk>/mittelabrufe/<id:abruf_pk>/loeschen/",
+        views.MittelabrufDeleteView.as_view(),
+        name="mittelabruf_loeschen",
+    ),
     path("<id:pk>/dokumente/neu/", views.DokumentCreateView.as_view(), name="dokument_hochladen"),
     path(
         "<id:pk>/dokumente/<id:dokument_pk>/",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from core import history
-from core.formatting import euro
 
 from .models import Foerderbescheid, Mittelabruf
 
 GELD = {"bewilligter_betrag", "betrag"}
 PROZENT = {"foerderquote"}
-VERBORGEN = {"kreis", "bescheid"}
+VERBORGEN = {"kreis", "bescheid", "erfassungsschluessel"}
 
 
 def _eintraege(records, objekt) -> list[history.Eintrag]:
@@ -26,7 +25,7 @@ def verlauf(bescheid: Foerderbescheid, *, limit: int = 100) -> list[history.Eint
     """The history of the Bescheid and of all its drawdowns (also deleted ones), newest first."""
     eintraege = _eintraege(bescheid.history.all(), "Förderbescheid") + _eintraege(
         Mittelabruf.history.filter(bescheid_id=bescheid.pk),
-        lambda r: f"Mittelabruf vom {r.datum:%d.%m.%Y} über {euro(r.betrag)}",
+        lambda r: r.instance.bezeichnung,
     )
     eintraege.sort(key=lambda e: e.zeitpunkt, reverse=True)
     return eintraege[:limit]

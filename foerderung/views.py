@@ -15,11 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch, Sum
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
+from django.views.generic import CreateView, DeleteView, DetailView, UpdateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.downloads import dokument_response
@@ -27,16 +27,17 @@ from core.formatting import euro
 from core.listing import FilteredListView
 from kommunen.models import Kommune
 
-from . import regeln, verlauf
+from . import regeln, services, verlauf
 from .filtersets import FoerderbescheidFilterSet
 from .forms import (
+    AuszahlungForm,
     BescheidDokumentForm,
     FoerderbescheidForm,
     MittelabrufForm,
     verwaltbare_kreise,
 )
 from .models import BescheidDokument, Foerderbescheid, Mittelabruf
-from .services import mittelabruf_erfassen
+from .services import BereitsErfasst, mittelabruf_erfassen
 
 
 def _crumbs(*eintraege) -> list[tuple[str, str | None]]:
@@ -166,6 +167,8 @@ class FoerderbescheidDetailView(LoginRequiredMixin, PermissionRequiredMixin, Det
             kann_bearbeiten=user.has_perm("foerderung.change_foerderbescheid", bescheid),
             kann_loeschen=user.has_perm("foerderung.delete_foerderbescheid", bescheid),
             kann_abrufen=user.has_perm("foerderung.add_mittelabruf", bescheid),
+            kann_abrufe_aendern=user.has_perm("foerderung.change_mittelabruf", bescheid),
+            kann_abrufe_loeschen=user.has_perm("foerderung.delete_mittelabruf", bescheid),
             breadcrumbs=_crumbs((bescheid.aktenzeichen, None)),
         )
         return context
@@ -314,6 +317,10 @@ class FoerderbescheidDeleteView(LoginRequiredMixin, PermissionRequiredMixin, Del
         return context
 
 
+def _zurueck_zu_abrufen(bescheid: Foerderbescheid) -> HttpResponseRedirect:
+    return HttpResponseRedirect(bescheid.get_absolute_url() + "#mittelabrufe")
+
+
 class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequiredMixin, CreateView):
     """Kreis staff record a drawdown; the sum never exceeds the granted amount."""
 
@@ -330,16 +337,21 @@ class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequire
         kwargs["bescheid"] = self.bescheid
         return kwargs
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
     def form_valid(self, form):
         daten = form.cleaned_data
         try:
             self.object = mittelabruf_erfassen(
                 bescheid=self.bescheid,
-                datum=daten["datum"],
-                betrag=daten["betrag"],
-                status=daten["status"],
-                bemerkung=daten.get("bemerkung", ""),
+                **form.werte(),
+                erfassungsschluessel=daten.get("erfassungsschluessel"),
                 user=self.request.user,
+            )
+        except BereitsErfasst as doppelt:
+            return self.render_to_response(
+                self.get_context_data(form=form, bereits_erfasst=doppelt.abruf), status=409
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -349,10 +361,11 @@ class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequire
             f"Der Mittelabruf über {euro(self.object.betrag)} wurde erfasst. "
             f"Verbleibend: {euro(self.bescheid.verbleibend())}.",
         )
-        return HttpResponseRedirect(self.bescheid.get_absolute_url() + "#mittelabrufe")
+        return _zurueck_zu_abrufen(self.bescheid)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["titel"] = "Mittelabruf erfassen"
         context["bescheid"] = self.bescheid
         context["verbleibend"] = self.bescheid.verbleibend()
         context["breadcrumbs"] = _crumbs(
@@ -360,6 +373,202 @@ class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequire
             ("Mittelabruf erfassen", None),
         )
         return context
+
+
+class AbrufMixin(BescheidMixin):
+    """A drawdown of the Bescheid of the URL, changed only through the services.
+
+    Forms carry the version they showed; when someone else changed or deleted the drawdown
+    in the meantime the answer is 409 with what happened, and nothing is written. A post
+    for a drawdown deleted in the meantime (e.g. the second click on "Löschen") gets the
+    same answer instead of a bare 404.
+    """
+
+    template_name: str
+    titel: str
+
+    @cached_property
+    def abruf(self) -> Mittelabruf | None:
+        return self.bescheid.mittelabrufe.filter(pk=self.kwargs["abruf_pk"]).first()
+
+    def abruf_oder_konflikt(self):
+        """The drawdown, or the 409 answer if it was deleted, or a 404 if it never was."""
+        if self.abruf is not None:
+            return self.abruf
+        geloescht = Mittelabruf.history.filter(
+            id=self.kwargs["abruf_pk"], bescheid_id=self.bescheid.pk, history_type="-"
+        ).exists()
+        if self.request.method == "POST" and geloescht:
+            konflikt = services.AbrufKonflikt(abruf=None, aenderungen=[], von="", am=None)
+            return self.konflikt_antwort(konflikt)
+        raise Http404("Diesen Mittelabruf gibt es nicht.")
+
+    def konflikt_antwort(self, konflikt: services.AbrufKonflikt, **kontext):
+        return render(
+            self.request,
+            self.template_name,
+            self.kontext(konflikt=konflikt, **kontext),
+            status=409,
+        )
+
+    def kontext(self, **kwargs) -> dict:
+        abruf = kwargs.get("konflikt").abruf if kwargs.get("konflikt") else self.abruf
+        return {
+            "bescheid": self.bescheid,
+            "abruf": abruf,
+            "titel": self.titel,
+            "verbleibend": self.bescheid.verbleibend(),
+            "breadcrumbs": _crumbs(
+                (self.bescheid.aktenzeichen, self.bescheid.get_absolute_url()), (self.titel, None)
+            ),
+            **kwargs,
+        }
+
+
+class MittelabrufUpdateView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMixin, View):
+    """Kreis staff correct a drawdown: amount, dates, status, remark."""
+
+    permission_required = "foerderung.change_mittelabruf"
+    template_name = "foerderung/mittelabruf_form.html"
+    titel = "Mittelabruf bearbeiten"
+
+    def formular(self, abruf: Mittelabruf, data=None) -> MittelabrufForm:
+        return MittelabrufForm(data, instance=abruf, bescheid=self.bescheid)
+
+    def antwort(self, form, status: int = 200, **kontext):
+        return render(
+            self.request, self.template_name, self.kontext(form=form, **kontext), status=status
+        )
+
+    def get(self, request, *args, **kwargs):
+        abruf = self.abruf_oder_konflikt()
+        return self.antwort(self.formular(abruf))
+
+    def post(self, request, *args, **kwargs):
+        abruf = self.abruf_oder_konflikt()
+        if not isinstance(abruf, Mittelabruf):
+            return abruf
+        form = self.formular(abruf, request.POST)
+        if not form.is_valid():
+            return self.antwort(form, status=422)
+        try:
+            gespeichert = services.mittelabruf_aendern(
+                bescheid=self.bescheid,
+                abruf_pk=abruf.pk,
+                geladene_version=form.cleaned_data.get("version"),
+                werte=form.werte(),
+                user=request.user,
+            )
+        except services.AbrufKonflikt as konflikt:
+            if konflikt.geloescht:
+                return self.konflikt_antwort(konflikt)
+            # The form keeps what was typed, now against the current version: saving
+            # again deliberately overwrites the other person's change.
+            form = self.formular(konflikt.abruf, request.POST.copy())
+            form.data["version"] = konflikt.abruf.version
+            form.is_valid()
+            return self.antwort(form, status=409, konflikt=konflikt)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.antwort(form, status=422)
+        messages.success(
+            request,
+            f"Der {gespeichert.bezeichnung} wurde gespeichert. "
+            f"Verbleibend: {euro(self.bescheid.verbleibend())}.",
+        )
+        return _zurueck_zu_abrufen(self.bescheid)
+
+
+class MittelabrufDeleteView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMixin, View):
+    """Kreis staff delete a drawdown recorded by mistake, after a confirmation page."""
+
+    permission_required = "foerderung.delete_mittelabruf"
+    template_name = "foerderung/mittelabruf_confirm_delete.html"
+    titel = "Mittelabruf löschen"
+
+    def get(self, request, *args, **kwargs):
+        abruf = self.abruf_oder_konflikt()
+        return render(request, self.template_name, self.kontext(version=abruf.version))
+
+    def post(self, request, *args, **kwargs):
+        abruf = self.abruf_oder_konflikt()
+        if not isinstance(abruf, Mittelabruf):
+            return abruf
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            geloescht = services.mittelabruf_loeschen(
+                bescheid=self.bescheid,
+                abruf_pk=abruf.pk,
+                geladene_version=version,
+                user=request.user,
+            )
+        except services.AbrufKonflikt as konflikt:
+            version = konflikt.abruf.version if konflikt.abruf else None
+            return self.konflikt_antwort(konflikt, version=version)
+        messages.success(
+            request,
+            f"Der {geloescht.bezeichnung} wurde gelöscht. "
+            f"Verbleibend: {euro(self.bescheid.verbleibend())}.",
+        )
+        return _zurueck_zu_abrufen(self.bescheid)
+
+
+class MittelabrufAuszahlenView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMixin, View):
+    """Kreis staff move a requested drawdown to "ausgezahlt", with the day of the payout."""
+
+    permission_required = "foerderung.change_mittelabruf"
+    template_name = "foerderung/mittelabruf_auszahlen.html"
+    titel = "Mittelabruf als ausgezahlt markieren"
+
+    def antwort(self, form, status: int = 200, **kontext):
+        return render(
+            self.request, self.template_name, self.kontext(form=form, **kontext), status=status
+        )
+
+    def get(self, request, *args, **kwargs):
+        abruf = self.abruf_oder_konflikt()
+        form = AuszahlungForm(abruf=abruf, initial={"ausgezahlt_am": timezone.localdate()})
+        return self.antwort(form)
+
+    def post(self, request, *args, **kwargs):
+        abruf = self.abruf_oder_konflikt()
+        if not isinstance(abruf, Mittelabruf):
+            return abruf
+        form = AuszahlungForm(request.POST, abruf=abruf)
+        if abruf.status == Mittelabruf.Status.AUSGEZAHLT:
+            # A second post of the same form, or one for a drawdown paid out meanwhile.
+            konflikt = services.AbrufKonflikt(abruf=abruf, aenderungen=[], von="", am=None)
+            return self.konflikt_antwort(konflikt, form=form)
+        if not form.is_valid():
+            return self.antwort(form, status=422)
+        try:
+            services.mittelabruf_aendern(
+                bescheid=self.bescheid,
+                abruf_pk=abruf.pk,
+                geladene_version=form.cleaned_data["version"],
+                werte={
+                    "status": Mittelabruf.Status.AUSGEZAHLT,
+                    "ausgezahlt_am": form.cleaned_data["ausgezahlt_am"],
+                },
+                user=request.user,
+            )
+        except services.AbrufKonflikt as konflikt:
+            if konflikt.abruf is not None:
+                form = AuszahlungForm(request.POST.copy(), abruf=konflikt.abruf)
+                form.data["version"] = konflikt.abruf.version
+            return self.konflikt_antwort(konflikt, form=form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.antwort(form, status=422)
+        messages.success(
+            request,
+            f"Der {abruf.bezeichnung} ist als ausgezahlt am "
+            f"{form.cleaned_data['ausgezahlt_am']:%d.%m.%Y} vermerkt.",
+        )
+        return _zurueck_zu_abrufen(self.bescheid)
 
 
 class DokumentCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequiredMixin, CreateView):

@@ -55,6 +55,7 @@ def test_kreis_records_a_drawdown_and_sees_the_remaining_amount_change(demo, pag
 
     page.get_by_label("Betrag").fill("18.450 €")
     page.get_by_label("Status").select_option(label="ausgezahlt")
+    page.get_by_label("ausgezahlt am").fill(timezone.localdate().isoformat())
     page.get_by_label("Bemerkung").fill("4. Abruf: Dokumentation und Know-how (AP 5)")
     page.get_by_role("button", name="Mittelabruf speichern").click()
     page.wait_for_load_state()
@@ -89,8 +90,12 @@ def test_amount_rule_appears_while_the_bescheid_is_entered(demo, page):
 
 def test_axe_finds_no_violations_on_the_foerderung_pages(demo, page):
     bescheid = ikz_bescheid()
+    abruf = bescheid.mittelabrufe.get(status="beantragt")
     login_via_form(page, "kreis@demo.invalid")
     for path in [
+        f"/foerderung/{bescheid.pk}/mittelabrufe/{abruf.pk}/bearbeiten/",
+        f"/foerderung/{bescheid.pk}/mittelabrufe/{abruf.pk}/ausgezahlt/",
+        f"/foerderung/{bescheid.pk}/mittelabrufe/{abruf.pk}/loeschen/",
         "/foerderung/",
         "/foerderung/?kommune=&status=in_durchfuehrung&sortierung=-verbleibend",
         f"/foerderung/{bescheid.pk}/",
@@ -109,6 +114,18 @@ def test_axe_finds_no_violations_on_the_foerderung_pages(demo, page):
     page.wait_for_load_state()
     assert page.locator(".portal-error-summary").is_visible()
     assert_no_axe_violations(page)
+    # A drawdown dated after the funding period: the warning with its checkbox.
+    page.goto(f"/foerderung/{bescheid.pk}/mittelabrufe/{abruf.pk}/bearbeiten/")
+    page.get_by_label("Datum des Abrufs").fill("2099-01-01")
+    page.get_by_role("button", name="Mittelabruf speichern").click()
+    page.wait_for_load_state()
+    assert "außerhalb des Bewilligungszeitraums" in page.locator("#hinweise").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_label("Ich habe die Hinweise zum Datum geprüft").check()
+    page.get_by_role("button", name="Mittelabruf speichern").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/foerderung/{bescheid.pk}/#mittelabrufe")
+    assert_no_axe_violations(page)  # the detail page with the drawdown actions
     # A CDO reads the Bescheid without the management buttons.
     page.context.clear_cookies()
     login_via_form(page, "cdo.luegde@demo.invalid")

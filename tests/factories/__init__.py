@@ -201,6 +201,11 @@ class MittelabrufFactory(factory.django.DjangoModelFactory):
     bescheid = factory.SubFactory(FoerderbescheidFactory)
     datum = dt.date(2022, 6, 1)
     betrag = Decimal("50000.00")
+    status = Mittelabruf.Status.BEANTRAGT
+    # A paid drawdown needs its payout date; by default the day it was requested.
+    ausgezahlt_am = factory.LazyAttribute(
+        lambda o: o.datum if o.status == Mittelabruf.Status.AUSGEZAHLT else None
+    )
 
 
 class WorkshopFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.matrix import (
+    FORBIDDEN,
     KREIS_LESEN,
     NOT_FOUND,
     NUR_ANGEMELDET,
@@ -25,6 +26,30 @@ MATRIX = {
     "foerderung:bearbeiten": ("/foerderung/{bescheid}/bearbeiten/", NUR_KREIS),
     "foerderung:loeschen": ("/foerderung/{bescheid}/loeschen/", NUR_KREIS),
     "foerderung:mittelabruf_anlegen": ("/foerderung/{bescheid}/mittelabrufe/neu/", NUR_KREIS),
+    "foerderung:mittelabruf_bearbeiten": (
+        "/foerderung/{bescheid}/mittelabrufe/{mittelabruf}/bearbeiten/",
+        NUR_KREIS,
+    ),
+    "foerderung:mittelabruf_auszahlen": (
+        "/foerderung/{bescheid}/mittelabrufe/{mittelabruf}/ausgezahlt/",
+        NUR_KREIS,
+    ),
+    "foerderung:mittelabruf_loeschen": (
+        "/foerderung/{bescheid}/mittelabrufe/{mittelabruf}/loeschen/",
+        NUR_KREIS,
+    ),
+    "foerderung:mittelabruf_bearbeiten (fremder Bescheid)": (
+        "/foerderung/{bescheid_herford}/mittelabrufe/{mittelabruf}/bearbeiten/",
+        rolle(
+            NUR_ANGEMELDET,
+            cdo_eigen=NOT_FOUND,
+            cdo_andere=NOT_FOUND,
+            kreis=NOT_FOUND,
+            kreis_fremd=NOT_FOUND,
+            region=FORBIDDEN,
+            admin=NOT_FOUND,
+        ),
+    ),
     "foerderung:dokument_hochladen": ("/foerderung/{bescheid}/dokumente/neu/", NUR_KREIS),
     "foerderung:dokument_herunterladen": (
         "/foerderung/{bescheid}/dokumente/{bescheid_dokument}/",
@@ -46,9 +71,10 @@ MATRIX = {
 
 
 def objekte(welt) -> dict:
-    """A Bescheid of Detmold (Kreis Lippe, partner Blomberg) with a PDF, one of Herford."""
+    """A Bescheid of Detmold (Kreis Lippe, partner Blomberg) with a PDF and a requested
+    drawdown, one of Herford."""
     from foerderung.models import BescheidDokument
-    from tests.factories import FoerderbescheidFactory
+    from tests.factories import FoerderbescheidFactory, MittelabrufFactory
 
     bescheid = FoerderbescheidFactory(kreis=welt.lippe, zuwendungsempfaenger=welt.detmold)
     bescheid.partner.set([welt.blomberg])
@@ -62,4 +88,5 @@ def objekte(welt) -> dict:
         "bescheid": bescheid.pk,
         "bescheid_herford": herford.pk,
         "bescheid_dokument": dokument.pk,
+        "mittelabruf": MittelabrufFactory(bescheid=bescheid).pk,
     }

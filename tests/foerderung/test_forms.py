@@ -210,7 +210,12 @@ class TestMittelabrufForm:
     def test_exact_remaining_amount_is_accepted(self, welt):
         bescheid = FoerderbescheidFactory(kreis=welt.lippe, bewilligter_betrag=Decimal("1000"))
         form = MittelabrufForm(
-            data={"datum": "01.07.2022", "betrag": "1.000", "status": "ausgezahlt"},
+            data={
+                "datum": "01.07.2022",
+                "betrag": "1.000",
+                "status": "ausgezahlt",
+                "ausgezahlt_am": "15.07.2022",
+            },
             bescheid=bescheid,
         )
         assert form.is_valid(), form.errors

@@ -12,6 +12,8 @@ VERWALTEN = [
     "foerderung.change_foerderbescheid",
     "foerderung.delete_foerderbescheid",
     "foerderung.add_mittelabruf",
+    "foerderung.change_mittelabruf",
+    "foerderung.delete_mittelabruf",
 ]
 
 # Issue 5, point 3: Kreis staff manage; CDOs of recipient and partners and everyone else

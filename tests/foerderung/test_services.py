@@ -167,6 +167,132 @@ def test_concurrent_drawdowns_that_fit_together_are_both_stored():
     assert summe(bescheid) == Decimal("1000")
 
 
+def _gleichzeitig(*aufgaben) -> list[tuple[str, object]]:
+    """Run the callables in threads (each with its own connection) at the same moment,
+    with `full_clean` slowed down as above; collect what each one ended with."""
+    barriere = threading.Barrier(len(aufgaben))
+    ergebnisse: list[tuple[str, object]] = []
+    original = Mittelabruf.full_clean
+
+    def langsam(self, *args, **kwargs):
+        time.sleep(0.3)
+        return original(self, *args, **kwargs)
+
+    def ausfuehren(aufgabe):
+        try:
+            barriere.wait(timeout=10)
+            ergebnisse.append(("gespeichert", aufgabe()))
+        except ValidationError as error:
+            ergebnisse.append(("abgelehnt", error.message_dict))
+        except services.AbrufKonflikt as konflikt:
+            ergebnisse.append(("konflikt", konflikt))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            ergebnisse.append(("fehler", repr(error)))
+        finally:
+            connection.close()
+
+    with patch.object(Mittelabruf, "full_clean", langsam):
+        threads = [threading.Thread(target=ausfuehren, args=(a,)) for a in aufgaben]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    return ergebnisse
+
+
+def _aendern(bescheid, abruf, betrag: str, user=None):
+    return lambda: (
+        services.mittelabruf_aendern(
+            bescheid=bescheid,
+            abruf_pk=abruf.pk,
+            geladene_version=abruf.version,
+            werte={"betrag": Decimal(betrag)},
+            user=user,
+        ).betrag
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_edits_of_one_drawdown_one_wins_the_other_gets_a_conflict():
+    require_or_skip(connection.vendor == "postgresql", "Zeilensperren gibt es nur auf PostgreSQL")
+    bescheid = FoerderbescheidFactory(bewilligter_betrag=Decimal("1000"))
+    abruf = MittelabrufFactory(bescheid=bescheid, betrag=Decimal("100"))
+    ergebnisse = _gleichzeitig(_aendern(bescheid, abruf, "200"), _aendern(bescheid, abruf, "300"))
+    assert sorted(art for art, _ in ergebnisse) == ["gespeichert", "konflikt"], ergebnisse
+    gewonnen = next(info for art, info in ergebnisse if art == "gespeichert")
+    konflikt = next(info for art, info in ergebnisse if art == "konflikt")
+    abruf.refresh_from_db()
+    assert abruf.betrag == gewonnen and abruf.version == 2
+    assert konflikt.abruf.betrag == gewonnen  # the loser is told what is stored now
+
+
+@pytest.mark.django_db(transaction=True)
+def test_edit_racing_a_new_drawdown_never_exceeds_the_grant():
+    """Without the trigger: the Bescheid lock alone keeps edit and creation apart."""
+    require_or_skip(connection.vendor == "postgresql", "Zeilensperren gibt es nur auf PostgreSQL")
+    bescheid = FoerderbescheidFactory(bewilligter_betrag=Decimal("1000"))
+    abruf = MittelabrufFactory(bescheid=bescheid, betrag=Decimal("100"))
+
+    def neu():
+        return services.mittelabruf_erfassen(
+            bescheid=bescheid,
+            datum=dt.date(2022, 6, 1),
+            betrag=Decimal("500"),
+            status=Mittelabruf.Status.BEANTRAGT,
+            user=None,
+        ).betrag
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE foerderung_mittelabruf DISABLE TRIGGER foerderung_mittelabruf_sum"
+        )
+    try:
+        ergebnisse = _gleichzeitig(_aendern(bescheid, abruf, "600"), neu)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE foerderung_mittelabruf ENABLE TRIGGER foerderung_mittelabruf_sum"
+            )
+    assert sorted(art for art, _ in ergebnisse) == ["abgelehnt", "gespeichert"], ergebnisse
+    assert summe(bescheid) <= Decimal("1000")
+    assert summe(bescheid) == Decimal("600")  # the edit alone (600), or 100 + the new 500
+
+
+class TestMittelabrufAendernUndLoeschen:
+    pytestmark = pytest.mark.django_db
+
+    def test_change_is_recorded_with_its_author(self, welt):
+        abruf = MittelabrufFactory(bescheid=FoerderbescheidFactory(kreis=welt.lippe))
+        user = welt.users["kreis"]
+        geaendert = _aendern(abruf.bescheid, abruf, "40000", user)()
+        assert geaendert == Decimal("40000")
+        letzter = Mittelabruf.history.filter(id=abruf.pk).latest("history_id")
+        assert (letzter.history_type, letzter.history_user, letzter.version) == ("~", user, 2)
+
+    def test_stale_version_writes_nothing(self, welt):
+        abruf = MittelabrufFactory(bescheid=FoerderbescheidFactory(kreis=welt.lippe))
+        _aendern(abruf.bescheid, abruf, "40000")()
+        with pytest.raises(services.AbrufKonflikt) as konflikt:
+            services.mittelabruf_loeschen(
+                bescheid=abruf.bescheid, abruf_pk=abruf.pk, geladene_version=1, user=None
+            )
+        assert not konflikt.value.geloescht
+        assert [(a.feld, a.alt, a.neu) for a in konflikt.value.aenderungen] == [
+            ("Betrag (EUR)", "50.000,00\u00a0€", "40.000,00\u00a0€")
+        ]
+        assert Mittelabruf.objects.filter(pk=abruf.pk).exists()
+
+    def test_deleted_drawdown_is_a_conflict(self, welt):
+        abruf = MittelabrufFactory(bescheid=FoerderbescheidFactory(kreis=welt.lippe))
+        services.mittelabruf_loeschen(
+            bescheid=abruf.bescheid, abruf_pk=abruf.pk, geladene_version=1, user=None
+        )
+        with pytest.raises(services.AbrufKonflikt) as konflikt:
+            _aendern(abruf.bescheid, abruf, "1")()
+        assert konflikt.value.geloescht
+        assert Mittelabruf.history.filter(id=abruf.pk, history_type="-").exists()
+
+
 # --- Reminders ------------------------------------------------------------------------
 
 

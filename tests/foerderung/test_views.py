@@ -194,7 +194,7 @@ class TestDetail:
             "Digitale Akte in Detmold",
             # drawdowns with the running remaining amount
             f"01.06.2022 {euro('61.250,00')} beantragt – {euro('183.750,00')}",
-            f"01.02.2023 {euro('48.900,00')} ausgezahlt – {euro('134.850,00')}",
+            f"01.02.2023 {euro('48.900,00')} ausgezahlt am 01.02.2023 – {euro('134.850,00')}",
         ]:
             assert erwartet in seite, erwartet
         assert "Betrag über dem Höchstbetrag" in seite  # 245.000 € for two partners
@@ -209,13 +209,13 @@ class TestDetail:
 
     def test_history_shows_who_changed_what(self, welt, login, bescheid):
         client = login(welt.users["kreis"])
-        daten = formular_daten(bescheid, bewilligter_betrag="210.000,00", partner=[])
+        daten = formular_daten(bescheid, bewilligter_betrag="210.000,00", partner=[welt.lemgo.pk])
         assert client.post(f"/foerderung/{bescheid.pk}/bearbeiten/", daten).status_code == 302
         seite = text(client.get(f"/foerderung/{bescheid.pk}/"))
         name = welt.users["kreis"].get_full_name()
         assert f"{name} Förderbescheid geändert" in seite
         assert f"bewilligter Betrag (EUR): {euro('245.000,00')} → {euro('210.000,00')}" in seite
-        assert "Partnerkommunen: Blomberg → –" in seite
+        assert "Partnerkommunen: – → Lemgo" in seite
         assert f"Mittelabruf vom 01.06.2022 über {euro('61.250,00')} angelegt" in seite
 
 
@@ -338,8 +338,14 @@ class TestAnlegen:
         assert response.status_code == 200
         seite = text(response)
         assert f"{euro('175.000,00')} bei 1 NRW-Partner" not in seite
-        assert f"{euro('0,00')} bei 1 NRW-Partner" in seite
-        assert "Hinweis: Betrag über dem Höchstbetrag" in seite
+        # Issue 13: the rule cannot fund a single Kommune; the reason, not a "0,00 €" hint.
+        assert f"{euro('0,00')} bei 1 NRW-Partner" not in seite
+        assert "Hinweis: Betrag über dem Höchstbetrag" not in seite
+        assert (
+            "Höchstbetrag nach der Betragsregel keiner: Die Richtlinie IKZ NRW fördert nur die "
+            "Zusammenarbeit von mindestens zwei NRW-Kommunen. Bitte wählen Sie neben dem "
+            "Zuwendungsempfänger mindestens eine Partnerkommune."
+        ) in seite
         assert Foerderbescheid.objects.count() == 0
 
 
@@ -413,7 +419,7 @@ class TestMittelabruf:
             self.url.format(bescheid.pk),
             {"datum": "2024-01-15", "betrag": "134.850,01", "status": "beantragt"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         html = response.content.decode()
         fehler = re.search(r'id="id_betrag_error".*?</div>', html, flags=re.S).group(0)
         assert "Der Abruf übersteigt die verbleibenden Mittel (134.850,00" in fehler
@@ -431,7 +437,7 @@ class TestMittelabruf:
             self.url.format(bescheid.pk),
             {"datum": "2024-01-15", "betrag": "1", "status": "beantragt"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         html = response.content.decode()
         assert re.search(r'id="id_betrag_error".*?übersteigt', html, flags=re.S)
 
