@@ -68,3 +68,29 @@ def stand_am(history_manager, zeitpunkt: dt.datetime) -> QuerySet:
     for joins), so aggregates read them like the live table."""
     records = history_manager.model._default_manager.filter(history_date__lt=zeitpunkt)
     return mit_gueltigkeit(records).filter(gueltig_am(zeitpunkt))
+
+
+def stand_nachtragen(instance, am: dt.datetime, *, art: str = "~", **werte):
+    """Write an earlier state of `instance` into its history: a copy of its latest history
+    row (with the many-to-many snapshot) dated `am`, with `werte` in place of its fields.
+    For demo data that must look as if it had been kept for several quarters."""
+    history_model = instance.history.model
+    letzte = instance.history.order_by("-history_date", "-history_id").first()
+    felder = {f.attname: getattr(letzte, f.attname) for f in history_model.tracked_fields}
+    felder.update(werte)
+    record = history_model._default_manager.create(
+        history_date=am,
+        history_type=art,
+        history_user_id=letzte.history_user_id,
+        history_change_reason=None,
+        **felder,
+    )
+    for m2m_field in getattr(history_model, "_history_m2m_fields", []):
+        for zeile in getattr(letzte, m2m_field.name).all():
+            spalten = {
+                f.attname: getattr(zeile, f.attname)
+                for f in zeile._meta.fields
+                if f.attname not in ("m2m_history_id", "history_id")
+            }
+            type(zeile)._default_manager.create(history=record, **spalten)
+    return record

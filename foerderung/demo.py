@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.reference import upsert
+from core.stichtag import stand_nachtragen
 from kommunen.demo import kommunen_lippe, lippe
 from massnahmen.demo import DORFPLATTFORM_TITEL, IKZ_TITEL, add_months
 from massnahmen.models import Massnahme
@@ -154,3 +155,30 @@ def seed(stdout) -> None:
             "ausgezahlt_am": _auszahlung(add_months(heute, -6), Mittelabruf.Status.AUSGEZAHLT),
         },
     )
+    _verlauf_nachbilden(kreis)
+
+
+def _um_neun(tag: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(tag, dt.time(9, 0)))
+
+
+def _verlauf_nachbilden(kreis) -> None:
+    """Bescheide and drawdowns new to the demo look as if entered on their own dates, a paid
+    drawdown as requested first and paid out later: quarter figures read the change history
+    (core.stichtag). Rows with older history (an earlier run) are left alone."""
+    frisch = timezone.now() - dt.timedelta(hours=1)
+    for bescheid in Foerderbescheid.objects.filter(kreis=kreis):
+        am = _um_neun(bescheid.bescheiddatum)
+        if am < frisch and not bescheid.history.filter(history_date__lt=frisch).exists():
+            bescheid.history.update(history_date=am)
+    for abruf in Mittelabruf.objects.filter(bescheid__kreis=kreis):
+        am = _um_neun(abruf.datum)
+        if am >= frisch or abruf.history.filter(history_date__lt=frisch).exists():
+            continue
+        if abruf.ausgezahlt_am and _um_neun(abruf.ausgezahlt_am) < frisch:
+            abruf.history.update(history_date=_um_neun(abruf.ausgezahlt_am), history_type="~")
+            stand_nachtragen(
+                abruf, am, art="+", status=Mittelabruf.Status.BEANTRAGT, ausgezahlt_am=None
+            )
+        else:
+            abruf.history.update(history_date=am)

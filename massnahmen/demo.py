@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.quartal import Quartal
 from core.reference import CREATED, upsert
+from core.stichtag import stand_nachtragen
 from handlungsfelder.demo import ZIELE
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.demo import KREIS_EMAIL, cdo_email, demo_users, kommunen_lippe, lippe
@@ -800,6 +801,57 @@ def _rueckdatieren(statusmeldung: Statusmeldung, quartal: Quartal) -> None:
     statusmeldung.history.update(history_date=eingang)
 
 
+def _eingang(quartal: Quartal) -> dt.datetime:
+    """When a past quarter's Statusmeldung came in: four days before the quarter's end."""
+    return timezone.make_aware(
+        dt.datetime.combine(quartal.ende - dt.timedelta(days=4), dt.time(10, 0))
+    )
+
+
+def _verlauf_nachbilden(massnahme: Massnahme, meldungen, *, beginn, zeit: Zeit) -> None:
+    """A Maßnahme new to the demo looks as if it had been kept in the portal since its
+    start: entered at its start (or with its first Statusmeldung), then changed by each
+    past quarter's Statusmeldung. Quarter figures come from this history
+    (core.stichtag), so the reports of past quarters have their Maßnahmen."""
+    vergangen = [(q, m) for q, m in meldungen if q < zeit.aktuell]
+    heute = timezone.make_aware(dt.datetime.combine(zeit.heute, dt.time(8, 0)))
+    kandidaten = [_eingang(q) - dt.timedelta(days=1) for q, _ in vergangen[:1]]
+    if beginn and beginn < zeit.heute:
+        kandidaten.append(timezone.make_aware(dt.datetime.combine(beginn, dt.time(9, 0))))
+    if not kandidaten:
+        return  # entered this quarter: today's history is its whole history
+    angelegt = min(min(kandidaten), heute)
+    ende = massnahme.ende_tatsaechlich
+    erster = vergangen[0][1] if vergangen else None
+    frueh = {"erstellt_am": angelegt, "geaendert_am": angelegt}
+    if erster:
+        frueh.update(fortschritt=erster.fortschritt, ampel=erster.ampel)
+    if ende and ende >= angelegt.date():
+        frueh.update(status=Massnahme.Status.IN_UMSETZUNG, ende_tatsaechlich=None)
+    massnahme.history.filter(history_type="+").update(history_type="~")
+    stand_nachtragen(massnahme, angelegt, art="+", **frueh)
+    for quartal, meldung in vergangen:
+        fertig = ende is not None and ende <= quartal.ende
+        stand_nachtragen(
+            massnahme,
+            _eingang(quartal),
+            fortschritt=meldung.fortschritt,
+            ampel=meldung.ampel,
+            status=massnahme.status if fertig or not ende else Massnahme.Status.IN_UMSETZUNG,
+            ende_tatsaechlich=ende if fertig else None,
+            erstellt_am=angelegt,
+            geaendert_am=_eingang(quartal),
+        )
+    Massnahme.objects.filter(pk=massnahme.pk).update(erstellt_am=angelegt)
+    # Its milestones were planned when it was entered.
+    Meilenstein.history.filter(massnahme_id=massnahme.pk, history_type="+").update(
+        history_date=angelegt
+    )
+    massnahme.history.filter(history_date__gte=heute - dt.timedelta(days=1)).update(
+        erstellt_am=angelegt
+    )
+
+
 def seed(stdout) -> None:
     zeit = Zeit(timezone.localdate())
     kreis = lippe()
@@ -826,7 +878,7 @@ def seed(stdout) -> None:
         ampel = spec.ampel or letzte.ampel
         ziel = ziele.get(ziel_titel[spec.handlungsfeld]) if spec.mit_ziel else None
 
-        massnahme, _ = upsert(
+        massnahme, aktion_massnahme = upsert(
             Massnahme,
             {"kreis": kreis, "titel": spec.titel},
             {
@@ -876,6 +928,9 @@ def seed(stdout) -> None:
             )
             if aktion == CREATED and quartal < zeit.aktuell:
                 _rueckdatieren(statusmeldung, quartal)
+
+        if aktion_massnahme == CREATED:
+            _verlauf_nachbilden(massnahme, meldungen, beginn=beginn, zeit=zeit)
 
         for slug, seit, bemerkung in spec.nachnutzungen:
             upsert(

@@ -94,6 +94,10 @@ def seed(stdout) -> None:
                 bewertet_von=cdo,
             )
             stand._history_user = cdo  # the change history shows who rated it
+            # Rated back then, not today: quarter figures read the history (core.stichtag).
+            stand._history_date = timezone.make_aware(
+                dt.datetime.combine(min(filter(None, [bewertet, online_seit])), dt.time(9, 0))
+            )
             neu.append(stand)
     # With history rows, so the "Änderungsverlauf" starts with the first rating.
     bulk_create_with_history(

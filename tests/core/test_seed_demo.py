@@ -244,6 +244,28 @@ class SeedDemoTests(TestCase):
             eingang = timezone.localtime(meldung.erstellt_am).date()
             assert Quartal.from_date(eingang) == Quartal.parse(meldung.quartal)
 
+    def test_past_quarters_have_their_figures_in_the_history(self):
+        """Quarter figures come from the change history (core.stichtag): the demo looks
+        kept since the Maßnahmen started, so last quarter's report is not empty and its
+        progress differs from today's where a Statusmeldung changed it."""
+        from berichte.abschnitte import Berichtsdaten, foerderung, ozg
+        from kommunen.models import Kreis
+
+        letzte = Quartal.last_complete()
+        daten = Berichtsdaten(
+            kreis=Kreis.objects.get(ags="05766"), quartal=letzte, stand=timezone.now()
+        )
+        assert len(daten.massnahmen) >= 10
+        jetzt = {m.pk: m.fortschritt for m in Massnahme.objects.all()}
+        assert any(z["fortschritt"] != jetzt[z["id"]] for z in daten.massnahmen)
+        assert len(foerderung(daten)["bescheide"]) == 2
+        assert ozg(daten)["summe_online"] > 0
+        # Statusmeldung of last quarter and the Maßnahme's state at its end agree.
+        gemeldet = [z for z in daten.massnahmen if z["meldung"]]
+        assert gemeldet
+        for zeile in gemeldet:
+            assert zeile["fortschritt"] == zeile["meldung"]["fortschritt"], zeile["titel"]
+
     def test_ziele_and_kennzahlen(self):
         assert set(
             Ziel.objects.filter(kreis_id="05766").values_list("handlungsfeld__nummer", flat=True)
