@@ -1,9 +1,10 @@
 """Derived Kennzahl of the strategy: Fördermittel abgerufen in % (registered in
 FoerderungConfig.ready()).
 
-As of a quarter's end: the sum of all Mittelabrufe dated on or before that day, divided by
-the granted amounts of the Kreis's Förderbescheide issued (Bescheiddatum) on or before that
-day; revoked (widerrufen) Bescheide count in neither sum. The status is taken as it is now.
+As of a quarter's end (core.stichtag, the rule of `bescheide_zum_quartalsende` and
+`mittelabrufe_zum_quartalsende`): the drawdowns dated by that day, with their amounts at
+that moment, divided by the granted amounts of the Förderbescheide issued (Bescheiddatum) by
+that day; a Bescheid revoked (widerrufen) at that moment counts in neither sum.
 
 Per Kommune: the Bescheide the Kommune received as Zuwendungsempfänger.
 """
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from core.quartal import Quartal
+from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
 from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
 
 from .models import Foerderbescheid, Mittelabruf
+
+NICHT_WIDERRUFEN = ~Q(status=Foerderbescheid.Status.WIDERRUFEN)
 
 
 @register_quelle(
@@ -25,7 +29,8 @@ from .models import Foerderbescheid, Mittelabruf
     einheit="%",
     stichtag=(
         "Summe der bis zum Quartalsende abgerufenen Mittel im Verhältnis zu den bis dahin "
-        "bewilligten Beträgen der Förderbescheide (ohne widerrufene Bescheide)."
+        "bewilligten Beträgen der Förderbescheide (ohne die an diesem Tag widerrufenen), "
+        "mit dem Stand der Daten am Quartalsende."
     ),
 )
 def foerdermittel_abgerufen(
@@ -33,26 +38,42 @@ def foerdermittel_abgerufen(
 ) -> dict:
     spalten = quartal_spalten(quartale)
     gruppe = "zuwendungsempfaenger_id" if je_kommune else "kreis_id"
-    bescheide = Foerderbescheid.objects.filter(kreis_id__in=kreis_ids).exclude(
-        status=Foerderbescheid.Status.WIDERRUFEN
-    )
+    bescheide = mit_gueltigkeit(Foerderbescheid.history.filter(kreis_id__in=kreis_ids))
     bewilligt = {
         z[gruppe]: z
-        for z in bescheide.values(gruppe).annotate(
+        for z in bescheide.order_by()
+        .values(gruppe)
+        .annotate(
             **{
-                alias: Sum("bewilligter_betrag", filter=Q(bescheiddatum__lte=q.ende))
+                alias: Sum(
+                    "bewilligter_betrag",
+                    filter=gueltig_am(stichtag(q))
+                    & NICHT_WIDERRUFEN
+                    & Q(bescheiddatum__lte=q.ende),
+                )
                 for alias, q in spalten
             }
         )
     }
+
+    def bescheid_zaehlt(q: Quartal):
+        return Exists(
+            bescheide.filter(
+                gueltig_am(stichtag(q)) & NICHT_WIDERRUFEN & Q(bescheiddatum__lte=q.ende),
+                id=OuterRef("bescheid_id"),
+            )
+        )
+
     abgerufen = {
         z[f"bescheid__{gruppe}"]: z
-        for z in Mittelabruf.objects.filter(bescheid__in=bescheide)
+        for z in mit_gueltigkeit(Mittelabruf.history.filter(bescheid__kreis_id__in=kreis_ids))
+        .order_by()
         .values(f"bescheid__{gruppe}")
         .annotate(
             **{
                 alias: Sum(
-                    "betrag", filter=Q(datum__lte=q.ende, bescheid__bescheiddatum__lte=q.ende)
+                    "betrag",
+                    filter=gueltig_am(stichtag(q)) & Q(datum__lte=q.ende) & Q(bescheid_zaehlt(q)),
                 )
                 for alias, q in spalten
             }

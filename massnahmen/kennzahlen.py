@@ -1,12 +1,10 @@
 """Derived Kennzahl of the strategy: share of Maßnahmen abgeschlossen (registered in
 MassnahmenConfig.ready()).
 
-As of a quarter's end: a Maßnahme counts from the earlier of its start (`beginn`) and the
-day it was entered, so Maßnahmen entered after the fact count from their real start. It is
-abgeschlossen at the quarter's end when its status is abgeschlossen and `ende_tatsaechlich`
-lies on or before that day. Archived and cancelled (abgebrochen) Maßnahmen are left out of
-both counts; status and archive flag are taken as they are now (the portal has no reliable
-status history for Maßnahmen entered by import).
+As of a quarter's end (core.stichtag): the Maßnahmen as they stood at midnight after its
+last day, read from the change history – a Maßnahme entered later does not count for it,
+and one finished later counts as running. Archived and cancelled (abgebrochen) Maßnahmen at
+that moment are left out of both counts.
 
 Per Kommune: the Maßnahmen the Kommune leads.
 """
@@ -18,6 +16,7 @@ from collections.abc import Sequence
 from django.db.models import Count, Q
 
 from core.quartal import Quartal
+from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
 from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
 
 from .models import Massnahme
@@ -27,8 +26,8 @@ from .models import Massnahme
     "massnahmen_abgeschlossen",
     einheit="%",
     stichtag=(
-        "Anteil der zum Quartalsende laufenden oder abgeschlossenen Maßnahmen, die bis zum "
-        "Quartalsende abgeschlossen wurden (nach dem tatsächlichen Ende); archivierte und "
+        "Anteil der zum Quartalsende laufenden oder abgeschlossenen Maßnahmen, die an diesem "
+        "Tag abgeschlossen waren (Stand der Daten am Quartalsende); archivierte und "
         "abgebrochene Maßnahmen zählen nicht."
     ),
 )
@@ -37,21 +36,17 @@ def anteil_abgeschlossen(
 ) -> dict:
     spalten = quartal_spalten(quartale)
     gruppe = "federfuehrend_id" if je_kommune else "kreis_id"
+    zaehlt = Q(archiviert=False) & ~Q(status=Massnahme.Status.ABGEBROCHEN)
     aggregate = {}
     for alias, q in spalten:
-        aggregate[f"{alias}_alle"] = Count("pk", filter=Q(seit__lte=q.ende))
+        am = gueltig_am(stichtag(q)) & zaehlt
+        aggregate[f"{alias}_alle"] = Count("history_id", filter=am)
         aggregate[f"{alias}_fertig"] = Count(
-            "pk",
-            filter=Q(
-                seit__lte=q.ende,
-                status=Massnahme.Status.ABGESCHLOSSEN,
-                ende_tatsaechlich__lte=q.ende,
-            ),
+            "history_id", filter=am & Q(status=Massnahme.Status.ABGESCHLOSSEN)
         )
     zeilen = (
-        Massnahme.objects.filter(kreis_id__in=kreis_ids, archiviert=False)
-        .exclude(status=Massnahme.Status.ABGEBROCHEN)
-        .mit_seit()
+        mit_gueltigkeit(Massnahme.history.filter(kreis_id__in=kreis_ids))
+        .order_by()
         .values(gruppe)
         .annotate(**aggregate)
     )

@@ -3,10 +3,9 @@
 "Online" is the stored `Umsetzungsstand.online`: Reifegrad ≥ 3 under the OZG-Reifegradmodell
 2.0, or the equivalent online level (≥ 3, see `ONLINE_AB`) for ratings still made under 1.1.
 
-As of a quarter's end: a service counts when it is online now and went online on or before
-that day, by `online_seit`, else `bewertet_am`, else the day the row was entered. The current
-Reifegrad is used for earlier quarters as well (a service that has since dropped below the
-online level is no longer counted anywhere).
+As of a quarter's end (core.stichtag): the ratings as they stood at midnight after its last
+day, read from the change history – a service rated online later, or rated down later,
+counts for each quarter with the rating it had then.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, TruncDate
 
 from core.quartal import Quartal
+from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
 from handlungsfelder.quellen import quartal_spalten, register_quelle, schluessel
 
 from .models import Umsetzungsstand
@@ -28,8 +27,7 @@ from .models import Umsetzungsstand
     einheit="Anzahl",
     stichtag=(
         "Gezählt werden OZG-Leistungen ab Reifegrad 3 (Modell 2.0, oder die gleichwertige "
-        "Online-Stufe im Modell 1.1), die zum Quartalsende online waren (nach „online seit“, "
-        "sonst nach dem Bewertungsdatum)."
+        "Online-Stufe im Modell 1.1) mit der Bewertung, die am Quartalsende galt."
     ),
 )
 def ozg_leistungen_online(
@@ -38,10 +36,15 @@ def ozg_leistungen_online(
     spalten = quartal_spalten(quartale)
     gruppe = "kommune_id" if je_kommune else "kommune__kreis_id"
     zeilen = (
-        Umsetzungsstand.objects.filter(online=True, kommune__kreis_id__in=kreis_ids)
-        .annotate(stichtag=Coalesce("online_seit", "bewertet_am", TruncDate("erstellt_am")))
+        mit_gueltigkeit(Umsetzungsstand.history.filter(kommune__kreis_id__in=kreis_ids))
+        .order_by()
         .values(gruppe)
-        .annotate(**{alias: Count("pk", filter=Q(stichtag__lte=q.ende)) for alias, q in spalten})
+        .annotate(
+            **{
+                alias: Count("history_id", filter=gueltig_am(stichtag(q)) & Q(online=True))
+                for alias, q in spalten
+            }
+        )
     )
     gefunden = {z[gruppe]: z for z in zeilen}
     return {

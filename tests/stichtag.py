@@ -26,3 +26,27 @@ def zurueckdatieren(am: dt.datetime | dt.date) -> None:
         am = timezone.make_aware(dt.datetime.combine(am, dt.time(12, 0)))
     for name in GESCHICHTE:
         apps.get_model(name).history.filter(history_date__gt=am).update(history_date=am)
+
+
+def _zeitpunkt(tag: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(tag, dt.datetime):
+        return tag
+    return timezone.make_aware(dt.datetime.combine(tag, dt.time(12, 0)))
+
+
+def eingetragen_am(obj, tag: dt.date | dt.datetime):
+    """`obj` stood as it is now since `tag` (all its history rows are dated then)."""
+    obj.history.update(history_date=_zeitpunkt(tag))
+    return obj
+
+
+def verlauf(obj, *staende: tuple[dt.date, dict]):
+    """`obj` went through `staende`, each `(tag, {field: value})` from that day on: its
+    history is rewritten to exactly these states (fields not named keep today's value)."""
+    from core.stichtag import stand_nachtragen
+
+    (erster_tag, erste_werte), *weitere = staende
+    obj.history.update(history_date=_zeitpunkt(erster_tag), **erste_werte)
+    for tag, werte in weitere:
+        stand_nachtragen(obj, _zeitpunkt(tag), **werte)
+    return obj

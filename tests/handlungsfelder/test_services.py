@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core.quartal import Quartal
+from foerderung.models import Foerderbescheid, Mittelabruf
 from handlungsfelder.models import Kennzahl, KennzahlWert
 from handlungsfelder.quellen import QUELLEN
 from handlungsfelder.services import (
@@ -28,6 +29,7 @@ from tests.factories import (
     UmsetzungsstandFactory,
     ZielFactory,
 )
+from tests.stichtag import eingetragen_am, verlauf
 
 D = Decimal
 Q2025 = [Quartal(2025, n) for n in (1, 2, 3, 4)]
@@ -116,7 +118,9 @@ def test_kommune_level_value_is_the_mean_of_the_reporting_kommunen(welt):
 @pytest.fixture
 def ozg(welt):
     def stand(kommune, **kwargs):
-        return UmsetzungsstandFactory(kommune=kommune, leistung=OzgLeistungFactory(), **kwargs)
+        # Rated on the day it went online (or, without that, on its rating date).
+        neu = UmsetzungsstandFactory(kommune=kommune, leistung=OzgLeistungFactory(), **kwargs)
+        return eingetragen_am(neu, neu.online_seit or neu.bewertet_am)
 
     stand(welt.detmold, reifegradmodell="2.0", reifegrad=3, online_seit=dt.date(2025, 2, 10))
     # Rated under model 1.1 at its online level; no "online seit": the rating date counts.
@@ -132,6 +136,28 @@ def test_ozg_online_per_kreis_by_hand(welt, ozg):
     # Q1: Detmold (2.0/3 since 10.02.); Q2: + Detmold (1.1/3 rated 01.05.); Q3: + Lemgo.
     # Level 2 never counts, under either model; Herford is another Kreis.
     assert ist_werte(k) == [D(1), D(2), D(3), D(3)]
+
+
+def test_derived_values_of_past_quarters_keep_the_state_of_their_end(welt, ozg, foerderung):
+    """Changes made today (a service rated down, a Bescheid revoked, a drawdown raised)
+    leave the figures of 2025 as they were; a Maßnahme finished today counts from today."""
+    ozg_k = kennzahl(welt, quelle=Kennzahl.Quelle.OZG_REIFEGRAD, einheit="Anzahl")
+    geld_k = kennzahl(welt, quelle=Kennzahl.Quelle.FOERDERMITTEL_ABGERUFEN, einheit="%")
+    fertig_k = kennzahl(welt, quelle=Kennzahl.Quelle.MASSNAHMEN_ABGESCHLOSSEN, einheit="%")
+    vorher = [ist_werte(k) for k in (ozg_k, geld_k, fertig_k)]
+    for stand in welt.detmold.umsetzungsstaende.all():
+        stand.reifegrad = 1
+        stand.save()
+    bescheid = Foerderbescheid.objects.get(zuwendungsempfaenger=welt.lemgo)
+    bescheid.status = "widerrufen"
+    bescheid.save()
+    abruf = Mittelabruf.objects.filter(bescheid__zuwendungsempfaenger=welt.detmold).first()
+    abruf.betrag = D("60000")
+    abruf.save()
+    m = welt.massnahme
+    m.status, m.ende_tatsaechlich = "abgeschlossen", dt.date(2025, 3, 1)
+    m.save()
+    assert [ist_werte(k) for k in (ozg_k, geld_k, fertig_k)] == vorher
 
 
 def test_ozg_online_per_kommune_is_the_mean_of_all_kommunen(welt, ozg):
@@ -154,21 +180,33 @@ def test_ozg_online_per_kommune_is_the_mean_of_all_kommunen(welt, ozg):
 @pytest.fixture
 def massnahmen(welt):
     def m(**kwargs):
-        return MassnahmeFactory(
+        neu = MassnahmeFactory(
             kreis=welt.lippe, handlungsfeld=welt.handlungsfeld, federfuehrend=welt.lemgo, **kwargs
+        )
+        if neu.status != "abgeschlossen":
+            return eingetragen_am(neu, neu.beginn) if neu.beginn else neu
+        # Entered at its start, in Umsetzung until it was finished.
+        return verlauf(
+            neu,
+            (neu.beginn, {"status": "in_umsetzung", "ende_tatsaechlich": None}),
+            (neu.ende_tatsaechlich, {"status": "abgeschlossen"}),
         )
 
     # welt.massnahme: Detmold, in Umsetzung since 01.01.2025.
+    eingetragen_am(welt.massnahme, dt.date(2025, 1, 1))
     m(beginn=dt.date(2024, 6, 1), status="abgeschlossen", ende_tatsaechlich=dt.date(2025, 5, 15))
     m(beginn=dt.date(2025, 7, 1), status="abgeschlossen", ende_tatsaechlich=dt.date(2025, 9, 30))
     m(beginn=dt.date(2024, 1, 1), status="abgebrochen")  # left out
     m(beginn=dt.date(2024, 1, 1), archiviert=True)  # left out
     m(beginn=None)  # entered today, without start: counts from today, not in 2025
-    MassnahmeFactory(
-        kreis=welt.herford,
-        handlungsfeld=welt.handlungsfeld,
-        status="abgeschlossen",
-        ende_tatsaechlich=dt.date(2025, 2, 1),
+    eingetragen_am(
+        MassnahmeFactory(
+            kreis=welt.herford,
+            handlungsfeld=welt.handlungsfeld,
+            status="abgeschlossen",
+            ende_tatsaechlich=dt.date(2025, 2, 1),
+        ),
+        dt.date(2025, 2, 1),
     )
 
 
@@ -228,6 +266,11 @@ def foerderung(welt):
     MittelabrufFactory(bescheid=widerrufen, betrag=D("10000"), datum=dt.date(2025, 2, 1))
     herford = FoerderbescheidFactory(kreis=welt.herford, bescheiddatum=dt.date(2025, 1, 2))
     MittelabrufFactory(bescheid=herford, betrag=D("1000"), datum=dt.date(2025, 1, 3))
+    # Each entered on its own date (quarter figures read the history, core.stichtag).
+    for bescheid in Foerderbescheid.objects.all():
+        eingetragen_am(bescheid, bescheid.bescheiddatum)
+    for abruf in Mittelabruf.objects.all():
+        eingetragen_am(abruf, abruf.datum)
 
 
 def test_foerdermittel_abgerufen_per_kreis_by_hand(welt, foerderung):
