@@ -22,6 +22,7 @@ from core.quartal import Quartal
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kreis, Region
 from kommunen.scope import scope_for
+from massnahmen.models import FORTSCHRITT_ERKLAERUNG
 
 from . import kennzahlen as k
 
@@ -164,6 +165,7 @@ def dashboard(request):
                 for kommune in k.nachzufassen(kommunen)
             ],
             "fortschritt_hf": fortschritt_hf,
+            "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
             "trend_fortschritt": trend_fortschritt,
             "trend_meldungen": trend_meldungen,
             "breadcrumbs": [("Dashboard", None)],
@@ -332,6 +334,7 @@ def region(request):
             "zeilen": zeilen,
             "region_zahlen": region_zahlen,
             "vergleich": vergleich,
+            "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
             "meldungen_trend": meldungen_trend,
             "trend_quartale": x_labels,
             "trend_zeilen": [(kreis, trend[kreis.ags]) for kreis in kreise],

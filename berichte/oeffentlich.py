@@ -41,7 +41,13 @@ from handlungsfelder.models import Handlungsfeld, Lebensbereich
 from kommunen.context_processors import navigation
 from kommunen.models import Kommune, Kreis
 from massnahmen.exports import neutralisieren
-from massnahmen.models import Massnahme, Meilenstein, Nachnutzung
+from massnahmen.models import (
+    FORTSCHRITT_ERKLAERUNG,
+    Massnahme,
+    Meilenstein,
+    Nachnutzung,
+    fortschritt_zaehlt_q,
+)
 
 CACHE_SEKUNDEN = 300
 MASSNAHMEN_JE_SEITE = 25
@@ -115,7 +121,8 @@ def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
         bedingung &= Q(massnahmen__kreis_id=kreis_id)
     status_namen = dict(Massnahme.Status.choices)
     je_status = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
-    gesamt = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt"))
+    # The one definition of the average progress (massnahmen.models.FORTSCHRITT_ERKLAERUNG).
+    gesamt = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt", filter=fortschritt_zaehlt_q()))
     handlungsfelder = [
         {
             "pk": hf.pk,
@@ -124,11 +131,14 @@ def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
             "name": hf.name,
             "beschreibung": hf.beschreibung,
             "anzahl": hf.n,
-            "fortschritt": hf.avg,
+            "fortschritt": None if hf.avg is None else round(float(hf.avg), 1),
         }
         for hf in Handlungsfeld.objects.annotate(
             n=Count("massnahmen", filter=bedingung),
-            avg=Avg("massnahmen__fortschritt", filter=bedingung),
+            avg=Avg(
+                "massnahmen__fortschritt",
+                filter=bedingung & ~Q(massnahmen__status__in=Massnahme.OHNE_FORTSCHRITT),
+            ),
         ).order_by("nummer")
     ]
     lebensbereiche = [
@@ -139,7 +149,7 @@ def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
     ]
     return Zahlen(
         anzahl=gesamt["n"],
-        fortschritt=gesamt["avg"],
+        fortschritt=None if gesamt["avg"] is None else round(float(gesamt["avg"]), 1),
         je_status=[(status_namen[s], je_status[s]) for s in status_namen if je_status.get(s)],
         handlungsfelder=handlungsfelder,
         lebensbereiche=lebensbereiche,
@@ -205,6 +215,7 @@ def index(request):
         request,
         "oeffentlich/index.html",
         {
+            "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
             "kreis": kreis,
             "kreise": kreise_mit_daten(),
             "zahlen": z,

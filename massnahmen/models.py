@@ -84,8 +84,8 @@ def meldepflichtig_q(quartal=None) -> Q:
 
 FORTSCHRITT_ERKLAERUNG = (
     "Durchschnittlicher Fortschritt: ungewichteter Mittelwert der Maßnahmen, die geplant, in "
-    "Umsetzung, pausiert oder abgeschlossen sind, Stand Quartalsende; Ideen und abgebrochene "
-    "Maßnahmen zählen nicht mit."
+    "Umsetzung, pausiert oder abgeschlossen sind; Ideen und abgebrochene Maßnahmen zählen "
+    "nicht mit."
 )
 
 

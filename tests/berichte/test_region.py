@@ -161,3 +161,41 @@ def test_query_count_does_not_grow_with_the_data(welt, login, rolle, region_date
     client = login(welt.users[rolle])
     url = f"/region/?region={welt.region.pk}"
     abfragen_wachsen_nicht(client, url, lambda: _mehr_daten(welt, 6), MAX_ABFRAGEN)
+
+
+def test_a_kreis_without_data_shows_keine_daten_not_zero(welt, login):
+    """Herford has no Maßnahmen and no Bescheide: its row says "keine Daten" instead of
+    "0 von 0" and "0,00 €"."""
+    import re
+
+    html = login(welt.users["region"]).get(f"/region/?region={welt.region.pk}").content.decode()
+    zeile = next(z for z in re.findall(r"<tr>.*?</tr>", html, re.S) if ">Herford<" in z)
+    assert zeile.count("keine Daten") >= 4
+    assert "0 von 0" not in zeile and "0,00 €" not in zeile
+
+
+def test_average_progress_is_one_definition_on_every_page(welt, login):
+    """An idea (0 %) and a stopped Maßnahme (10 %) do not pull the average down: 40 % on
+    the dashboard, the region page and the public page alike, and the page says why."""
+    from massnahmen.models import FORTSCHRITT_ERKLAERUNG
+    from tests.factories import MassnahmeFactory
+
+    welt.massnahme.veroeffentlicht = True
+    welt.massnahme.save()  # in Umsetzung, 40 %
+    for status, fortschritt in [("idee", 0), ("abgebrochen", 10)]:
+        MassnahmeFactory(
+            kreis=welt.lippe,
+            handlungsfeld=welt.handlungsfeld,
+            federfuehrend=welt.lemgo,
+            status=status,
+            fortschritt=fortschritt,
+            veroeffentlicht=True,
+        )
+    client = login(welt.users["region"])
+    for url in ["/dashboard/?kreis=05766", f"/region/?region={welt.region.pk}"]:
+        html = client.get(url).content.decode()
+        assert "40,0 %" in html, url
+        assert FORTSCHRITT_ERKLAERUNG in html, url
+    login(None)
+    html = client.get("/oeffentlich/?kreis=05766").content.decode()
+    assert "40,0 %" in html and FORTSCHRITT_ERKLAERUNG in html
