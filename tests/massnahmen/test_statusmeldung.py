@@ -314,3 +314,29 @@ def test_two_parallel_posts_give_one_save_and_one_german_409(welt, massnahme, pa
     meldung = Statusmeldung.objects.get(massnahme=massnahme, quartal=str(Quartal.current()))
     assert meldung.erreicht == f"Bericht aus {gewinner}"
     assert Massnahme.objects.get(pk=massnahme.pk).fortschritt == 48
+
+
+def test_one_more_open_statusmeldung_is_singular(welt, login):
+    """ "wartet noch 1 weitere Statusmeldung", not "warten noch 1 weitere Statusmeldung";
+    a Maßnahme that starts next year owes none this quarter and is not counted."""
+    import datetime as dt
+
+    from core.quartal import Quartal
+    from tests.factories import MassnahmeFactory
+
+    def neue(**kwargs):
+        return MassnahmeFactory(
+            kreis=welt.lippe, federfuehrend=welt.detmold, handlungsfeld=welt.handlungsfeld, **kwargs
+        )
+
+    neue(titel="Zweite offene Maßnahme")
+    start = Quartal.current().next(4).beginn
+    spaeter = neue(titel="Startet erst nächstes Jahr", beginn=start, ende_geplant=start)
+    client = login(welt.users["cdo_eigen"])
+    html = client.get(f"/massnahmen/{welt.massnahme.pk}/statusmeldung/").content.decode()
+    assert "Danach wartet noch 1 weitere Statusmeldung auf Sie." in html
+    neue(titel="Dritte offene Maßnahme", beginn=dt.date(2020, 1, 1))
+    html = client.get(f"/massnahmen/{welt.massnahme.pk}/statusmeldung/").content.decode()
+    assert "Danach warten noch 2 weitere Statusmeldungen auf Sie." in html
+    liste = client.get("/massnahmen/?ohne_meldung=ja").content.decode()
+    assert spaeter.titel not in liste and "Dritte offene Maßnahme" in liste
