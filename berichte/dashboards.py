@@ -69,13 +69,22 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
 
 
 class KreisAuswahlForm(forms.Form):
-    """The Kreis choice of /dashboard/ for those who read several Kreise."""
+    """The choices of /dashboard/: the Kreis (for those who read several) and the quarter
+    (the running one or one of the seven before it, its figures as of its end)."""
 
-    kreis = forms.ChoiceField(label="Kreis")
+    kreis = forms.ChoiceField(label="Kreis", required=False)
+    quartal = forms.ChoiceField(
+        label="Quartal",
+        required=False,
+        help_text="Ein abgelaufenes Quartal zeigt den Stand an seinem letzten Tag.",
+    )
 
-    def __init__(self, *args, kreise, **kwargs):
+    def __init__(self, *args, kreise, quartale, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kreis"].choices = kreise
+        self.fields["quartal"].choices = [(str(q), q.label) for q in reversed(quartale)]
+        if len(kreise) < 2:
+            del self.fields["kreis"]
 
 
 @require_GET
@@ -86,7 +95,16 @@ def dashboard(request):
     scope = scope_for(request.user)
     kreis, kreise = _kreis_auswahl(request, scope)
     kreis_ags = kreis.ags
-    quartal = Quartal.current()
+    quartale = k.quartale_bis(Quartal.current())
+    auswahl = KreisAuswahlForm(
+        {"kreis": kreis_ags, "quartal": request.GET.get("quartal") or str(quartale[-1])},
+        kreise=kreise,
+        quartale=quartale,
+    )
+    # A quarter outside the choices shows its error at the field; the page shows the running one.
+    quartal = Quartal.parse(auswahl.cleaned_data["quartal"]) if auswahl.is_valid() else quartale[-1]
+    if quartal != quartale[-1]:
+        kreis = k.kreise_mit_summen([kreis_ags], quartal=quartal)[0]
 
     handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
     je_hf = k.massnahmen_zahlen([kreis_ags], quartal=quartal)
@@ -112,10 +130,10 @@ def dashboard(request):
     )
     x_labels = [str(p.quartal) for p in trend]
     trend_fortschritt = liniendiagramm(
-        titel=f"Fortschritt laut Statusmeldungen, letzte {len(trend)} Quartale",
+        titel=f"Durchschnittlicher Fortschritt am Quartalsende, letzte {len(trend)} Quartale",
         beschreibung=(
-            "Durchschnittlicher Fortschritt in Prozent, den die Statusmeldungen des "
-            f"{kreis} je Quartal angeben."
+            f"Durchschnittlicher Fortschritt der Maßnahmen im Kreis {kreis.name} in Prozent, "
+            "jeweils am letzten Tag des Quartals."
         ),
         x_labels=x_labels,
         reihen=[Reihe("durchschnittlicher Fortschritt", [p.fortschritt for p in trend])],
@@ -134,9 +152,8 @@ def dashboard(request):
         "berichte/dashboard.html",
         {
             "kreis": kreis,
-            "kreis_form": KreisAuswahlForm(initial={"kreis": kreis_ags}, kreise=kreise)
-            if len(kreise) > 1
-            else None,
+            "kreis_form": auswahl,
+            "laufend": quartal == quartale[-1],
             "quartal": quartal,
             "zahlen": gesamt,
             "status_links": [

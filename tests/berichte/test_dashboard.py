@@ -272,3 +272,25 @@ def test_rules(welt, rolle, dashboard, region):
 
 def test_a_user_without_membership_has_no_dashboard(db):
     assert not UserFactory(email="neu@example.invalid").has_perm("berichte.view_dashboard")
+
+
+def test_a_past_quarter_shows_the_figures_of_its_end(welt, login):
+    """Chosen on /dashboard/, an ended quarter shows the state at its last day: a Maßnahme
+    changed today keeps its old progress there, one entered today is not counted."""
+
+    from core.quartal import Quartal
+    from tests.factories import MassnahmeFactory
+    from tests.stichtag import eingetragen_am
+
+    vorher = Quartal.current().previous()
+    eingetragen_am(welt.massnahme, vorher.beginn)  # 40 %, in Umsetzung since then
+    welt.massnahme.fortschritt = 90
+    welt.massnahme.save()
+    MassnahmeFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld, fortschritt=10)
+    client = login(welt.users["kreis"])
+    heute = client.get("/dashboard/").content.decode()
+    assert "50,0 %" in heute  # (90 + 10) / 2
+    damals = client.get(f"/dashboard/?quartal={vorher}").content.decode()
+    assert "40,0 %" in damals
+    assert f"Stand am {vorher.ende:%d.%m.%Y}" in damals
+    assert client.get("/dashboard/?quartal=2099-Q9").status_code == 200  # falls back
