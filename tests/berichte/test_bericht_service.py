@@ -113,6 +113,7 @@ def test_pdf_text_shows_what_the_data_says(welt, daten):
         "Meilensteine im nächsten Quartal"
     )[0]
     assert "Gemeinsames Bürgerportal Lemgo" in fehlend
+    assert "Für 1 Maßnahme fehlt die Statusmeldung für das 3. Quartal 2026" in fehlend
     assert "Digitale Akte in Detmold" not in fehlend
     assert "WLAN an Schulen in Blomberg" not in fehlend
     assert f"Seite 1 von {pdf.seiten}" in text
