@@ -204,7 +204,7 @@ class RegionFilterForm(forms.Form):
     quartal = forms.ChoiceField(
         label="Quartal",
         required=False,
-        help_text="Statusmeldungen dieses Quartals; der Verlauf endet mit ihm.",
+        help_text="Zahlen mit dem Stand am letzten Tag dieses Quartals; der Verlauf endet mit ihm.",
     )
 
     def __init__(self, *args, regionen, handlungsfelder, quartale, **kwargs):
