@@ -141,10 +141,11 @@ def massnahmen_zahlen(
             massnahme_id=OuterRef("id"), quartal=str(quartal)
         )
     )
-    stichtag = min(timezone.localdate(), quartal.ende + dt.timedelta(days=1))
+    # The day looked at: today, or the last day of an ended quarter.
+    tag = min(timezone.localdate(), quartal.ende)
     ueberfaellig = Exists(
-        Meilenstein.objects.filter(massnahme_id=OuterRef("id"), faellig_am__lt=stichtag).filter(
-            Q(erreicht_am__isnull=True) | Q(erreicht_am__gte=stichtag)
+        Meilenstein.objects.filter(massnahme_id=OuterRef("id"), faellig_am__lt=tag).filter(
+            Q(erreicht_am__isnull=True) | Q(erreicht_am__gt=tag)
         )
     )
     zaehlt = fortschritt_zaehlt_q()
