@@ -200,6 +200,7 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
         maximum=100,
         breite=620,
         wertname="Fortschritt",
+        stellen=1,
     )
     a, b = vorher[None], gesamt
     vergleich = [

@@ -127,6 +127,7 @@ def dashboard(request):
         maximum=100,
         links=[liste(handlungsfeld=hf.pk) for hf in handlungsfelder],
         wertname="durchschnittlicher Fortschritt",
+        stellen=1,
     )
     x_labels = [str(p.quartal) for p in trend]
     trend_fortschritt = liniendiagramm(
@@ -138,6 +139,7 @@ def dashboard(request):
         x_labels=x_labels,
         reihen=[Reihe("durchschnittlicher Fortschritt", [p.fortschritt for p in trend])],
         einheit="%",
+        stellen=1,
         y_min=0,
         y_max=100,
     )
@@ -306,6 +308,7 @@ def region(request):
                     ],
                     breite=420,
                     wertname="durchschnittlicher Fortschritt",
+                    stellen=1,
                 ),
             }
         )
@@ -324,6 +327,7 @@ def region(request):
         werte=[z["zahlen"].fortschritt for z in zeilen],
         links=[z["liste_url"] for z in zeilen],
         wertname="durchschnittlicher Fortschritt",
+        stellen=1,
     )
     x_labels = [str(q) for q in k.quartale_bis(quartal)]
     meldungen_trend = liniendiagramm(

@@ -196,6 +196,7 @@ def index(request):
         maximum=100,
         links=[_liste_url(kreis=kreis_id, handlungsfeld=hf["pk"]) for hf in z.handlungsfelder],
         wertname="Fortschritt",
+        stellen=1,
     )
     anzahl_lb = balkendiagramm(
         titel="Veröffentlichte Maßnahmen je Lebensbereich",

@@ -172,6 +172,8 @@ def test_change_against_previous_quarter(welt, daten):
     text = einfach(pdf_text(services.html_zu_pdf(html).inhalt))
     assert "durchschnittlicher Fortschritt 60,0 % 70,0 % +10,0 Prozentpunkte" in text
     assert "Statusmeldungen 1 von 2 1 von 2 ±0" in text
+    # One decimal style on the page: the chart's table says 70,0 %, not 70 %.
+    assert "IKZ & Beteiligung 70,0 %" in text
 
 
 def test_pdf_ua_metadata_language_tags_and_embedded_fonts(welt, daten):
