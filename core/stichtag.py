@@ -94,3 +94,13 @@ def stand_nachtragen(instance, am: dt.datetime, *, art: str = "~", **werte):
             }
             type(zeile)._default_manager.create(history=record, **spalten)
     return record
+
+
+def zum_quartalsende(model, quartal: Quartal, lebend: QuerySet | None = None) -> QuerySet:
+    """The rows of `model` as of the end of `quartal`: while it runs the live rows
+    (`lebend`, default all), once it has ended the history rows valid at its end. Both
+    carry the model's field names; correlate on "id", never on "pk"."""
+    quartal = Quartal.parse(quartal)
+    if not ist_abgelaufen(quartal):
+        return model._default_manager.all() if lebend is None else lebend
+    return stand_am(model.history, stichtag(quartal))

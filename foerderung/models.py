@@ -456,16 +456,13 @@ def bescheide_zum_quartalsende(quartal):
     its last day and not revoked at that moment. Live rows while the quarter runs, history
     rows valid at its end afterwards (same field names; correlate on "id")."""
     from core.quartal import Quartal
-    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+    from core.stichtag import zum_quartalsende
 
     quartal = Quartal.parse(quartal)
-    rows = (
-        stand_am(Foerderbescheid.history, stichtag(quartal))
-        if ist_abgelaufen(quartal)
-        else Foerderbescheid.objects.all()
-    )
-    return rows.filter(bescheiddatum__lte=quartal.ende).exclude(
-        status=Foerderbescheid.Status.WIDERRUFEN
+    return (
+        zum_quartalsende(Foerderbescheid, quartal)
+        .filter(bescheiddatum__lte=quartal.ende)
+        .exclude(status=Foerderbescheid.Status.WIDERRUFEN)
     )
 
 
@@ -473,15 +470,10 @@ def mittelabrufe_zum_quartalsende(quartal):
     """The Mittelabrufe of `bescheide_zum_quartalsende` dated by the quarter's last day, with
     amount and status as they stood at its end."""
     from core.quartal import Quartal
-    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+    from core.stichtag import zum_quartalsende
 
     quartal = Quartal.parse(quartal)
-    rows = (
-        stand_am(Mittelabruf.history, stichtag(quartal))
-        if ist_abgelaufen(quartal)
-        else Mittelabruf.objects.all()
-    )
-    return rows.filter(
+    return zum_quartalsende(Mittelabruf, quartal).filter(
         datum__lte=quartal.ende,
         bescheid_id__in=bescheide_zum_quartalsende(quartal).values("id"),
     )

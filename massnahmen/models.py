@@ -110,13 +110,9 @@ def stand_zum_quartalsende(quartal):
     running quarter the live rows, for an ended one the history rows valid at its end. Both
     have the model's field names (`id`, `kreis_id`, `status`, `fortschritt`, …), so the same
     aggregates run on either; correlate on "id", never on "pk"."""
-    from core.quartal import Quartal
-    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+    from core.stichtag import zum_quartalsende
 
-    quartal = Quartal.parse(quartal)
-    if not ist_abgelaufen(quartal):
-        return Massnahme.objects.aktiv()
-    return stand_am(Massnahme.history, stichtag(quartal)).filter(archiviert=False)
+    return zum_quartalsende(Massnahme, quartal).filter(archiviert=False)
 
 
 class Massnahme(TimeStampedModel):
@@ -544,10 +540,6 @@ class Importlauf(TimeStampedModel):
 def statusmeldungen_zum_quartalsende(quartal):
     """The Statusmeldungen as they stood at the end of `quartal` (like
     `stand_zum_quartalsende`; a Statusmeldung deleted later still counts for it)."""
-    from core.quartal import Quartal
-    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+    from core.stichtag import zum_quartalsende
 
-    quartal = Quartal.parse(quartal)
-    if not ist_abgelaufen(quartal):
-        return Statusmeldung.objects.all()
-    return stand_am(Statusmeldung.history, stichtag(quartal))
+    return zum_quartalsende(Statusmeldung, quartal)

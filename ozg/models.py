@@ -182,10 +182,6 @@ def stand_zum_quartalsende(quartal):
     """The Umsetzungsstände as they stood at the end of `quartal` (core.stichtag): the live
     rows while it runs, the history rows valid at its end once it has ended (same field
     names, `online` included; correlate on "id")."""
-    from core.quartal import Quartal
-    from core.stichtag import ist_abgelaufen, stand_am, stichtag
+    from core.stichtag import zum_quartalsende
 
-    quartal = Quartal.parse(quartal)
-    if not ist_abgelaufen(quartal):
-        return Umsetzungsstand.objects.all()
-    return stand_am(Umsetzungsstand.history, stichtag(quartal))
+    return zum_quartalsende(Umsetzungsstand, quartal)
