@@ -72,10 +72,9 @@ class KreisAuswahlForm(forms.Form):
     """The choices of /dashboard/: the Kreis (for those who read several) and the quarter
     (the running one or one of the seven before it, its figures as of its end)."""
 
-    kreis = forms.ChoiceField(label="Kreis", required=False)
+    kreis = forms.ChoiceField(label="Kreis")
     quartal = forms.ChoiceField(
         label="Quartal",
-        required=False,
         help_text="Ein abgelaufenes Quartal zeigt den Stand an seinem letzten Tag.",
     )
 

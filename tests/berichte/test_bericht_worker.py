@@ -23,6 +23,7 @@ from core.quartal import Quartal
 from tests.conftest import require_or_skip
 from tests.core import test_celery_worker as echter_worker
 from tests.factories import MassnahmeFactory, StatusmeldungFactory
+from tests.stichtag import zurueckdatieren
 
 pytestmark = pytest.mark.celery_worker
 celery_worker_prozess = echter_worker.celery_worker_process  # the fixture, reused
@@ -118,6 +119,7 @@ def _massnahmen(welt, anzahl: int) -> None:
             erreicht="Ausführlicher Bericht über das Erreichte. " * 12,
             naechste_schritte="Weitere Schritte folgen. " * 8,
         )
+    zurueckdatieren(Q.ende)  # entered during the quarter the report is about
 
 
 def test_report_rendered_end_to_end_by_the_worker(welt, worker):
