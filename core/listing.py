@@ -11,8 +11,15 @@ A concrete list is four declarative attributes (NetBox style)::
         def get_base_queryset(self):
             return Massnahme.objects.for_user(self.request.user)
 
-The template defines `{% partialdef tabelle %}` (table, result count, pagination); an htmx
-request that is not boosted gets only that partial, everything else the whole page.
+The template defines `{% partialdef tabelle %}` (table, result count, pagination and the
+links that depend on the query, such as exports); an htmx request that is not boosted gets only
+that partial, everything else the whole page.
+
+Every link the list makes (sorting, paging, exports) and the address htmx pushes are built
+from one canonical query (`parameter()`): each parameter once, with the value the filter reads,
+and no empty ones. The filter form sends itself to the bare path (`hx-get="{{ request.path }}"`)
+and carries the chosen sort order as a hidden field (`versteckte_felder`), so nothing is
+appended twice.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import ListView
+from django_htmx.http import push_url
 from rules.contrib.views import PermissionRequiredMixin
 
 SORT_PARAM = "sortierung"
@@ -61,22 +69,39 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             return wanted
         return self.standard_sortierung
 
+    def _htmx_partial(self) -> bool:
+        htmx = getattr(self.request, "htmx", None)
+        return bool(htmx and not htmx.boosted)
+
     def get_template_names(self):
         names = super().get_template_names()
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.boosted:
+        if self._htmx_partial():
             return [f"{names[0]}#{self.partial_name}"]
         return names
 
+    def parameter(self) -> list[tuple[str, str]]:
+        """The query as the list reads it: each parameter once, with its last value (the one
+        `QueryDict.get` and the filter form use), parameters without a value left out."""
+        params = []
+        for key, values in self.request.GET.lists():
+            value = values[-1] if values else ""
+            if value != "":
+                params.append((key, value))
+        return params
+
     def query_without(self, *keys: str) -> str:
-        """The current query string minus `keys` (for sort and page links)."""
-        params = [
-            (key, value)
-            for key, values in self.request.GET.lists()
-            if key not in keys
-            for value in values
-        ]
-        return urlencode(params)
+        """The canonical query string minus `keys` (for sort and page links)."""
+        return urlencode([(key, value) for key, value in self.parameter() if key not in keys])
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self._htmx_partial():
+            # The address bar shows the canonical query, not the form's raw fields.
+            query = context["liste_query"]
+            response = push_url(
+                response, f"{self.request.path}?{query}" if query else self.request.path
+            )
+        return response
 
     def sort_links(self) -> dict[str, dict]:
         """Per sortable column: the link that sorts by it and its aria-sort state."""
@@ -99,6 +124,13 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         context["filter"] = self.filterset
         context["sort"] = self.sort_links()
         context["seiten_query"] = self.query_without(PAGE_PARAM)
+        # The whole query, for links that show the same list elsewhere (CSV/XLSX exports).
+        context["liste_query"] = self.query_without()
+        # Kept across a filter change: the sort order chosen by a column header.
+        gewaehlt = self.request.GET.get(SORT_PARAM, "")
+        context["versteckte_felder"] = (
+            [(SORT_PARAM, gewaehlt)] if gewaehlt.lstrip("-") in self.sortierungen else []
+        )
         context["anzahl"] = (
             context["paginator"].count if context.get("paginator") else len(context["object_list"])
         )

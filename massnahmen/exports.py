@@ -5,6 +5,11 @@ Maßnahme shows in it. The export writes exactly these columns; the import
 (massnahmen/imports.py) reads the same headers back, so an exported file can be edited in a
 spreadsheet and uploaded again.
 
+People read names, the import needs keys: Kreis, Lebensbereiche, Federführung and Beteiligte
+each have a name column ("Detmold", "Gesellschaft und Soziales") and, right after it, a code
+column ("Federführung (AGS)", "Lebensbereiche (Schlüssel)"). The import reads the code column
+and checks that the name column agrees; where one of the two is empty the other one counts.
+
 Both formats follow what German office software expects: the CSV is UTF-8 with BOM,
 `;`-separated, with dates as `TT.MM.JJJJ` and decimals with a comma; the XLSX has real number
 and date cells. Text that a spreadsheet would run as a formula is neutralised (`neutralisieren`).
@@ -55,6 +60,8 @@ class Spalte:
     wert: Callable[[Massnahme], Any]  # the typed value of a Maßnahme in this column
     hilfe: str  # what the import accepts (shown on the import page)
     breite: int = 14  # XLSX column width
+    # True for the name column of a field that also has a code column (same `feld`).
+    anzeige: bool = False
 
 
 def _ziel(m: Massnahme) -> str:
@@ -69,10 +76,46 @@ def _liste(values: Iterable[str]) -> str:
     return LISTEN_TRENNER.join(sorted(values))
 
 
+def _namen(objekte: Iterable, code: str) -> str:
+    """The names, in the order of their codes (so both columns list them alike)."""
+    return LISTEN_TRENNER.join(o.name for o in sorted(objekte, key=lambda o: getattr(o, code)))
+
+
 def _verknuepft(m: Massnahme, feld: str) -> Iterable:
     """The related objects, from `export_queryset`'s prefetch when there is one."""
     vorab = getattr(m, f"_export_{feld}", None)
     return vorab if vorab is not None else getattr(m, feld).all()
+
+
+_PAAR_HILFE = (
+    "Sind beide Spalten ausgefüllt, müssen sie übereinstimmen; ist eine davon leer, gilt die "
+    "andere."
+)
+
+
+def _listenpaar(
+    titel: str, feld: str, code: str, code_titel: str, name_hilfe: str, code_hilfe: str
+) -> tuple[Spalte, Spalte]:
+    """The name column and the code column of a many-to-many field, listed alike."""
+    return (
+        Spalte(
+            titel,
+            feld,
+            Art.LISTE,
+            lambda m: _namen(_verknuepft(m, feld), code),
+            name_hilfe,
+            30,
+            anzeige=True,
+        ),
+        Spalte(
+            f"{titel} ({code_titel})",
+            feld,
+            Art.LISTE,
+            lambda m: _liste(getattr(o, code) for o in _verknuepft(m, feld)),
+            f"{code_hilfe} {_PAAR_HILFE}",
+            24,
+        ),
+    )
 
 
 SPALTEN: tuple[Spalte, ...] = (
@@ -86,6 +129,15 @@ SPALTEN: tuple[Spalte, ...] = (
     ),
     Spalte(
         "Kreis",
+        "kreis",
+        Art.TEXT,
+        lambda m: m.kreis.name,
+        "Name des Kreises; leer = der Kreis des Imports.",
+        12,
+        anzeige=True,
+    ),
+    Spalte(
+        "Kreis (AGS)",
         "kreis",
         Art.TEXT,
         lambda m: m.kreis_id,
@@ -104,13 +156,13 @@ SPALTEN: tuple[Spalte, ...] = (
         "Pflichtangabe: Nummer (1–4) oder Kurzname des Handlungsfelds.",
         30,
     ),
-    Spalte(
+    *_listenpaar(
         "Lebensbereiche",
         "lebensbereiche",
-        Art.LISTE,
-        lambda m: _liste(lb.schluessel for lb in _verknuepft(m, "lebensbereiche")),
+        "schluessel",
+        "Schlüssel",
+        "Namen der Lebensbereiche, durch Komma getrennt, z. B. „Verwaltung, Mobilität“.",
         "Schlüssel der Lebensbereiche, durch Komma getrennt, z. B. „verwaltung, mobilitaet“.",
-        30,
     ),
     Spalte(
         "Ziel",
@@ -124,17 +176,28 @@ SPALTEN: tuple[Spalte, ...] = (
         "Federführung",
         "federfuehrend",
         Art.TEXT,
-        _kommune,
-        "AGS (8 Ziffern) oder Name der federführenden Kommune; leer = der Kreis selbst.",
-        14,
+        lambda m: m.federfuehrung_anzeige,
+        "Name der federführenden Kommune; „Kreis …“ (z. B. „Kreis Lippe“) oder leer = der "
+        "Kreis selbst.",
+        18,
+        anzeige=True,
     ),
     Spalte(
+        "Federführung (AGS)",
+        "federfuehrend",
+        Art.TEXT,
+        _kommune,
+        "AGS (8 Ziffern) der federführenden Kommune; sind beide Spalten zur Federführung leer, "
+        "ist der Kreis selbst federführend. " + _PAAR_HILFE,
+        14,
+    ),
+    *_listenpaar(
         "Beteiligte",
         "beteiligte",
-        Art.LISTE,
-        lambda m: _liste(k.ags for k in _verknuepft(m, "beteiligte")),
-        "AGS (oder Namen) der beteiligten Kommunen, durch Komma getrennt.",
-        30,
+        "ags",
+        "AGS",
+        "Namen der beteiligten Kommunen, durch Komma getrennt.",
+        "AGS der beteiligten Kommunen, durch Komma getrennt.",
     ),
     Spalte(
         "Status",
@@ -219,7 +282,9 @@ KOPFZEILE: tuple[str, ...] = tuple(s.titel for s in SPALTEN)
 def export_queryset(queryset: QuerySet[Massnahme]) -> QuerySet[Massnahme]:
     """What one export row reads, loaded in a fixed number of queries."""
     # to_attr: plain lists, without a manager and queryset per row (a third of the time).
-    return queryset.select_related("handlungsfeld", "federfuehrend", "ziel").prefetch_related(
+    return queryset.select_related(
+        "kreis", "handlungsfeld", "federfuehrend", "ziel"
+    ).prefetch_related(
         Prefetch("lebensbereiche", to_attr="_export_lebensbereiche"),
         Prefetch("beteiligte", to_attr="_export_beteiligte"),
     )
@@ -360,13 +425,17 @@ def xlsx_schreiben(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
         if spalte.art is Art.JA_NEIN:
             return WriteOnlyCell(sheet, value=JA if value else NEIN)
         text = _XML_UNGUELTIG.sub("", str(value))
-        cell = WriteOnlyCell(sheet, value=text)
         if ist_gefaehrlich(text):
             # openpyxl would store "=…" as a formula: force a plain string, and mark it with
             # quotePrefix so that editing the cell in Excel/LibreOffice keeps it text too.
+            cell = WriteOnlyCell(sheet, value=text)
             cell.data_type = "s"
             cell.quotePrefix = True
-        return cell
+            return cell
+        # The import strips a protective "'" from XLSX cells as from CSV cells (a CSV export
+        # saved as XLSX by a spreadsheet keeps it as text): text that starts with one
+        # gets one more, so it comes back unchanged.
+        return WriteOnlyCell(sheet, value=neutralisieren(text))
 
     anzahl = 0
     for massnahme in massnahmen:

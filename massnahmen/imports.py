@@ -33,7 +33,7 @@ from core.models import User
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis
 
-from .exports import AMPEL_KURZ, SPALTEN, Spalte, entneutralisieren
+from .exports import AMPEL_KURZ, LISTEN_TRENNER, SPALTEN, Spalte, entneutralisieren
 from .models import Ampel, Massnahme
 
 ERLAUBTE_ENDUNGEN = (".csv", ".xlsx")
@@ -75,7 +75,10 @@ _ALIASE = {
     "ende geplant": "ende_geplant",
     "ende tatsaechlich": "ende_tatsaechlich",
 }
-_SPALTE_NACH_FELD = {s.feld: s for s in SPALTEN}
+# The column a field's value is read from (its code column where it has two) …
+_SPALTE_NACH_FELD = {s.feld: s for s in SPALTEN if not s.anzeige}
+# … and the name column of the fields that also have one.
+_ANZEIGE_NACH_FELD = {s.feld: s for s in SPALTEN if s.anzeige}
 _SPALTE_NACH_KOPF = {_normalisiert(s.titel): s for s in SPALTEN} | {
     kopf: _SPALTE_NACH_FELD[feld] for kopf, feld in _ALIASE.items()
 }
@@ -139,7 +142,12 @@ def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
         workbook = load_workbook(io.BytesIO(inhalt), read_only=True, data_only=True)
         if not workbook.worksheets:
             raise DateiFehler("Die XLSX-Arbeitsmappe enthält kein Tabellenblatt.")
-        rows = list(_begrenzt(workbook.worksheets[0].iter_rows(values_only=True)))
+        rows = [
+            # The export's protective "'" is text here too when a spreadsheet saved the CSV
+            # export as XLSX: remove it as the CSV import does.
+            [entneutralisieren(v) if isinstance(v, str) else v for v in row]
+            for row in _begrenzt(workbook.worksheets[0].iter_rows(values_only=True))
+        ]
         workbook.close()
     except DateiFehler:
         raise
@@ -220,7 +228,7 @@ def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
         )
     spalten: list[Spalte | None] = []
     unbekannt: list[str] = []
-    gesehen: set[str] = set()
+    gesehen: set[tuple[str, bool]] = set()
     for value in kopf:
         if _leer(value):
             spalten.append(None)
@@ -231,16 +239,16 @@ def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
             unbekannt.append(titel)
             spalten.append(None)
             continue
-        if spalte.feld in gesehen:
+        if (spalte.feld, spalte.anzeige) in gesehen:
             raise DateiFehler(f"Die Spalte „{spalte.titel}“ kommt mehrfach vor.")
-        gesehen.add(spalte.feld)
+        gesehen.add((spalte.feld, spalte.anzeige))
         spalten.append(spalte)
     if unbekannt:
         erlaubt = ", ".join(s.titel for s in SPALTEN)
         namen = ", ".join(f"„{_kurz(t)}“" for t in unbekannt)
         wort = "Unbekannte Spalte" if len(unbekannt) == 1 else "Unbekannte Spalten"
         raise DateiFehler(f"{wort}: {namen}. Erlaubt sind: {erlaubt}.")
-    if not gesehen & {"id", "titel"}:
+    if not {feld for feld, _ in gesehen} & {"id", "titel"}:
         raise DateiFehler(
             "Die Datei braucht mindestens die Spalte „ID“ (zum Ändern) oder „Titel“ "
             "(für neue Maßnahmen). Am einfachsten nehmen Sie einen Export als Vorlage."
@@ -455,7 +463,9 @@ class Pruefung:
         self.kreis = kreis
         self.user = user
         self.felder = tabelle.felder
-        self._index = {s.feld: i for i, s in enumerate(tabelle.spalten) if s is not None}
+        self._index = {
+            s.feld: i for i, s in enumerate(tabelle.spalten) if s is not None and not s.anzeige
+        }
         self._ids_gesehen: dict[int, int] = {}
 
         self.handlungsfelder: dict[str, Handlungsfeld] = {}
@@ -544,6 +554,16 @@ class Pruefung:
             "achtstelligen Gemeindeschlüssel (AGS) angeben."
         )
 
+    def _federfuehrung(self, text: str) -> Kommune | None:
+        """The lead Kommune; None for the Kreis itself (empty, or as the export names it:
+        "Kreis Lippe")."""
+        if not text or _normalisiert(text) in {
+            _normalisiert(str(self.kreis)),
+            _normalisiert(f"Kreis {self.kreis.name}"),
+        }:
+            return None
+        return self._kommune(text)
+
     def _ziel(self, text: str, handlungsfeld: Handlungsfeld | None) -> Ziel:
         treffer = [z for z in self.ziele if text.isdigit() and z.pk == int(text)]
         if not treffer:  # by title (a title may be a number, too)
@@ -561,15 +581,24 @@ class Pruefung:
     # -- one row
 
     def zeile(self, nummer: int, row: list[Any]) -> Zeilenergebnis:
-        werte = {
-            s.feld: (row[i] if i < len(row) else None)
-            for i, s in enumerate(self.tabelle.spalten)
-            if s is not None
-        }
+        werte: dict[str, Any] = {}  # per field: the cell the import reads
+        namen: dict[str, Any] = {}  # per field with a name column besides: its cell
+        for i, s in enumerate(self.tabelle.spalten):
+            if s is not None:
+                (namen if s.anzeige else werte)[s.feld] = row[i] if i < len(row) else None
+        # Where the code cell is missing or empty, the name cell counts (and its errors are
+        # reported under its column); where both are filled, they must agree (`_abgleichen`).
+        quelle: dict[str, str] = {}
+        for feld_name, name in namen.items():
+            if _leer(werte.get(feld_name)):
+                werte[feld_name] = name
+                quelle[feld_name] = _ANZEIGE_NACH_FELD[feld_name].titel
+        beide = {f for f, name in namen.items() if f not in quelle and not _leer(name)}
         fehler: list[dict] = []
 
-        def melden(feld_name: str, meldung: str) -> None:
-            fehler.append(fehler_eintrag(nummer, _titel(feld_name), meldung))
+        def melden(feld_name: str, meldung: str, spalte: str | None = None) -> None:
+            titel = spalte or quelle.get(feld_name) or _titel(feld_name)
+            fehler.append(fehler_eintrag(nummer, titel, meldung))
 
         for i, spalte in enumerate(self.tabelle.spalten):
             if spalte is None and i < len(row) and not _leer(row[i]):
@@ -602,20 +631,25 @@ class Pruefung:
         ergebnis = Zeilenergebnis(zeile=nummer, massnahme=massnahme, fehler=fehler)
         ergebnis.art = NEU if pk is None else GEAENDERT
 
-        kreis_text = _text(werte.get("kreis"))
-        if (
-            kreis_text
-            and _auffuellen(kreis_text, 5) != self.kreis.ags
-            and (
-                _normalisiert(kreis_text)
-                not in {_normalisiert(self.kreis.name), _normalisiert(str(self.kreis))}
-            )
-        ):
-            melden(
-                "kreis",
-                f"Die Zeile gehört zum Kreis „{_kurz(kreis_text)}“; importiert wird in den Kreis "
-                f"{self.kreis.name} ({self.kreis.ags}).",
-            )
+        kreiszellen = [(werte.get("kreis"), None)]
+        if "kreis" in beide:
+            kreiszellen.append((namen["kreis"], _ANZEIGE_NACH_FELD["kreis"].titel))
+        for zelle, spalte in kreiszellen:
+            kreis_text = _text(zelle)
+            if (
+                kreis_text
+                and _auffuellen(kreis_text, 5) != self.kreis.ags
+                and (
+                    _normalisiert(kreis_text)
+                    not in {_normalisiert(self.kreis.name), _normalisiert(str(self.kreis))}
+                )
+            ):
+                melden(
+                    "kreis",
+                    f"Die Zeile gehört zum Kreis „{_kurz(kreis_text)}“; importiert wird in den "
+                    f"Kreis {self.kreis.name} ({self.kreis.ags}).",
+                    spalte,
+                )
 
         if not neu and "version" in self.felder:
             try:
@@ -656,8 +690,14 @@ class Pruefung:
             except Ungueltig as error:
                 melden(feld_name, str(error))
                 ergebnis.m2m[feld_name] = alt
+                ungueltig.add(feld_name)
             if ergebnis.m2m[feld_name] != alt:
                 ergebnis.m2m_geaendert.add(feld_name)
+
+        for feld_name in sorted(beide - {"kreis"} - ungueltig):
+            meldung = self._abgleichen(feld_name, namen[feld_name], werte[feld_name], ergebnis)
+            if meldung:
+                melden(feld_name, meldung, _ANZEIGE_NACH_FELD[feld_name].titel)
 
         if massnahme.handlungsfeld_id is None and "handlungsfeld" not in ungueltig:
             melden("handlungsfeld", "Bitte ein Handlungsfeld angeben (Nummer oder Kurzname).")
@@ -690,6 +730,39 @@ class Pruefung:
             if not ergebnis.geaenderte_felder and not ergebnis.m2m_geaendert:
                 ergebnis.art = UNVERAENDERT
         return ergebnis
+
+    def _abgleichen(
+        self, feld_name: str, name: Any, code: Any, ergebnis: Zeilenergebnis
+    ) -> str | None:
+        """Why the name cell of a field disagrees with its code cell, or None if it agrees."""
+        try:
+            if feld_name == "federfuehrend":
+                kommune = self._federfuehrung(_text(name))
+                passt = (kommune.pk if kommune else None) == ergebnis.massnahme.federfuehrend_id
+            else:
+                passt = self._m2m(feld_name, name) == ergebnis.m2m[feld_name]
+        except Ungueltig as error:
+            return str(error)
+        if passt:
+            return None
+        if feld_name == "federfuehrend":
+            bedeutung = ergebnis.massnahme.federfuehrung_anzeige
+        else:
+            namen = {
+                obj.pk: obj.name
+                for obj in (
+                    self.lebensbereiche if feld_name == "lebensbereiche" else self.kommunen
+                ).values()
+            }
+            bedeutung = LISTEN_TRENNER.join(
+                sorted((namen[pk] for pk in ergebnis.m2m[feld_name]), key=_normalisiert)
+            )
+        code_titel = _SPALTE_NACH_FELD[feld_name].titel
+        return (
+            f"„{_kurz(_text(name))}“ passt nicht zur Spalte „{code_titel}“ "
+            f"(„{_kurz(_text(code))}“: {_kurz(bedeutung) or 'keine Angabe'}). Bitte ändern Sie "
+            "beide Spalten gleich oder leeren Sie eine davon."
+        )
 
     def _setzen(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
         """Read one cell into the Maßnahme; raises `Ungueltig` (the field is then left empty
@@ -730,7 +803,7 @@ class Pruefung:
                 else None
             )
         elif feld_name == "federfuehrend":
-            massnahme.federfuehrend = self._kommune(text) if text else None
+            massnahme.federfuehrend = self._federfuehrung(text)
         elif feld_name == "status":
             massnahme.status = _auswahl(text, Massnahme.Status.choices, {}, "Status")
         elif feld_name == "ampel":

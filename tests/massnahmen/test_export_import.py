@@ -8,9 +8,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
+import subprocess
 import time
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given
@@ -45,6 +48,7 @@ echter_worker = test_celery_worker.celery_worker_process
 EXPORT_CSV = "/massnahmen/export.csv"
 EXPORT_XLSX = "/massnahmen/export.xlsx"
 IMPORT = "/massnahmen/import/"
+TITEL = KOPFZEILE.index("Titel")
 FORMELN = ["=cmd|' /C calc'!A0", "+1", "-1+1", "@SUM(1)", "\t=1+1", "'=schon maskiert"]
 
 # Everything an import can set, compared field by field (M2M as sets of ids).
@@ -205,21 +209,31 @@ def test_csv_opens_in_german_excel(daten, welt, login):
     zeilen = als_dicts(rows)
     akte = zeilen["Digitale Akte in Detmold"]
     assert akte["ID"] == str(daten["akte"].pk)
-    assert akte["Kreis"] == "05766"
+    assert akte["Kreis"] == "Lippe"
+    assert akte["Kreis (AGS)"] == "05766"
     assert akte["Budget"] == "1234,50"
     assert akte["Beginn"] == "01.01.2025"
     assert akte["geplantes Ende"] == "30.06.2027"
     assert akte["Status"] == "in Umsetzung"
     assert akte["Fortschritt"] == "40"
     assert akte["Ampel"] == "grün"
-    assert akte["Federführung"] == "05766020"
-    assert akte["Beteiligte"] == "05766016"
-    assert akte["Lebensbereiche"] == "verwaltung"
+    # names for people, the codes in their own columns for the import
+    assert akte["Federführung"] == "Detmold"
+    assert akte["Federführung (AGS)"] == "05766020"
+    assert akte["Beteiligte"] == "Blomberg"
+    assert akte["Beteiligte (AGS)"] == "05766016"
+    assert akte["Lebensbereiche"] == "Verwaltung"
+    assert akte["Lebensbereiche (Schlüssel)"] == "verwaltung"
     assert akte["Ziel"] == "Akte für alle"
     assert akte["veröffentlicht"] == "ja"
     kreisweit = zeilen["Glasfaser für Schulen"]
-    assert kreisweit["Federführung"] == ""  # the Kreis leads
-    assert kreisweit["Beteiligte"] == "05766016, 05766020, 05766044"
+    assert kreisweit["Federführung"] == "Kreis Lippe"  # the Kreis leads
+    assert kreisweit["Federführung (AGS)"] == ""
+    # names in the order of their codes, so the two columns line up
+    assert kreisweit["Beteiligte"] == "Blomberg, Detmold, Lemgo"
+    assert kreisweit["Beteiligte (AGS)"] == "05766016, 05766020, 05766044"
+    assert kreisweit["Lebensbereiche"] == "Mobilität, Verwaltung"
+    assert kreisweit["Lebensbereiche (Schlüssel)"] == "mobilitaet, verwaltung"
     assert kreisweit["Budget"] == "245000,00"
     assert kreisweit["tatsächliches Ende"] == "28.02.2025"
     assert kreisweit["Beschreibung"].startswith('Zeile eins; mit "Anführungszeichen"\nZeile zwei')
@@ -254,8 +268,10 @@ def test_xlsx_has_real_number_and_date_cells(daten, welt, login):
     assert beginn.is_date and beginn.value.date() == dt.date(2025, 1, 1)
     assert beginn.number_format == "DD.MM.YYYY"
     # AGS stay text, so their leading zero survives
-    assert zeile[spalte["Federführung"]].value == "05766020"
-    assert zeile[spalte["Federführung"]].data_type == "s"
+    assert zeile[spalte["Federführung (AGS)"]].value == "05766020"
+    assert zeile[spalte["Federführung (AGS)"]].data_type == "s"
+    assert zeile[spalte["Federführung"]].value == "Detmold"
+    assert zeile[spalte["Lebensbereiche"]].value == "Verwaltung"
 
 
 def test_csv_and_xlsx_have_the_same_columns_and_values(daten, welt, login):
@@ -295,7 +311,10 @@ def test_formula_injection_is_neutralised(daten, welt, login, formel):
     )
     assert zelle.data_type == "s"
     if formel.startswith("'"):
-        assert zelle.value == formel  # harmless text stays as it is
+        # harmless text, but the import strips a leading "'" (as a spreadsheet that saved
+        # the CSV export as XLSX keeps it): one more, so that it comes back unchanged
+        assert zelle.value == "'" + formel
+        assert entneutralisieren(zelle.value) == formel
     else:
         assert zelle.value == formel
         assert zelle.quotePrefix is True
@@ -317,7 +336,7 @@ def test_export_follows_the_list_filter(daten, welt, login):
     titel = set(als_dicts(csv_lesen(client.get(EXPORT_CSV + "?status=in_umsetzung&q=Akte"))))
     assert titel == {"Digitale Akte in Detmold"}
     mappe, _ = xlsx_mappe(client.get(EXPORT_XLSX + "?ampel=rot"))
-    assert [r[2] for r in mappe.active.iter_rows(min_row=2, values_only=True)] == ["Ideenbörse"]
+    assert [r[TITEL] for r in mappe.active.iter_rows(min_row=2, values_only=True)] == ["Ideenbörse"]
     # archived Maßnahmen only when the filter asks for them, as in the list
     assert "Alte Fax-Strecke" not in als_dicts(csv_lesen(client.get(EXPORT_CSV)))
     archiv = als_dicts(csv_lesen(client.get(EXPORT_CSV + "?archiviert=ja")))
@@ -356,7 +375,7 @@ def test_export_stays_within_the_users_scope(daten, welt, login, rolle, sieht_li
         if url == EXPORT_CSV:
             assert ("Digitale Akte in Detmold" in titel) is sieht_lippe
     mappe, _ = xlsx_mappe(client.get(EXPORT_XLSX))
-    titel = {r[2] for r in mappe.active.iter_rows(min_row=2, values_only=True)}
+    titel = {r[TITEL] for r in mappe.active.iter_rows(min_row=2, values_only=True)}
     assert ("Herforder Geheimprojekt" in titel) is sieht_herford
 
 
@@ -369,6 +388,59 @@ def test_export_needs_login_and_a_role(daten, login):
     client = login(UserFactory(email="ohne.rolle@example.invalid"))
     assert client.get(EXPORT_CSV).status_code == 403
     assert client.get(EXPORT_XLSX).status_code == 403
+
+
+def test_repeated_parameters_are_read_once_by_list_links_and_export(daten, welt, login):
+    """`?status=a&status=b`: the list, its links, the address htmx pushes and the export all
+    read the last value, the one the filter uses; empty parameters are left out."""
+    client = login(welt.users["kreis"])
+    wiederholt = (
+        "status=geplant&status=abgeschlossen&q=Akte&q=&sortierung=titel&sortierung=-fortschritt"
+        "&ampel=&ampel=&seite=1&seite=1"
+    )
+    sauber = "status=abgeschlossen&sortierung=-fortschritt&seite=1"
+    response = client.get(f"/massnahmen/?{wiederholt}")
+    assert response.status_code == 200
+    assert [m.titel for m in response.context["object_list"]] == ["Glasfaser für Schulen"]
+    html = response.content.decode()
+    assert f'href="/massnahmen/export.csv?{sauber.replace("&", "&amp;")}"' in html
+    assert f'href="/massnahmen/export.xlsx?{sauber.replace("&", "&amp;")}"' in html
+    # a filter change keeps the chosen sort order (and starts again at page 1)
+    assert '<input type="hidden" name="sortierung" value="-fortschritt">' in html
+    assert 'hx-get="/massnahmen/"' in html
+    htmx = client.get(f"/massnahmen/?{wiederholt}", HTTP_HX_REQUEST="true")
+    assert htmx["HX-Push-Url"] == f"/massnahmen/?{sauber}"
+    assert "export.csv?status=abgeschlossen&amp;sortierung=-fortschritt" in htmx.content.decode()
+    assert client.get("/massnahmen/?q=", HTTP_HX_REQUEST="true")["HX-Push-Url"] == "/massnahmen/"
+    for url in (EXPORT_CSV, EXPORT_XLSX):
+        assert client.get(f"{url}?{wiederholt}").status_code == 200
+    assert set(als_dicts(csv_lesen(client.get(f"{EXPORT_CSV}?{wiederholt}")))) == {
+        "Glasfaser für Schulen"
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=" + "&status=".join(["geplant"] * 500),
+        "kommune=abc&kommune=1&kommune=99999999999999999999",
+        "handlungsfeld=x&handlungsfeld=&lebensbereich=1&lebensbereich=<b>",
+        "sortierung=&sortierung=zzz&sortierung=--titel",
+        "kreis=05766&kreis=05758&kreis=x",
+        "archiviert=ja&archiviert=nein&archiviert=vielleicht",
+        "seite=1&seite=2&seite=abc",
+    ],
+)
+def test_repeated_hostile_parameters_never_fail(daten, welt, login, query):
+    client = login(welt.users["kreis"])
+    liste = client.get(f"/massnahmen/?{query}")
+    # a page that does not exist is "not found", like any other bad page number
+    assert liste.status_code == (404 if "seite=abc" in query else 200)
+    assert client.get(f"/massnahmen/?{query}", HTTP_HX_REQUEST="true").status_code in (200, 404)
+    for url in (EXPORT_CSV, EXPORT_XLSX):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200, url
+        b"".join(response.streaming_content)
 
 
 def test_export_query_count_does_not_grow_with_rows(
@@ -387,14 +459,49 @@ def test_export_query_count_does_not_grow_with_rows(
 
 # --- round trip -------------------------------------------------------------------------------
 
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
-@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+
+def mit_libreoffice_als_xlsx(tmp_path: Path, name: str, inhalt: bytes) -> bytes:
+    """Open the file in LibreOffice Calc (headless) and save it as XLSX, as a user would.
+
+    A CSV file is read as German users open the export: semicolon, UTF-8, German locale."""
+    require_or_skip(SOFFICE is not None, "LibreOffice (soffice) fehlt")
+    ein, aus = tmp_path / "ein", tmp_path / "aus"
+    ein.mkdir()
+    (ein / name).write_bytes(inhalt)
+    befehl = [
+        SOFFICE,
+        # a profile of its own: no clash with another LibreOffice running on the machine
+        f"-env:UserInstallation=file://{tmp_path / 'profil'}",
+        "--headless",
+        "--norestore",
+    ]
+    if name.endswith(".csv"):
+        befehl.append("--infilter=CSV:59,34,76,1,,1031")
+    befehl += ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(aus), str(ein / name)]
+    subprocess.run(befehl, check=True, capture_output=True, timeout=180)
+    return (aus / f"{Path(name).stem}.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("format_", "libreoffice"),
+    [("csv", False), ("xlsx", False), ("xlsx", True), ("csv", True)],
+    ids=["csv", "xlsx", "xlsx-von-libreoffice-gespeichert", "csv-von-libreoffice-als-xlsx"],
+)
 def test_export_then_import_yields_the_same_data(
-    daten, welt, login, django_capture_on_commit_callbacks, format_
+    daten, welt, login, django_capture_on_commit_callbacks, tmp_path, format_, libreoffice
 ):
     client = login(welt.users["kreis"])
     url = EXPORT_CSV if format_ == "csv" else EXPORT_XLSX
     datei = b"".join(client.get(url + "?archiviert=").streaming_content)
+    if libreoffice:
+        # Re-saved by LibreOffice: formula-like text ("=cmd…", "'=schon maskiert") and the
+        # protective "'" of the CSV export must come back exactly.
+        gespeichert = mit_libreoffice_als_xlsx(tmp_path, f"export.{format_}", datei)
+        if format_ == "xlsx":
+            assert tabelle_lesen(gespeichert, "x.xlsx") == tabelle_lesen(datei, "x.xlsx")
+        datei, format_ = gespeichert, "xlsx"
     lippe = Massnahme.objects.filter(kreis=welt.lippe, archiviert=False)
     vorher = {m.pk: zustand(m) for m in lippe}
     versionen = {m.pk: m.version for m in lippe}
@@ -621,6 +728,109 @@ def test_version_from_the_export_protects_newer_changes(
     assert "nach dem Export geändert" in lauf.fehler[0]["meldung"]
     akte.refresh_from_db()
     assert akte.fortschritt == 80
+
+
+NAME_UND_CODE = [
+    "ID",
+    "Titel",
+    "Handlungsfeld",
+    "Kreis",
+    "Kreis (AGS)",
+    "Federführung",
+    "Federführung (AGS)",
+    "Lebensbereiche",
+    "Lebensbereiche (Schlüssel)",
+    "Beteiligte",
+    "Beteiligte (AGS)",
+]
+
+
+def test_import_reads_the_codes_and_refuses_names_that_disagree(daten, welt, login):
+    """An edited name beside an unchanged code is refused, never silently ignored."""
+    client = login(welt.users["kreis"])
+    stimmt = ["", "Neu", "1", "Lippe", "05766", "Detmold", "05766020"]
+    stimmt += ["Verwaltung", "verwaltung", "Blomberg, Lemgo", "05766016, 05766044"]
+
+    def zeile(**anders):
+        werte = dict(zip(NAME_UND_CODE, stimmt, strict=True))
+        werte.update(anders)
+        return [werte[k] for k in NAME_UND_CODE]
+
+    rows = [
+        NAME_UND_CODE,
+        zeile(),  # 2: fine
+        zeile(**{"Federführung": "Lemgo"}),  # 3
+        zeile(**{"Lebensbereiche": "Mobilität"}),  # 4
+        zeile(**{"Beteiligte": "Detmold, Lemgo"}),  # 5
+        zeile(**{"Kreis": "Herford"}),  # 6
+        zeile(**{"Federführung": "Atlantis"}),  # 7
+        zeile(**{"Federführung": "Kreis Lippe"}),  # 8: the Kreis, but the AGS names Detmold
+        zeile(**{"Lebensbereiche": "Mobilität, Verwaltung", "Lebensbereiche (Schlüssel)": ""}),
+    ]
+    response = hochladen(client, "namen.csv", _csv_bytes(rows))
+    assert response.status_code == 200
+    lauf = Importlauf.objects.get()
+    fehler = {(f["zeile"], f["spalte"]): f["meldung"] for f in lauf.fehler}
+    bitte = " Bitte ändern Sie beide Spalten gleich oder leeren Sie eine davon."
+    assert fehler == {
+        (3, "Federführung"): "„Lemgo“ passt nicht zur Spalte „Federführung (AGS)“ "
+        "(„05766020“: Detmold)." + bitte,
+        (4, "Lebensbereiche"): "„Mobilität“ passt nicht zur Spalte „Lebensbereiche "
+        "(Schlüssel)“ („verwaltung“: Verwaltung)." + bitte,
+        (5, "Beteiligte"): "„Detmold, Lemgo“ passt nicht zur Spalte „Beteiligte (AGS)“ "
+        "(„05766016, 05766044“: Blomberg, Lemgo)." + bitte,
+        (6, "Kreis"): "Die Zeile gehört zum Kreis „Herford“; importiert wird in den Kreis "
+        "Lippe (05766).",
+        (7, "Federführung"): "Eine Kommune „Atlantis“ gibt es im Kreis Lippe nicht. Bitte den "
+        "achtstelligen Gemeindeschlüssel (AGS) angeben.",
+        (8, "Federführung"): "„Kreis Lippe“ passt nicht zur Spalte „Federführung (AGS)“ "
+        "(„05766020“: Detmold)." + bitte,
+    }
+    assert "passt nicht zur Spalte „Beteiligte (AGS)“" in response.content.decode()
+    assert not Massnahme.objects.filter(titel="Neu").exists()
+
+
+def test_import_takes_the_name_where_the_code_is_empty(
+    daten, welt, login, django_capture_on_commit_callbacks
+):
+    client = login(welt.users["kreis"])
+    akte, kreisweit = daten["akte"], daten["kreisweit"]
+    rows = [
+        NAME_UND_CODE,
+        # the code cells emptied, the names changed: the names count
+        [akte.pk, akte.titel, "1", "Lippe", "", "Lemgo", "", "Mobilität", "", "Detmold", ""],
+        # the Kreis leads: "Kreis Lippe" without an AGS
+        [kreisweit.pk, kreisweit.titel, "2", "", "05766", "Kreis Lippe", "", "", "", "", ""],
+    ]
+    lauf = importieren(client, "namen.csv", _csv_bytes(rows), django_capture_on_commit_callbacks)
+    assert lauf.status == Importlauf.Status.FERTIG, lauf.fehler
+    akte.refresh_from_db()
+    assert akte.federfuehrend == welt.lemgo
+    assert zustand(akte)["lebensbereiche"] == {"mobilitaet"}
+    assert zustand(akte)["beteiligte"] == {"05766020"}
+    kreisweit.refresh_from_db()
+    assert kreisweit.federfuehrend is None
+    assert zustand(kreisweit)["lebensbereiche"] == set()
+    assert zustand(kreisweit)["beteiligte"] == set()
+
+
+def test_xlsx_import_removes_the_protective_apostrophe_as_csv_does(
+    daten, welt, login, django_capture_on_commit_callbacks
+):
+    """What a spreadsheet makes of the CSV export saved as XLSX: "'=1+1" as plain text."""
+    from openpyxl import Workbook
+
+    mappe = Workbook()
+    blatt = mappe.active
+    blatt.append(["ID", "Titel", "Beschreibung"])
+    blatt.append([daten["akte"].pk, "'=1+1", "''=schon maskiert"])
+    puffer = io.BytesIO()
+    mappe.save(puffer)
+    client = login(welt.users["kreis"])
+    importieren(client, "von-calc.xlsx", puffer.getvalue(), django_capture_on_commit_callbacks)
+    daten["akte"].refresh_from_db()
+    assert daten["akte"].titel == "=1+1"
+    assert daten["akte"].beschreibung == "'=schon maskiert"
 
 
 def test_import_accepts_what_excel_makes_of_a_csv(
