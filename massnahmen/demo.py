@@ -792,9 +792,7 @@ class Zeit:
 def _rueckdatieren(statusmeldung: Statusmeldung, quartal: Quartal) -> None:
     """A past quarter's Statusmeldung was written in the last days of that quarter, not
     today: set its timestamps and its first history entry accordingly."""
-    eingang = timezone.make_aware(
-        dt.datetime.combine(quartal.ende - dt.timedelta(days=4), dt.time(10, 0))
-    )
+    eingang = _eingang(quartal)
     Statusmeldung.objects.filter(pk=statusmeldung.pk).update(
         erstellt_am=eingang, geaendert_am=eingang
     )

@@ -22,8 +22,7 @@ GESCHICHTE = [
 def zurueckdatieren(am: dt.datetime | dt.date) -> None:
     """Every history row written after `am` is dated `am`: all data created so far stood
     as they are now already at that moment."""
-    if not isinstance(am, dt.datetime):
-        am = timezone.make_aware(dt.datetime.combine(am, dt.time(12, 0)))
+    am = _zeitpunkt(am)
     for name in GESCHICHTE:
         apps.get_model(name).history.filter(history_date__gt=am).update(history_date=am)
 
