@@ -3,8 +3,9 @@
 # through WhiteNoise. The same image runs the Celery worker and beat (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
-# FORWARDED_ALLOW_IPS and WEB_CONCURRENCY are gunicorn's: the container sits behind the
-# TLS-terminating reverse proxy, which sets X-Forwarded-Proto. XDG_CACHE_HOME gives fontconfig
+# FORWARDED_ALLOW_IPS and WEB_CONCURRENCY are read by gunicorn.conf.py: the container sits
+# behind the TLS-terminating reverse proxy, which sets X-Forwarded-Proto; its port is bound
+# to 127.0.0.1 only (docker-compose.yml). XDG_CACHE_HOME gives fontconfig
 # (WeasyPrint) a writable cache; the app directory is read-only for the app user.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -28,10 +29,16 @@ RUN groupadd --system --gid 1000 lippe \
     && useradd --system --uid 1000 --gid lippe --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin lippe
 
-# Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
-# (`packages = []`: installing the project installs its dependencies and nothing else.)
-COPY pyproject.toml README.md /tmp/build/
-RUN pip install /tmp/build && rm -rf /tmp/build
+# Dependencies first, in their own layer: rebuilt only when pyproject.toml or the lock
+# changes. The runtime dependencies of pyproject.toml, each at exactly the version of
+# requirements.lock (constraints pin the whole tree: every package pip installs is in the
+# lock, tests/core/test_betrieb.py checks that), so the image runs what CI tested; `pip
+# check` fails the build on a broken set. (`packages = []`: installing the project installs
+# its dependencies and nothing else.)
+COPY pyproject.toml README.md requirements.lock /tmp/build/
+RUN pip install --constraint /tmp/build/requirements.lock /tmp/build \
+    && pip check \
+    && rm -rf /tmp/build
 
 WORKDIR /app
 COPY . .
@@ -47,4 +54,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_ALLOWED_HOSTS=local
 USER 1000:1000
 EXPOSE 8000
 
-CMD ["gunicorn", "lippe_portal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (README, "Betrieb").
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "lippe_portal.wsgi"]

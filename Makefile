@@ -18,6 +18,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make test` (auto: one per core; 0 runs the suite in one process).
+PYTEST_WORKERS ?= auto
 
 # Explicit settings per target, so an exported DJANGO_SETTINGS_MODULE (e.g. production, from
 # a shell that talked to the server) cannot point `make run` or `make test` somewhere else.
@@ -79,7 +81,8 @@ run: migrate ## venv, migrate, reference + demo data, then serve on 127.0.0.1:80
 # SQLite unless DATABASE_URL is set; browser tests need /usr/bin/chromium. With CI=true the
 # suite's conftest lets nothing skip. `-rfEs` lists failures, errors and skip reasons at the end.
 test: venv ## run the whole test suite (PYTEST_ARGS passes options to pytest)
-	@DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -rfEs $(PYTEST_ARGS)
+	@DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python -m pytest -q -rfEs \
+	  -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: venv ## ruff check + ruff format --check
 	@$(BIN)/ruff check .
@@ -115,5 +118,5 @@ restore: ## bring a backup back: make restore FILE=backups/lippe-portal-….tar.
 	@scripts/restore.sh "$(FILE)"
 
 clean: ## remove the venv, caches and build output (keeps db.sqlite3 and media/)
-	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache build *.egg-info test-results
+	rm -rf $(VENV) staticfiles .test-media* .test-db*.sqlite3* .pytest_cache .ruff_cache build *.egg-info test-results
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
-from .models import Quartalsbericht
+from .logo import logo_pruefen
+from .models import Deckblatt, Quartalsbericht
 
 
 @admin.register(Quartalsbericht)
@@ -55,3 +57,26 @@ class QuartalsberichtAdmin(admin.ModelAdmin):
         "versuche",
         "benachrichtigt_am",
     )
+
+
+class DeckblattAdminForm(forms.ModelForm):
+    """The admin checks an uploaded logo like the Kreis staff's form does."""
+
+    class Meta:
+        model = Deckblatt
+        fields = ("kreis", "logo", "hochgeladen_von")
+
+    def clean_logo(self):
+        logo = self.cleaned_data["logo"]
+        if logo and logo != getattr(self.instance, "logo", None):
+            logo_pruefen(logo)
+        return logo
+
+
+@admin.register(Deckblatt)
+class DeckblattAdmin(admin.ModelAdmin):
+    form = DeckblattAdminForm
+    list_display = ("kreis", "hochgeladen_von", "geaendert_am")
+    list_select_related = ("kreis", "hochgeladen_von")
+    autocomplete_fields = ("hochgeladen_von",)
+    readonly_fields = ("erstellt_am", "geaendert_am")

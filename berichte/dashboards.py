@@ -6,11 +6,13 @@ user may see, builds the links to the filtered lists behind each figure and the 
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Subquery, Value
 from django.http import Http404
 from django.shortcuts import render
@@ -18,7 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.charts import Reihe, balkendiagramm, liniendiagramm
-from core.quartal import Quartal
+from core.eingaben import kreis_ags
+from core.quartal import Quartal, quartal_kurz
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kreis, Region
 from kommunen.scope import scope_for
@@ -51,7 +54,7 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
     scope is a 404, like any object of another Kreis.
     """
     lesbar = Kreis.objects.filter(scope.kreis_q("ags"))
-    gewuenscht = request.GET.get("kreis", "").strip()[:5]
+    gewuenscht = kreis_ags(request.GET.get("kreis", ""))
     eigene = sorted(scope.kreis_ids) or sorted(scope.cdo_kreis_ids)
     if gewuenscht:
         gewaehlt = Value(gewuenscht)
@@ -109,7 +112,7 @@ def dashboard(request):
     je_hf = k.massnahmen_zahlen([kreis_ags], quartal=quartal)
     gesamt = k.summe_je_kreis(je_hf).get(kreis_ags, k.Zahlen())
     kommunen = k.kommunen_tabelle(kreis_ags, quartal=quartal)
-    trend = k.trend([kreis_ags], bis=quartal)[kreis_ags]
+    trend = k.trend([kreis_ags], bis=quartal, stand={kreis_ags: gesamt})[kreis_ags]
 
     def liste(**params) -> str:
         return massnahmen_url(kreis=kreis_ags, **params)
@@ -128,11 +131,11 @@ def dashboard(request):
         wertname="durchschnittlicher Fortschritt",
         stellen=1,
     )
-    x_labels = [str(p.quartal) for p in trend]
+    x_labels = [quartal_kurz(p.quartal) for p in trend]
     trend_fortschritt = liniendiagramm(
         titel=f"Durchschnittlicher Fortschritt am Quartalsende, letzte {len(trend)} Quartale",
         beschreibung=(
-            f"Durchschnittlicher Fortschritt der Maßnahmen im Kreis {kreis.name} in Prozent, "
+            f"Durchschnittlicher Fortschritt der Maßnahmen {kreis.lokativ} in Prozent, "
             "jeweils am letzten Tag des Quartals."
         ),
         x_labels=x_labels,
@@ -144,7 +147,7 @@ def dashboard(request):
     )
     trend_meldungen = liniendiagramm(
         titel=f"Abgegebene Statusmeldungen, letzte {len(trend)} Quartale",
-        beschreibung=f"Anzahl der Statusmeldungen zu Maßnahmen des {kreis} je Quartal.",
+        beschreibung=f"Anzahl der Statusmeldungen zu Maßnahmen {kreis.genitiv} je Quartal.",
         x_labels=x_labels,
         reihen=[Reihe("Statusmeldungen", [p.anzahl for p in trend])],
     )
@@ -176,6 +179,7 @@ def dashboard(request):
             "ozg_abdeckung": k.ozg_abdeckung(kreis),
             "abruf_quote": k.abruf_quote(kreis),
             "fristen": k.naechste_fristen(kreis_ags),
+            "beteiligungen": k.beteiligungen_anderswo(request.user, kreis_ags),
             "workshops": k.naechste_workshops(request.user, kreis_ags),
             "kommunen": [(kommune, liste(kommune=kommune.pk)) for kommune in kommunen],
             "nachzufassen": [
@@ -230,6 +234,24 @@ def _regionen(scope) -> list[Region]:
     return list(queryset)
 
 
+# Kreise per page of /region/ (a real region, OWL, has seven: one page).
+KREISE_JE_SEITE = 20
+
+
+def _seitenzahl(wert) -> int:
+    """The page asked for (?seite=): a positive number, else the first page."""
+    try:
+        return max(1, int(str(wert)[:6]))
+    except ValueError:
+        return 1
+
+
+def _seite_von(kreise, nummer: int):
+    """The AGS of page `nummer` of the ordered `kreise`, as a subquery."""
+    start = (nummer - 1) * KREISE_JE_SEITE
+    return kreise.values("ags")[start : start + KREISE_JE_SEITE]
+
+
 @require_GET
 @login_required
 def region(request):
@@ -257,17 +279,36 @@ def region(request):
     quartal = Quartal.parse(gewaehlt["quartal"]) if gewaehlt.get("quartal") else aktuell
     hf_id = handlungsfeld.pk if handlungsfeld else None
 
-    kreise = k.kreise_mit_summen(
-        Kreis.objects.filter(region_id=gewaehlte_region.pk).values("ags"), quartal=quartal
-    )
+    # A real region has a handful of Kreise, a national one hundreds: the Kreise are shown
+    # a page at a time. The region's own figures (totals, the Statusmeldungen per quarter,
+    # shared and reused Maßnahmen) come from grouped queries over all its Kreise; what is
+    # per Kreis (money, trend, charts) is computed for the page's Kreise only. One query
+    # lists all Kreise of the region (for the page count) with the sums of the page's.
+    region_kreise = Kreis.objects.filter(region_id=gewaehlte_region.pk).order_by("name", "ags")
+    alle_ids = region_kreise.values("ags")
+    nummer = _seitenzahl(request.GET.get("seite"))
+    alle = k.kreise_mit_summen(alle_ids, nur=_seite_von(region_kreise, nummer), quartal=quartal)
+    seite = Paginator(alle, KREISE_JE_SEITE).get_page(nummer)
+    if seite.number != nummer:  # beyond the last page: get the sums of the page shown
+        alle = k.kreise_mit_summen(
+            alle_ids, nur=_seite_von(region_kreise, seite.number), quartal=quartal
+        )
+        seite = Paginator(alle, KREISE_JE_SEITE).get_page(seite.number)
+    kreise = list(seite.object_list)
     if kreise:  # the region's name comes with its Kreise (see _regionen)
         gewaehlte_region = kreise[0].region
     kreis_ids = [kreis.ags for kreis in kreise]
-    je_hf = k.massnahmen_zahlen(kreis_ids, quartal=quartal, handlungsfeld_id=hf_id)
+    je_hf = k.massnahmen_zahlen(alle_ids, quartal=quartal, handlungsfeld_id=hf_id)
     je_kreis = k.summe_je_kreis(je_hf)
-    trend = k.trend(kreis_ids, bis=quartal, handlungsfeld_id=hf_id)
-    geteilt, geteilt_gesamt = k.geteilte_massnahmen(kreis_ids, handlungsfeld_id=hf_id)
-    nachgenutzt, nachgenutzt_gesamt = k.nachnutzungen(kreis_ids, handlungsfeld_id=hf_id)
+    meldungen = k.meldungen_je_kreis(alle_ids, k.quartale_bis(quartal), handlungsfeld_id=hf_id)
+    meldungen_region = Counter()
+    for (_kreis, quartal_text), anzahl in meldungen.items():
+        meldungen_region[quartal_text] += anzahl
+    trend = k.trend(
+        kreis_ids, bis=quartal, handlungsfeld_id=hf_id, meldungen=meldungen, stand=je_kreis
+    )
+    geteilt, geteilt_gesamt = k.geteilte_massnahmen(alle_ids, handlungsfeld_id=hf_id)
+    nachgenutzt, nachgenutzt_gesamt = k.nachnutzungen(alle_ids, handlungsfeld_id=hf_id)
 
     hf_param = hf_id or ""
     zeilen = []
@@ -291,7 +332,7 @@ def region(request):
                 "diagramm": balkendiagramm(
                     titel=f"{kreis}: Fortschritt je Handlungsfeld",
                     beschreibung=(
-                        f"Durchschnittlicher Fortschritt der Maßnahmen des {kreis} je "
+                        f"Durchschnittlicher Fortschritt der Maßnahmen {kreis.genitiv} je "
                         "Handlungsfeld in Prozent."
                     ),
                     kategorien=[hf.kurzname for hf in handlungsfelder],
@@ -315,8 +356,16 @@ def region(request):
     region_zahlen = k.Zahlen()
     for zahlen in je_kreis.values():
         region_zahlen += zahlen
+    auf_seiten = seite.paginator.num_pages > 1
+    ausschnitt = (
+        f" (Kreise {seite.start_index()} bis {seite.end_index()} von {seite.paginator.count})"
+        if auf_seiten
+        else ""
+    )
+    seiten_query = request.GET.copy()
+    seiten_query.pop("seite", None)
     vergleich = balkendiagramm(
-        titel="Durchschnittlicher Fortschritt je Kreis",
+        titel=f"Durchschnittlicher Fortschritt je Kreis{ausschnitt}",
         beschreibung=(
             f"Durchschnittlicher Fortschritt der Maßnahmen je Kreis der Region "
             f"{gewaehlte_region.name} in Prozent"
@@ -328,7 +377,7 @@ def region(request):
         wertname="durchschnittlicher Fortschritt",
         stellen=1,
     )
-    x_labels = [str(q) for q in k.quartale_bis(quartal)]
+    x_labels = [q.kurz for q in k.quartale_bis(quartal)]
     meldungen_trend = liniendiagramm(
         titel="Abgegebene Statusmeldungen in der Region je Quartal",
         beschreibung=(
@@ -339,7 +388,7 @@ def region(request):
         reihen=[
             Reihe(
                 "Statusmeldungen",
-                [sum(trend[a][i].anzahl for a in kreis_ids) for i in range(len(x_labels))],
+                [meldungen_region[str(q)] for q in k.quartale_bis(quartal)],
             )
         ],
     )
@@ -352,6 +401,10 @@ def region(request):
             "handlungsfeld": handlungsfeld,
             "quartal": quartal,
             "zeilen": zeilen,
+            "page_obj": seite,
+            "is_paginated": auf_seiten,
+            "seiten_query": seiten_query.urlencode(),
+            "ausschnitt": ausschnitt,
             "region_zahlen": region_zahlen,
             "vergleich": vergleich,
             "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,

@@ -9,6 +9,7 @@ from core.quartal import Quartal
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
+from .logo import logo_pruefen
 from .models import Quartalsbericht
 
 # Quarters offered: the last eight complete ones. Not the running one: requesting a report
@@ -52,7 +53,8 @@ def anforderbare_kreise(user):
 
 
 class BerichtAnfordernForm(forms.Form):
-    """Kreis staff: which Kreis (when they serve several), which quarter, which PDF variant."""
+    """Kreis staff: which Kreis (when they serve several), which quarter, which PDF variant,
+    with or without the Steckbriefe appendix."""
 
     kreis = forms.ModelChoiceField(
         label="Kreis",
@@ -72,6 +74,12 @@ class BerichtAnfordernForm(forms.Form):
         choices=Quartalsbericht.Variante.choices,
         initial=Quartalsbericht.Variante.PDF_UA,
         widget=forms.RadioSelect,
+    )
+    mit_steckbriefen = forms.BooleanField(
+        label="Steckbriefe der Kommunen anhängen",
+        help_text="Eine Seite je Kommune mit ihren Maßnahmen, OZG-Leistungen und Fördermitteln.",
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -104,3 +112,32 @@ class AbschlussAufhebenForm(forms.Form):
         if not grund:
             raise ValidationError("Bitte geben Sie einen Grund an.")
         return grund
+
+
+class LogoForm(forms.Form):
+    """Kreis staff: the logo on the cover of their Kreis's reports, or none."""
+
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text=(
+            "PNG oder SVG, höchstens 2 MB. Ein SVG darf nur Formen und Text enthalten: keine "
+            "Skripte, Animationen oder Verweise auf andere Dateien."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,image/png,image/svg+xml"}),
+    )
+    entfernen = forms.BooleanField(label="Logo entfernen", required=False)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            logo_pruefen(logo)
+        return logo
+
+    def clean(self):
+        daten = super().clean()
+        if not daten.get("logo") and not daten.get("entfernen") and not self.errors:
+            raise ValidationError(
+                {"logo": "Bitte wählen Sie eine Datei aus oder entfernen Sie das Logo."}
+            )
+        return daten

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -32,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.quartal import Quartal
-from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
+from core.stichtag import gueltig_am, ist_abgelaufen, mit_gueltigkeit, stichtag, verlauf_stand
 from foerderung.models import (
     Foerderbescheid,
     bescheide_zum_quartalsende,
@@ -45,13 +46,14 @@ from massnahmen.models import (
     Meilenstein,
     Nachnutzung,
     Statusmeldung,
+    beteiligungen_zum_quartalsende,
     durchschnitt,
     fortschritt_zaehlt_q,
     meldepflichtig_q,
     stand_zum_quartalsende,
     statusmeldungen_zum_quartalsende,
 )
-from ozg.models import OzgLeistung, Umsetzungsstand
+from ozg.models import OzgLeistung
 from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
 from workshops.models import Workshop
 
@@ -110,10 +112,6 @@ class Zahlen:
     def ohne_meldung(self) -> int:
         return self.meldepflichtig - self.gemeldet
 
-    @property
-    def meldequote(self) -> float | None:
-        return _anteil(self.gemeldet, self.meldepflichtig)
-
     def ampel_anteil(self, ampel: str) -> float | None:
         return _anteil(self.ampel[ampel], self.anzahl)
 
@@ -150,7 +148,7 @@ def massnahmen_zahlen(
     )
     zaehlt = fortschritt_zaehlt_q()
     melden = meldepflichtig_q(quartal)
-    queryset = stand_zum_quartalsende(quartal).filter(kreis_id__in=list(kreis_ids))
+    queryset = stand_zum_quartalsende(quartal).filter(kreis_id__in=_ids(kreis_ids))
     if handlungsfeld_id:
         queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
     rows = (
@@ -191,14 +189,6 @@ def summe_je_kreis(zahlen: dict[tuple[str, int], Zahlen]) -> dict[str, Zahlen]:
     return summen
 
 
-def summe_je_handlungsfeld(zahlen: dict[tuple[str, int], Zahlen]) -> dict[int, Zahlen]:
-    summen: dict[int, Zahlen] = {}
-    for (_kreis, hf_id), werte in zahlen.items():
-        summen.setdefault(hf_id, Zahlen())
-        summen[hf_id] += werte
-    return summen
-
-
 def _summe(queryset, gruppe: str, wert: str, output_field=GELD):
     """A correlated `Subquery` summing `wert` over `queryset` rows of the outer row."""
     sub = (
@@ -231,8 +221,9 @@ def kreise_mit_summen(
     Annotations: `anzahl_kommunen`, `ozg_online`, `ozg_leistungen` (catalogue size),
     `anzahl_bescheide`, `bewilligt` and `abgerufen` (EUR, by `bescheide_zum_quartalsende`
     and `mittelabrufe_zum_quartalsende`).
-    `nur`: an expression naming one AGS; then only that Kreis gets the sums (the others are
-    listed with None, e.g. for a choice box) and the database computes them for it alone.
+    `nur`: an expression naming one AGS, or a queryset of AGS (a subquery, e.g. one page
+    of Kreise); then only those Kreise get the sums (the others are listed with None, e.g.
+    for a choice box or a page count) and the database computes them for those alone.
     """
     quartal = quartal or Quartal.current()
     bescheide = bescheide_zum_quartalsende(quartal)
@@ -255,15 +246,16 @@ def kreise_mit_summen(
         "abgerufen": _summe(abrufe, "bescheid__kreis_id", "betrag"),
     }
     if nur is not None:
+        bedingung = Q(ags__in=nur) if isinstance(nur, QuerySet) else Q(ags=nur)
         summen = {
-            name: Case(When(ags=nur, then=wert), default=None, output_field=wert.output_field)
+            name: Case(When(bedingung, then=wert), default=None, output_field=wert.output_field)
             for name, wert in summen.items()
         }
     return list(
         Kreis.objects.filter(ags__in=_ids(kreis_ids))
         .annotate(**summen)
         .select_related("region")
-        .order_by("name")
+        .order_by("name", "ags")
     )
 
 
@@ -291,73 +283,125 @@ def quartale_bis(quartal: Quartal, anzahl: int = TREND_QUARTALE) -> list[Quartal
 
 
 def trend(
-    kreis_ids: Iterable[str], *, bis: Quartal, handlungsfeld_id: int | None = None
+    kreis_ids: Iterable[str],
+    *,
+    bis: Quartal,
+    handlungsfeld_id: int | None = None,
+    meldungen: dict[tuple[str, str], int] | None = None,
+    stand: dict[str, Zahlen] | None = None,
 ) -> dict[str, list[TrendPunkt]]:
     """Per Kreis and quarter: the Statusmeldungen submitted, and the average progress as of
-    each quarter's end by the one definition (`Zahlen.fortschritt`) – from the change
-    history, so the last point is the figure the dashboard shows for that quarter (2 queries).
+    each quarter's end by the one definition (`Zahlen.fortschritt`).
+
+    The last point is the figure the page shows for `bis`: `stand`, the page's own
+    `summe_je_kreis(massnahmen_zahlen(...))` for `bis` (computed here when not given). The
+    points before it are ended quarters, whose figures never change (core.stichtag): they
+    come from the change history once and then from the cache (`_fortschritt_abgelaufen`).
+    `meldungen`, the counts of `meldungen_je_kreis`, may come along; a Statusmeldung can
+    still arrive after its quarter, so they are always counted afresh.
     """
     kreis_ids = list(kreis_ids)
     quartale = quartale_bis(bis)
-    meldungen = Statusmeldung.objects.filter(
-        massnahme__kreis_id__in=kreis_ids, quartal__in=[str(q) for q in quartale]
-    )
+    if meldungen is None:
+        meldungen = meldungen_je_kreis(kreis_ids, quartale, handlungsfeld_id=handlungsfeld_id)
+    if stand is None:
+        stand = summe_je_kreis(
+            massnahmen_zahlen(kreis_ids, quartal=bis, handlungsfeld_id=handlungsfeld_id)
+        )
+    frueher = _fortschritt_abgelaufen(kreis_ids, quartale[:-1], handlungsfeld_id)
+    ergebnis = {}
+    for kreis_id in kreis_ids:
+        zahlen = stand.get(kreis_id, Zahlen())
+        werte = {**frueher.get(kreis_id, {}), bis: zahlen.fortschritt}
+        ergebnis[kreis_id] = [
+            TrendPunkt(q, meldungen.get((kreis_id, str(q)), 0), werte.get(q)) for q in quartale
+        ]
+    return ergebnis
+
+
+TREND_CACHE_SEKUNDEN = 60 * 60 * 24 * 40
+
+
+def _fortschritt_abgelaufen(
+    kreis_ids: list[str], quartale: list[Quartal], handlungsfeld_id: int | None
+) -> dict[str, dict[Quartal, float | None]]:
+    """{kreis_id: {quarter: average progress at its end}} for ended `quartale`, from the
+    change history in one query for the Kreise not in the cache, then from the cache."""
+    if not quartale or not kreis_ids:
+        return {}
+    if not all(ist_abgelaufen(q) for q in quartale):
+        raise ValueError("Only the figures of ended quarters may be cached.")
+    generation = verlauf_stand()
+    schluessel = {
+        kreis_id: f"trend:{generation}:{kreis_id}:{handlungsfeld_id or 0}:{quartale[0]}"
+        f":{quartale[-1]}"
+        for kreis_id in kreis_ids
+    }
+    gefunden = cache.get_many(schluessel.values())
+    ergebnis = {kreis_id: gefunden[key] for kreis_id, key in schluessel.items() if key in gefunden}
+    fehlen = [kreis_id for kreis_id in kreis_ids if kreis_id not in ergebnis]
+    if not fehlen:
+        return ergebnis
     staende = mit_gueltigkeit(
         Massnahme.history.filter(
-            kreis_id__in=kreis_ids, archiviert=False, history_date__lt=stichtag(bis)
+            kreis_id__in=fehlen, archiviert=False, history_date__lt=stichtag(quartale[-1])
         )
     )
     if handlungsfeld_id:
-        meldungen = meldungen.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
         staende = staende.filter(handlungsfeld_id=handlungsfeld_id)
-    anzahl = {
-        (r["massnahme__kreis_id"], r["quartal"]): r["n"]
-        for r in meldungen.order_by()
-        .values("massnahme__kreis_id", "quartal")
-        .annotate(n=Count("pk"))
-    }
     zaehlt = fortschritt_zaehlt_q()
     spalten = {}
     for q in quartale:
         gueltig = gueltig_am(stichtag(q)) & zaehlt
         spalten[f"n_{q.jahr}_{q.nummer}"] = Count("history_id", filter=gueltig)
         spalten[f"s_{q.jahr}_{q.nummer}"] = Sum("fortschritt", filter=gueltig)
-    fortschritt = {
-        r["kreis_id"]: r for r in staende.order_by().values("kreis_id").annotate(**spalten)
-    }
-    ergebnis = {}
-    for kreis_id in kreis_ids:
-        zeile = fortschritt.get(kreis_id, {})
-        ergebnis[kreis_id] = [
-            TrendPunkt(
-                q,
-                anzahl.get((kreis_id, str(q)), 0),
-                durchschnitt(
-                    zeile.get(f"s_{q.jahr}_{q.nummer}") or 0,
-                    zeile.get(f"n_{q.jahr}_{q.nummer}") or 0,
-                ),
+    zeilen = {r["kreis_id"]: r for r in staende.order_by().values("kreis_id").annotate(**spalten)}
+    neu = {}
+    for kreis_id in fehlen:
+        zeile = zeilen.get(kreis_id, {})
+        ergebnis[kreis_id] = {
+            q: durchschnitt(
+                zeile.get(f"s_{q.jahr}_{q.nummer}") or 0, zeile.get(f"n_{q.jahr}_{q.nummer}") or 0
             )
             for q in quartale
-        ]
+        }
+        neu[schluessel[kreis_id]] = ergebnis[kreis_id]
+    cache.set_many(neu, TREND_CACHE_SEKUNDEN)
     return ergebnis
+
+
+def meldungen_je_kreis(
+    kreis_ids: Iterable[str], quartale: list[Quartal], *, handlungsfeld_id: int | None = None
+) -> dict[tuple[str, str], int]:
+    """{(kreis_id, "2026-Q3"): Statusmeldungen submitted} for `quartale` (1 query)."""
+    meldungen = Statusmeldung.objects.filter(
+        massnahme__kreis_id__in=_ids(kreis_ids), quartal__in=[str(q) for q in quartale]
+    )
+    if handlungsfeld_id:
+        meldungen = meldungen.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
+    return {
+        (r["massnahme__kreis_id"], r["quartal"]): r["n"]
+        for r in meldungen.order_by()
+        .values("massnahme__kreis_id", "quartal")
+        .annotate(n=Count("pk"))
+    }
 
 
 def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
     """The Kommunen of a Kreis with Maßnahmen led / taking part, OZG services online and
-    how stale their Statusmeldungen are (1 query).
+    how stale their Statusmeldungen are, all as they stood at the end of `quartal` (the
+    Statusmeldungen at its Meldeschluss; 1 query).
 
     Extra annotations: `ohne_meldung` (led Maßnahmen owing a Statusmeldung without one for
     `quartal`) and `aelteste_meldung` (of the led Maßnahmen owing one, the oldest "latest
     quarter reported"; None when one of them never reported). Finished and stopped
     Maßnahmen owe none, as in the report and on the start page.
     """
-    meldepflichtig = Massnahme.objects.meldepflichtig(quartal).filter(
-        federfuehrend_id=OuterRef("pk")
-    )
+    massnahmen = stand_zum_quartalsende(quartal)
+    meldungen = statusmeldungen_zum_quartalsende(quartal).filter(quartal__lte=str(quartal))
+    meldepflichtig = massnahmen.filter(meldepflichtig_q(quartal), federfuehrend_id=OuterRef("pk"))
     letzte = (
-        Statusmeldung.objects.filter(massnahme_id=OuterRef("pk"))
-        .order_by("-quartal")
-        .values("quartal")[:1]
+        meldungen.filter(massnahme_id=OuterRef("id")).order_by("-quartal").values("quartal")[:1]
     )
     aelteste = (
         meldepflichtig.annotate(letzte=Subquery(letzte))
@@ -365,23 +409,23 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
         .values("letzte")[:1]
     )
     ohne = (
-        meldepflichtig.ohne_statusmeldung(quartal)
+        meldepflichtig.exclude(
+            Exists(meldungen.filter(massnahme_id=OuterRef("id"), quartal=str(quartal)))
+        )
         .order_by()
         .values("federfuehrend_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("id"))
         .values("n")
     )
-    beteiligt = Massnahme.beteiligte.through.objects.filter(massnahme__archiviert=False)
+    online = ozg_stand_zum_quartalsende(quartal).filter(online=True)
     # Correlated counts instead of Kommune.with_counts()'s join + GROUP BY: with GROUP BY the
     # planner walks the primary key of every Kommune in the country to get the groups sorted.
     return list(
         Kommune.objects.filter(kreis_id=kreis_id)
         .annotate(
-            anzahl_federfuehrend=_anzahl(
-                Massnahme.objects.filter(archiviert=False), "federfuehrend_id"
-            ),
-            anzahl_beteiligt=_anzahl(beteiligt, "kommune_id"),
-            anzahl_ozg_online=_anzahl(Umsetzungsstand.objects.filter(online=True), "kommune_id"),
+            anzahl_federfuehrend=_anzahl(massnahmen, "federfuehrend_id"),
+            anzahl_beteiligt=_anzahl(beteiligungen_zum_quartalsende(quartal), "kommune_id"),
+            anzahl_ozg_online=_anzahl(online, "kommune_id"),
             ohne_meldung=Coalesce(Subquery(ohne, output_field=IntegerField()), 0),
             aelteste_meldung=Subquery(aelteste),
         )
@@ -410,6 +454,20 @@ class Frist:
     titel: str
     url: str
     wer: str
+
+
+def beteiligungen_anderswo(user, kreis_id: str, limit: int = 20) -> list[Massnahme]:
+    """Active Maßnahmen of other Kreise that Kommunen of `kreis_id` take part in (issue 15,
+    point 1), as far as the user reads them, by title (1 query)."""
+    partner = Massnahme.beteiligte.through.objects.filter(kommune__kreis_id=kreis_id)
+    return list(
+        Massnahme.objects.for_user(user)
+        .aktiv()
+        .exclude(kreis_id=kreis_id)
+        .filter(pk__in=partner.values("massnahme_id"))
+        .select_related("federfuehrend", "kreis")
+        .order_by("titel", "pk")[:limit]
+    )
 
 
 def naechste_fristen(kreis_id: str, limit: int = 6) -> list[Frist]:
@@ -464,9 +522,12 @@ def naechste_fristen(kreis_id: str, limit: int = 6) -> list[Frist]:
 
 
 def naechste_workshops(user, kreis_id: str, limit: int = 5):
+    """The Kreis's next workshops and those of its region (issue 15, point 2), 1 query."""
+    region = Kreis.objects.filter(ags=kreis_id).values("region_id")
     return list(
         Workshop.objects.sichtbar_fuer(user)
-        .filter(kreis_id=kreis_id, abgesagt=False)
+        .filter(Q(kreis_id=kreis_id) | Q(kreis__isnull=True, region_id__in=region))
+        .filter(abgesagt=False)
         .kommende()
         .select_related("organisiert_von")
         .order_by("beginn")[:limit]
@@ -479,19 +540,29 @@ def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limi
     Returns (the first `limit` Maßnahmen with `beteiligte` prefetched, the total count).
     """
     through = Massnahme.beteiligte.through
-    fremd = Exists(
-        through.objects.filter(massnahme_id=OuterRef("pk")).exclude(
-            kommune__kreis_id=OuterRef("kreis_id")
-        )
-    )
-    queryset = Massnahme.objects.filter(kreis_id__in=list(kreis_ids), archiviert=False).filter(
-        fremd
+    # From the participation rows (IN, a hash join) and the total as an uncorrelated count:
+    # with a correlated EXISTS and COUNT(*) OVER (), PostgreSQL sorted all Maßnahmen of a
+    # national region by title and tested them one by one (1.9 s for 100,000 Maßnahmen).
+    fremd = (
+        through.objects.filter(massnahme__kreis_id__in=_ids(kreis_ids), massnahme__archiviert=False)
+        .exclude(kommune__kreis_id=F("massnahme__kreis_id"))
+        .order_by()
     )
     if handlungsfeld_id:
-        queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
+        fremd = fremd.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
+    ids = fremd.values("massnahme_id")
+    # Uncorrelated: the database counts once (an InitPlan), not per row.
+    gesamt = Subquery(
+        fremd.annotate(eins=F("pk") * 0)
+        .values("eins")
+        .annotate(n=Count("massnahme_id", distinct=True))
+        .values("n"),
+        output_field=IntegerField(),
+    )
     zeilen = list(
-        queryset.select_related("kreis", "federfuehrend", "handlungsfeld")
-        .annotate(gesamt=_gesamtzahl())
+        Massnahme.objects.filter(pk__in=ids)
+        .select_related("kreis", "federfuehrend", "handlungsfeld")
+        .annotate(gesamt=gesamt)
         .prefetch_related(
             Prefetch(
                 "beteiligte",
@@ -500,8 +571,7 @@ def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limi
         )
         .order_by("titel", "pk")[:limit]
     )
-    gesamt = zeilen[0].gesamt if zeilen else 0
-    return zeilen, gesamt
+    return zeilen, (zeilen[0].gesamt if zeilen else 0)
 
 
 def _gesamtzahl():
@@ -515,7 +585,7 @@ def nachnutzungen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int
 
     Returns (the first `limit` Maßnahmen with `nachnutzungen` prefetched, the total count).
     """
-    queryset = Massnahme.objects.filter(kreis_id__in=list(kreis_ids), archiviert=False).filter(
+    queryset = Massnahme.objects.filter(kreis_id__in=_ids(kreis_ids), archiviert=False).filter(
         Exists(Nachnutzung.objects.filter(massnahme_id=OuterRef("pk")))
     )
     if handlungsfeld_id:

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.files import zufaelliger_pfad
 from core.models import TimeStampedModel
-from core.quartal import QuartalField
+from core.quartal import QuartalField, quartal_text
 from core.text import slugify_de
 from kommunen.models import Kreis
 
@@ -44,6 +45,11 @@ class Quartalsbericht(TimeStampedModel):
     version = models.PositiveIntegerField("Version", default=1)
     variante = models.CharField(
         "PDF-Variante", max_length=10, choices=Variante.choices, default=Variante.PDF_UA
+    )
+    mit_steckbriefen = models.BooleanField(
+        "mit Steckbriefen der Kommunen",
+        default=True,
+        help_text="Anhang mit einer Seite je Kommune.",
     )
     status = models.CharField(
         "Status", max_length=15, choices=Status.choices, default=Status.ANGEFORDERT
@@ -91,7 +97,7 @@ class Quartalsbericht(TimeStampedModel):
     OFFEN = (Status.ANGEFORDERT, Status.IN_ARBEIT)
 
     def __str__(self) -> str:
-        return f"Quartalsbericht {self.kreis} {self.quartal} (Version {self.version})"
+        return f"Quartalsbericht {self.kreis} {quartal_text(self.quartal)} (Version {self.version})"
 
     def get_absolute_url(self) -> str:
         return reverse("berichte:detail", kwargs={"pk": self.pk})
@@ -105,3 +111,32 @@ class Quartalsbericht(TimeStampedModel):
         """The download name, e.g. `Quartalsbericht_Lippe_2026-Q3_v2.pdf`."""
         kreis = "_".join(t.capitalize() for t in slugify_de(self.kreis.name).split("-"))
         return f"Quartalsbericht_{kreis}_{self.quartal}_v{self.version}.pdf"
+
+
+class Deckblatt(TimeStampedModel):
+    """The cover of a Kreis's quarterly reports: the logo Kreis staff uploaded (PNG or an
+    SVG that only draws, checked by `berichte.logo.logo_pruefen`)."""
+
+    kreis = models.OneToOneField(
+        Kreis,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="berichtsdeckblatt",
+        verbose_name="Kreis",
+    )
+    logo = models.FileField("Logo", upload_to=zufaelliger_pfad)
+    hochgeladen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="hochgeladen von",
+    )
+
+    class Meta:
+        verbose_name = "Deckblatt der Quartalsberichte"
+        verbose_name_plural = "Deckblätter der Quartalsberichte"
+
+    def __str__(self) -> str:
+        return f"Deckblatt {self.kreis}"

@@ -15,39 +15,49 @@ time, so the pages do not grow slower with the number of Maßnahmen in the count
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import hashlib
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 
+from csp.constants import SELF
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.db.models import Avg, Count, Max, Min, Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import quote_etag
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
 from core.charts import balkendiagramm
+from core.eingaben import kreis_ags
+from core.formatting import euro
+from core.quartal import quartal_text
+from foerderung.models import Foerderbescheid, Mittelabruf
 from handlungsfelder.models import Handlungsfeld, Lebensbereich
 from kommunen.context_processors import navigation
 from kommunen.models import Kommune, Kreis
-from massnahmen.exports import neutralisieren
 from massnahmen.models import (
     FORTSCHRITT_ERKLAERUNG,
     Massnahme,
     Meilenstein,
     Nachnutzung,
+    Sichtbarkeit,
+    Statusmeldung,
     fortschritt_zaehlt_q,
 )
+
+from . import dcat, offene_daten
+from .datenstand import datenstand, download_etag
 
 CACHE_SEKUNDEN = 300
 MASSNAHMEN_JE_SEITE = 25
@@ -55,10 +65,17 @@ NEUESTE = 8
 
 LIZENZ_NAME = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 LIZENZ_URL = "https://www.govdata.de/dl-de/by-2-0"
-LIZENZ_DCAT = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
-CSV_TRENNER = ","
+LIZENZ_DCAT = str(dcat.LIZENZ_DCAT)
 
 oeffentlich_cache = cache_control(public=True, max_age=CACHE_SEKUNDEN)
+# The downloads stream, so no middleware can hash their content: ETag and Last-Modified come
+# from the data stand, and a harvester's conditional request gets its 304 before any row is
+# read. (The pages and the catalogue get a content ETag from ConditionalGetMiddleware and
+# Last-Modified from berichte.middleware.DatenstandMiddleware.)
+download_bedingt = condition(
+    etag_func=lambda request, *args, **kwargs: download_etag(request),
+    last_modified_func=lambda request, *args, **kwargs: datenstand(request),
+)
 
 
 def veroeffentlichte():
@@ -79,11 +96,20 @@ def _seite(request, template: str, context: dict) -> HttpResponse:
     return HttpResponse(render_to_string(template, {**basis, **context}))
 
 
+def nicht_gefunden(request) -> HttpResponse:
+    """The 404 of a public path: like every public page the same for everyone, so a
+    logged-in visitor's name does not appear and the session is not read (lippe_portal.urls
+    routes public paths here)."""
+    response = _seite(request, "404.html", {})
+    response.status_code = 404
+    return response
+
+
 def _kreis_aus_anfrage(request) -> Kreis | None:
-    ags = request.GET.get("kreis", "")
-    if not ags:
+    ags = kreis_ags(request.GET.get("kreis", ""))
+    if ags is None:
         return None
-    kreis = Kreis.objects.filter(pk=ags[:5]).first()
+    kreis = Kreis.objects.filter(pk=ags).first()
     if kreis is None:
         raise Http404("Kreis nicht gefunden.")
     return kreis
@@ -115,7 +141,7 @@ def zahlen(kreis_id: str | None) -> Zahlen:
 
 def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
     qs = veroeffentlichte()
-    bedingung = Q(massnahmen__veroeffentlicht=True, massnahmen__archiviert=False)
+    bedingung = Q(massnahmen__sichtbarkeit=Sichtbarkeit.OEFFENTLICH, massnahmen__archiviert=False)
     if kreis_id:
         qs = qs.filter(kreis_id=kreis_id)
         bedingung &= Q(massnahmen__kreis_id=kreis_id)
@@ -164,7 +190,9 @@ def kreise_mit_daten() -> list[dict]:
         wert = list(
             veroeffentlichte()
             .values("kreis_id", "kreis__name", "kreis__typ")
-            .annotate(anzahl=Count("pk"), geaendert=Max("geaendert_am"))
+            .annotate(
+                anzahl=Count("pk"), erstellt=Min("erstellt_am"), geaendert=Max("geaendert_am")
+            )
             .order_by("kreis__name")
         )
         cache.set(schluessel, wert, CACHE_SEKUNDEN)
@@ -284,10 +312,107 @@ def massnahmen(request):
     )
 
 
+@dataclass(frozen=True)
+class Ereignis:
+    """One entry of a public Maßnahme's timeline (`zeitleiste`)."""
+
+    datum: dt.date
+    art: str  # meldung, meilenstein, bescheid, auszahlung (CSS class and sort order)
+    art_anzeige: str
+    titel: str
+    text: str = ""
+    anker: str = ""  # the id of a public update, which its Atom entry links to
+
+
+REIHENFOLGE = {"bescheid": 0, "auszahlung": 1, "meilenstein": 2, "meldung": 3}
+
+
+def oeffentliche_meldungen(massnahmen=None):
+    """The public updates (`Statusmeldung.objects.oeffentlich()`), with nothing loaded but
+    what the public may read: quarter, summary and its date."""
+    qs = Statusmeldung.objects.oeffentlich()
+    if massnahmen is not None:
+        qs = qs.filter(massnahme__in=massnahmen)
+    return qs.only(
+        "pk", "massnahme_id", "quartal", "oeffentliche_zusammenfassung", "zusammenfassung_am"
+    )
+
+
+def zeitleiste(m: Massnahme) -> list[Ereignis]:
+    """The public timeline of a published Maßnahme, oldest first: its public updates, its
+    milestones (reached or due), its Förderbescheide and the money paid out under them.
+    A Statusmeldung without a public summary never appears, and of one with a summary
+    only the summary does (issue 17, point 6)."""
+    ereignisse = [
+        Ereignis(
+            datum=timezone.localtime(s.oeffentlich_seit).date(),
+            art="meldung",
+            art_anzeige="Meldung",
+            titel=f"Stand {quartal_text(s.quartal)}",
+            text=s.oeffentliche_zusammenfassung,
+            anker=f"meldung-{s.quartal}",
+        )
+        for s in oeffentliche_meldungen().filter(massnahme=m)
+    ]
+    for ms in m.meilensteine.all():
+        if ms.erreicht_am:
+            ereignisse.append(
+                Ereignis(ms.erreicht_am, "meilenstein", "Meilenstein erreicht", ms.titel)
+            )
+        else:
+            ereignisse.append(
+                Ereignis(ms.faellig_am, "meilenstein", "Meilenstein geplant", ms.titel)
+            )
+    bescheide = list(
+        m.foerderbescheide.exclude(status=Foerderbescheid.Status.WIDERRUFEN)
+        .select_related("programm")
+        .annotate(anzahl_massnahmen=Count("massnahmen"))
+        .only(
+            "pk", "bescheiddatum", "bewilligter_betrag", "programm__name", "programm__foerdergeber"
+        )
+    )
+    herkunft = {}
+    for b in bescheide:
+        gemeinsam = (
+            f" Der Bescheid gilt gemeinsam für {b.anzahl_massnahmen} Maßnahmen."
+            if b.anzahl_massnahmen > 1
+            else ""
+        )
+        herkunft[b.pk] = (b.programm.name, gemeinsam)
+        ereignisse.append(
+            Ereignis(
+                b.bescheiddatum,
+                "bescheid",
+                "Förderung bewilligt",
+                f"{euro(b.bewilligter_betrag)} aus „{b.programm.name}“",
+                f"Fördergeber: {b.programm.foerdergeber}.{gemeinsam}",
+            )
+        )
+    auszahlungen = Mittelabruf.objects.filter(
+        bescheid__in=[b.pk for b in bescheide],
+        status=Mittelabruf.Status.AUSGEZAHLT,
+        ausgezahlt_am__isnull=False,
+    ).only("bescheid_id", "betrag", "ausgezahlt_am")
+    for a in auszahlungen:
+        programm, gemeinsam = herkunft[a.bescheid_id]
+        ereignisse.append(
+            Ereignis(
+                a.ausgezahlt_am,
+                "auszahlung",
+                "Fördermittel erhalten",
+                f"{euro(a.betrag)} aus „{programm}“",
+                gemeinsam.strip(),
+            )
+        )
+    ereignisse.sort(key=lambda e: (e.datum, REIHENFOLGE[e.art]))
+    return ereignisse
+
+
 @require_safe
 @oeffentlich_cache
 def massnahme(request, pk: int):
-    """One published Maßnahme: what, who leads, who takes part, how far, milestones."""
+    """One published Maßnahme: what, who leads, who takes part, how far, and its timeline
+    of public updates, milestones and funding."""
     m = get_object_or_404(
         veroeffentlichte()
         .select_related("handlungsfeld", "kreis", "federfuehrend")
@@ -313,24 +438,85 @@ def massnahme(request, pk: int):
             "m": m,
             "vorlage": vorlage,
             "uebernahmen": list(veroeffentlichte().filter(nachnutzung_von=m).order_by("titel")),
+            "zeitleiste": zeitleiste(m),
             "heute": timezone.localdate(),
         },
     )
+
+
+EINBETTEN_HOECHSTENS = 25
+
+
+@require_safe
+@oeffentlich_cache
+def einbetten(request, slug: str):
+    """A small widget for the Kommune's own website (issue 17, point 5): its published
+    Maßnahmen (led or taking part) with their progress, in an iframe of at least 300 px.
+
+    Framable only by the origins Kreis staff listed for the Kommune
+    (`Kommune.einbettende_websites`): `frame-ancestors` names them, and this is the one view
+    exempt from `X-Frame-Options: DENY` (a browser that knows frame-ancestors ignores
+    X-Frame-Options where both are set; one that does not would refuse every frame). The
+    ETag covers the origins too, so a changed list is never answered with a 304."""
+    kommune = get_object_or_404(Kommune.objects.select_related("kreis"), slug=slug)
+    qs = veroeffentlichte().filter(
+        pk__in=Massnahme.objects.filter(Q(federfuehrend=kommune) | Q(beteiligte=kommune)).values(
+            "pk"
+        )
+    )
+    # The one definition of the average progress (FORTSCHRITT_ERKLAERUNG).
+    zahlen = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt", filter=fortschritt_zaehlt_q()))
+    massnahmen = list(
+        qs.only("pk", "titel", "status", "fortschritt", "federfuehrend_id").order_by("titel", "pk")[
+            :EINBETTEN_HOECHSTENS
+        ]
+    )
+    response = HttpResponse(
+        render_to_string(
+            "oeffentlich/einbetten.html",
+            {
+                "PORTAL_NAME": settings.PORTAL_NAME,
+                "kommune": kommune,
+                "massnahmen": massnahmen,
+                "anzahl": zahlen["n"],
+                "weitere": zahlen["n"] - len(massnahmen),
+                "fortschritt": None if zahlen["avg"] is None else round(float(zahlen["avg"]), 1),
+                "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
+            },
+        )
+    )
+    origins = kommune.einbettende_origins
+    response._csp_replace = {"frame-ancestors": [SELF, *origins]}
+    response.xframe_options_exempt = True
+    roh = response.content + "\n".join(origins).encode()
+    response["ETag"] = quote_etag(hashlib.sha256(roh).hexdigest()[:32])
+    return response
 
 
 @require_safe
 @oeffentlich_cache
 def daten(request):
     """The open data: formats, columns, licence, links, and the DCAT-AP.de catalogue."""
+    bestaende = offene_daten.bestaende()
+    tabellen = [
+        {
+            "tabelle": tabelle,
+            "url_name": f"oeffentlich:{schluessel}_csv",
+            "excel_url_name": f"oeffentlich:{schluessel}_excel_csv",
+            "kreise": sorted(bestaende[schluessel].values(), key=lambda b: b.kreis_name),
+        }
+        for schluessel, tabelle in offene_daten.TABELLEN.items()
+    ]
     return _seite(
         request,
         "oeffentlich/daten.html",
         {
             "kreise": kreise_mit_daten(),
             "felder": FELDER,
+            "tabellen": tabellen,
             "lizenz_name": LIZENZ_NAME,
             "lizenz_url": LIZENZ_URL,
-            "csv_trenner": CSV_TRENNER,
+            "dialekte": offene_daten.DIALEKTE,
         },
     )
 
@@ -338,8 +524,13 @@ def daten(request):
 # --- open data ------------------------------------------------------------------------------
 
 
-def _iso(wert: dt.date | dt.datetime | None) -> str | None:
-    return wert.isoformat() if wert else None
+def _json_wert(wert):
+    """JSON keeps the conventions it always had: ISO dates, amounts as text with a point."""
+    if isinstance(wert, dt.date):  # datetime too
+        return wert.isoformat()
+    if isinstance(wert, Decimal):
+        return f"{wert:.2f}"
+    return wert
 
 
 # (key, description, value of a Maßnahme). The same keys in CSV and JSON.
@@ -373,19 +564,19 @@ FELDER: tuple[tuple[str, str, object], ...] = (
     ("status", "Status", lambda m, u: m.get_status_display()),
     ("fortschritt_prozent", "Fortschritt in Prozent (0–100)", lambda m, u: m.fortschritt),
     ("ampel", "Ampel: gruen, gelb oder rot", lambda m, u: m.ampel),
-    ("beginn", "Beginn (JJJJ-MM-TT)", lambda m, u: _iso(m.beginn)),
-    ("ende_geplant", "geplantes Ende (JJJJ-MM-TT)", lambda m, u: _iso(m.ende_geplant)),
+    ("beginn", "Beginn", lambda m, u: m.beginn),
+    ("ende_geplant", "geplantes Ende", lambda m, u: m.ende_geplant),
     (
         "ende_tatsaechlich",
-        "tatsächliches Ende (JJJJ-MM-TT)",
-        lambda m, u: _iso(m.ende_tatsaechlich),
+        "tatsächliches Ende",
+        lambda m, u: m.ende_tatsaechlich,
     ),
     (
         "budget_eur",
-        "Budget in Euro, Dezimalpunkt (leer: nicht angegeben)",
-        lambda m, u: f"{m.budget:.2f}" if m.budget is not None else None,
+        "Budget in Euro (leer: nicht angegeben)",
+        lambda m, u: None if m.budget is None else Decimal(m.budget).quantize(Decimal("0.01")),
     ),
-    ("geaendert_am", "zuletzt geändert (ISO 8601)", lambda m, u: _iso(m.geaendert_am)),
+    ("geaendert_am", "zuletzt geändert (Zeitpunkt)", lambda m, u: m.geaendert_am),
     ("url", "Seite der Maßnahme im Portal", lambda m, u: u(m)),
 )
 
@@ -434,21 +625,9 @@ def _dateiname(kreis: Kreis | None, endung: str) -> str:
     return f"massnahmen-{kreis.pk if kreis else 'alle'}.{endung}"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_zeilen(saetze: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=CSV_TRENNER, lineterminator="\r\n")
-    yield writer.writerow([schluessel for schluessel, _, _ in FELDER])
-    for satz in saetze:
-        yield writer.writerow(
-            [
-                "" if v is None else neutralisieren(v) if isinstance(v, str) else v
-                for v in satz.values()
-            ]
-        )
+def _csv_zeilen(saetze: Iterable[dict], dialekt) -> Iterator[str]:
+    kopf = [schluessel for schluessel, _, _ in FELDER]
+    return offene_daten.csv_zeilen(kopf, (satz.values() for satz in saetze), dialekt)
 
 
 def _download(inhalt, content_type: str, dateiname: str) -> StreamingHttpResponse:
@@ -460,22 +639,32 @@ def _download(inhalt, content_type: str, dateiname: str) -> StreamingHttpRespons
 
 @require_safe
 @oeffentlich_cache
-def massnahmen_csv(request):
-    """CSV (RFC 4180): UTF-8 without BOM, comma, header row, ISO dates, decimal point."""
+@download_bedingt
+def massnahmen_csv(request, dialekt: str = "maschine"):
+    """CSV in one of two dialects (offene_daten.DIALEKTE): RFC 4180 for machines (UTF-8
+    without BOM, comma, ISO dates, decimal point) or for German Excel (BOM, semicolon,
+    TT.MM.JJJJ, decimal comma) — the same columns and rows."""
     saetze, kreis = datensaetze(request)
-    return _download(_csv_zeilen(saetze), "text/csv; charset=utf-8", _dateiname(kreis, "csv"))
+    endung = "csv" if dialekt == "maschine" else "excel.csv"
+    return _download(
+        _csv_zeilen(saetze, offene_daten.DIALEKTE[dialekt]),
+        "text/csv; charset=utf-8",
+        _dateiname(kreis, endung),
+    )
 
 
 def _json_teile(saetze: Iterable[dict], kopf: dict) -> Iterator[str]:
     kopf_text = json.dumps(kopf, ensure_ascii=False, indent=None)
     yield kopf_text[:-1] + ', "massnahmen": ['
     for index, satz in enumerate(saetze):
+        satz = {schluessel: _json_wert(wert) for schluessel, wert in satz.items()}
         yield ("," if index else "") + "\n" + json.dumps(satz, ensure_ascii=False)
     yield "\n]}\n"
 
 
 @require_safe
 @oeffentlich_cache
+@download_bedingt
 def massnahmen_json(request):
     """JSON: licence and source first, then the list of Maßnahmen (same keys as the CSV)."""
     saetze, kreis = datensaetze(request)
@@ -493,130 +682,36 @@ def massnahmen_json(request):
     )
 
 
-# --- DCAT-AP.de catalogue -------------------------------------------------------------------
-
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "dcatde": "http://dcat-ap.de/def/dcatde/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-for _prefix, _uri in NS.items():
-    ET.register_namespace(_prefix, _uri)
-NS["xml"] = "http://www.w3.org/XML/1998/namespace"  # known to ElementTree as "xml:" already
-
-# Open.NRW's contributor id in the DCAT-AP.de vocabulary (GovData groups the harvest by it);
-# another Land's portal sets its own with OPENDATA_CONTRIBUTOR_ID.
-CONTRIBUTOR_ID = "http://dcat-ap.de/def/contributors/openNRW"
-THEMA = "http://publications.europa.eu/resource/authority/data-theme/GOVE"
-SPRACHE = "http://publications.europa.eu/resource/authority/language/DEU"
-FORMATE = {
-    "csv": ("http://publications.europa.eu/resource/authority/file-type/CSV", "text/csv"),
-    "json": ("http://publications.europa.eu/resource/authority/file-type/JSON", "application/json"),
-}
-GEOCODING_KREIS = "http://dcat-ap.de/def/politicalGeocoding/districtKey/"
-GEOCODING_EBENE = "http://dcat-ap.de/def/politicalGeocodingLevel/administrativeDistrict"
+# --- the other tables and the DCAT-AP.de catalogue --------------------------------------------
 
 
-def _q(name: str) -> str:
-    prefix, lokal = name.split(":")
-    return f"{{{NS[prefix]}}}{lokal}"
-
-
-def _el(eltern, name: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(
-        eltern, _q(name), {_q(k.replace("__", ":")): v for k, v in attrs.items()}
+@require_safe
+@oeffentlich_cache
+@download_bedingt
+def tabelle_csv(request, schluessel: str, dialekt: str = "maschine"):
+    """Kennzahlen, OZG coverage or funding totals as CSV, in the same two dialects as the
+    Maßnahmen."""
+    tabelle = offene_daten.TABELLEN[schluessel]
+    kreis = _kreis_aus_anfrage(request)
+    zeilen = offene_daten.csv_zeilen(
+        tabelle.kopf, tabelle.saetze(kreis), offene_daten.DIALEKTE[dialekt]
     )
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _ressource(eltern, name: str, uri: str) -> ET.Element:
-    return _el(eltern, name, rdf__resource=uri)
-
-
-def _datum(eltern, name: str, wert: dt.datetime) -> None:
-    _el(eltern, name, wert.isoformat(timespec="seconds"), rdf__datatype=NS["xsd"] + "dateTime")
-
-
-def _agent(eltern, name: str, anzeige: str) -> None:
-    agent = _el(_el(eltern, name), "foaf:Organization")
-    _el(agent, "foaf:name", anzeige)
-
-
-def katalog_xml(request) -> bytes:
-    """The catalogue as RDF/XML: one dcat:Dataset per Kreis with published Maßnahmen,
-    each with a CSV and a JSON distribution under the Datenlizenz Deutschland 2.0."""
-    absolut = request.build_absolute_uri
-    contributor = getattr(settings, "OPENDATA_CONTRIBUTOR_ID", CONTRIBUTOR_ID)
-    kreise = kreise_mit_daten()
-    root = ET.Element(_q("rdf:RDF"))
-    katalog = _el(root, "dcat:Catalog", rdf__about=absolut(reverse("oeffentlich:katalog")))
-    _el(katalog, "dct:title", f"Offene Daten – {settings.PORTAL_NAME}", **{"xml__lang": "de"})
-    _el(
-        katalog,
-        "dct:description",
-        "Maßnahmen der kommunalen Digitalisierungsstrategien: Titel, Handlungsfeld, "
-        "Federführung, Status und Fortschritt der veröffentlichten Maßnahmen je Kreis.",
-        **{"xml__lang": "de"},
-    )
-    _agent(katalog, "dct:publisher", settings.PORTAL_NAME)
-    _ressource(katalog, "foaf:homepage", absolut(reverse("oeffentlich:index")))
-    _ressource(katalog, "dct:language", SPRACHE)
-    _ressource(katalog, "dct:license", LIZENZ_DCAT)
-    if kreise:
-        _datum(katalog, "dct:modified", max(k["geaendert"] for k in kreise))
-    for k in kreise:
-        name = (
-            k["kreis__name"] if k["kreis__typ"] == Kreis.Typ.KREIS else f"Stadt {k['kreis__name']}"
-        )
-        name = f"Kreis {name}" if k["kreis__typ"] == Kreis.Typ.KREIS else name
-        seite = absolut(reverse("oeffentlich:massnahmen") + f"?kreis={k['kreis_id']}")
-        ds = _el(
-            _el(katalog, "dcat:dataset"),
-            "dcat:Dataset",
-            rdf__about=absolut(reverse("oeffentlich:daten") + f"#kreis-{k['kreis_id']}"),
-        )
-        _el(ds, "dct:identifier", f"massnahmen-{k['kreis_id']}")
-        _el(ds, "dct:title", f"Maßnahmen der Digitalisierung – {name}", **{"xml__lang": "de"})
-        _el(
-            ds,
-            "dct:description",
-            f"Die {k['anzahl']} veröffentlichten Maßnahmen der Digitalisierungsstrategie "
-            f"({name}): Handlungsfeld, Lebensbereiche, federführende und beteiligte Kommunen, "
-            "Status, Fortschritt in Prozent, Zeitraum und Budget.",
-            **{"xml__lang": "de"},
-        )
-        _ressource(ds, "dcatde:contributorID", contributor)
-        _agent(ds, "dct:publisher", name)
-        _ressource(ds, "dcat:theme", THEMA)
-        _ressource(ds, "dct:language", SPRACHE)
-        _ressource(ds, "dcat:landingPage", seite)
-        _ressource(ds, "dcatde:politicalGeocodingURI", GEOCODING_KREIS + k["kreis_id"])
-        _ressource(ds, "dcatde:politicalGeocodingLevelURI", GEOCODING_EBENE)
-        _el(ds, "dcat:keyword", "Digitalisierung", **{"xml__lang": "de"})
-        _el(ds, "dcat:keyword", "OZG", **{"xml__lang": "de"})
-        _datum(ds, "dct:modified", k["geaendert"])
-        for endung, (format_uri, media_type) in FORMATE.items():
-            url = absolut(reverse(f"oeffentlich:massnahmen_{endung}") + f"?kreis={k['kreis_id']}")
-            dist = _el(_el(ds, "dcat:distribution"), "dcat:Distribution", rdf__about=url)
-            _el(dist, "dct:title", f"Maßnahmen {name} als {endung.upper()}", **{"xml__lang": "de"})
-            _ressource(dist, "dcat:accessURL", url)
-            _ressource(dist, "dcat:downloadURL", url)
-            _ressource(dist, "dct:format", format_uri)
-            _el(dist, "dcat:mediaType", media_type)
-            _ressource(dist, "dct:license", LIZENZ_DCAT)
-            _el(dist, "dcatde:licenseAttributionByText", f"{name}, {settings.PORTAL_NAME}")
-            _datum(dist, "dct:modified", k["geaendert"])
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    endung = "csv" if dialekt == "maschine" else "excel.csv"
+    dateiname = f"{schluessel}-{kreis.pk if kreis else 'alle'}.{endung}"
+    return _download(zeilen, "text/csv; charset=utf-8", dateiname)
 
 
 @require_safe
 @oeffentlich_cache
 def katalog(request):
     """The DCAT-AP.de catalogue (RDF/XML) that GovData and Open.NRW harvest."""
-    return HttpResponse(katalog_xml(request), content_type="application/rdf+xml; charset=utf-8")
+    inhalt = dcat.katalog_graph(request).serialize(format="pretty-xml", encoding="utf-8")
+    return HttpResponse(inhalt, content_type="application/rdf+xml; charset=utf-8")
+
+
+@require_safe
+@oeffentlich_cache
+def katalog_ttl(request):
+    """The same catalogue as Turtle."""
+    inhalt = dcat.katalog_graph(request).serialize(format="turtle", encoding="utf-8")
+    return HttpResponse(inhalt, content_type="text/turtle; charset=utf-8")

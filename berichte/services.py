@@ -28,8 +28,8 @@ from core.quartal import Quartal
 from kommunen.models import Kreis, Mitgliedschaft, Rolle
 from massnahmen.models import Quartalsabschluss
 
-from .abschnitte import ABSCHNITTE, Abschnitt, bericht_daten
-from .models import Quartalsbericht
+from .abschnitte import Abschnitt, abschnitte_waehlen, bericht_daten
+from .models import Deckblatt, Quartalsbericht
 from .pdf import STANDARD_VARIANTE, Pdf, bericht_html, html_zu_pdf
 
 logger = logging.getLogger(__name__)
@@ -77,15 +77,20 @@ def bericht_kontext(
     quartal: Quartal,
     stand: dt.datetime,
     abschnitte: list[Abschnitt] | None = None,
+    mit_steckbriefen: bool = True,
+    version: int | None = None,
 ) -> dict:
-    """The template context of the report: metadata plus every section's data."""
+    """The template context of the report: metadata plus every section's data.
+
+    The same context renders the PDF (`bericht_html`) and the web preview on the report's
+    page (templates/berichte/bericht_vorschau.html): one source for both audiences."""
     stand = timezone.localtime(stand)
     titel = f"Quartalsbericht {quartal.label} – {kreis}"
     return {
         "titel": titel,
         "autor": str(kreis),
         "beschreibung": (
-            f"Fortschritt der gemeinsamen Digitalisierung im {kreis}, {quartal.label}, "
+            f"Fortschritt der gemeinsamen Digitalisierung {kreis.lokativ}, {quartal.label}, "
             "für die Bürgermeisterkonferenz"
         ),
         "kreis": str(kreis),
@@ -93,17 +98,38 @@ def bericht_kontext(
         "stand": stand,
         "kopfzeile_css": _css_string(f"{kreis} · {quartal.label}"),
         "static_url": settings.STATIC_URL,
+        "media_url": settings.MEDIA_URL,
         "portal_name": settings.PORTAL_NAME,
+        "version": version,
         "abschnitte": bericht_daten(
-            kreis=kreis, quartal=quartal, stand=stand, abschnitte=abschnitte or ABSCHNITTE
+            kreis=kreis,
+            quartal=quartal,
+            stand=stand,
+            abschnitte=abschnitte or abschnitte_waehlen(mit_steckbriefen=mit_steckbriefen),
+            version=version,
         ),
     }
 
 
-def bericht_als_html(*, kreis: Kreis, quartal: Quartal, stand: dt.datetime) -> str:
+def bericht_als_html(
+    *,
+    kreis: Kreis,
+    quartal: Quartal,
+    stand: dt.datetime,
+    mit_steckbriefen: bool = True,
+    version: int | None = None,
+) -> str:
     """The report's HTML: all data queries and template work, no rendering."""
     with translation.override("de"):
-        return bericht_html(kontext=bericht_kontext(kreis=kreis, quartal=quartal, stand=stand))
+        return bericht_html(
+            kontext=bericht_kontext(
+                kreis=kreis,
+                quartal=quartal,
+                stand=stand,
+                mit_steckbriefen=mit_steckbriefen,
+                version=version,
+            )
+        )
 
 
 def bericht_pdf(
@@ -112,9 +138,17 @@ def bericht_pdf(
     quartal: Quartal,
     variante: str = STANDARD_VARIANTE,
     stand: dt.datetime | None = None,
+    mit_steckbriefen: bool = True,
+    version: int | None = None,
 ) -> Pdf:
     """The report of a Kreis and quarter as PDF (no record, nothing stored)."""
-    html = bericht_als_html(kreis=kreis, quartal=quartal, stand=stand or timezone.now())
+    html = bericht_als_html(
+        kreis=kreis,
+        quartal=quartal,
+        stand=stand or timezone.now(),
+        mit_steckbriefen=mit_steckbriefen,
+        version=version,
+    )
     return html_zu_pdf(html, variante=variante)
 
 
@@ -143,6 +177,8 @@ def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
             quartal=Quartal.parse(bericht.quartal),
             variante=bericht.variante,
             stand=jetzt,
+            mit_steckbriefen=bericht.mit_steckbriefen,
+            version=bericht.version,
         )
         name = _speichern(bericht, pdf.inhalt)
     except Exception as error:
@@ -240,6 +276,7 @@ def bericht_anfordern(
     user: User | None,
     variante: str = STANDARD_VARIANTE,
     automatisch: bool = False,
+    mit_steckbriefen: bool = True,
 ) -> Quartalsbericht:
     """Create the next version of the Kreis's report for the quarter, freeze the quarter's
     Statusmeldungen, and queue the rendering once the transaction has committed.
@@ -261,6 +298,7 @@ def bericht_anfordern(
             variante=variante,
             angefordert_von=user,
             automatisch=automatisch,
+            mit_steckbriefen=mit_steckbriefen,
         )
         quartal_abschliessen(kreis=kreis, quartal=quartal, user=user)
         pk = bericht.pk
@@ -424,7 +462,7 @@ def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
     link = f"{settings.PORTAL_BASE_URL}{bericht.get_absolute_url()}"
     text = (
         "Guten Tag,\n\n"
-        f"der Quartalsbericht {quartal.label} für {bericht.kreis} (Version "
+        f"der Quartalsbericht {quartal.label} für {bericht.kreis.akkusativ} (Version "
         f"{bericht.version}) wurde planmäßig erstellt. Sie finden ihn nach der Anmeldung "
         f"im Portal:\n\n{link}\n\n"
         "Die Statusmeldungen des Quartals sind damit abgeschlossen. Müssen noch Angaben "
@@ -432,10 +470,34 @@ def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
         "danach eine neue Version anfordern.\n\n"
         f"Diese Nachricht wurde automatisch vom {settings.PORTAL_NAME} versandt."
     )
-    betreff = f"Quartalsbericht {quartal.label} für {bericht.kreis} liegt vor"
+    betreff = f"Quartalsbericht {quartal.label} für {bericht.kreis.akkusativ} liegt vor"
     # One message per person, one connection.
     with get_connection() as verbindung:
         verbindung.send_messages(
             [EmailMessage(betreff, text, to=[adresse]) for adresse in empfaenger]
         )
     return len(empfaenger)
+
+
+# --- The cover's logo -----------------------------------------------------------------------
+
+
+def logo_speichern(*, kreis: Kreis, datei, user: User | None) -> Deckblatt:
+    """Store the (checked) logo of the Kreis's report cover, replacing an earlier one."""
+    deckblatt = Deckblatt.objects.filter(kreis=kreis).first() or Deckblatt(kreis=kreis)
+    alt = deckblatt.logo.name if deckblatt.logo else None
+    deckblatt.logo = datei
+    deckblatt.hochgeladen_von = user
+    deckblatt.save()
+    if alt and alt != deckblatt.logo.name:
+        transaction.on_commit(lambda: default_storage.delete(alt))
+    return deckblatt
+
+
+def logo_entfernen(*, kreis: Kreis) -> None:
+    """No logo on the Kreis's report cover any more."""
+    deckblatt = Deckblatt.objects.filter(kreis=kreis).first()
+    if deckblatt:
+        name = deckblatt.logo.name
+        deckblatt.delete()
+        transaction.on_commit(lambda: default_storage.delete(name))

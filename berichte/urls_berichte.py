@@ -10,6 +10,8 @@ urlpatterns = [
     path("<id:pk>/", views.bericht_detail, name="detail"),
     path("<id:pk>/pdf/", views.bericht_download, name="download"),
     path("<id:pk>/erneut/", views.bericht_erneut, name="erneut"),
+    path("logo/<slug:kreis>/", views.logo_verwalten, name="logo"),
+    path("logo/<slug:kreis>/datei/", views.logo_datei, name="logo_datei"),
     path(
         "abschluss/<id:pk>/aufheben/",
         views.abschluss_aufheben,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,8 @@ from massnahmen.services import offene_statusmeldungen
 from workshops.models import Workshop
 
 from . import services
-from .forms_berichte import AbschlussAufhebenForm, BerichtAnfordernForm
-from .models import Quartalsbericht
+from .forms_berichte import AbschlussAufhebenForm, BerichtAnfordernForm, LogoForm
+from .models import Deckblatt, Quartalsbericht
 
 OFFENE_MELDUNGEN_LIMIT = 20
 
@@ -128,7 +128,11 @@ def bericht_anfordern(request):
         raise PermissionDenied
     try:
         bericht = services.bericht_anfordern(
-            kreis=kreis, quartal=quartal, user=request.user, variante=form.cleaned_data["variante"]
+            kreis=kreis,
+            quartal=quartal,
+            user=request.user,
+            variante=form.cleaned_data["variante"],
+            mit_steckbriefen=form.cleaned_data["mit_steckbriefen"],
         )
     except services.BerichtNichtMoeglich as error:
         form.add_error("quartal", str(error))
@@ -167,7 +171,8 @@ def _bericht_oder_404(request, pk):
 @permission_required("berichte.view_quartalsbericht", raise_exception=True)
 def bericht_detail(request, pk):
     """One report version: its status (refreshing itself while it is made), the download,
-    the reason of a failure with a retry, and the other versions of the quarter."""
+    the reason of a failure with a retry, the other versions of the quarter, and the
+    report's content as a web page (the same sections as the PDF)."""
     bericht = _bericht_oder_404(request, pk)
     if not request.user.has_perm("berichte.view_quartalsbericht", bericht):
         raise PermissionDenied
@@ -179,6 +184,15 @@ def bericht_detail(request, pk):
     if request.htmx and not request.htmx.boosted:
         return render(request, "berichte/bericht_detail.html#status", kontext)
     kontext.update(
+        # The web preview: the report's own sections, rendered from the same data as its
+        # PDF (services.bericht_kontext), so what is read here is what is printed.
+        vorschau=services.bericht_kontext(
+            kreis=bericht.kreis,
+            quartal=kontext["quartal"],
+            stand=bericht.fertig_am or bericht.erstellt_am,
+            mit_steckbriefen=bericht.mit_steckbriefen,
+            version=bericht.version,
+        )["abschnitte"],
         versionen=_berichte_fuer(request.user)
         .filter(kreis_id=bericht.kreis_id, quartal=bericht.quartal)
         .order_by("-version"),
@@ -242,7 +256,7 @@ def abschluss_aufheben(request, pk):
             quartal = Quartal.parse(abschluss.quartal)
             messages.success(
                 request,
-                f"Der Abschluss von {quartal.label} für {abschluss.kreis} ist aufgehoben; "
+                f"Der Abschluss {quartal.genitiv} für {abschluss.kreis.akkusativ} ist aufgehoben; "
                 "Statusmeldungen können wieder bearbeitet werden.",
             )
             return redirect("berichte:liste")
@@ -263,3 +277,71 @@ def abschluss_aufheben(request, pk):
         },
         status=status,
     )
+
+
+# --- The cover's logo ---------------------------------------------------------------------
+
+
+def _lesbarer_kreis(request, slug):
+    # Another Kreis is a 404, as for reports.
+    return get_object_or_404(
+        Kreis.objects.filter(scope_for(request.user).kreis_q("ags")), slug=slug
+    )
+
+
+@login_required
+def logo_verwalten(request, kreis):
+    """Kreis staff upload, replace or remove the logo on the cover of their reports."""
+    kreis = _lesbarer_kreis(request, kreis)
+    if not request.user.has_perm("berichte.request_for_kreis", kreis_objekt(kreis)):
+        raise PermissionDenied
+    deckblatt = Deckblatt.objects.filter(kreis=kreis).first()
+    form = LogoForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if form.cleaned_data["logo"]:
+                services.logo_speichern(
+                    kreis=kreis, datei=form.cleaned_data["logo"], user=request.user
+                )
+                messages.success(
+                    request,
+                    "Das Logo ist gespeichert; es steht auf dem Deckblatt der nächsten Berichte.",
+                )
+            else:
+                services.logo_entfernen(kreis=kreis)
+                messages.success(request, "Das Logo ist entfernt.")
+            return redirect("berichte:logo", kreis=kreis.slug)
+        status = 422
+    return render(
+        request,
+        "berichte/logo_form.html",
+        {
+            "kreis": kreis,
+            "deckblatt": deckblatt,
+            "form": form,
+            "breadcrumbs": [
+                ("Quartalsberichte", reverse("berichte:liste")),
+                ("Logo für das Deckblatt", None),
+            ],
+        },
+        status=status,
+    )
+
+
+@login_required
+def logo_datei(request, kreis):
+    """The logo itself, to everyone who reads the Kreis (for the web preview)."""
+    kreis = _lesbarer_kreis(request, kreis)
+    deckblatt = get_object_or_404(Deckblatt, kreis=kreis)
+    try:
+        handle = deckblatt.logo.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("Das Logo ist nicht mehr vorhanden.") from error
+    svg = deckblatt.logo.name.lower().endswith(".svg")
+    response = FileResponse(handle, content_type="image/svg+xml" if svg else "image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Shown as an image only; opened on its own it may run nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

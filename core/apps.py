@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from . import compat, signals  # noqa: F401
+        from .eingaben import TokenConverter
         from .logging import install as install_request_id_logging
 
         install_request_id_logging()
@@ -16,3 +17,6 @@ class CoreConfig(AppConfig):
         compat.install()
         # Ids in URLs: <id:pk>, at most 18 digits, so a huge number is a 404, not an overflow.
         register_converter(compat.IdConverter, "id")
+        # Secret tokens in URLs (calendar feed): their exact shape, so NUL or a wrong length
+        # is a 404 before any query.
+        register_converter(TokenConverter, "token")

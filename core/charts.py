@@ -8,7 +8,10 @@ WeasyPrint embeds. Every chart is accessible on its own:
   rendering places in a `<details>` below the chart, and where links to the list behind a
   figure live (links inside a `role="img"` would be hidden from screen readers),
 - series differ by dash pattern and marker shape as well as by colour (WCAG 1.4.1), and every
-  colour has at least 3:1 contrast against white (WCAG 1.4.11).
+  colour has at least 3:1 contrast against white (WCAG 1.4.11),
+- a wide chart comes with a second drawing `SCHMAL` units wide (`Diagramm.svg_schmal`), which
+  the page shows instead on a phone: a 640-unit chart shrunk into a 358 px column had 6 px
+  text (portal.css swaps them; a PDF stylesheet must hide `.diagramm-svg--schmal`).
 
 Usage::
 
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .formatting import zahl
+from .formatting import mit_einheit
 
 # Fonts: the PDF ships its own font under this family name; browsers fall back.
 SCHRIFT = "'DejaVu Sans', Verdana, Arial, sans-serif"
@@ -41,6 +44,10 @@ FARBEN = ["#0b4f8a", "#a13c00", "#1d6b35", "#6b2c91", "#7a5a00"]
 # Dash patterns and markers per series index, so colour is never the only difference.
 STRICHE = ["", "6 4", "2 3", "10 3 2 3", "1 0"]
 MARKER = ["kreis", "quadrat", "raute", "dreieck", "kreis"]
+
+# The narrow drawing for phones; charts at least `MIT_SCHMAL` wide get one.
+SCHMAL = 360
+MIT_SCHMAL = 560
 
 LABELHOEHE = 16
 BALKENHOEHE = 16
@@ -67,6 +74,7 @@ class Diagramm:
     spalten: list[str]
     zeilen: list[list[str]]
     links: list[str | None] = field(default_factory=list)
+    svg_schmal: SafeString | None = None
 
     @property
     def tabelle_html(self) -> SafeString:
@@ -87,25 +95,16 @@ class Diagramm:
 
     def __html__(self) -> SafeString:
         return format_html(
-            '<figure class="diagramm">{}<details class="diagramm-daten">'
+            '<figure class="diagramm">{}{}<details class="diagramm-daten">'
             "<summary>Daten als Tabelle: {}</summary>{}</details></figure>",
             self.svg,
+            self.svg_schmal or "",
             self.titel,
             self.tabelle_html,
         )
 
     def __str__(self) -> str:
         return self.__html__()
-
-
-def format_wert(wert: float | None, einheit: str = "", stellen: int | None = None) -> str:
-    """German number with unit: `42.5, "%"` → `42,5 %`; None → `–`."""
-    if wert is None:
-        return "–"
-    if stellen is None:
-        stellen = 0 if float(wert).is_integer() else 1
-    text = zahl(wert, stellen)
-    return f"{text}\u202f{einheit}" if einheit else text
 
 
 def schritte(maximum: float, minimum: float = 0.0, anzahl: int = 5) -> list[float]:
@@ -128,12 +127,15 @@ def _id(*teile) -> str:
     return "dg-" + hashlib.sha1(repr(teile).encode()).hexdigest()[:10]
 
 
-def _kopf(diagramm_id: str, titel: str, beschreibung: str, breite: float, hoehe: float) -> str:
+def _kopf(
+    diagramm_id: str, titel: str, beschreibung: str, breite: float, hoehe: float, schmal: bool
+) -> str:
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="diagramm-svg" role="img" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="diagramm-svg{k}" role="img" '
         'viewBox="0 0 {b} {h}" width="{b}" height="{h}" aria-labelledby="{i}-t {i}-d" '
         'font-family="{f}" font-size="12" fill="{c}">'
         '<title id="{i}-t">{t}</title><desc id="{i}-d">{d}</desc>',
+        k=" diagramm-svg--schmal" if schmal else "",
         b=_n(breite),
         h=_n(hoehe),
         i=diagramm_id,
@@ -165,6 +167,7 @@ def balkendiagramm(
     breite: float = 640,
     stellen: int | None = None,
     wertname: str = "Wert",
+    _schmal: bool = False,
 ) -> Diagramm:
     """Horizontal bars, one per category, with the value printed at the end of each bar.
 
@@ -187,9 +190,9 @@ def balkendiagramm(
     flaeche = max(breite - links_rand - rechts_rand, 80)
     label_zeichen = int((breite - links_rand) / ZEICHENBREITE)
     hoehe = oben + unten + ZEILENHOEHE * max(len(kategorien), 1)
-    diagramm_id = _id("balken", titel, kategorien, werte)
+    diagramm_id = _id("balken", titel, kategorien, werte, _schmal)
 
-    teile = [_kopf(diagramm_id, titel, beschreibung, breite, hoehe)]
+    teile = [_kopf(diagramm_id, titel, beschreibung, breite, hoehe, _schmal)]
     for tick in ticks:
         x = links_rand + flaeche * tick / skala_max
         teile.append(
@@ -202,7 +205,7 @@ def balkendiagramm(
                 c=RASTER,
                 ty=_n(hoehe - unten + 14),
                 a=ACHSE,
-                t=format_wert(tick, einheit),
+                t=mit_einheit(tick, einheit),
             )
         )
     for index, (kategorie, wert) in enumerate(zip(kategorien, werte, strict=True)):
@@ -238,7 +241,7 @@ def balkendiagramm(
                 f=FARBEN[0],
                 tx=_n(links_rand + laenge + 4),
                 ty=_n(mitte),
-                t=format_wert(wert, einheit, stellen),
+                t=mit_einheit(wert, einheit, stellen),
             )
         )
     teile.append(
@@ -250,13 +253,27 @@ def balkendiagramm(
             a=ACHSE,
         )
     )
+    schmal = None
+    if not _schmal and breite >= MIT_SCHMAL:
+        schmal = balkendiagramm(
+            titel,
+            beschreibung,
+            kategorien,
+            werte,
+            einheit=einheit,
+            maximum=maximum,
+            breite=SCHMAL,
+            stellen=stellen,
+            _schmal=True,
+        ).svg
     return Diagramm(
         titel=titel,
         beschreibung=beschreibung,
         svg=mark_safe("".join(teile)),  # noqa: S308 - every part built by format_html
+        svg_schmal=schmal,
         spalten=["Kategorie", f"{wertname} ({einheit})" if einheit else wertname],
         zeilen=[
-            [k, format_wert(w, einheit, stellen)] for k, w in zip(kategorien, werte, strict=True)
+            [k, mit_einheit(w, einheit, stellen)] for k, w in zip(kategorien, werte, strict=True)
         ],
         links=list(links or []),
     )
@@ -300,6 +317,7 @@ def liniendiagramm(
     breite: float = 640,
     hoehe: float = 260,
     stellen: int | None = None,
+    _schmal: bool = False,
 ) -> Diagramm:
     """Lines over ordered x labels (e.g. quarters), one per `Reihe`, with a legend.
 
@@ -317,11 +335,13 @@ def liniendiagramm(
     skala_min, skala_max = ticks[0], ticks[-1]
 
     links_rand, rechts_rand = 56, 32
-    legende_hoehe = 22 * math.ceil(max(len(reihen), 1) / 3)
+    # The narrow drawing gives every series a legend line of its own and fewer x labels.
+    pro_zeile, beschriftungen = (1, 4) if _schmal else (3, 8)
+    legende_hoehe = 22 * math.ceil(max(len(reihen), 1) / pro_zeile)
     oben, unten = 10 + legende_hoehe, 30
     flaeche_b = breite - links_rand - rechts_rand
     flaeche_h = hoehe - oben - unten
-    diagramm_id = _id("linie", titel, x_labels, [(r.name, list(r.werte)) for r in reihen])
+    diagramm_id = _id("linie", titel, x_labels, [(r.name, list(r.werte)) for r in reihen], _schmal)
 
     def x_pos(index: int) -> float:
         if len(x_labels) == 1:
@@ -331,10 +351,10 @@ def liniendiagramm(
     def y_pos(wert: float) -> float:
         return oben + flaeche_h * (1 - (wert - skala_min) / (skala_max - skala_min))
 
-    teile = [_kopf(diagramm_id, titel, beschreibung, breite, hoehe)]
+    teile = [_kopf(diagramm_id, titel, beschreibung, breite, hoehe, _schmal)]
     for index, reihe in enumerate(reihen):
-        spalte, zeile = index % 3, index // 3
-        lx, ly = links_rand + spalte * (flaeche_b / 3), 12 + zeile * 22
+        spalte, zeile = index % pro_zeile, index // pro_zeile
+        lx, ly = links_rand + spalte * (flaeche_b / pro_zeile), 12 + zeile * 22
         farbe = FARBEN[index % len(FARBEN)]
         strich = "6 4" if reihe.gestrichelt else STRICHE[index % len(STRICHE)]
         teile.append(
@@ -365,10 +385,10 @@ def liniendiagramm(
                 c=RASTER,
                 tx=links_rand - 6,
                 a=ACHSE,
-                t=format_wert(tick, einheit),
+                t=mit_einheit(tick, einheit),
             )
         )
-    for index in _beschriftete(len(x_labels)):
+    for index in _beschriftete(len(x_labels), beschriftungen):
         label = x_labels[index]
         teile.append(
             format_html(
@@ -412,13 +432,29 @@ def liniendiagramm(
         )
     )
     zeilen = [
-        [label, *(format_wert(r.werte[i], einheit, stellen) for r in reihen)]
+        [label, *(mit_einheit(r.werte[i], einheit, stellen) for r in reihen)]
         for i, label in enumerate(x_labels)
     ]
+    schmal = None
+    if not _schmal and breite >= MIT_SCHMAL:
+        schmal = liniendiagramm(
+            titel,
+            beschreibung,
+            x_labels,
+            reihen,
+            einheit=einheit,
+            y_min=y_min,
+            y_max=y_max,
+            breite=SCHMAL,
+            hoehe=hoehe,
+            stellen=stellen,
+            _schmal=True,
+        ).svg
     return Diagramm(
         titel=titel,
         beschreibung=beschreibung,
         svg=mark_safe("".join(teile)),  # noqa: S308 - every part built by format_html
+        svg_schmal=schmal,
         spalten=["Zeitraum", *(r.name for r in reihen)],
         zeilen=zeilen,
     )

@@ -17,7 +17,7 @@ that partial, everything else the whole page.
 
 Every link the list makes (sorting, paging, exports) and the address htmx pushes are built
 from one canonical query (`parameter()`): each parameter once, with the value the filter reads,
-and no empty ones. The filter form sends itself to the bare path (`hx-get="{{ request.path }}"`)
+and no empty ones. The filter form sends itself to the bare path (`data-hx-get="{{ request.path }}"`)
 and carries the chosen sort order as a hidden field (`versteckte_felder`), so nothing is
 appended twice.
 """

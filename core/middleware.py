@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 
 from .logging import neue_request_id, request_id
@@ -24,6 +25,46 @@ def oeffentlicher_pfad(path: str) -> bool:
     response a shared cache may keep (`Cache-Control: public`).
     """
     return path.startswith((*settings.PORTAL_OEFFENTLICHE_PFADE, settings.STATIC_URL))
+
+
+def _cache_control(response) -> set[str]:
+    return {
+        teil.strip().split("=")[0].lower()
+        for teil in response.get("Cache-Control", "").split(",")
+        if teil.strip()
+    }
+
+
+def oeffentliche_antwort(response) -> bool:
+    """The same for everyone: `Cache-Control: public`, no cookie set, not varying by one."""
+    vary = {teil.strip().lower() for teil in response.get("Vary", "").split(",")}
+    cache_control = _cache_control(response)
+    return (
+        "public" in cache_control
+        and not {"private", "no-store"} & cache_control
+        and not response.cookies
+        and "cookie" not in vary
+    )
+
+
+class OeffentlichGZipMiddleware(GZipMiddleware):
+    """Gzip for public responses only (BREACH).
+
+    BREACH reads a secret (CSRF token, session data) out of the compressed size of a page
+    that also reflects attacker-chosen input. So only what carries no secret is compressed:
+    a response on a public path (PORTAL_OEFFENTLICHE_PFADE), marked `public`, without a
+    cookie, to a request that sends no session cookie. Every page of a logged-in user, every
+    private download and anything with a session goes out uncompressed.
+    """
+
+    def process_response(self, request, response):
+        if (
+            oeffentlicher_pfad(request.path)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and oeffentliche_antwort(response)
+        ):
+            return super().process_response(request, response)
+        return response
 
 
 class RequestIdMiddleware:
@@ -128,4 +169,27 @@ class OeffentlichCacheSchutzMiddleware:
             )
             # patch_cache_control drops "public" when "private" is set.
             patch_cache_control(response, private=True)
+        return response
+
+
+class PrivatNichtSpeichernMiddleware:
+    """Every response to a logged-in user: `Cache-Control: private, no-store`.
+
+    A page with a user's data (contacts, participants, drafts) must not stay in a shared
+    cache, nor in the browser after logout on a shared PC. The public paths are left alone:
+    they are the same for everyone and stay `public` and cookie-free (reading `request.user`
+    there would add `Vary: Cookie`). Must come after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if oeffentlicher_pfad(request.path):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # patch_cache_control drops "public" when "private" is set.
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -3,66 +3,19 @@
 Browsers and `forms.DecimalField` expect `245000.00`; people in a German administration
 type `245.000,00`, `245000` or `245.000 €`. The fields here accept exactly the German
 notation and refuse everything ambiguous (`245,000.00`, `1.2.3`) with a German message,
-instead of guessing and storing a thousandfold wrong amount.
+instead of guessing and storing a thousandfold wrong amount. The reading itself is
+`core.formatting.deutsche_zahl`, the one German number module; here are the form widgets
+and fields around it.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.formatting import zahl
-
-# Digits without grouping (`245000`, `245000,5`) or grouped by dots in threes
-# (`245.000`, `1.245.000,00`); optional comma with decimals (checked separately).
-# ASCII digits only: `\d` would also take Arabic-Indic or full-width digits.
-_OHNE_GRUPPEN = re.compile(r"[0-9]+")
-_MIT_GRUPPEN = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
-_NACHKOMMA = re.compile(r"[0-9]+")
-_LEERZEICHEN = re.compile(r"[\s\u00a0\u202f]+")
-
-
-def deutsche_zahl(
-    text: str,
-    *,
-    einheiten: tuple[str, ...] = (),
-    nachkommastellen: int = 2,
-    beispiel: str = "245.000,00",
-) -> Decimal:
-    """Parse a non-negative German decimal number, e.g. `1.245.000,50` → Decimal("1245000.50").
-
-    `einheiten` may follow the number (e.g. "€", "EUR"). Raises ValidationError with a German
-    message for anything else.
-    """
-    wert = _LEERZEICHEN.sub(" ", str(text)).strip()
-    for einheit in einheiten:
-        if wert.lower().endswith(einheit.lower()):
-            wert = wert[: -len(einheit)].strip()
-            break
-    if wert.startswith(("-", "\u2212")):
-        raise ValidationError("Negative Werte sind nicht zulässig.", code="negative")
-    ganz, komma, nachkomma = wert.partition(",")
-    if not (_OHNE_GRUPPEN.fullmatch(ganz) or _MIT_GRUPPEN.fullmatch(ganz)) or (
-        komma and not _NACHKOMMA.fullmatch(nachkomma)
-    ):
-        raise ValidationError(
-            f"Bitte geben Sie eine Zahl in deutscher Schreibweise ein, z. B. {beispiel}.",
-            code="invalid",
-        )
-    if len(nachkomma) > nachkommastellen:
-        raise ValidationError(
-            f"Bitte geben Sie höchstens {nachkommastellen} Nachkommastellen an.",
-            code="decimal_places",
-        )
-    try:
-        return Decimal(f"{ganz.replace('.', '')}.{nachkomma or '0'}").quantize(
-            Decimal(1).scaleb(-nachkommastellen)
-        )
-    except InvalidOperation as error:  # pragma: no cover - the patterns above exclude it
-        raise ValidationError("Bitte geben Sie eine gültige Zahl ein.", code="invalid") from error
+from core.formatting import EURO_EINHEITEN, deutsche_zahl, zahl
 
 
 class DeutscheZahlInput(forms.TextInput):
@@ -130,7 +83,7 @@ class EuroField(DeutscheZahlField):
     At most two decimals, never negative; shown back as `245.000,00`.
     """
 
-    einheiten = ("€", "EUR", "Euro")
+    einheiten = EURO_EINHEITEN
     beispiel = "245.000,00"
 
     def __init__(self, **kwargs):

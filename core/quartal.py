@@ -1,4 +1,10 @@
-"""Quarters ("2026-Q3") as a small value type used by Statusmeldungen, Kennzahlen and reports."""
+"""Quarters as a small value type used by Statusmeldungen, Kennzahlen and reports.
+
+Three spellings, each for one purpose: `str()` gives the stored and URL form `2026-Q3`
+(machines only); `label` the text form `3. Quartal 2026`; `kurz` the short form `Q3/2026`
+for table headers and chart axes. Templates use the filters `quartal` and `quartal_kurz`,
+Python code `quartal_text()` and `quartal_kurz()`, which also take the stored string.
+"""
 
 from __future__ import annotations
 
@@ -65,7 +71,18 @@ class Quartal:
 
     @property
     def label(self) -> str:
+        """`3. Quartal 2026`: the form for running text, headings and choices."""
         return f"{self.nummer}. Quartal {self.jahr}"
+
+    @property
+    def genitiv(self) -> str:
+        """`des 3. Quartals 2026`, as in "der Abschluss des 3. Quartals 2026"."""
+        return f"des {self.nummer}. Quartals {self.jahr}"
+
+    @property
+    def kurz(self) -> str:
+        """`Q3/2026`: the form where space is short (table headers, chart axes)."""
+        return f"Q{self.nummer}/{self.jahr}"
 
     def __str__(self) -> str:
         return f"{self.jahr}-Q{self.nummer}"
@@ -86,3 +103,24 @@ class QuartalField(models.CharField):
         if kwargs.get("max_length") == 7:
             kwargs.pop("max_length")
         return name, path, args, kwargs
+
+
+def _quartal_oder_none(value) -> Quartal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Quartal.parse(value)
+    except ValidationError:
+        return None
+
+
+def quartal_text(value) -> str:
+    """A quarter (or its stored form `2026-Q3`) as `3. Quartal 2026`; other text unchanged."""
+    quartal = _quartal_oder_none(value)
+    return quartal.label if quartal else ("" if value is None else str(value))
+
+
+def quartal_kurz(value) -> str:
+    """A quarter (or its stored form `2026-Q3`) as `Q3/2026`; other text unchanged."""
+    quartal = _quartal_oder_none(value)
+    return quartal.kurz if quartal else ("" if value is None else str(value))

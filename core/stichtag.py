@@ -19,10 +19,30 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .quartal import Quartal
+
+# The figures of an ended quarter never change: every write is dated now, after the
+# quarter's end. Only code that writes history dated in the past (demo data, tests) breaks
+# this; it calls `vergangenheit_geaendert`, and every cached figure of an ended quarter
+# carries `verlauf_stand` in its key, so the old ones are no longer found.
+VERLAUF_STAND_SCHLUESSEL = "stichtag:verlauf-stand"
+
+
+def verlauf_stand() -> int:
+    """Part of the cache key of every cached figure of an ended quarter."""
+    return cache.get_or_set(VERLAUF_STAND_SCHLUESSEL, 0, None)
+
+
+def vergangenheit_geaendert() -> None:
+    """History was written dated before now: cached figures of ended quarters are void."""
+    try:
+        cache.incr(VERLAUF_STAND_SCHLUESSEL)
+    except ValueError:  # not in the cache (yet, or evicted): any new value will do
+        cache.set(VERLAUF_STAND_SCHLUESSEL, int(timezone.now().timestamp()), None)
 
 
 def stichtag(quartal: Quartal) -> dt.datetime:
@@ -93,6 +113,7 @@ def stand_nachtragen(instance, am: dt.datetime, *, art: str = "~", **werte):
                 if f.attname not in ("m2m_history_id", "history_id")
             }
             type(zeile)._default_manager.create(history=record, **spalten)
+    vergangenheit_geaendert()
     return record
 
 

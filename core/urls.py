@@ -1,13 +1,15 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from .views import DatenschutzView
+
 app_name = "core"
 
 urlpatterns = [
     path("impressum/", TemplateView.as_view(template_name="core/impressum.html"), name="impressum"),
     path(
         "datenschutz/",
-        TemplateView.as_view(template_name="core/datenschutz.html"),
+        DatenschutzView.as_view(),
         name="datenschutz",
     ),
     path(

@@ -6,4 +6,7 @@ class FoerderungConfig(AppConfig):
     verbose_name = "Förderung"
 
     def ready(self):
-        from . import kennzahlen  # noqa: F401 - registers the derived Kennzahl of the strategy
+        from . import (
+            entwurf,  # noqa: F401 - registers its lines of the Statusmeldung draft
+            kennzahl_quellen,  # noqa: F401 - registers the derived Kennzahl of the strategy
+        )

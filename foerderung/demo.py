@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.reference import upsert
 from core.stichtag import stand_nachtragen
-from kommunen.demo import kommunen_lippe, lippe
+from kommunen.demo import demo_kreise, kommunen_lippe, lippe
 from massnahmen.demo import DORFPLATTFORM_TITEL, IKZ_TITEL, add_months
 from massnahmen.models import Massnahme
 
@@ -101,17 +101,7 @@ def seed(stdout) -> None:
             Mittelabruf.Status.BEANTRAGT,
         ),
     ]:
-        datum = add_months(heute, monate)
-        upsert(
-            Mittelabruf,
-            {"bescheid": ikz, "bemerkung": bemerkung},
-            {
-                "datum": datum,
-                "betrag": Decimal(betrag),
-                "status": status,
-                "ausgezahlt_am": _auszahlung(datum, status),
-            },
-        )
+        _abruf(ikz, bemerkung, add_months(heute, monate), betrag, status)
 
     # Smarte.Land.Regionen: a Kreis-led project; the Stadt Detmold receives the grant.
     slr_massnahme = massnahmen[DORFPLATTFORM_TITEL]
@@ -156,6 +146,53 @@ def seed(stdout) -> None:
         },
     )
     _verlauf_nachbilden(kreis)
+    _bescheide_der_region(heute, programme)
+
+
+def _bescheide_der_region(heute: dt.date, programme: dict) -> None:
+    """One Förderbescheid per Kreis of data/demo/kreise/*.yaml, for one of its Maßnahmen."""
+    for kreis, kommunen, daten in demo_kreise():
+        werte = daten.get("foerderbescheid")
+        if not werte:
+            continue
+        massnahme = Massnahme.objects.get(kreis=kreis, titel=werte["massnahme"])
+        beginn = _monatsanfang(massnahme.beginn)
+        ende = massnahme.ende_geplant
+        bescheid, _ = upsert(
+            Foerderbescheid,
+            {"programm": programme[werte["programm"]], "aktenzeichen": werte["aktenzeichen"]},
+            {
+                "kreis_id": kreis.pk,
+                "bescheiddatum": beginn - dt.timedelta(days=14),
+                "zuwendungsempfaenger_id": kommunen[werte["zuwendungsempfaenger"]].pk,
+                "bewilligter_betrag": Decimal(werte["betrag"]),
+                "foerderquote": Decimal(werte["foerderquote"]),
+                "bewilligungszeitraum_beginn": beginn,
+                "bewilligungszeitraum_ende": ende,
+                "zweck": werte["zweck"],
+                "verwendungsnachweis_faellig": add_months(ende, 6),
+                "status": werte["status"],
+            },
+        )
+        bescheid.partner.set([kommunen[s] for s in werte.get("partner", [])])
+        bescheid.massnahmen.set([massnahme])
+        for bemerkung, monate, betrag, status in werte.get("mittelabrufe", []):
+            _abruf(bescheid, bemerkung, add_months(heute, monate), betrag, status)
+        _verlauf_nachbilden(kreis)
+
+
+def _abruf(bescheid, bemerkung: str, datum: dt.date, betrag: str, status: str) -> None:
+    """A Mittelabruf, identified by its remark."""
+    upsert(
+        Mittelabruf,
+        {"bescheid": bescheid, "bemerkung": bemerkung},
+        {
+            "datum": datum,
+            "betrag": Decimal(betrag),
+            "status": status,
+            "ausgezahlt_am": _auszahlung(datum, status),
+        },
+    )
 
 
 def _um_neun(tag: dt.date) -> dt.datetime:

@@ -11,12 +11,13 @@ from django import forms
 
 from core.files import ERLAUBTE_DATEITYPEN, validate_upload
 from core.formatting import euro, zahl
+from core.locking import VersionFormMixin, vergleichen
 from core.money import EuroField, ProzentField
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme
 
-from . import regeln
+from . import foerderregeln
 from .models import BescheidDokument, Foerderbescheid, Foerderprogramm, Mittelabruf
 
 EIN_CENT = Decimal("0.01")
@@ -46,7 +47,7 @@ def verwaltbare_kreise(user):
     return Kreis.objects.filter(ags__in=scope.kreis_ids)
 
 
-class FoerderbescheidForm(forms.ModelForm):
+class FoerderbescheidForm(VersionFormMixin, forms.ModelForm):
     """Create or edit a Förderbescheid. Shows the programme's maximum as a warning only.
 
     The Kreis comes from the view: the one Kreis of the Kreis staff, or a choice for
@@ -132,6 +133,21 @@ class FoerderbescheidForm(forms.ModelForm):
         ):
             datumsfeld(self.fields[name])
 
+    def bestehender_datensatz(self):
+        """A double click on "Speichern" of a new Bescheid: the Bescheid the first click
+        stored, if it holds exactly this input (else the Aktenzeichen is taken: a German
+        error at the field)."""
+        vorhanden = (
+            Foerderbescheid.objects.filter(
+                kreis_id=self.instance.kreis_id,
+                programm_id=self.instance.programm_id,
+                aktenzeichen=self.instance.aktenzeichen,
+            )
+            .order_by()
+            .first()
+        )
+        return vorhanden if vorhanden is not None and not vergleichen(self, vorhanden) else None
+
     def clean_foerderquote(self):
         # Checked here (not only in the model) to name the limit German style: the own
         # share (Eigenanteil) follows from it, e.g. at least 10 % under IKZ NRW.
@@ -159,7 +175,7 @@ class FoerderbescheidForm(forms.ModelForm):
             )
         programm = cleaned.get("programm")
         if programm is not None and partner is not None and "partner" not in self.errors:
-            fehler = regeln.pruefen(
+            fehler = foerderregeln.pruefen(
                 programm=programm,
                 anzahl_partner=len(partner),
                 bewilligter_betrag=None,
@@ -175,20 +191,20 @@ class FoerderbescheidForm(forms.ModelForm):
                 self.add_error("massnahmen", "Alle Maßnahmen müssen zum Kreis gehören.")
         return cleaned
 
-    def regelpruefung(self) -> regeln.Regelpruefung | None:
+    def regelpruefung(self) -> foerderregeln.Regelpruefung | None:
         """The amount rule for the values as entered (bound) or as stored (unbound edit)."""
         if self.is_bound:
             daten = getattr(self, "cleaned_data", None)
             if daten is None:
                 return None
-            return regeln.pruefen(
+            return foerderregeln.pruefen(
                 programm=daten.get("programm"),
                 anzahl_partner=len(daten.get("partner") or []),
                 bewilligter_betrag=daten.get("bewilligter_betrag"),
                 foerderquote=daten.get("foerderquote"),
             )
         if self.instance.pk:
-            return regeln.fuer_bescheid(self.instance)
+            return foerderregeln.fuer_bescheid(self.instance)
         return None
 
 

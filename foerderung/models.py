@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.files import Dokument
 from core.formatting import euro
+from core.locking import Versioniert
 from core.models import TimeStampedModel
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import Massnahme
@@ -116,7 +117,7 @@ class FoerderbescheidQuerySet(models.QuerySet):
         )
 
 
-class Foerderbescheid(TimeStampedModel):
+class Foerderbescheid(Versioniert, TimeStampedModel):
     """A grant decision: who receives how much under which programme, for which Maßnahmen.
 
     The Eigenanteil and the total eligible expenses are derived from amount and rate,
@@ -266,7 +267,7 @@ class Foerderbescheid(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Mittelabruf(TimeStampedModel):
+class Mittelabruf(Versioniert, TimeStampedModel):
     """A drawdown of granted money. The sum of all drawdowns of a Bescheid never exceeds
     the granted amount (checked in clean(), in the service under a row lock, and on
     PostgreSQL by a trigger)."""
@@ -288,8 +289,7 @@ class Mittelabruf(TimeStampedModel):
     )
     ausgezahlt_am = models.DateField("ausgezahlt am", null=True, blank=True)
     bemerkung = models.CharField("Bemerkung", max_length=250, blank=True)
-    # Optimistic locking: an edit, delete or payout must carry the version it was shown.
-    version = models.PositiveIntegerField("Version", default=1, editable=False)
+    # An edit, delete or payout must carry the version it was shown (core.locking).
     # The key of the form that created the drawdown: a second post of the same form
     # (double click, reload) is recognised instead of recording the money twice.
     erfassungsschluessel = models.UUIDField(
@@ -320,15 +320,6 @@ class Mittelabruf(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.bescheid.aktenzeichen}: {euro(self.betrag)} am {self.datum:%d.%m.%Y}"
-
-    def save(self, *args, **kwargs) -> None:
-        # Every change of a stored drawdown (also through the admin) makes forms that
-        # show an older version stale, so they notice instead of overwriting it.
-        if not self._state.adding:
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
 
     @property
     def bezeichnung(self) -> str:

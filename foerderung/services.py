@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.formatting import euro
-from core.history import Aenderung, unterschiede
+from core.history import Aenderung
+from core.locking import seit_version
 from kommunen.models import Mitgliedschaft, Rolle
 
 from . import verlauf
@@ -125,17 +126,17 @@ class AbrufKonflikt(Exception):
 
 
 def _konflikt(abruf_pk: int, aktuell: Mittelabruf | None, geladene_version) -> AbrufKonflikt:
-    records = Mittelabruf.history.filter(id=abruf_pk).select_related("history_user")
-    neu = records.order_by("-history_id").first()
-    alt = records.filter(version=geladene_version).order_by("-history_id").first()
-    aenderungen = []
-    if aktuell is not None and alt is not None and neu is not None:
-        aenderungen = unterschiede(alt, neu, geld=verlauf.GELD, verborgen=verlauf.VERBORGEN)
+    seit = seit_version(
+        Mittelabruf.history.filter(id=abruf_pk),
+        geladene_version,
+        geld=verlauf.GELD,
+        verborgen=verlauf.VERBORGEN,
+    )
     return AbrufKonflikt(
         abruf=aktuell,
-        aenderungen=aenderungen,
-        von=str(neu.history_user) if neu and neu.history_user_id else "jemand anderes",
-        am=neu.history_date if neu else None,
+        aenderungen=seit.aenderungen if aktuell is not None else [],
+        von=seit.von,
+        am=seit.am,
     )
 
 

@@ -25,9 +25,10 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.downloads import dokument_response
 from core.formatting import euro
 from core.listing import FilteredListView
+from core.locking import VersionKonfliktMixin
 from kommunen.models import Kommune
 
-from . import regeln, services, verlauf
+from . import foerderregeln, services, verlauf
 from .filtersets import FoerderbescheidFilterSet
 from .forms import (
     AuszahlungForm,
@@ -162,7 +163,7 @@ class FoerderbescheidDetailView(LoginRequiredMixin, PermissionRequiredMixin, Det
             partner=partner,
             massnahmen=list(bescheid.massnahmen.all()),
             dokumente=bescheid.dokumente.select_related("hochgeladen_von"),
-            regel=regeln.fuer_bescheid(bescheid, partner_anzahl=len(partner)),
+            regel=foerderregeln.fuer_bescheid(bescheid, partner_anzahl=len(partner)),
             verlauf=verlauf.verlauf(bescheid),
             kann_bearbeiten=user.has_perm("foerderung.change_foerderbescheid", bescheid),
             kann_loeschen=user.has_perm("foerderung.delete_foerderbescheid", bescheid),
@@ -215,7 +216,7 @@ class BescheidFormMixin:
 
 
 class FoerderbescheidCreateView(
-    LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, CreateView
+    VersionKonfliktMixin, LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, CreateView
 ):
     """Kreis staff record a new Förderbescheid for their Kreis."""
 
@@ -241,7 +242,7 @@ class FoerderbescheidCreateView(
 
 
 class FoerderbescheidUpdateView(
-    LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, UpdateView
+    VersionKonfliktMixin, LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, UpdateView
 ):
     """Kreis staff correct or complete a Bescheid (amount, partners, deadlines, status)."""
 

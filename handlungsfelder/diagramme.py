@@ -44,7 +44,7 @@ def verlauf_diagramm(verlauf: Verlauf) -> Diagramm:
     return liniendiagramm(
         titel=f"{k.name}: Ist und Soll-Pfad",
         beschreibung=verlauf_text(verlauf),
-        x_labels=[str(s.quartal) for s in verlauf.staende],
+        x_labels=[s.quartal.kurz for s in verlauf.staende],
         reihen=[Reihe("Ist", werte), Reihe("Soll-Pfad", soll, gestrichelt=True)],
         einheit=_einheit(k),
         y_min=min(0.0, *y_werte),
@@ -63,7 +63,7 @@ def vergleich_diagramm(titel: str, quartale, zeilen: list[dict]) -> Diagramm:
         titel=f"{titel}: Vergleich der Kreise",
         beschreibung=f"Werte je Quartal von {quartale[0].label} bis {quartale[-1].label}. "
         f"Zuletzt: {', '.join(letzte) or 'keine Werte'}.",
-        x_labels=[str(q) for q in quartale],
+        x_labels=[q.kurz for q in quartale],
         reihen=reihen,
         y_min=0.0,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import IntegrityError, transaction
 
+from core.locking import VersionFormMixin, pruefen
 from core.money import DeutscheZahlField
 from core.quartal import Quartal
 from kommunen.models import Kommune
@@ -28,7 +30,7 @@ class KennzahlZahlField(DeutscheZahlField):
         self.fehler_zu_gross = "Der Wert ist zu groß (höchstens 12 Stellen vor dem Komma)."
 
 
-class ZielForm(forms.ModelForm):
+class ZielForm(VersionFormMixin, forms.ModelForm):
     """A Ziel of the Kreis set by the view."""
 
     class Meta:
@@ -47,7 +49,7 @@ class ZielForm(forms.ModelForm):
         self.fields["handlungsfeld"].empty_label = "Bitte wählen"
 
 
-class KennzahlForm(forms.ModelForm):
+class KennzahlForm(VersionFormMixin, forms.ModelForm):
     """A Kennzahl of a Ziel: unit from the fixed list or free text, baseline before target."""
 
     basiswert = KennzahlZahlField(label="Ausgangswert", help_text="Zum Beispiel 12,5.")
@@ -113,7 +115,7 @@ class KennzahlForm(forms.ModelForm):
         return cleaned
 
 
-class KennzahlWertForm(forms.Form):
+class KennzahlWertForm(VersionFormMixin, forms.Form):
     """A measured value for one quarter (and one Kommune, for Kennzahlen per Kommune).
 
     An existing value of the same quarter and Kommune is replaced (a correction)."""
@@ -174,10 +176,34 @@ class KennzahlWertForm(forms.Form):
         return cleaned
 
     def speichern(self) -> KennzahlWert:
-        wert, _ = KennzahlWert.objects.update_or_create(
-            kennzahl=self.kennzahl,
-            quartal=self.cleaned_data["quartal"],
-            kommune=self.cleaned_data.get("kommune"),
-            defaults={"wert": self.cleaned_data["wert"], "erfasst_von": self.user},
-        )
-        return wert
+        """Store the value, or replace the stored one of the same quarter (and Kommune).
+
+        Replacing needs the stored value's version in the form (core.locking): a value
+        someone else entered after the form was shown, or one the form did not show, is
+        answered with Konflikt (stored value beside the input), never silently replaced.
+        """
+        schluessel = {
+            "kennzahl": self.kennzahl,
+            "quartal": self.cleaned_data["quartal"],
+            "kommune": self.cleaned_data.get("kommune"),
+        }
+        with transaction.atomic():
+            vorhanden = (
+                KennzahlWert.objects.select_for_update().filter(**schluessel).order_by().first()
+            )
+            if vorhanden is None:
+                try:
+                    with transaction.atomic():
+                        return KennzahlWert.objects.create(
+                            **schluessel, wert=self.cleaned_data["wert"], erfasst_von=self.user
+                        )
+                except IntegrityError:
+                    # Entered by someone else at the same moment.
+                    vorhanden = KennzahlWert.objects.filter(**schluessel).first()
+                    pruefen(self, vorhanden, None)
+                    return vorhanden
+            pruefen(self, vorhanden, self.cleaned_data.get("version"))
+            vorhanden.wert = self.cleaned_data["wert"]
+            vorhanden.erfasst_von = self.user
+            vorhanden.save()
+            return vorhanden

@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.formatting import zahl
+from core.locking import Versioniert
 from core.models import TimeStampedModel
-from core.quartal import QuartalField
+from core.quartal import QuartalField, quartal_text
 from kommunen.models import Kommune, Kreis
 
 
@@ -56,7 +57,7 @@ class ZielQuerySet(models.QuerySet):
         return self.filter(scope_for(user).kreis_q("kreis_id"))
 
 
-class Ziel(TimeStampedModel):
+class Ziel(Versioniert, TimeStampedModel):
     """A strategic goal of a Kreis under one Handlungsfeld; its Kennzahlen measure it."""
 
     kreis = models.ForeignKey(
@@ -80,7 +81,14 @@ class Ziel(TimeStampedModel):
         return self.titel
 
 
-class Kennzahl(TimeStampedModel):
+def _stellen(wert) -> int:
+    """Decimals a value carries, at most two: 12 → 0, 12.50 → 1, 0.125 → 2."""
+    if wert is None:
+        return 0
+    return min(2, max(0, -Decimal(wert).normalize().as_tuple().exponent))
+
+
+class Kennzahl(Versioniert, TimeStampedModel):
     """An indicator of a Ziel: baseline and target, measured per quarter (and per Kommune
     where `ebene` says so), or derived from data already in the portal."""
 
@@ -161,14 +169,17 @@ class Kennzahl(TimeStampedModel):
         """Derived from portal data: computed per quarter, never typed."""
         return self.quelle != self.Quelle.MANUELL
 
+    @property
+    def stellen(self) -> int:
+        """The Kennzahl's precision: as many decimals as its baseline and target carry, at
+        most two (10 → 30 %: none; 12,5 → 20 %: one). Target-path values are rounded to it."""
+        return max(_stellen(self.basiswert), _stellen(self.zielwert))
+
     def format(self, wert) -> str:
         """A value German style with the unit: `12,5 %`, `1.234 Anzahl` → `1.234`."""
         if wert is None:
             return "–"
-        wert = Decimal(wert)
-        # As many decimals as the value has, at most two: 12 → "12", 12.50 → "12,5".
-        stellen = min(2, max(0, -wert.normalize().as_tuple().exponent))
-        text = zahl(wert, stellen)
+        text = zahl(Decimal(wert), _stellen(wert))
         einheit = self.einheit_anzeige
         if not einheit or einheit == self.Einheit.ANZAHL:
             return text
@@ -192,7 +203,7 @@ class Kennzahl(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class KennzahlWert(TimeStampedModel):
+class KennzahlWert(Versioniert, TimeStampedModel):
     """A measured value of a Kennzahl for one quarter (and one Kommune, if measured there)."""
 
     kennzahl = models.ForeignKey(
@@ -236,7 +247,12 @@ class KennzahlWert(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kennzahl} {self.quartal}: {self.wert}"
+        return f"{self.kennzahl} {quartal_text(self.quartal)}: {self.wert}"
+
+    @property
+    def versions_autor(self):
+        """Who saved the value last (named when a form would replace it, core.locking)."""
+        return self.erfasst_von
 
     def clean(self) -> None:
         if not self.kennzahl_id:

@@ -2,7 +2,7 @@
 
 The data behind a derived Kennzahl lives in apps *above* handlungsfelder (massnahmen,
 foerderung, ozg). handlungsfelder must not import them, so the dependency is inverted:
-each of those apps keeps its computing function in its own `kennzahlen.py`, decorated with
+each of those apps keeps its computing function in its own `kennzahl_quellen.py`, decorated with
 `@register_quelle(...)`, and imports that module in its `AppConfig.ready()`. This module only
 holds the registry and the calling convention; `handlungsfelder.services` looks a source up
 by `Kennzahl.quelle` and calls it. A source whose app is not installed is simply missing, and

@@ -68,7 +68,8 @@ def sollwert(kennzahl: Kennzahl, tag: dt.date) -> Decimal | None:
     vergangen = (tag - kennzahl.basisdatum).days
     basis = Decimal(kennzahl.basiswert)
     soll = basis + (Decimal(kennzahl.zielwert) - basis) * vergangen / dauer
-    return soll.quantize(CENT, ROUND_HALF_UP)
+    # A path between whole numbers is whole: "70 %" on the way from 50 to 80, not "69,57 %".
+    return soll.quantize(Decimal(1).scaleb(-kennzahl.stellen), ROUND_HALF_UP)
 
 
 def im_plan(kennzahl: Kennzahl, ist: Decimal | None, soll: Decimal | None) -> bool | None:

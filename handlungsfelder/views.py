@@ -7,20 +7,28 @@ Maßnahmen are read through the reverse relations `Ziel.massnahmen` and
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import CreateView, DeleteView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.locking import Konflikt, VersionKonfliktMixin
 from core.quartal import Quartal
 from core.views import ObjektEinmalMixin
+from kommunen.context_processors import navigation
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
@@ -66,7 +74,7 @@ def gewaehlter_kreis(request, kreise) -> Kreis:
 def _massnahmen_prefetch(kreis, nur_veroeffentlicht: bool = False) -> Prefetch:
     qs = Massnahme.objects.filter(kreis=kreis, archiviert=False).select_related("federfuehrend")
     if nur_veroeffentlicht:
-        qs = qs.filter(veroeffentlicht=True)
+        qs = qs.veroeffentlicht()
     return Prefetch("massnahmen", queryset=qs.order_by("titel"), to_attr="dienende_massnahmen")
 
 
@@ -257,7 +265,7 @@ def _kommune_bewertung(verlauf, werte, quartale) -> str:
         ist = werte.get(str(q))
         if ist is not None:
             plan = im_plan(verlauf.kennzahl, ist, verlauf.stand(q).soll)
-            return f"{status_text(plan, ist)} ({q})"
+            return f"{status_text(plan, ist)} ({Quartal.parse(q).kurz})"
     return status_text(None)
 
 
@@ -282,21 +290,21 @@ def wert_erfassen(request, pk):
         raise PermissionDenied
     form = KennzahlWertForm(request.POST or None, kennzahl=kennzahl, user=request.user)
     if request.method == "POST":
-        if form.is_valid():
+        vorlage = "handlungsfelder/kennzahlwert_form.html"
+        if not form.is_valid():
+            return render(request, vorlage, _kennzahl_kontext(request, kennzahl, form), status=422)
+        try:
             wert = form.speichern()
-            ort = f" für {wert.kommune}" if wert.kommune_id else ""
-            messages.success(
-                request,
-                f"Der Wert {kennzahl.format(wert.wert)}{ort} im "
-                f"{Quartal.parse(wert.quartal).label} wurde gespeichert.",
-            )
-            return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
-        return render(
+        except Konflikt as konflikt:
+            kontext = _kennzahl_kontext(request, kennzahl, konflikt.formular())
+            return render(request, vorlage, {**kontext, "versionskonflikt": konflikt}, status=409)
+        ort = f" für {wert.kommune}" if wert.kommune_id else ""
+        messages.success(
             request,
-            "handlungsfelder/kennzahlwert_form.html",
-            _kennzahl_kontext(request, kennzahl, form),
-            status=422,
+            f"Der Wert {kennzahl.format(wert.wert)}{ort} im "
+            f"{Quartal.parse(wert.quartal).label} wurde gespeichert.",
         )
+        return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
     return render(
         request, "handlungsfelder/kennzahlwert_form.html", _kennzahl_kontext(request, kennzahl)
     )
@@ -338,7 +346,7 @@ class ZielCreateView(_Speichern, CreateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            titel=f"Neues Ziel im {self.kreis}",
+            titel=f"Neues Ziel {self.kreis.lokativ}",
             abbrechen=f"{reverse('handlungsfelder:strategie')}?kreis={self.kreis.ags}",
             breadcrumbs=_crumbs(("Neues Ziel", None)),
             **kwargs,
@@ -350,7 +358,7 @@ class ZielCreateView(_Speichern, CreateView):
         return redirect(self.ziel_url(ziel))
 
 
-class ZielUpdateView(_Speichern, ObjektEinmalMixin, UpdateView):
+class ZielUpdateView(VersionKonfliktMixin, _Speichern, ObjektEinmalMixin, UpdateView):
     permission_required = "handlungsfelder.change_ziel"
     form_class = ZielForm
 
@@ -409,7 +417,7 @@ class KennzahlCreateView(_Speichern, CreateView):
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
 
 
-class KennzahlUpdateView(_Speichern, ObjektEinmalMixin, UpdateView):
+class KennzahlUpdateView(VersionKonfliktMixin, _Speichern, ObjektEinmalMixin, UpdateView):
     permission_required = "handlungsfelder.change_kennzahl"
     form_class = KennzahlForm
 
@@ -508,12 +516,26 @@ class KennzahlDeleteView(
 # --- Public ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
+@cache_control(public=True, max_age=300)
 def oeffentlich(request):
     """/strategie/oeffentlich/: published Ziele with their Kennzahlen, no login, no names of
-    people; only published Maßnahmen are listed."""
+    people; only published Maßnahmen are listed.
+
+    The same page for everyone, like /oeffentlich/ (the path is among
+    PORTAL_OEFFENTLICHE_PFADE): rendered without the request context, never reading
+    `request.user` or the session, so it is `public`, cookie-free and may be compressed;
+    without `?kreis=` it shows the first Kreis by name.
+    """
     kreise = list(Kreis.objects.filter(ziele__veroeffentlicht=True).distinct().order_by("name"))
-    kreis = gewaehlter_kreis(request, kreise) if kreise else None
+    kreis = None
+    if kreise:
+        wunsch = request.GET.get("kreis")
+        kreis = (
+            next((k for k in kreise if wunsch in (k.ags, k.slug)), None) if wunsch else kreise[0]
+        )
+        if kreis is None:
+            raise Http404("Kreis nicht gefunden.")
     felder = (
         _ziele_mit_auswertung(
             Ziel.objects.filter(kreis=kreis, veroeffentlicht=True), kreis, nur_veroeffentlicht=True
@@ -524,8 +546,13 @@ def oeffentlich(request):
     for feld in felder:
         for ziel in feld["ziele"]:
             ziel.diagramme = [verlauf_diagramm(v) for v in ziel.auswertungen]
-    return render(
-        request,
-        "handlungsfelder/oeffentlich.html",
-        {"kreis": kreis, "kreise": kreise, "felder": felder},
-    )
+    kontext = {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "user": AnonymousUser(),
+        "request": SimpleNamespace(path=request.path, GET=request.GET),
+        **navigation(SimpleNamespace(path=request.path, user=None)),
+        "kreis": kreis,
+        "kreise": kreise,
+        "felder": felder,
+    }
+    return HttpResponse(render_to_string("handlungsfelder/oeffentlich.html", kontext))

@@ -240,6 +240,7 @@ class KommuneAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("kreis", "ags", "name", "slug", "typ")}),
         ("Profil", {"fields": ("einwohner", "einwohner_stand", "website", "beschreibung")}),
+        ("Einbetten auf Websites der Kommune", {"fields": ("einbettende_websites",)}),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
     readonly_fields = ("erstellt_am", "geaendert_am")

@@ -15,6 +15,7 @@ ANGEMELDET = [
     ("Startseite", "home"),
     ("Kommunen", "kommunen:liste"),
     ("Maßnahmen", "massnahmen:liste"),
+    ("Lösungen", "loesungen:katalog"),
     ("Förderung", "foerderung:liste"),
     ("Workshops", "workshops:liste"),
     ("OZG", "ozg:matrix"),
@@ -23,6 +24,8 @@ ANGEMELDET = [
 DASHBOARD = ("Dashboard", "berichte:dashboard")
 REGION = ("Region", "berichte:region")
 BERICHTE = ("Berichte", "berichte:liste")
+# By URL name only (kommunen imports nothing above it); base.html shows the unread count.
+BENACHRICHTIGUNGEN = ("Benachrichtigungen", "benachrichtigungen:liste")
 PROTOKOLL = ("Zugriffsprotokoll", "zugang:protokoll")
 VERWALTUNG = ("Verwaltung", "admin:index")
 
@@ -44,6 +47,7 @@ def _eintraege(user) -> list[tuple[str, str]]:
     if scope.region_ids or scope.is_superuser:
         eintraege.append(REGION)
     eintraege.append(BERICHTE)
+    eintraege.append(BENACHRICHTIGUNGEN)
     if scope.kreis_ids or scope.is_superuser:
         eintraege.append(PROTOKOLL)
     if scope.is_superuser:
@@ -52,7 +56,7 @@ def _eintraege(user) -> list[tuple[str, str]]:
 
 
 def navigation(request) -> dict:
-    """`navigation`: a list of {"label", "url", "active", "current"} for the main menu.
+    """`navigation`: a list of {"label", "name", "url", "active", "current"} for the menu.
 
     `current` is the aria-current value: "page" on the item's own page, "true" below it
     (e.g. "Kommunen" while a Kommune's profile is shown).
@@ -65,5 +69,7 @@ def navigation(request) -> dict:
             continue
         active = path == url if url == "/" else path.startswith(url)
         current = ("page" if path == url else "true") if active else ""
-        items.append({"label": label, "url": url, "active": active, "current": current})
+        items.append(
+            {"label": label, "name": name, "url": url, "active": active, "current": current}
+        )
     return {"navigation": items}

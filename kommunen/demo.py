@@ -7,9 +7,12 @@ above (`massnahmen.demo`, `workshops.demo`, …).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 
+from core import demodaten
 from core.formatting import zahl
 from core.reference import upsert
 
@@ -21,6 +24,7 @@ REGION_OWL = "OWL"
 KREIS_EMAIL = "kreis@demo.invalid"
 OWL_EMAIL = "owl@demo.invalid"
 ADMIN_EMAIL = "admin@demo.invalid"
+KREIS_REGION_EMAIL = "kreis.{slug}@demo.invalid"  # Kreis staff of each OWL Kreis (data/demo/)
 
 
 def cdo_email(kommune_slug: str) -> str:
@@ -39,6 +43,15 @@ def kommunen_lippe() -> dict[str, Kommune]:
 def demo_users() -> dict[str, object]:
     """All demo accounts by e-mail address."""
     return {u.email: u for u in get_user_model().objects.filter(email__endswith="@demo.invalid")}
+
+
+def demo_kreise() -> Iterator[tuple[Kreis, dict[str, Kommune], dict]]:
+    """The Kreise with demo content in data/demo/kreise/: each with its Kommunen by slug and
+    the content of its file."""
+    kreise = {k.ags: k for k in Kreis.objects.prefetch_related("kommunen")}
+    for daten in demodaten.kreise():
+        kreis = kreise[daten["kreis"]]
+        yield kreis, {k.slug: k for k in kreis.kommunen.all()}, daten
 
 
 # Invented people (no one from the press texts): first name, last name, female?
@@ -120,7 +133,9 @@ def seed(stdout) -> None:
     )
     upsert(Mitgliedschaft, {"user": owl_user, "region": owl}, {"rolle": Rolle.REGION})
     accounts.ensure(ADMIN_EMAIL, "Portal", "Administration", "Technischer Betrieb", superuser=True)
+    _personen_der_region(accounts)
     accounts.finish()
+    _profile_der_region()
 
     for slug, kommune in kommunen.items():
         art = "Stadt" if kommune.typ == Kommune.Typ.STADT else "Gemeinde"
@@ -141,6 +156,37 @@ def seed(stdout) -> None:
             werte["beschreibung"] = profil
         if werte:
             upsert(Kommune, {"pk": kommune.pk}, werte, existing=kommune)
+
+
+def _personen_der_region(accounts: DemoAccounts) -> None:
+    """Kreis staff and CDOs of every Kreis with a list in data/demo/personen/, read as
+    `kreis_einrichten` reads it (same checks), but with the demo password and no mail."""
+    from .services import personen_pruefen
+
+    kreise = {k.slug: k for k in Kreis.objects.all()}
+    for slug, inhalt in demodaten.personen().items():
+        for eintrag in personen_pruefen(kreis=kreise[slug], inhalt=inhalt):
+            user = accounts.ensure(
+                eintrag.email, eintrag.vorname, eintrag.nachname, eintrag.funktion
+            )
+            bereich = {"kommune": eintrag.kommune} if eintrag.kommune else {"kreis": eintrag.kreis}
+            upsert(Mitgliedschaft, {"user": user, **bereich}, {"rolle": eintrag.rolle})
+
+
+def _profile_der_region() -> None:
+    """A short profile for every Kommune outside Lippe that has none yet."""
+    for kommune in (
+        Kommune.objects.exclude(kreis_id=LIPPE_AGS).filter(beschreibung="").select_related("kreis")
+    ):
+        if kommune.typ == Kommune.Typ.KREISFREIE_STADT:
+            profil = "Kreisfreie Stadt in Ostwestfalen-Lippe"
+        else:
+            profil = f"{kommune.benennung.nomen} {kommune.kreis.lokativ}"
+        if kommune.einwohner:
+            profil += f" mit {zahl(kommune.einwohner)} Einwohnerinnen und Einwohnern"
+            if kommune.einwohner_stand:
+                profil += f" (Stand {kommune.einwohner_stand:%d.%m.%Y})"
+        upsert(Kommune, {"pk": kommune.pk}, {"beschreibung": profil + "."}, existing=kommune)
 
 
 class DemoAccounts:
@@ -198,7 +244,9 @@ def summary() -> list[str]:
         f"  {ADMIN_EMAIL:<32} Administration (Superuser)",
         f"  {KREIS_EMAIL:<32} Kreisverwaltung Lippe",
         f"  {OWL_EMAIL:<32} DigitalBüro OWL (Region)",
-        f"  {'cdo.<kommune>@demo.invalid':<32} Digitalisierungsbeauftragte der 16 Kommunen, "
-        f"z. B. {cdo_email('detmold')}",
-        "  <kommune> = " + ", ".join(kommunen),
+        f"  {'kreis.<kreis>@demo.invalid':<32} Kreisverwaltungen der sieben OWL-Kreise, "
+        f"z. B. {KREIS_REGION_EMAIL.format(slug='herford')}",
+        f"  {'cdo.<kommune>@demo.invalid':<32} Digitalisierungsbeauftragte aller 70 Kommunen, "
+        f"z. B. {cdo_email('detmold')}, {cdo_email('buende')}",
+        "  <kommune> in Lippe = " + ", ".join(kommunen),
     ]

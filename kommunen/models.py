@@ -2,17 +2,117 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.eingaben import https_origins, https_origins_validator
+from core.locking import Versioniert
 from core.models import TimeStampedModel
 
 
-class Region(TimeStampedModel):
-    """A region of several Kreise coordinated together, e.g. Ostwestfalen-Lippe (OWL)."""
+@dataclass(frozen=True)
+class Benennung:
+    """How German names a Gebietskörperschaft of one type in a sentence.
+
+    `nomen` is the type word ("Kreis", "Stadt", "Gemeinde"), `genitiv_nomen` its genitive
+    ("Kreises"), `feminin` its gender, `adjektiv` an attribute that belongs to the full form
+    ("kreisfrei"). The place name itself never changes ("des Kreises Lippe").
+    """
+
+    nomen: str
+    genitiv_nomen: str
+    feminin: bool
+    adjektiv: str = ""
+
+
+BENENNUNGEN = {
+    "Kreis": Benennung("Kreis", "Kreises", feminin=False),
+    "kreisfreie Stadt": Benennung("Stadt", "Stadt", feminin=True, adjektiv="kreisfrei"),
+    "Stadt": Benennung("Stadt", "Stadt", feminin=True),
+    "Gemeinde": Benennung("Gemeinde", "Gemeinde", feminin=True),
+    "Region": Benennung("Region", "Region", feminin=True),
+}
+
+# Preposition + dative article as German writes them ("in dem" → "im", "zu der" → "zur").
+_ZUSAMMENGEZOGEN = {
+    ("in", "dem"): "im",
+    ("zu", "dem"): "zum",
+    ("zu", "der"): "zur",
+    ("von", "dem"): "vom",
+    ("an", "dem"): "am",
+    ("bei", "dem"): "beim",
+}
+
+
+class BenanntMixin:
+    """Article, case and preposition for a Kreis or a Kommune, from its `typ` and `name`.
+
+    `bezeichnung` "Kreis Lippe" · `nominativ` "der Kreis Lippe" · `genitiv` "des Kreises
+    Lippe" / "der Stadt Bielefeld" · `dativ` "dem Kreis Lippe" · `akkusativ` "den Kreis
+    Lippe" · `lokativ` "im Kreis Lippe" / "in der kreisfreien Stadt Bielefeld" ·
+    `mit("zu")` "zum Kreis Lippe" / "zur Stadt Detmold".
+    """
+
+    @property
+    def benennung(self) -> Benennung:
+        return BENENNUNGEN.get(self.typ, BENENNUNGEN["Gemeinde"])
+
+    @property
+    def bezeichnung(self) -> str:
+        return f"{self.benennung.nomen} {self.name}"
+
+    @property
+    def nominativ(self) -> str:
+        return f"{'die' if self.benennung.feminin else 'der'} {self.bezeichnung}"
+
+    @property
+    def genitiv(self) -> str:
+        b = self.benennung
+        return f"{'der' if b.feminin else 'des'} {b.genitiv_nomen} {self.name}"
+
+    @property
+    def dativ(self) -> str:
+        return f"{self._dativ_artikel} {self.bezeichnung}"
+
+    @property
+    def akkusativ(self) -> str:
+        return f"{'die' if self.benennung.feminin else 'den'} {self.bezeichnung}"
+
+    @property
+    def lokativ(self) -> str:
+        """Where something happens, in the full form: "in der kreisfreien Stadt Bielefeld"."""
+        return self.mit("in", voll=True)
+
+    @property
+    def ihr(self) -> str:
+        """The possessive for a letter's closing: "Ihr Kreis Lippe", "Ihre Stadt Bielefeld"."""
+        return f"{'Ihre' if self.benennung.feminin else 'Ihr'} {self.bezeichnung}"
+
+    def mit(self, praeposition: str, *, voll: bool = False) -> str:
+        """A dative preposition with the article, contracted where German contracts it."""
+        b = self.benennung
+        artikel = self._dativ_artikel
+        anfang = _ZUSAMMENGEZOGEN.get((praeposition, artikel), f"{praeposition} {artikel}")
+        adjektiv = f"{b.adjektiv}en " if voll and b.adjektiv else ""
+        return f"{anfang} {adjektiv}{b.nomen} {self.name}"
+
+    @property
+    def _dativ_artikel(self) -> str:
+        return "der" if self.benennung.feminin else "dem"
+
+
+class Region(BenanntMixin, TimeStampedModel):
+    """A region of several Kreise coordinated together, e.g. Ostwestfalen-Lippe (OWL).
+
+    Named like a Kreis ("die Region Ostwestfalen-Lippe", "der Region …") where it leads a
+    region project (issue 15, point 2)."""
+
+    typ = "Region"
 
     kurzname = models.CharField("Kurzname", max_length=20, unique=True)
     name = models.CharField("Name", max_length=200)
@@ -27,7 +127,7 @@ class Region(TimeStampedModel):
         return self.name
 
 
-class Kreis(TimeStampedModel):
+class Kreis(BenanntMixin, TimeStampedModel):
     """A Kreis or a kreisfreie Stadt (which is a Kreis with a single Kommune).
 
     Its primary key is the official 5-digit AGS, so `kreis_id` anywhere is e.g. "05766".
@@ -108,7 +208,7 @@ class KommuneQuerySet(models.QuerySet):
         )
 
 
-class Kommune(TimeStampedModel):
+class Kommune(BenanntMixin, Versioniert, TimeStampedModel):
     """A Stadt or Gemeinde, keyed by its 8-digit AGS, which begins with its Kreis's AGS."""
 
     class Typ(models.TextChoices):
@@ -135,6 +235,15 @@ class Kommune(TimeStampedModel):
     einwohner_stand = models.DateField("Stand der Einwohnerzahl", null=True, blank=True)
     website = models.URLField("Website", blank=True)
     beschreibung = models.TextField("Profil", blank=True)
+    # Issue 17, point 5: the Kommune's own websites that may frame its widget
+    # (/oeffentlich/einbetten/<slug>/); set by Kreis staff, read into `frame-ancestors`.
+    einbettende_websites = models.TextField(
+        "Websites, die das Widget einbetten dürfen",
+        blank=True,
+        validators=[https_origins_validator],
+        help_text="Je Zeile eine https-Adresse ohne Pfad, z. B. https://www.detmold.de. Nur "
+        "diese Seiten dürfen die Übersicht der Kommune in einem iframe zeigen.",
+    )
 
     objects = KommuneQuerySet.as_manager()
 
@@ -162,6 +271,15 @@ class Kommune(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("kommunen:detail", kwargs={"slug": self.slug})
+
+    @property
+    def einbettende_origins(self) -> list[str]:
+        """The origins of `einbettende_websites`, normalised (core.eingaben.https_origins);
+        a stored value that no longer passes (edited in the database) frames nowhere."""
+        try:
+            return https_origins(self.einbettende_websites)
+        except ValidationError:
+            return []
 
     def clean(self) -> None:
         errors = {}

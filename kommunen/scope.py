@@ -23,6 +23,9 @@ class Scope:
     kreis_ids: frozenset[str] = field(default_factory=frozenset)
     region_ids: frozenset[int] = field(default_factory=frozenset)
     region_kreis_ids: frozenset[str] = field(default_factory=frozenset)
+    # The regions the user belongs to through any membership (a CDO's through their
+    # Kommune's Kreis): where Region-visible Maßnahmen and region projects are open to them.
+    mitglied_region_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def lesbare_kreis_ids(self) -> frozenset[str]:
@@ -48,6 +51,14 @@ class Scope:
     def is_cdo_of(self, kommune_id: int | None) -> bool:
         return kommune_id is not None and kommune_id in self.cdo_kommune_ids
 
+    @property
+    def eigene_kreis_ids(self) -> frozenset[str]:
+        """The Kreise the user works in as CDO or Kreis staff (not by the region role)."""
+        return self.cdo_kreis_ids | self.kreis_ids
+
+    def is_region_member(self, region_id: int | None) -> bool:
+        return region_id is not None and region_id in self.mitglied_region_ids
+
 
 EMPTY = Scope()
 
@@ -62,10 +73,18 @@ def scope_for(user) -> Scope:
     from .models import Kreis, Mitgliedschaft, Rolle
 
     cdo_kommunen, cdo_kreise, kreise, regionen = set(), set(), set(), set()
+    mitglied_regionen = set()
     rows = Mitgliedschaft.objects.filter(user=user).values_list(
-        "rolle", "kommune_id", "kommune__kreis_id", "kreis_id", "region_id"
+        "rolle",
+        "kommune_id",
+        "kommune__kreis_id",
+        "kreis_id",
+        "region_id",
+        "kommune__kreis__region_id",
+        "kreis__region_id",
     )
-    for rolle, kommune_id, kommune_kreis_id, kreis_id, region_id in rows:
+    for rolle, kommune_id, kommune_kreis_id, kreis_id, region_id, *ueber in rows:
+        mitglied_regionen.update(r for r in (region_id, *ueber) if r is not None)
         if rolle == Rolle.CDO:
             cdo_kommunen.add(kommune_id)
             cdo_kreise.add(kommune_kreis_id)
@@ -85,6 +104,7 @@ def scope_for(user) -> Scope:
         kreis_ids=frozenset(kreise),
         region_ids=frozenset(regionen),
         region_kreis_ids=frozenset(region_kreise),
+        mitglied_region_ids=frozenset(mitglied_regionen),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

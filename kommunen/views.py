@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.locking import VersionKonfliktMixin
 from core.quartal import Quartal
 from core.views import ObjektEinmalMixin
 
@@ -56,13 +57,20 @@ class KommuneDetailView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequire
             .select_related("user")
             .order_by("user__last_name")
         )
+        # Only what the viewer may read: a Kommune may take part in a Kreis-visible
+        # Maßnahme of another Kreis (issue 15), which its neighbours' CDOs do not read.
         massnahmen_fields = ("handlungsfeld", "kreis", "federfuehrend")
-        context["massnahmen_federfuehrend"] = kommune.massnahmen_lead.filter(
-            archiviert=False
-        ).select_related(*massnahmen_fields)
-        context["massnahmen_beteiligt"] = kommune.massnahmen_beteiligt.filter(
-            archiviert=False
-        ).select_related(*massnahmen_fields)
+        user = self.request.user
+        context["massnahmen_federfuehrend"] = (
+            kommune.massnahmen_lead.for_user(user)
+            .filter(archiviert=False)
+            .select_related(*massnahmen_fields)
+        )
+        context["massnahmen_beteiligt"] = (
+            kommune.massnahmen_beteiligt.for_user(user)
+            .filter(archiviert=False)
+            .select_related(*massnahmen_fields)
+        )
         context["ozg_online"] = (
             kommune.umsetzungsstaende.filter(online=True)
             .select_related("leistung", "nachgenutzt_von")
@@ -78,7 +86,9 @@ class KommuneDetailView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequire
         return context
 
 
-class KommuneUpdateView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, UpdateView):
+class KommuneUpdateView(
+    VersionKonfliktMixin, LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, UpdateView
+):
     """The Kommune's CDO (or the Kreis) keeps website and short profile up to date."""
 
     permission_required = "kommunen.change_kommune"
@@ -88,6 +98,12 @@ class KommuneUpdateView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequire
 
     def get_queryset(self):
         return Kommune.objects.for_user(self.request.user).select_related("kreis")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
 
     def form_valid(self, form):
         messages.success(self.request, "Das Profil wurde gespeichert.")
@@ -100,4 +116,7 @@ class KommuneUpdateView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequire
             (self.object.name, self.object.get_absolute_url()),
             ("Profil bearbeiten", None),
         ]
+        context["einbetten_url"] = self.request.build_absolute_uri(
+            reverse("oeffentlich:einbetten", kwargs={"slug": self.object.slug})
+        )
         return context

@@ -96,7 +96,7 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         "status",
         "fortschritt",
         "ampel",
-        "veroeffentlicht",
+        "sichtbarkeit",
         "archiviert",
     )
     list_filter = (
@@ -104,7 +104,7 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         "ampel",
         "handlungsfeld",
         "kreis",
-        "veroeffentlicht",
+        "sichtbarkeit",
         "archiviert",
         "lebensbereiche",
         ("federfuehrend", admin.RelatedOnlyFieldListFilter),
@@ -121,7 +121,7 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
     filter_horizontal = ("lebensbereiche",)
     date_hierarchy = "beginn"
     fieldsets = (
-        (None, {"fields": ("kreis", "titel", "beschreibung")}),
+        (None, {"fields": ("kreis", "region", "titel", "beschreibung")}),
         ("Einordnung", {"fields": ("handlungsfeld", "ziel", "lebensbereiche")}),
         ("Beteiligte", {"fields": ("federfuehrend", "beteiligte", "ansprechperson")}),
         ("Stand", {"fields": ("status", "fortschritt", "ampel")}),
@@ -129,7 +129,7 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
             "Zeitplan und Budget",
             {"fields": ("beginn", "ende_geplant", "ende_tatsaechlich", "budget")},
         ),
-        ("Sichtbarkeit", {"fields": ("veroeffentlicht", "archiviert")}),
+        ("Sichtbarkeit", {"fields": ("sichtbarkeit", "archiviert")}),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
     readonly_fields = ("erstellt_am", "geaendert_am")

@@ -6,4 +6,7 @@ class MassnahmenConfig(AppConfig):
     verbose_name = "Maßnahmen"
 
     def ready(self):
-        from . import kennzahlen  # noqa: F401 - registers the derived Kennzahl of the strategy
+        from . import (
+            entwurf,  # noqa: F401 - the Statusmeldung draft and its own lines
+            kennzahl_quellen,  # noqa: F401 - registers the derived Kennzahl of the strategy
+        )

@@ -22,9 +22,18 @@ from core.reference import CREATED, upsert
 from core.stichtag import stand_nachtragen
 from handlungsfelder.demo import ZIELE
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
-from kommunen.demo import KREIS_EMAIL, cdo_email, demo_users, kommunen_lippe, lippe
+from kommunen.demo import (
+    KREIS_EMAIL,
+    KREIS_REGION_EMAIL,
+    cdo_email,
+    demo_kreise,
+    demo_users,
+    kommunen_lippe,
+    lippe,
+)
+from kommunen.models import Kommune
 
-from .models import Ampel, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from .models import Ampel, Massnahme, Meilenstein, Nachnutzung, Sichtbarkeit, Statusmeldung
 
 S = Massnahme.Status
 GRUEN, GELB, ROT = Ampel.GRUEN, Ampel.GELB, Ampel.ROT
@@ -52,6 +61,7 @@ class Meldung:
     erreicht: str
     naechste_schritte: str = ""
     risiken: str = ""
+    oeffentlich: str = ""  # the public summary (only shown if the Maßnahme is public)
 
 
 @dataclass
@@ -68,6 +78,7 @@ class Spec:
     ende_tatsaechlich: DateSpec = None
     budget: str | None = None
     veroeffentlicht: bool = False
+    sichtbarkeit: str | None = None  # overrides veroeffentlicht (kreis, region, oeffentlich)
     mit_ziel: bool = True
     fortschritt: int | None = None  # default: the latest Statusmeldung
     ampel: str | None = None
@@ -76,6 +87,8 @@ class Spec:
     # completed Maßnahme, to the quarter it ended in). None = deliberately missing.
     verlauf: list[Meldung | None] = field(default_factory=list)
     nachnutzungen: list[tuple[str, DateSpec, str]] = field(default_factory=list)
+    # Partner Kommunen of other Kreise of the region (their slugs are unique region-wide).
+    partner_anderer_kreise: list[str] = field(default_factory=list)
 
 
 MASSNAHMEN = [
@@ -130,6 +143,8 @@ MASSNAHMEN = [
                 "Verwaltungen eingeführt (AP 1). Externe Begleitung für die Prüfung der "
                 "Authentifizierungsniveaus beauftragt.",
                 "Workshops zu den Authentifizierungsniveaus der ersten 20 OZG-Leistungen.",
+                oeffentlich="Die vier Verwaltungen legen ihre Akten jetzt nach einem "
+                "gemeinsamen Plan ab.",
             ),
             Meldung(
                 46,
@@ -138,6 +153,8 @@ MASSNAHMEN = [
                 "Ergebnisbericht der externen Begleitung liegt vor (AP 3 abgeschlossen).",
                 "Auswahl einer Software zur Prozessvisualisierung; Start von AP 2 mit den "
                 "Pilotprozessen Gewerbeanmeldung und Hundesteuer.",
+                oeffentlich="Für 34 Online-Dienste ist geklärt, wie sicher sich "
+                "Antragstellende anmelden müssen.",
             ),
             Meldung(
                 53,
@@ -157,6 +174,8 @@ MASSNAHMEN = [
                 "DMS-Schnittstelle in Betrieb nehmen; Abläufe im gemeinsamen Wiki dokumentieren.",
                 "Schnittstelle weiter ausstehend. Der Verwendungsnachweis muss parallel "
                 "vorbereitet werden.",
+                oeffentlich="Gewerbeanmeldung, Hundesteuer und Sondernutzung laufen in allen "
+                "vier Kommunen nach demselben Ablauf; 38 Beschäftigte wurden geschult.",
             ),
             Meldung(
                 66,
@@ -859,9 +878,53 @@ def seed(stdout) -> None:
     ziel_titel = {nummer: titel for nummer, titel, *_ in ZIELE}
     ziele = {z.titel: z for z in Ziel.objects.filter(kreis=kreis)}
     users = demo_users()
+    anlegen = Anleger(zeit, felder, lebensbereiche)
 
     for spec in MASSNAHMEN:
         autor = users.get(cdo_email(spec.lead) if spec.lead else KREIS_EMAIL)
+        ziel = ziele.get(ziel_titel[spec.handlungsfeld]) if spec.mit_ziel else None
+        anlegen(spec, kreis=kreis, kommunen=kommunen, autor=autor, ziel=ziel)
+
+    # The other Kreise of the region, from data/demo/kreise/*.yaml.
+    for anderer, seine, daten in demo_kreise():
+        for eintrag in daten.get("massnahmen", []):
+            spec = spec_aus_daten(eintrag)
+            autor = users.get(
+                cdo_email(spec.lead) if spec.lead else KREIS_REGION_EMAIL.format(slug=anderer.slug)
+            )
+            anlegen(spec, kreis=anderer, kommunen=seine, autor=autor, ziel=None)
+
+
+def spec_aus_daten(eintrag: dict) -> Spec:
+    """A Maßnahme of a data file (data/demo/kreise/*.yaml) as the Spec the seed builds from."""
+    werte = dict(eintrag)
+    werte["verlauf"] = [Meldung(**m) if m else None for m in werte.get("verlauf", [])]
+    werte["meilensteine"] = [tuple(m) for m in werte.get("meilensteine", [])]
+    werte["nachnutzungen"] = [tuple(n) for n in werte.get("nachnutzungen", [])]
+    werte.setdefault("lead", None)
+    werte.setdefault("beteiligte", [])
+    werte["mit_ziel"] = False
+    return Spec(**werte)
+
+
+class Anleger:
+    """Creates or updates one Maßnahme of a Spec with its Meilensteine, Statusmeldungen and
+    Nachnutzungen, in any Kreis."""
+
+    def __init__(self, zeit: Zeit, felder: dict, lebensbereiche: dict) -> None:
+        self.zeit = zeit
+        self.felder = felder
+        self.lebensbereiche = lebensbereiche
+        self._alle_kommunen: dict | None = None
+
+    def kommune(self, slug: str):
+        """Any Kommune of the portal by slug (for partners from other Kreise)."""
+        if self._alle_kommunen is None:
+            self._alle_kommunen = {k.slug: k for k in Kommune.objects.all()}
+        return self._alle_kommunen[slug]
+
+    def __call__(self, spec: Spec, *, kreis, kommunen: dict, autor, ziel) -> Massnahme:
+        zeit = self.zeit
         beginn = zeit.datum(spec.beginn)
         ende = zeit.datum(spec.ende_tatsaechlich)
         anker = Quartal.from_date(ende) if ende else zeit.aktuell
@@ -874,14 +937,16 @@ def seed(stdout) -> None:
         letzte = meldungen[-1][1] if meldungen else None
         fortschritt = spec.fortschritt if spec.fortschritt is not None else letzte.fortschritt
         ampel = spec.ampel or letzte.ampel
-        ziel = ziele.get(ziel_titel[spec.handlungsfeld]) if spec.mit_ziel else None
+        sichtbarkeit = spec.sichtbarkeit or (
+            Sichtbarkeit.OEFFENTLICH if spec.veroeffentlicht else Sichtbarkeit.KREIS
+        )
 
         massnahme, aktion_massnahme = upsert(
             Massnahme,
             {"kreis": kreis, "titel": spec.titel},
             {
                 "beschreibung": spec.beschreibung,
-                "handlungsfeld_id": felder[spec.handlungsfeld].pk,
+                "handlungsfeld_id": self.felder[spec.handlungsfeld].pk,
                 "ziel_id": ziel.pk if ziel else None,
                 "federfuehrend_id": kommunen[spec.lead].pk if spec.lead else None,
                 "status": spec.status,
@@ -892,7 +957,7 @@ def seed(stdout) -> None:
                 "ende_tatsaechlich": ende,
                 "budget": Decimal(spec.budget) if spec.budget else None,
                 "ansprechperson_id": autor.pk if autor else None,
-                "veroeffentlicht": spec.veroeffentlicht,
+                "sichtbarkeit": sichtbarkeit,
                 "archiviert": False,
             },
         )
@@ -901,8 +966,9 @@ def seed(stdout) -> None:
             if spec.beteiligte == ALLE
             else [kommunen[slug] for slug in spec.beteiligte]
         )
+        beteiligte += [self.kommune(slug) for slug in spec.partner_anderer_kreise]
         massnahme.beteiligte.set(beteiligte)
-        massnahme.lebensbereiche.set([lebensbereiche[s] for s in spec.lebensbereiche])
+        massnahme.lebensbereiche.set([self.lebensbereiche[s] for s in spec.lebensbereiche])
 
         for titel, faellig, erreicht in spec.meilensteine:
             upsert(
@@ -921,6 +987,7 @@ def seed(stdout) -> None:
                     "erreicht": meldung.erreicht,
                     "naechste_schritte": meldung.naechste_schritte,
                     "risiken": meldung.risiken,
+                    "oeffentliche_zusammenfassung": meldung.oeffentlich,
                     "autor_id": autor.pk if autor else None,
                 },
             )
@@ -936,6 +1003,7 @@ def seed(stdout) -> None:
                 {"massnahme": massnahme, "kommune": kommunen[slug]},
                 {"seit": zeit.datum(seit), "bemerkung": bemerkung},
             )
+        return massnahme
 
 
 def summary() -> list[str]:

@@ -24,12 +24,13 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Ampel, Massnahme
+from core.formatting import zahl
+
+from .models import Ampel, Massnahme, Sichtbarkeit
 
 # --- the column spec ----------------------------------------------------------------------
 
@@ -46,6 +47,11 @@ class Art(enum.Enum):
 
 
 AMPEL_KURZ = {Ampel.GRUEN: "grün", Ampel.GELB: "gelb", Ampel.ROT: "rot"}
+SICHTBARKEIT_KURZ = {
+    Sichtbarkeit.KREIS: "Kreis",
+    Sichtbarkeit.REGION: "Region",
+    Sichtbarkeit.OEFFENTLICH: "öffentlich",
+}
 JA, NEIN = "ja", "nein"
 LISTEN_TRENNER = ", "
 
@@ -131,7 +137,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Kreis",
         "kreis",
         Art.TEXT,
-        lambda m: m.kreis.name,
+        lambda m: m.kreis.name if m.kreis_id else "",
         "Name des Kreises; leer = der Kreis des Imports.",
         12,
         anzeige=True,
@@ -249,11 +255,11 @@ SPALTEN: tuple[Spalte, ...] = (
         14,
     ),
     Spalte(
-        "veröffentlicht",
-        "veroeffentlicht",
-        Art.JA_NEIN,
-        lambda m: m.veroeffentlicht,
-        "ja oder nein: auf der Transparenzseite zeigen.",
+        "Sichtbarkeit",
+        "sichtbarkeit",
+        Art.TEXT,
+        lambda m: SICHTBARKEIT_KURZ[m.sichtbarkeit],
+        "Kreis, Region oder öffentlich (öffentlich: auf der Transparenzseite zeigen).",
         12,
     ),
     Spalte("archiviert", "archiviert", Art.JA_NEIN, lambda m: m.archiviert, "ja oder nein.", 10),
@@ -332,11 +338,6 @@ def datum_de(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def betrag_de(value: Decimal) -> str:
-    """`Decimal("1234.5")` → `1234,50` (no thousands separator: spreadsheets read it back)."""
-    return f"{value:.2f}".replace(".", ",")
-
-
 def csv_wert(spalte: Spalte, value: Any) -> str:
     """One cell of the CSV file as German Excel reads it."""
     if value is None or value == "":
@@ -344,7 +345,8 @@ def csv_wert(spalte: Spalte, value: Any) -> str:
     if spalte.art is Art.DATUM:
         return datum_de(value)
     if spalte.art is Art.BETRAG:
-        return betrag_de(value)
+        # no thousands dots: German Excel reads `1234,50` back as a number
+        return zahl(value, 2, tausender=False)
     if spalte.art is Art.JA_NEIN:
         return JA if value else NEIN
     if spalte.art is Art.GANZZAHL:

@@ -33,12 +33,17 @@ def _ids(wert) -> list[int]:
     return [int(text)] if text.isdigit() and len(text) < 10 else []
 
 
-class MassnahmeFilterSet(django_filters.FilterSet):
+class MassnahmeSucheFilterSet(django_filters.FilterSet):
+    """What the Maßnahmen list and the Lösungskatalog filter alike: the full-text search
+    and the Handlungsfeld, Lebensbereich and Kreis (its choices are set by each list, before
+    anything reads `self.form`: the form is built once, with the choices of that moment)."""
+
     q = django_filters.CharFilter(
         label="Suche",
         method="search",
         max_length=200,
         help_text="Titel und Beschreibung durchsuchen",
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     handlungsfeld = django_filters.ModelChoiceFilter(
         queryset=Handlungsfeld.objects.all(), label="Handlungsfeld", empty_label="alle"
@@ -52,6 +57,18 @@ class MassnahmeFilterSet(django_filters.FilterSet):
     kreis = django_filters.ModelChoiceFilter(
         queryset=Kreis.objects.none(), label="Kreis", empty_label="alle"
     )
+
+    class Meta:
+        model = Massnahme
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return volltext(
+            queryset, value, gewichtet={"titel": "A", "beschreibung": "B"}, gespeichert="suchvektor"
+        )
+
+
+class MassnahmeFilterSet(MassnahmeSucheFilterSet):
     kommune = django_filters.ModelChoiceFilter(
         queryset=Kommune.objects.none(),
         label="Kommune (federführend oder beteiligt)",
@@ -93,7 +110,6 @@ class MassnahmeFilterSet(django_filters.FilterSet):
         self.filters["kreis"].queryset = Kreis.objects.filter(scope.kreis_q("ags"))
         if not scope.is_superuser and len(scope.lesbare_kreis_ids) < 2:
             self.form.fields["kreis"].widget = forms.HiddenInput()
-        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     @property
     def qs(self):
@@ -104,9 +120,6 @@ class MassnahmeFilterSet(django_filters.FilterSet):
         ):
             queryset = queryset.filter(archiviert=False)
         return queryset
-
-    def search(self, queryset, name, value):
-        return volltext(queryset, value, gewichtet={"titel": "A", "beschreibung": "B"})
 
     def filter_kommune(self, queryset, name, value):
         if not value:
@@ -145,3 +158,58 @@ class MassnahmeFilterSet(django_filters.FilterSet):
 
     def filter_archiviert(self, queryset, name, value):
         return queryset.filter(archiviert=(value == "ja"))
+
+
+# --- Lösungskatalog (issue 15, point 4) -------------------------------------------------
+
+# Size classes of the lead Kommune: key → (label, lowest Einwohner, first Einwohner above).
+GROESSENKLASSEN = {
+    "unter-10000": ("unter 10.000 Einwohner", None, 10_000),
+    "10000-25000": ("10.000 bis unter 25.000 Einwohner", 10_000, 25_000),
+    "25000-50000": ("25.000 bis unter 50.000 Einwohner", 25_000, 50_000),
+    "ab-50000": ("50.000 Einwohner und mehr", 50_000, None),
+}
+
+
+def groessenklasse_q(schluessel: str, feld: str = "federfuehrend__einwohner") -> Q:
+    """The Kommunen (through `feld`) of one size class; a Kommune without a population
+    figure is in none."""
+    _label, von, bis = GROESSENKLASSEN[schluessel]
+    q = Q(**{f"{feld}__isnull": False})
+    if von is not None:
+        q &= Q(**{f"{feld}__gte": von})
+    if bis is not None:
+        q &= Q(**{f"{feld}__lt": bis})
+    return q
+
+
+class LoesungFilterSet(MassnahmeSucheFilterSet):
+    """The filters of the Lösungskatalog: those of the Maßnahmen list's search (the same
+    stored German vector) and the size class of the lead Kommune."""
+
+    groesse = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _von, _bis) in GROESSENKLASSEN.items()],
+        label="Größe der federführenden Kommune",
+        empty_label="alle",
+        method="filter_groesse",
+    )
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        scope = scope_for(getattr(request, "user", None))
+        # The Kreise whose solutions the user may read: their own and those of their regions.
+        if scope.is_superuser:
+            kreise = Kreis.objects.all()
+        else:
+            kreise = Kreis.objects.filter(
+                Q(ags__in=scope.lesbare_kreis_ids) | Q(region_id__in=scope.mitglied_region_ids)
+            )
+        self.filters["kreis"].queryset = kreise.order_by("name")
+        self.form.fields[
+            "q"
+        ].help_text = "Titel und Beschreibung durchsuchen, z. B. „Dorf“ oder „Ratsinformation“"
+
+    def filter_groesse(self, queryset, name, value):
+        if value not in GROESSENKLASSEN:
+            return queryset
+        return queryset.filter(groessenklasse_q(value))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import os
 import re
 import zipfile
@@ -27,23 +28,41 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from core.compat import DATUM_AUSSERHALB, FRUEHESTES_JAHR, SPAETESTES_JAHR
 from core.formatting import zahl
 from core.models import User
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis
 
-from .exports import AMPEL_KURZ, LISTEN_TRENNER, SPALTEN, Spalte, entneutralisieren
-from .models import Ampel, Massnahme
+from .exports import (
+    AMPEL_KURZ,
+    LISTEN_TRENNER,
+    SICHTBARKEIT_KURZ,
+    SPALTEN,
+    Spalte,
+    entneutralisieren,
+)
+from .models import Ampel, Massnahme, Sichtbarkeit
 
 ERLAUBTE_ENDUNGEN = (".csv", ".xlsx")
 MAX_DATEIGROESSE = 20 * 1024 * 1024
+# An XLSX file unpacked (XML is verbose; the export of 20,000 Maßnahmen is about 30 MB).
+MAX_ENTPACKT = 64 * 1024 * 1024
+# Columns a file may span: the export's, plus room for a few empty ones a spreadsheet keeps.
+MAX_SPALTEN = len(SPALTEN) + 16
 # Stored error entries per import; beyond this a summary entry says how many were left out.
 MAX_FEHLER = 1000
 
 
 def max_zeilen() -> int:
     return settings.MASSNAHMEN_IMPORT_MAX_ZEILEN
+
+
+def max_zellen() -> int:
+    """Cells a file may hold: every row (and the header) in the export's columns."""
+    return (max_zeilen() + 1) * len(SPALTEN)
 
 
 class DateiFehler(Exception):
@@ -74,6 +93,8 @@ _ALIASE = {
     "nachnutzung von": "nachnutzung_von",
     "ende geplant": "ende_geplant",
     "ende tatsaechlich": "ende_tatsaechlich",
+    # Files written before issue 15 had a yes/no column "veröffentlicht".
+    "veroeffentlicht": "sichtbarkeit",
 }
 # The column a field's value is read from (its code column where it has two) …
 _SPALTE_NACH_FELD = {s.feld: s for s in SPALTEN if not s.anzeige}
@@ -111,8 +132,20 @@ def _endung(dateiname: str) -> str:
     return os.path.splitext(dateiname or "")[1].lower()
 
 
-def tabelle_lesen(inhalt: bytes, dateiname: str) -> Tabelle:
-    """Read an uploaded CSV or XLSX file; raises `DateiFehler` for anything unreadable."""
+_ZU_VIELE_ZEILEN = (
+    "Die Datei hat mehr als {} Zeilen (leere Zeilen zählen mit). Bitte teilen Sie sie auf."
+)
+
+
+def vorpruefen(inhalt: bytes, dateiname: str) -> int:
+    """The checks that need no reading of rows: type, size and the bounds of the sheet
+    (declared dimension, columns, rows including empty ones, cells, unpacked bytes).
+
+    Cheap (milliseconds per megabyte), so it runs in the request before anything else and
+    refuses an absurd file before a spreadsheet library walks it. Returns the file's extent in
+    bytes (unpacked for XLSX), which decides whether the rows are checked in the request or
+    by the Celery task. Raises `DateiFehler`.
+    """
     endung = _endung(dateiname)
     if endung not in ERLAUBTE_ENDUNGEN:
         raise DateiFehler(
@@ -124,17 +157,55 @@ def tabelle_lesen(inhalt: bytes, dateiname: str) -> Tabelle:
         raise DateiFehler(
             f"Die Datei ist zu groß (höchstens {MAX_DATEIGROESSE // (1024 * 1024)} MB)."
         )
-    rohzeilen = _xlsx_zeilen(inhalt) if endung == ".xlsx" else _csv_zeilen(inhalt)
-    return _tabelle(rohzeilen, dateiname)
+    if endung == ".csv":
+        # Counting separators and line breaks is a C loop. A line break inside a quoted
+        # cell does not end a row, so only twice the row limit surely means too many rows
+        # (reading counts them exactly and stops at the limit).
+        if inhalt.count(b"\n") > 2 * (max_zeilen() + 1):
+            raise DateiFehler(_ZU_VIELE_ZEILEN.format(zahl(max_zeilen())))
+        if max(inhalt.count(t) for t in (b";", b",", b"\t")) > max_zellen():
+            raise DateiFehler(
+                f"Die Datei hat mehr als {zahl(max_zellen())} Zellen. Bitte teilen Sie sie auf."
+            )
+        return len(inhalt)
+    return _xlsx_vorpruefen(inhalt).bytes_entpackt
 
 
-def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
-    # XLSX is a ZIP container; check that before handing it to openpyxl.
+def _xlsx_vorpruefen(inhalt: bytes):
+    from core.sheets import TabelleZuGross, xlsx_grenzen_pruefen
+
+    # XLSX is a ZIP container; check that before anything reads it.
     if not zipfile.is_zipfile(io.BytesIO(inhalt)):
         raise DateiFehler(
             "Die Datei ist keine gültige XLSX-Arbeitsmappe. Bitte speichern Sie sie in Excel "
             "oder LibreOffice als „Excel-Arbeitsmappe (.xlsx)“."
         )
+    try:
+        return xlsx_grenzen_pruefen(
+            inhalt,
+            max_zeilen=max_zeilen() + 1,
+            max_spalten=MAX_SPALTEN,
+            max_zellen=max_zellen(),
+            max_bytes=MAX_ENTPACKT,
+        )
+    except TabelleZuGross as error:
+        raise DateiFehler(str(error)) from error
+    except Exception as error:  # noqa: BLE001 - zipfile raises many kinds on broken files
+        raise DateiFehler(
+            "Die XLSX-Datei ist beschädigt oder keine Excel-Arbeitsmappe und kann nicht "
+            "gelesen werden."
+        ) from error
+
+
+def tabelle_lesen(inhalt: bytes, dateiname: str) -> Tabelle:
+    """Read an uploaded CSV or XLSX file; raises `DateiFehler` for anything unreadable."""
+    vorpruefen(inhalt, dateiname)
+    endung = _endung(dateiname)
+    rohzeilen = _xlsx_zeilen(inhalt) if endung == ".xlsx" else _csv_zeilen(inhalt)
+    return _tabelle(rohzeilen, dateiname)
+
+
+def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
     from openpyxl import load_workbook
 
     try:
@@ -146,9 +217,18 @@ def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
             # The export's protective "'" is text here too when a spreadsheet saved the CSV
             # export as XLSX: remove it as the CSV import does.
             [entneutralisieren(v) if isinstance(v, str) else v for v in row]
-            for row in _begrenzt(workbook.worksheets[0].iter_rows(values_only=True))
+            # Bounded explicitly: openpyxl would otherwise pad every row to the declared
+            # width and every gap up to the last declared row.
+            for row in _begrenzt(
+                workbook.worksheets[0].iter_rows(
+                    max_col=MAX_SPALTEN, max_row=max_zeilen() + 2, values_only=True
+                )
+            )
         ]
         workbook.close()
+        # As wide as the cells in use (the rows were padded to MAX_SPALTEN).
+        breite = max((i + 1 for row in rows for i, v in enumerate(row) if not _leer(v)), default=0)
+        rows = [row[:breite] for row in rows]
     except DateiFehler:
         raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on broken files
@@ -160,16 +240,19 @@ def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
 
 
 def _begrenzt(rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
-    """Stop at the row limit; empty rows (a spreadsheet may carry many) do not count."""
+    """Stop at the row limit, empty rows included (a sheet of a million empty rows costs as
+    much to walk as a full one); refuse values beyond the known columns."""
     limit = max_zeilen() + 1  # plus the header
-    gezaehlt = 0
-    for row in rows:
-        if not all(_leer(v) for v in row):
-            gezaehlt += 1
-        if gezaehlt > limit:
-            raise DateiFehler(
-                f"Die Datei hat mehr als {zahl(max_zeilen())} Zeilen. Bitte teilen Sie sie auf."
-            )
+    for nummer, row in enumerate(rows, start=1):
+        if nummer > limit:
+            raise DateiFehler(_ZU_VIELE_ZEILEN.format(zahl(max_zeilen())))
+        if len(row) > MAX_SPALTEN:
+            if not all(_leer(v) for v in row[MAX_SPALTEN:]):
+                raise DateiFehler(
+                    f"Zeile {nummer} hat Werte in mehr als {MAX_SPALTEN} Spalten; die "
+                    f"Importdatei kennt {len(SPALTEN)}."
+                )
+            row = row[:MAX_SPALTEN]
         yield row
 
 
@@ -308,56 +391,69 @@ _DATUM_FORMATE = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
 
 
 def datum(value: Any) -> dt.date | None:
+    """A date cell or text; like every form date, between 2000 and 2100 (core.compat)."""
     if _leer(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _im_rahmen(value.date(), value)
     if isinstance(value, dt.date):
-        return value
+        return _im_rahmen(value, value)
     text = str(value).strip()
     # "2025-01-01 00:00:00" from some spreadsheets
     text = re.sub(r"[ T]00:00(:00)?$", "", text)
     for format_ in _DATUM_FORMATE:
         try:
-            return dt.datetime.strptime(text, format_).date()
+            tag = dt.datetime.strptime(text, format_).date()
         except ValueError:
             continue
+        return _im_rahmen(tag, value)
     raise Ungueltig(
         f"„{_kurz(value)}“ ist kein gültiges Datum. Bitte im Format TT.MM.JJJJ angeben."
     )
 
 
+def _im_rahmen(tag: dt.date, value: Any) -> dt.date:
+    # A far-out date breaks the quarter arithmetic of later pages ("year 10000").
+    if not FRUEHESTES_JAHR <= tag.year <= SPAETESTES_JAHR:
+        raise Ungueltig(f"„{tag.strftime('%d.%m.%Y')}“: {DATUM_AUSSERHALB}")
+    return tag
+
+
 def betrag(value: Any) -> Decimal | None:
+    """An amount in euros. Text cells are read by the Maßnahme form's own field (German
+    notation, the same limits, the same messages), so the import accepts and refuses exactly
+    what the form does; number cells of a spreadsheet are taken as they are."""
     if _leer(value):
         return None
     if isinstance(value, bool):
-        raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12500,00.")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12500,00.")
-        # A spreadsheet's binary float: round to cents if it only differs in the noise.
-        zahl = Decimal(repr(value))
-        try:
-            gerundet = zahl.quantize(Decimal("0.01"))
-        except InvalidOperation:  # too large to round: the model's digit check reports it
-            return zahl
-        return gerundet if abs(zahl - gerundet) < Decimal("0.000001") else zahl
-    text = str(value).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")  # German: 1.234,50
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-        text = text.replace(".", "")  # 1.234.567 is German thousands, not decimals
+        raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12.500,00.")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12.500,00.")
+        if isinstance(value, float):
+            # A spreadsheet's binary float: round to cents if it only differs in the noise.
+            zahl_wert = Decimal(repr(value))
+            try:
+                gerundet = zahl_wert.quantize(Decimal("0.01"))
+            except InvalidOperation:  # too large to round: the form field reports it
+                gerundet = zahl_wert
+            if abs(zahl_wert - gerundet) < Decimal("0.000001"):
+                zahl_wert = gerundet
+        else:
+            zahl_wert = Decimal(value)
+        value = zahl_wert
     try:
-        zahl = Decimal(text)
-    except InvalidOperation:
-        zahl = None
-    if zahl is None or not zahl.is_finite():  # "NaN" and "Infinity" are Decimals, too
+        return _budget_feld().clean(value)
+    except ValidationError as fehler:
         raise Ungueltig(
-            f"„{_kurz(value)}“ ist kein gültiger Betrag. Bitte in Euro angeben, z. B. 12500,00."
-        )
-    return zahl
+            f"„{_kurz(value)}“ ist kein gültiger Betrag. {fehler.messages[0]}"
+        ) from fehler
+
+
+def _budget_feld():
+    from .forms import MassnahmeForm  # the forms import the models the import reads too
+
+    return MassnahmeForm.base_fields["budget"]
 
 
 _JA = {"ja", "j", "x", "1", "wahr", "true", "yes"}
@@ -417,7 +513,7 @@ IMPORT_FELDER = [
 M2M_FELDER = ("lebensbereiche", "beteiligte")
 
 
-_MIT_STANDARDWERT = {"status", "fortschritt", "ampel"}
+_MIT_STANDARDWERT = {"status", "fortschritt", "ampel", "sichtbarkeit"}
 
 
 @dataclass
@@ -477,9 +573,18 @@ class Pruefung:
             for key in (lb.schluessel, lb.name):
                 self.lebensbereiche[_normalisiert(key)] = lb
         self.kommunen: dict[str, Kommune] = {}
-        for kommune in Kommune.objects.filter(kreis=kreis):
-            self.kommunen[kommune.ags] = kommune
-            self.kommunen.setdefault(_normalisiert(kommune.name), kommune)
+        # The lead comes from the Kreis, partners from the whole region (issue 15, point 1):
+        # by AGS, or by name (a name of the own Kreis wins over the same name elsewhere).
+        self.partner: dict[str, Kommune] = {}
+        for kommune in Kommune.objects.filter(kreis__region_id=kreis.region_id).order_by(
+            "kreis__name"
+        ):
+            eigen = kommune.kreis_id == kreis.pk
+            for ziel in (self.kommunen, self.partner) if eigen else (self.partner,):
+                ziel[kommune.ags] = kommune
+                ziel.setdefault(_normalisiert(kommune.name), kommune)
+        for kommune in self.kommunen.values():
+            self.partner[_normalisiert(kommune.name)] = kommune
         self._ags_anderswo: set[str] | None = None
         self.ziele = list(Ziel.objects.filter(kreis=kreis))
         self.bestehende = self._bestehende_laden()
@@ -539,18 +644,25 @@ class Pruefung:
             )
         return gefunden
 
-    def _kommune(self, text: str) -> Kommune:
+    def _kommune(self, text: str, *, partner: bool = False) -> Kommune:
+        """The lead (a Kommune of the Kreis) or, with `partner`, a partner (of the region)."""
         key = _auffuellen(text.strip(), 8)
-        kommune = self.kommunen.get(key) or self.kommunen.get(_normalisiert(key))
+        kommunen = self.partner if partner else self.kommunen
+        kommune = kommunen.get(key) or kommunen.get(_normalisiert(key))
         if kommune is not None:
             return kommune
         if key.isdigit() and len(key) == 8:
             if self._ags_anderswo is None:
                 self._ags_anderswo = set(Kommune.objects.values_list("ags", flat=True))
             if key in self._ags_anderswo:
-                raise Ungueltig(f"Die Kommune {key} gehört nicht zum Kreis {self.kreis.name}.")
+                if partner:
+                    raise Ungueltig(
+                        f"Die Kommune {key} gehört nicht zur Region {self.kreis.genitiv}."
+                    )
+                raise Ungueltig(f"Die Kommune {key} gehört nicht {self.kreis.mit('zu')}.")
+        wo = "in der Region" if partner else self.kreis.lokativ
         raise Ungueltig(
-            f"Eine Kommune „{_kurz(text)}“ gibt es im Kreis {self.kreis.name} nicht. Bitte den "
+            f"Eine Kommune „{_kurz(text)}“ gibt es {wo} nicht. Bitte den "
             "achtstelligen Gemeindeschlüssel (AGS) angeben."
         )
 
@@ -560,6 +672,7 @@ class Pruefung:
         if not text or _normalisiert(text) in {
             _normalisiert(str(self.kreis)),
             _normalisiert(f"Kreis {self.kreis.name}"),
+            _normalisiert(self.kreis.bezeichnung),
         }:
             return None
         return self._kommune(text)
@@ -576,7 +689,7 @@ class Pruefung:
             raise Ungueltig(
                 f"Es gibt mehrere Ziele „{_kurz(text)}“ im Kreis. Bitte geben Sie die ID des Ziels an."
             )
-        raise Ungueltig(f"Ein Ziel „{_kurz(text)}“ gibt es im Kreis {self.kreis.name} nicht.")
+        raise Ungueltig(f"Ein Ziel „{_kurz(text)}“ gibt es {self.kreis.lokativ} nicht.")
 
     # -- one row
 
@@ -622,9 +735,7 @@ class Pruefung:
                 self._ids_gesehen[pk] = nummer
             massnahme = self.bestehende.get(pk)
             if massnahme is None:
-                melden(
-                    "id", f"Eine Maßnahme mit der ID {pk} gibt es im Kreis {self.kreis.name} nicht."
-                )
+                melden("id", f"Eine Maßnahme mit der ID {pk} gibt es {self.kreis.lokativ} nicht.")
         neu = massnahme is None
         if neu:
             massnahme = Massnahme(kreis=self.kreis)
@@ -646,8 +757,8 @@ class Pruefung:
             ):
                 melden(
                     "kreis",
-                    f"Die Zeile gehört zum Kreis „{_kurz(kreis_text)}“; importiert wird in den "
-                    f"Kreis {self.kreis.name} ({self.kreis.ags}).",
+                    f"Die Zeile gehört zum Kreis „{_kurz(kreis_text)}“; importiert wird in "
+                    f"{self.kreis.akkusativ} ({self.kreis.ags}).",
                     spalte,
                 )
 
@@ -820,8 +931,15 @@ class Pruefung:
             setattr(massnahme, feld_name, datum(value))
         elif feld_name == "budget":
             massnahme.budget = betrag(value)
-        elif feld_name in {"veroeffentlicht", "archiviert"}:
-            setattr(massnahme, feld_name, ja_nein(value))
+        elif feld_name == "sichtbarkeit":
+            # The yes/no of the former column "veröffentlicht" still reads: ja = öffentlich.
+            alt = {j: Sichtbarkeit.OEFFENTLICH for j in _JA}
+            alt |= {n: Sichtbarkeit.KREIS for n in _NEIN}  # empty, too: as "nein" did
+            massnahme.sichtbarkeit = _auswahl(
+                text, list(SICHTBARKEIT_KURZ.items()), alt, "die Sichtbarkeit"
+            )
+        elif feld_name == "archiviert":
+            massnahme.archiviert = ja_nein(value)
         elif feld_name == "nachnutzung_von":
             pk = ganzzahl(value, name="die ID der nachgenutzten Maßnahme")
             if pk is not None and pk not in self.nachnutzbar:
@@ -841,7 +959,7 @@ class Pruefung:
                 else:
                     ids.add(lb.pk)
             else:
-                ids.add(self._kommune(teil).pk)
+                ids.add(self._kommune(teil, partner=True).pk)
         if unbekannt:
             erlaubt = ", ".join(sorted({lb.schluessel for lb in self.lebensbereiche.values()}))
             namen = ", ".join(f"„{_kurz(t)}“" for t in unbekannt)
@@ -869,14 +987,6 @@ def _auswahl(text: str, choices, extra: dict[str, str], name: str) -> str:
     raise Ungueltig(f"„{_kurz(text)}“ ist kein gültiger Wert für {name}. Erlaubt: {erlaubt}.")
 
 
-def fehlerliste(ergebnisse: Iterable[Zeilenergebnis]) -> list[dict]:
-    """All errors of all rows, capped at MAX_FEHLER entries plus one summary entry."""
-    alle: list[dict] = []
-    for ergebnis in ergebnisse:
-        alle.extend(ergebnis.fehler)
-    return begrenzen(alle)
-
-
 def begrenzen(fehler: list[dict]) -> list[dict]:
     if len(fehler) <= MAX_FEHLER:
         return fehler
@@ -887,7 +997,12 @@ def begrenzen(fehler: list[dict]) -> list[dict]:
         fehler_eintrag(
             None,
             "",
-            f"… und {rest} weitere Fehler (insgesamt {len(fehler)} Fehler in {zeilen} Zeilen).",
+            ngettext(
+                "… und %(rest)s weitere Fehler (insgesamt %(alle)s Fehler in %(zeilen)s Zeile).",
+                "… und %(rest)s weitere Fehler (insgesamt %(alle)s Fehler in %(zeilen)s Zeilen).",
+                zeilen,
+            )
+            % {"rest": zahl(rest), "alle": zahl(len(fehler)), "zeilen": zahl(zeilen)},
         ),
     ]
 

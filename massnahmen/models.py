@@ -3,21 +3,24 @@ Statusmeldungen, documents and reuse by other Kommunen."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.files import Dokument, zufaelliger_pfad
+from core.locking import Versioniert
 from core.models import TimeStampedModel
-from core.quartal import QuartalField
+from core.quartal import QuartalField, quartal_text
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
-from kommunen.models import Kommune, Kreis
+from kommunen.models import Kommune, Kreis, Region
 
 PROZENT = [MinValueValidator(0, "Mindestens 0 %%."), MaxValueValidator(100, "Höchstens 100 %%.")]
 
@@ -28,18 +31,69 @@ class Ampel(models.TextChoices):
     ROT = "rot", "rot – gefährdet"
 
 
+class Sichtbarkeit(models.TextChoices):
+    """Who reads a Maßnahme besides the Kreis that owns it (and the region's DigitalBüro,
+    which reads everything of its region)."""
+
+    KREIS = "kreis", "Kreis – nur der eigene Kreis"
+    REGION = "region", "Region – alle angemeldeten Nutzenden der Region"
+    OEFFENTLICH = "oeffentlich", "öffentlich – auch auf der Transparenzseite"
+
+
+# Visible to every logged-in user of the Maßnahme's region.
+REGIONSWEIT = (Sichtbarkeit.REGION, Sichtbarkeit.OEFFENTLICH)
+
+
+def lesbar_q(scope) -> Q:
+    """The Maßnahmen a user may read (DESIGN.md, "Users and what they do"), as one filter:
+    those of the Kreise they read (their own; the region role: all of its region), the
+    Region-visible or public ones of every region they belong to, and those of other Kreise
+    a Kommune of theirs takes part in (`partner_q`)."""
+    if scope.is_superuser:
+        return Q()
+    q = Q(kreis_id__in=scope.lesbare_kreis_ids)
+    if scope.mitglied_region_ids:
+        region_kreise = Kreis.objects.filter(region_id__in=scope.mitglied_region_ids)
+        q |= Q(sichtbarkeit__in=REGIONSWEIT, kreis_id__in=region_kreise.values("ags"))
+    if scope.mitglied_region_ids:
+        # Region projects (issue 15, point 2) are open to every member of their region.
+        q |= Q(kreis__isnull=True, region_id__in=scope.mitglied_region_ids)
+    if scope.cdo_kommune_ids or scope.kreis_ids:
+        # Partners from other Kreise (issue 15, point 1): a Maßnahme one of the user's
+        # Kommunen takes part in, whatever its visibility. A subquery, not a join: no
+        # duplicate rows, no DISTINCT on the lists.
+        q |= Q(
+            pk__in=Massnahme.beteiligte.through.objects.filter(partner_q(scope)).values(
+                "massnahme_id"
+            )
+        )
+    return q
+
+
+def partner_q(scope, lookup: str = "kommune") -> Q:
+    """The partner Kommunen (through `lookup`) that open a Maßnahme to the user: their own
+    as CDO, every Kommune of their Kreis as Kreis staff."""
+    return Q(**{f"{lookup}_id__in": scope.cdo_kommune_ids}) | Q(
+        **{f"{lookup}__kreis_id__in": scope.kreis_ids}
+    )
+
+
 class MassnahmeQuerySet(models.QuerySet):
     def for_user(self, user) -> MassnahmeQuerySet:
-        """Maßnahmen of every Kreis the user may read."""
+        """Maßnahmen the user may read (`lesbar_q`)."""
         from kommunen.scope import scope_for
 
-        return self.filter(scope_for(user).kreis_q("kreis_id"))
+        return self.filter(lesbar_q(scope_for(user)))
 
     def aktiv(self) -> MassnahmeQuerySet:
         return self.filter(archiviert=False)
 
     def veroeffentlicht(self) -> MassnahmeQuerySet:
-        return self.filter(veroeffentlicht=True, archiviert=False)
+        """Shown on the transparency pages: public and not archived, of a Kreis (a region
+        project is read by the region's users only)."""
+        return self.filter(
+            sichtbarkeit=Sichtbarkeit.OEFFENTLICH, archiviert=False, kreis__isnull=False
+        )
 
     def mit_kommune(self, kommune) -> MassnahmeQuerySet:
         """Led by or taking part: the Kommune is involved."""
@@ -54,18 +108,6 @@ class MassnahmeQuerySet(models.QuerySet):
 
     def ohne_statusmeldung(self, quartal) -> MassnahmeQuerySet:
         return self.exclude(statusmeldungen__quartal=str(quartal))
-
-    def mit_seit(self) -> MassnahmeQuerySet:
-        """Annotate `seit`: the day from which the Maßnahme counts, the earlier of its start
-        (`beginn`) and the day it was entered (so Maßnahmen entered after the fact count
-        from their real start, and a planned start in the future does not hide one that
-        is already entered)."""
-        eingetragen = TruncDate("erstellt_am")
-        return self.annotate(seit=Least(Coalesce("beginn", eingetragen), eingetragen))
-
-    def bestehend_am(self, datum) -> MassnahmeQuerySet:
-        """Maßnahmen that existed on `datum` (e.g. a quarter's last day)."""
-        return self.mit_seit().filter(seit__lte=datum)
 
 
 def meldepflichtig_q(quartal=None) -> Q:
@@ -95,11 +137,6 @@ def fortschritt_zaehlt_q() -> Q:
     return ~Q(status__in=Massnahme.OHNE_FORTSCHRITT)
 
 
-def fortschritt_zaehlt(status: str) -> bool:
-    """`fortschritt_zaehlt_q` for one row already loaded."""
-    return status not in Massnahme.OHNE_FORTSCHRITT
-
-
 def durchschnitt(summe, anzahl) -> float | None:
     """Average progress in percent, one decimal; None when nothing counts."""
     return round(summe / anzahl, 1) if anzahl else None
@@ -115,7 +152,23 @@ def stand_zum_quartalsende(quartal):
     return zum_quartalsende(Massnahme, quartal).filter(archiviert=False)
 
 
-class Massnahme(TimeStampedModel):
+def beteiligungen_zum_quartalsende(quartal):
+    """The partner links (`massnahme_id`, `kommune_id`) of the active Maßnahmen as they stood
+    at the end of `quartal`: the live links while it runs, afterwards the many-to-many
+    snapshot of the history rows valid at its end."""
+    from django.apps import apps
+
+    from core.quartal import Quartal
+    from core.stichtag import ist_abgelaufen
+
+    stand = stand_zum_quartalsende(quartal)
+    if not ist_abgelaufen(Quartal.parse(quartal)):
+        return Massnahme.beteiligte.through.objects.filter(massnahme__in=stand)
+    snapshot = apps.get_model("massnahmen", "HistoricalMassnahme_beteiligte")
+    return snapshot.objects.filter(history_id__in=stand.values("history_id"))
+
+
+class Massnahme(Versioniert, TimeStampedModel):
     """A measure of the joint digitalisation strategy, led by one Kommune or by the Kreis."""
 
     class Status(models.TextChoices):
@@ -132,7 +185,23 @@ class Massnahme(TimeStampedModel):
     OHNE_FORTSCHRITT = (Status.IDEE, Status.ABGEBROCHEN)
 
     kreis = models.ForeignKey(
-        Kreis, on_delete=models.PROTECT, related_name="massnahmen", verbose_name="Kreis"
+        Kreis,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="massnahmen",
+        verbose_name="Kreis",
+        help_text="Leer nur bei einem Projekt der Region selbst.",
+    )
+    # A region project (issue 15, point 2): led and run by the region's DigitalBüro, no
+    # Kreis's data; open to every member of the region. Exactly one of kreis/region is set.
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projekte",
+        verbose_name="Region (Projekt der Region)",
     )
     titel = models.CharField("Titel", max_length=250)
     beschreibung = models.TextField("Beschreibung", blank=True)
@@ -191,7 +260,13 @@ class Massnahme(TimeStampedModel):
         related_name="+",
         verbose_name="Ansprechperson",
     )
-    veroeffentlicht = models.BooleanField("auf der Transparenzseite veröffentlicht", default=False)
+    sichtbarkeit = models.CharField(
+        "Sichtbarkeit",
+        max_length=12,
+        choices=Sichtbarkeit.choices,
+        default=Sichtbarkeit.KREIS,
+        help_text="Wer die Maßnahme außer dem eigenen Kreis lesen darf.",
+    )
     archiviert = models.BooleanField("archiviert", default=False)
     nachnutzung_von = models.ForeignKey(
         "self",
@@ -202,11 +277,16 @@ class Massnahme(TimeStampedModel):
         verbose_name="übernommen von",
         help_text="Die Maßnahme, deren Lösung diese Maßnahme nachnutzt (Einer für Alle).",
     )
-    # Optimistic locking: a form save must carry the version it was loaded with.
-    version = models.PositiveIntegerField("Version", default=1, editable=False)
+    # A form save must carry the version it was loaded with (core.locking.Versioniert).
+    # Title (weight A) and description (B) as a German tsvector, kept up to date by a
+    # PostgreSQL trigger (migration 0006) and searched through a GIN index; NULL and unused
+    # on SQLite, where core.search falls back to substring matching.
+    suchvektor = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[beteiligte, lebensbereiche], verbose_name="Änderungsverlauf Maßnahme"
+        m2m_fields=[beteiligte, lebensbereiche],
+        excluded_fields=["suchvektor"],
+        verbose_name="Änderungsverlauf Maßnahme",
     )
     objects = MassnahmeQuerySet.as_manager()
 
@@ -215,6 +295,13 @@ class Massnahme(TimeStampedModel):
         verbose_name_plural = "Maßnahmen"
         ordering = ["handlungsfeld__nummer", "titel"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kreis__isnull=False, region__isnull=True)
+                | Q(kreis__isnull=True, region__isnull=False, federfuehrend__isnull=True),
+                name="massnahme_kreis_oder_region",
+                violation_error_message="Eine Maßnahme gehört entweder zu einem Kreis oder ist "
+                "ein Projekt der Region, das die Region selbst führt.",
+            ),
             models.CheckConstraint(
                 condition=Q(fortschritt__gte=0) & Q(fortschritt__lte=100),
                 name="massnahme_fortschritt_0_100",
@@ -242,8 +329,79 @@ class Massnahme(TimeStampedModel):
         return reverse("massnahmen:detail", kwargs={"pk": self.pk})
 
     @property
+    def veroeffentlicht(self) -> bool:
+        """On the transparency pages (`sichtbarkeit` öffentlich). Kept as a yes/no alias for
+        the import/export column "veröffentlicht" and for code that sets it."""
+        return self.sichtbarkeit == Sichtbarkeit.OEFFENTLICH
+
+    @veroeffentlicht.setter
+    def veroeffentlicht(self, wert: bool) -> None:
+        if wert:
+            self.sichtbarkeit = Sichtbarkeit.OEFFENTLICH
+        elif self.sichtbarkeit == Sichtbarkeit.OEFFENTLICH:
+            self.sichtbarkeit = Sichtbarkeit.KREIS
+
+    def ist_lesbar_fuer(self, scope) -> bool:
+        """`lesbar_q` for one loaded Maßnahme (its Kreis with select_related, if possible)."""
+        if scope.is_superuser or self.kreis_id in scope.lesbare_kreis_ids:
+            return True
+        if self.region_id:
+            return scope.is_region_member(self.region_id)
+        if self.sichtbarkeit in REGIONSWEIT and scope.is_region_member(self.kreis.region_id):
+            return True
+        return self.hat_partner_von(scope)
+
+    def hat_partner_von(self, scope) -> bool:
+        """A Kommune of the user takes part (`partner_q`); reads the prefetched partners
+        when there are any."""
+        if not (scope.cdo_kommune_ids or scope.kreis_ids):
+            return False
+        beteiligte = self.__dict__.get("_prefetched_objects_cache", {}).get("beteiligte")
+        if beteiligte is not None:
+            return any(
+                k.pk in scope.cdo_kommune_ids or k.kreis_id in scope.kreis_ids for k in beteiligte
+            )
+        return self.beteiligte.filter(
+            Q(pk__in=scope.cdo_kommune_ids) | Q(kreis_id__in=scope.kreis_ids)
+        ).exists()
+
+    @property
+    def ist_regionsprojekt(self) -> bool:
+        """Led by the region itself (the DigitalBüro), not by a Kreis."""
+        return self.region_id is not None
+
+    @property
+    def gebiet_region_id(self) -> int:
+        """The region the Maßnahme lives in: its own as a region project, else its Kreis's."""
+        return self.region_id or self.kreis.region_id
+
+    @property
+    def traeger(self):
+        """Who owns it: the Kreis, or the region for a region project (BenanntMixin)."""
+        return self.region if self.region_id else self.kreis
+
+    @property
     def federfuehrung_anzeige(self) -> str:
-        return str(self.federfuehrend) if self.federfuehrend_id else str(self.kreis)
+        if self.federfuehrend_id:
+            return str(self.federfuehrend)
+        return self.region.bezeichnung if self.region_id else str(self.kreis)
+
+    @property
+    def federfuehrung_benannt(self):
+        """The leading Kommune, else the Kreis (or the region), with its article and cases
+        (kommunen.models.BenanntMixin: "der Stadt Detmold", "des Kreises Lippe")."""
+        return self.federfuehrend if self.federfuehrend_id else self.traeger
+
+    @property
+    def federfuehrung_mit_kreis(self) -> str:
+        """The lead with its Kreis, for readers of other Kreise: "Stadt Herford (Kreis
+        Herford)", "Kreis Herford"; a kreisfreie Stadt needs no Kreis beside it."""
+        if not self.federfuehrend_id:
+            return self.traeger.bezeichnung
+        kommune = self.federfuehrend.bezeichnung
+        if self.kreis.typ != Kreis.Typ.KREIS:
+            return kommune
+        return f"{kommune} ({self.kreis})"
 
     def clean(self) -> None:
         errors = {}
@@ -257,11 +415,17 @@ class Massnahme(TimeStampedModel):
             )
         if self.fortschritt is not None and not 0 <= self.fortschritt <= 100:
             errors["fortschritt"] = "Der Fortschritt liegt zwischen 0 und 100 %."
+        if self.region_id and self.federfuehrend_id:
+            errors["federfuehrend"] = "Ein Projekt der Region führt die Region selbst."
         if self.federfuehrend_id and self.kreis_id and self.federfuehrend.kreis_id != self.kreis_id:
             errors["federfuehrend"] = (
                 "Die federführende Kommune muss zum Kreis der Maßnahme gehören."
             )
-        if self.ziel_id and self.kreis_id and self.ziel.kreis_id != self.kreis_id:
+        if (
+            self.ziel_id
+            and (self.kreis_id or self.region_id)
+            and self.ziel.kreis_id != self.kreis_id
+        ):
             errors["ziel"] = "Das Ziel gehört zu einem anderen Kreis."
         if (
             self.ziel_id
@@ -329,7 +493,7 @@ class Quartalsabschluss(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kreis} {self.quartal}"
+        return f"{self.kreis} {quartal_text(self.quartal)}"
 
     @staticmethod
     def ist_gesperrt(kreis_id: str, quartal) -> bool:
@@ -365,9 +529,25 @@ class Meilenstein(TimeStampedModel):
         return self.erreicht_am is None and self.faellig_am < timezone.localdate()
 
 
+class StatusmeldungQuerySet(models.QuerySet):
+    def oeffentlich(self) -> StatusmeldungQuerySet:
+        """The public updates (issue 17, point 6): Statusmeldungen of a public, not archived
+        Maßnahme that carry a public summary. The only Statusmeldungen the public side, the
+        anonymous API and the feeds ever read, and of them only the summary, quarter and
+        date (`oeffentliche_zusammenfassung`, `quartal`, `zusammenfassung_am`)."""
+        return self.filter(
+            massnahme__sichtbarkeit=Sichtbarkeit.OEFFENTLICH, massnahme__archiviert=False
+        ).exclude(oeffentliche_zusammenfassung="")
+
+
 class Statusmeldung(TimeStampedModel):
     """The quarterly update on a Maßnahme; one per Maßnahme and quarter. The raw material
-    of the quarterly report to the Bürgermeisterkonferenz."""
+    of the quarterly report to the Bürgermeisterkonferenz.
+
+    Its texts are internal. Only `oeffentliche_zusammenfassung`, written for the public by
+    Kreis staff or the lead Kommune's CDO (`massnahmen.publish_statusmeldung`), appears on
+    the transparency pages, in the anonymous API and in the Atom feeds, and only while the
+    Maßnahme is public."""
 
     massnahme = models.ForeignKey(
         Massnahme, on_delete=models.CASCADE, related_name="statusmeldungen", verbose_name="Maßnahme"
@@ -386,8 +566,22 @@ class Statusmeldung(TimeStampedModel):
         related_name="statusmeldungen",
         verbose_name="verfasst von",
     )
+    oeffentliche_zusammenfassung = models.TextField(
+        "Öffentliche Zusammenfassung",
+        blank=True,
+        max_length=2000,
+        help_text="Erscheint auf der Transparenzseite, wenn die Maßnahme öffentlich ist. "
+        "Leer lassen: die Statusmeldung bleibt intern. Bitte ohne interne Angaben und ohne "
+        "Namen von Personen.",
+    )
+    # When the public summary was last written (set by the service, not by the form): the
+    # date of the public update in the timeline and the feeds' <updated>.
+    zusammenfassung_am = models.DateTimeField(
+        "Zusammenfassung veröffentlicht am", null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(verbose_name="Änderungsverlauf Statusmeldung")
+    objects = StatusmeldungQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Statusmeldung"
@@ -407,7 +601,19 @@ class Statusmeldung(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.massnahme} – {self.quartal}"
+        return f"{self.massnahme} – {quartal_text(self.quartal)}"
+
+    @property
+    def oeffentlich_seit(self) -> dt.datetime:
+        """When the public summary was published: the date of the public update. Rows
+        written before the field existed (imports, demo data) count from their quarter's
+        last day, noon local time."""
+        if self.zusammenfassung_am:
+            return self.zusammenfassung_am
+        from core.quartal import Quartal
+
+        ende = Quartal.parse(self.quartal).ende
+        return timezone.make_aware(dt.datetime.combine(ende, dt.time(12)))
 
 
 class Anhang(Dokument):
@@ -488,6 +694,7 @@ class Importlauf(TimeStampedModel):
     run, then imported all-or-nothing (large files by a Celery task with visible progress)."""
 
     class Status(models.TextChoices):
+        PRUEFUNG = "pruefung", "wird geprüft"
         GEPRUEFT = "geprueft", "geprüft – bereit zum Import"
         FEHLERHAFT = "fehlerhaft", "fehlerhaft – nichts importiert"
         WARTET = "wartet", "wartet auf Verarbeitung"
@@ -537,9 +744,27 @@ class Importlauf(TimeStampedModel):
         return round(100 * self.zeilen_verarbeitet / self.zeilen_gesamt)
 
 
-def statusmeldungen_zum_quartalsende(quartal):
-    """The Statusmeldungen as they stood at the end of `quartal` (like
-    `stand_zum_quartalsende`; a Statusmeldung deleted later still counts for it)."""
-    from core.stichtag import zum_quartalsende
+def meldeschluss(quartal):
+    """The moment a quarter's Statusmeldungen are due: midnight after its last day plus
+    `STATUSMELDUNG_MELDESCHLUSS_TAGE` days. A Statusmeldung reports the state at the
+    quarter's end and is written in the days after it; one written later is late."""
+    import datetime as dt
 
-    return zum_quartalsende(Statusmeldung, quartal)
+    from core.quartal import Quartal
+    from core.stichtag import stichtag
+
+    return stichtag(Quartal.parse(quartal)) + dt.timedelta(
+        days=settings.STATUSMELDUNG_MELDESCHLUSS_TAGE
+    )
+
+
+def statusmeldungen_zum_quartalsende(quartal):
+    """The Statusmeldungen as they stood at the Meldeschluss of `quartal` (`meldeschluss`):
+    the live rows until then, afterwards the history rows valid at that moment (a
+    Statusmeldung deleted later still counts, a late one does not). Correlate on "id"."""
+    from core.stichtag import stand_am
+
+    schluss = meldeschluss(quartal)
+    if schluss > timezone.now():
+        return Statusmeldung.objects.all()
+    return stand_am(Statusmeldung.history, schluss)

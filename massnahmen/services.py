@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections import Counter
@@ -17,11 +18,11 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import F
 from django.forms.models import construct_instance
 from django.utils import timezone, translation
 
-from core.history import Aenderung, unterschiede
+from core.history import Aenderung
+from core.locking import gesperrt, seit_version
 from core.models import User
 from core.quartal import Quartal
 from kommunen.models import Kommune, Kreis
@@ -63,33 +64,28 @@ class Konflikt(Exception):
 
 
 def _konflikt(massnahme: Massnahme, geladene_version: int) -> Konflikt:
-    records = massnahme.history.order_by("-history_id")
-    neu = records.first()
-    alt = records.filter(version=geladene_version).order_by("-history_id").first()
-    aenderungen = unterschiede(alt, neu, geld={"budget"}) if alt and neu else []
+    seit = seit_version(massnahme.history.all(), geladene_version, geld={"budget"})
     return Konflikt(
-        aktuelle_version=neu.version if neu else massnahme.version,
-        aenderungen=aenderungen,
-        von=str(neu.history_user) if neu and neu.history_user_id else "jemand anderes",
-        am=neu.history_date if neu else None,
+        aktuelle_version=seit.aktuelle_version or massnahme.version,
+        aenderungen=seit.aenderungen,
+        von=seit.von,
+        am=seit.am,
     )
 
 
 def massnahme_speichern(*, form, meilensteine=None, geladene_version: int | None) -> Massnahme:
     """Save a Maßnahme form (and its Meilenstein formset) unless someone else saved first.
 
-    Raises Konflikt, with what the other person changed; nothing is written then.
+    Raises Konflikt, with what the other person changed; nothing is written then. The row
+    lock (core.locking) makes a parallel save wait and then see the new version.
     """
     with transaction.atomic():
         massnahme = form.instance
         if massnahme.pk:
-            bumped = Massnahme.objects.filter(pk=massnahme.pk, version=geladene_version).update(
-                version=F("version") + 1
-            )
-            if not bumped:
-                aktuell = Massnahme.objects.get(pk=massnahme.pk)
+            aktuell = gesperrt(Massnahme, massnahme.pk)
+            if aktuell.version != geladene_version:
                 raise _konflikt(aktuell, geladene_version or 0)
-            massnahme.version = (geladene_version or 0) + 1
+            massnahme.version = aktuell.version  # save() counts it up
         massnahme = form.save()
         if meilensteine is not None:
             meilensteine.instance = massnahme
@@ -111,8 +107,11 @@ def statusmeldung_vorlage(
 
     Progress and traffic light are always the Maßnahme's current ones, so saving the form
     unchanged never puts older figures back; a new Statusmeldung takes its texts from the
-    previous quarter's as a starting point. The hidden fields record what the form was
-    opened with, for `statusmeldung_speichern` to notice later saves by others.
+    previous quarter's as a starting point, except "Was wurde erreicht?": that is drafted
+    from the quarter's own events (massnahmen.entwurf, one line each; `erreicht_ist_entwurf`
+    tells the template). An existing Statusmeldung keeps its texts: the form never shows
+    anything older or other than what is stored. The hidden fields record what the form
+    was opened with, for `statusmeldung_speichern` to notice later saves by others.
     """
     werte = {
         "fortschritt": massnahme.fortschritt,
@@ -130,6 +129,11 @@ def statusmeldung_vorlage(
                 naechste_schritte=vorherige.naechste_schritte,
                 risiken=vorherige.risiken,
             )
+        from .entwurf import erreicht_entwurf
+
+        entwurf = erreicht_entwurf(massnahme=massnahme, quartal=quartal)
+        if entwurf:
+            werte.update(erreicht=entwurf, erreicht_ist_entwurf=True)
     return werte
 
 
@@ -155,7 +159,15 @@ class MeldungsKonflikt(Exception):
 
 
 STATUSMELDUNG_GRUND = "aus Statusmeldung {quartal}"  # the Maßnahme's change reason
-STATUSMELDUNG_FELDER = ("fortschritt", "ampel", "erreicht", "naechste_schritte", "risiken")
+# What the Statusmeldung form edits (its Meta.fields), compared field by field for conflicts.
+STATUSMELDUNG_FELDER = (
+    "fortschritt",
+    "ampel",
+    "erreicht",
+    "naechste_schritte",
+    "risiken",
+    "oeffentliche_zusammenfassung",
+)
 
 
 def statusmeldung_speichern(
@@ -184,7 +196,12 @@ def statusmeldung_speichern(
         )
         if konflikt:
             raise konflikt
+        zusammenfassung_vorher = vorhanden.oeffentliche_zusammenfassung if vorhanden else ""
         meldung = construct_instance(form, vorhanden or form.instance, fields=form._meta.fields)
+        if meldung.oeffentliche_zusammenfassung != zusammenfassung_vorher:
+            meldung.zusammenfassung_am = (
+                timezone.now() if meldung.oeffentliche_zusammenfassung else None
+            )
         meldung.massnahme = aktuell
         meldung.quartal = str(quartal)
         meldung.autor = user
@@ -228,7 +245,11 @@ def _meldungskonflikt(
     meldung_geaendert = (
         vorhanden is not None
         and meldung_stand(vorhanden) != geladener_stand
-        and any(getattr(vorhanden, name) != eingaben.get(name) for name in STATUSMELDUNG_FELDER)
+        and any(
+            getattr(vorhanden, name) != eingaben[name]
+            for name in STATUSMELDUNG_FELDER
+            if name in eingaben  # the public summary only in the forms of those who decide it
+        )
     )
     if not (zahlen_geaendert or meldung_geaendert):
         return None
@@ -251,7 +272,6 @@ def _aendern(massnahme: Massnahme, *, grund: str = "", **werte) -> Massnahme:
     aktuell = Massnahme.objects.select_for_update().get(pk=massnahme.pk)
     for name, wert in werte.items():
         setattr(aktuell, name, wert)
-    aktuell.version += 1
     if grund:
         aktuell._change_reason = grund[:100]
     aktuell.save(update_fields=[*werte, "version", "geaendert_am"])
@@ -348,32 +368,128 @@ def import_sync_max() -> int:
     return settings.MASSNAHMEN_IMPORT_SYNC_MAX
 
 
-def import_pruefen(
-    *, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user: User | None
-) -> Importlauf:
-    """Dry run: check every row of an uploaded file against the rules of the Maßnahme form
-    and the Kreis. Saves nothing but the record of the run (with the file, for the import
-    that follows, and every bad row with its number and German reason)."""
+def import_pruefung_sync_bytes() -> int:
+    """Files larger than this (unpacked, for XLSX) are checked by a Celery task."""
+    return settings.MASSNAHMEN_IMPORT_PRUEFUNG_SYNC_BYTES
+
+
+def _zeilen_pruefen(
+    tabelle: Tabelle, *, kreis: Kreis, user: User | None, melden=None
+) -> tuple[Counter, list[dict]]:
+    """Check every row; `melden(n)` hears the progress every IMPORT_BLOCKGROESSE rows."""
+    zaehler: Counter = Counter()
+    fehler: list[dict] = []
     with translation.override("de"):
-        zaehler = Counter()
-        fehler: list[dict] = []
-        for ergebnis in Pruefung(tabelle=tabelle, kreis=kreis, user=user).alle():
+        pruefung = Pruefung(tabelle=tabelle, kreis=kreis, user=user)
+        for nummer, ergebnis in enumerate(pruefung.alle(), start=1):
             fehler.extend(ergebnis.fehler)
             if not ergebnis.fehler:
                 zaehler[ergebnis.art] += 1
+            if melden is not None and nummer % IMPORT_BLOCKGROESSE == 0:
+                melden(nummer)
+    return zaehler, fehler
+
+
+def _neuer_lauf(*, dateiname: str, inhalt: bytes, kreis: Kreis, user: User | None, **felder):
     lauf = Importlauf(
         kreis=kreis,
-        dateiname=os.path.basename(tabelle.dateiname.replace("\\", "/"))[:255],
+        dateiname=os.path.basename(dateiname.replace("\\", "/"))[:255],
         hochgeladen_von=user,
+        **felder,
+    )
+    lauf.datei.save(lauf.dateiname or "import.csv", ContentFile(inhalt), save=False)
+    lauf.save()
+    return lauf
+
+
+def import_pruefen(
+    *, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user: User | None
+) -> Importlauf:
+    """Dry run in the request (small files): check every row of an uploaded file against
+    the rules of the Maßnahme form and the Kreis. Saves nothing but the record of the run
+    (with the file, for the import that follows, and every bad row with its number and
+    German reason)."""
+    zaehler, fehler = _zeilen_pruefen(tabelle, kreis=kreis, user=user)
+    return _neuer_lauf(
+        dateiname=tabelle.dateiname,
+        inhalt=inhalt,
+        kreis=kreis,
+        user=user,
         zeilen_gesamt=len(tabelle.zeilen),
         status=Importlauf.Status.FEHLERHAFT if fehler else Importlauf.Status.GEPRUEFT,
         neu=zaehler[NEU],
         aktualisiert=zaehler[GEAENDERT],
         fehler=begrenzen(fehler),
     )
-    lauf.datei.save(lauf.dateiname or "import.csv", ContentFile(inhalt), save=False)
+
+
+def import_pruefung_starten(
+    *, dateiname: str, inhalt: bytes, kreis: Kreis, user: User | None
+) -> Importlauf:
+    """Dry run of a large file by the Celery task (after the current transaction commits):
+    the request only stores the file; the status page shows the progress of the check."""
+    lauf = _neuer_lauf(
+        dateiname=dateiname,
+        inhalt=inhalt,
+        kreis=kreis,
+        user=user,
+        status=Importlauf.Status.PRUEFUNG,
+    )
+    from .tasks import import_pruefen as task
+
+    pk = lauf.pk
+    transaction.on_commit(lambda: task.delay(pk))
+    return lauf
+
+
+def import_pruefung_ausfuehren(*, importlauf: Importlauf) -> Importlauf:
+    """The dry run in the task: read the stored file, check every row with progress in
+    `zeilen_verarbeitet`, end as `geprueft` or `fehlerhaft`. Idempotent: only a run still
+    waiting for its check is checked (a second delivery of the task does nothing)."""
+    lauf = importlauf
+    lauf.refresh_from_db()
+    if lauf.status != Importlauf.Status.PRUEFUNG:
+        return lauf
+    tabelle = _gespeicherte_tabelle(lauf)
+    if isinstance(tabelle, str):
+        lauf.status = Importlauf.Status.FEHLERHAFT
+        lauf.fehler = [fehler_eintrag(None, "", tabelle)]
+        lauf.save(update_fields=["status", "fehler", "geaendert_am"])
+        return lauf
+    gesamt = len(tabelle.zeilen)
+    Importlauf.objects.filter(pk=lauf.pk).update(zeilen_gesamt=gesamt, zeilen_verarbeitet=0)
+
+    zaehler, fehler = _zeilen_pruefen(
+        tabelle,
+        kreis=lauf.kreis,
+        user=lauf.hochgeladen_von,
+        melden=lambda verarbeitet: _pruefung_fortschritt(lauf.pk, verarbeitet),
+    )
+    lauf.status = Importlauf.Status.FEHLERHAFT if fehler else Importlauf.Status.GEPRUEFT
+    lauf.zeilen_gesamt = gesamt
+    # The import proper counts its own progress from 0 again.
+    lauf.zeilen_verarbeitet = 0
+    lauf.neu = zaehler[NEU]
+    lauf.aktualisiert = zaehler[GEAENDERT]
+    lauf.fehler = begrenzen(fehler)
     lauf.save()
     return lauf
+
+
+def _gespeicherte_tabelle(lauf: Importlauf) -> Tabelle | str:
+    """The stored file of a run read again, or the German reason why it cannot be."""
+    try:
+        with translation.override("de"), lauf.datei.open("rb") as datei:
+            return tabelle_lesen(datei.read(), lauf.dateiname)
+    except DateiFehler as error:
+        return str(error)
+    except OSError:
+        return "Datei nicht lesbar."
+
+
+def _pruefung_fortschritt(pk: int, verarbeitet: int) -> None:
+    # The check writes nothing else and runs outside a transaction: visible at once.
+    Importlauf.objects.filter(pk=pk).update(zeilen_verarbeitet=verarbeitet)
 
 
 def import_bestaetigen(*, importlauf: Importlauf) -> Importlauf:
@@ -411,12 +527,9 @@ def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True
         return lauf
     lauf.refresh_from_db()
     with translation.override("de"):
-        try:
-            with lauf.datei.open("rb") as datei:
-                tabelle = tabelle_lesen(datei.read(), lauf.dateiname)
-        except (DateiFehler, OSError) as error:
-            meldung = str(error) if isinstance(error, DateiFehler) else "Datei nicht lesbar."
-            return _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", meldung)])
+        tabelle = _gespeicherte_tabelle(lauf)
+        if isinstance(tabelle, str):
+            return _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", tabelle)])
 
         melder = _Fortschrittsmelder(lauf.pk) if fortschritt_melden else None
         try:
@@ -495,6 +608,53 @@ def import_abbrechen_wegen_fehler(*, importlauf_id: int, meldung: str) -> None:
     lauf = Importlauf.objects.filter(pk=importlauf_id).first()
     if lauf is not None and lauf.status != Importlauf.Status.FERTIG:
         _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", meldung)])
+
+
+def importdateien_loeschen(*, jetzt: dt.datetime | None = None) -> int:
+    """Delete the uploaded files of import runs older than MASSNAHMEN_IMPORT_AUFBEWAHRUNG_TAGE
+    (the run's record with its counts and errors stays); returns how many were deleted.
+
+    Idempotent: a run without a file is skipped, a file already missing is no error. Runs
+    still waiting or importing keep their file; a checked run that was never confirmed
+    can no longer be imported and says so. Files are removed after the commit, so a
+    rollback never leaves a record pointing at a deleted file.
+    """
+    tage = settings.MASSNAHMEN_IMPORT_AUFBEWAHRUNG_TAGE
+    grenze = (jetzt or timezone.now()) - dt.timedelta(days=tage)
+    abgelaufen = (
+        Importlauf.objects.filter(erstellt_am__lt=grenze)
+        .exclude(datei="")
+        .exclude(status__in=[Importlauf.Status.WARTET, Importlauf.Status.LAEUFT])
+    )
+    storage = Importlauf._meta.get_field("datei").storage
+    geloescht = 0
+    with transaction.atomic():
+        for lauf in abgelaufen.select_for_update(skip_locked=True).order_by("pk"):
+            name = lauf.datei.name
+            werte = {"datei": ""}
+            if lauf.status == Importlauf.Status.GEPRUEFT:
+                werte.update(
+                    status=Importlauf.Status.FEHLGESCHLAGEN,
+                    fehler=[
+                        fehler_eintrag(
+                            None,
+                            "",
+                            translation.ngettext(
+                                "Die Datei wurde nach %(tage)s Tag gelöscht, ohne dass der "
+                                "Import bestätigt wurde. Bitte laden Sie sie erneut hoch.",
+                                "Die Datei wurde nach %(tage)s Tagen gelöscht, ohne dass der "
+                                "Import bestätigt wurde. Bitte laden Sie sie erneut hoch.",
+                                tage,
+                            )
+                            % {"tage": tage},
+                        )
+                    ],
+                )
+            # update(): no signals, so django-cleanup does not also schedule the deletion.
+            Importlauf.objects.filter(pk=lauf.pk).update(**werte)
+            transaction.on_commit(lambda name=name: storage.delete(name))
+            geloescht += 1
+    return geloescht
 
 
 class _Fortschrittsmelder:

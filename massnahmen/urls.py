@@ -7,6 +7,7 @@ app_name = "massnahmen"
 urlpatterns = [
     path("", views.MassnahmeListView.as_view(), name="liste"),
     path("neu/", views.MassnahmeCreateView.as_view(), name="neu"),
+    path("neu/region/", views.RegionsprojektCreateView.as_view(), name="neu_region"),
     path("<id:pk>/", views.MassnahmeDetailView.as_view(), name="detail"),
     path("<id:pk>/bearbeiten/", views.MassnahmeUpdateView.as_view(), name="bearbeiten"),
     path("<id:pk>/archiv/", views.MassnahmeArchivView.as_view(), name="archiv"),

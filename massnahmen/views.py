@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -21,13 +22,13 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.downloads import dokument_response
 from core.history import verlauf
-from core.listing import FilteredListView
+from core.listing import SORT_PARAM, FilteredListView
 from core.quartal import Quartal
 from core.views import ObjektEinmalMixin
-from kommunen.models import Kommune, Kreis
+from kommunen.models import Kommune, Kreis, Region
 from kommunen.scope import scope_for
 
-from .filtersets import MassnahmeFilterSet
+from .filtersets import LoesungFilterSet, MassnahmeFilterSet
 from .forms import AnhangForm, MassnahmeForm, MeilensteinFormSet, StatusmeldungForm
 from .models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
 from .services import (
@@ -43,13 +44,10 @@ from .services import (
 )
 
 
-def massnahmen_fuer_liste(user):
-    """The rows of the list and of the export: scoped, with everything a row shows."""
-    aktuell = Statusmeldung.objects.filter(
-        massnahme_id=OuterRef("pk"), quartal=str(Quartal.current())
-    )
-    # A correlated count, not Count() over a join: the join needs GROUP BY over every row
-    # in scope before ORDER BY ... LIMIT (2.4 s instead of 0.4 s for 100,000 Maßnahmen).
+def _anzahl_nachnutzungen():
+    """How many Kommunen reuse the Maßnahme, for a list annotation. A correlated count, not
+    Count() over a join: the join needs GROUP BY over every row in scope before ORDER BY ...
+    LIMIT (2.4 s instead of 0.4 s for 100,000 Maßnahmen)."""
     nachnutzungen = (
         Nachnutzung.objects.filter(massnahme_id=OuterRef("pk"))
         .order_by()
@@ -57,11 +55,19 @@ def massnahmen_fuer_liste(user):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(nachnutzungen, output_field=IntegerField()), 0)
+
+
+def massnahmen_fuer_liste(user):
+    """The rows of the list and of the export: scoped, with everything a row shows."""
+    aktuell = Statusmeldung.objects.filter(
+        massnahme_id=OuterRef("pk"), quartal=str(Quartal.current())
+    )
     return (
         Massnahme.objects.for_user(user)
-        .select_related("handlungsfeld", "federfuehrend", "kreis")
+        .select_related("handlungsfeld", "federfuehrend", "kreis", "region")
         .annotate(
-            anzahl_nachnutzungen=Coalesce(Subquery(nachnutzungen, output_field=IntegerField()), 0),
+            anzahl_nachnutzungen=_anzahl_nachnutzungen(),
             meldung_aktuell=Exists(aktuell),
         )
     )
@@ -86,13 +92,121 @@ class MassnahmeListView(FilteredListView):
     def get_base_queryset(self):
         return massnahmen_fuer_liste(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Rows led by another Kreis (a partner's, a Region-visible one) say who leads them.
+        context["eigene_kreise"] = scope_for(self.request.user).eigene_kreis_ids
+        return context
+
+
+# --- Lösungskatalog (issue 15, point 4) -------------------------------------------------------
+
+# What others can reuse: finished solutions and those being put into practice.
+WIEDERVERWENDBAR = (Massnahme.Status.ABGESCHLOSSEN, Massnahme.Status.IN_UMSETZUNG)
+KONTAKT_VERBORGEN = ("email", "password", "telefon", "last_login")
+
+
+def loesungen_fuer(user):
+    """The solutions of the catalogue: every readable, active Maßnahme that is finished or in
+    Umsetzung, with the latest Statusmeldung's "erreicht", its documents, its contact person
+    (the name only: a catalogue reader may not know that person) and who reuses it. A fixed
+    number of queries whatever the page holds (one per prefetch)."""
+    letzte = Statusmeldung.objects.filter(massnahme_id=OuterRef("pk")).order_by("-quartal")
+    return (
+        Massnahme.objects.for_user(user)
+        .filter(status__in=WIEDERVERWENDBAR, archiviert=False)
+        .select_related("handlungsfeld", "federfuehrend", "kreis", "region", "ansprechperson")
+        .annotate(
+            erreicht=Subquery(letzte.values("erreicht")[:1]),
+            erreicht_quartal=Subquery(letzte.values("quartal")[:1]),
+            anzahl_nachnutzungen=_anzahl_nachnutzungen(),
+        )
+        .prefetch_related(
+            "lebensbereiche",
+            Prefetch(
+                "anhaenge",
+                queryset=Anhang.objects.only(
+                    "pk", "massnahme_id", "titel", "art", "groesse", "hochgeladen_am"
+                ),
+            ),
+            Prefetch(
+                "nachnutzungen",
+                queryset=Nachnutzung.objects.select_related("kommune__kreis").only(
+                    "pk",
+                    "massnahme_id",
+                    "seit",
+                    "kommune__name",
+                    "kommune__slug",
+                    "kommune__kreis__name",
+                ),
+            ),
+        )
+        # The contact person's name only: no e-mail address or password hash is even loaded.
+        .defer(*(f"ansprechperson__{feld}" for feld in KONTAKT_VERBORGEN))
+    )
+
+
+class LoesungListView(FilteredListView):
+    """/loesungen/: the region's solutions to reuse, searchable and filterable; each with a
+    way to adopt it ("Nachnutzen") for a CDO whose Kommune does not use it yet."""
+
+    permission_required = "massnahmen.view_massnahme"
+    filterset_class = LoesungFilterSet
+    template_name = "massnahmen/loesung_list.html"
+    sortierungen = {
+        "titel": "titel",
+        "nachnutzungen": "anzahl_nachnutzungen",
+        "handlungsfeld": "handlungsfeld__nummer",
+    }
+    standard_sortierung = "titel"
+    paginate_by = 20
+
+    def get_base_queryset(self):
+        return loesungen_fuer(self.request.user)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # A search without a chosen order lists the best matches first (PostgreSQL ranks:
+        # a word in the title weighs more than one in the description).
+        self.nach_relevanz = "suchrang" in queryset.query.annotations and not (
+            self.request.GET.get(SORT_PARAM)
+        )
+        if self.nach_relevanz:
+            queryset = queryset.order_by("-suchrang", "titel", "pk")
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cdo_ids = scope_for(self.request.user).cdo_kommune_ids
+        # The user's own Kommunen with their region: one query for the whole page.
+        eigene = (
+            list(Kommune.objects.filter(pk__in=cdo_ids).values_list("pk", "kreis__region_id"))
+            if cdo_ids
+            else []
+        )
+        for m in context["object_list"]:
+            # The rule of the adoption page (_nachnutzende_kommunen), without a query per row.
+            schon = {n.kommune_id for n in m.nachnutzungen.all()} | {m.federfuehrend_id}
+            m.kann_nachnutzen = not m.archiviert and any(
+                pk not in schon and region_id == m.gebiet_region_id for pk, region_id in eigene
+            )
+        context["nach_relevanz"] = self.nach_relevanz
+        context["breadcrumbs"] = [("Lösungskatalog", None)]
+        return context
+
 
 # --- Detail ---------------------------------------------------------------------------------
 
 
 def _scoped(user):
     return Massnahme.objects.for_user(user).select_related(
-        "kreis", "handlungsfeld", "federfuehrend", "ziel", "nachnutzung_von", "ansprechperson"
+        "kreis",
+        "region",
+        "handlungsfeld",
+        "federfuehrend",
+        "ziel",
+        "nachnutzung_von",
+        "ansprechperson",
     )
 
 
@@ -183,13 +297,16 @@ def _quartal_label(wert: str) -> str:
 
 
 def _nachnutzende_kommunen(user, massnahme) -> list:
-    """The user's Kommunen that could adopt this Maßnahme (not the lead, not yet adopted)."""
+    """The user's Kommunen that could adopt this Maßnahme (not the lead, not yet adopted):
+    any of its region (issue 15, point 1), as far as the user reads the Maßnahme."""
     scope = scope_for(user)
     if not scope.cdo_kommune_ids or massnahme.archiviert:
         return []
     schon = {n.kommune_id for n in massnahme.nachnutzungen.all()}
     return list(
-        Kommune.objects.filter(pk__in=scope.cdo_kommune_ids, kreis_id=massnahme.kreis_id)
+        Kommune.objects.filter(
+            pk__in=scope.cdo_kommune_ids, kreis__region_id=massnahme.gebiet_region_id
+        )
         .exclude(pk=massnahme.federfuehrend_id)
         .exclude(pk__in=schon)
     )
@@ -215,9 +332,11 @@ class MassnahmeFormMixin:
     template_name = "massnahmen/massnahme_form.html"
     form_class = MassnahmeForm
 
+    region = None  # set for a region project (issue 15, point 2); then `kreis` is None
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, kreis=self.kreis)
+        kwargs.update(user=self.request.user, kreis=self.kreis, region=self.region)
         return kwargs
 
     def get_meilensteine(self):
@@ -231,7 +350,8 @@ class MassnahmeFormMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("meilensteine", self.get_meilensteine())
-        context["kreis"] = self.kreis
+        # Named in the heading: "Neue Maßnahme im Kreis Lippe" / "in der Region …".
+        context["kreis"] = self.region or self.kreis
         return context
 
     def post(self, request, *args, **kwargs):
@@ -293,6 +413,41 @@ class MassnahmeCreateView(
         return context
 
 
+class RegionsprojektCreateView(MassnahmeCreateView):
+    """The DigitalBüro creates a project of the region itself (issue 15, point 2)."""
+
+    permission_required = "massnahmen.add_regionsprojekt"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.region = self.region_fuer_neues_projekt()
+        return super().dispatch(request, *args, **kwargs)
+
+    def kreis_fuer_neue_massnahme(self):
+        return None
+
+    def region_fuer_neues_projekt(self) -> Region:
+        """The user's region (a ?region= choice by slug for several; admins: any)."""
+        scope = scope_for(self.request.user)
+        regionen = (
+            Region.objects.all()
+            if scope.is_superuser
+            else Region.objects.filter(pk__in=scope.region_ids)
+        ).order_by("name")
+        gewuenscht = self.request.GET.get("region") or self.request.POST.get("region")
+        region = (regionen.filter(slug=gewuenscht).first() if gewuenscht else None) or (
+            regionen.first()
+        )
+        if region is None:
+            raise PermissionDenied
+        return region
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = _crumbs(("Neues Projekt der Region", None))
+        return context
+
+
 class MassnahmeUpdateView(
     LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, MassnahmeFormMixin, UpdateView
 ):
@@ -306,7 +461,8 @@ class MassnahmeUpdateView(
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.kreis = self.get_object().kreis
+            massnahme = self.get_object()
+            self.kreis, self.region = massnahme.kreis, massnahme.region
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -383,7 +539,7 @@ class StatusmeldungView(
 
     def setup_meldung(self):
         self.object = self.get_object()
-        self.quartal = Quartal.current()
+        self.quartal = self.gewaehltes_quartal()
         self.meldung = self.object.statusmeldungen.filter(quartal=str(self.quartal)).first()
         self.gesperrt = quartal_gesperrt(self.object, self.quartal)
         # The stored figures, if the Maßnahme has moved on since (read before a bound form
@@ -395,11 +551,30 @@ class StatusmeldungView(
             else None
         )
 
+    def gewaehltes_quartal(self) -> Quartal:
+        """The running quarter, or (`?quartal=`, the link of a reminder mail) the previous
+        one, whose Statusmeldung is written in the days after it ended."""
+        laufend = Quartal.current()
+        wert = self.request.GET.get("quartal")
+        if not wert:
+            return laufend
+        try:
+            quartal = Quartal.parse(wert)
+        except ValidationError:
+            raise Http404 from None
+        if quartal not in (laufend, laufend.previous()):
+            raise Http404
+        return quartal
+
     def get_form(self):
+        darf = self.request.user.has_perm("massnahmen.publish_statusmeldung", self.object)
         if self.request.method == "POST":
-            return StatusmeldungForm(self.request.POST, instance=self.meldung)
+            return StatusmeldungForm(
+                self.request.POST, instance=self.meldung, darf_veroeffentlichen=darf
+            )
         return StatusmeldungForm(
             instance=self.meldung,
+            darf_veroeffentlichen=darf,
             initial=statusmeldung_vorlage(
                 massnahme=self.object, quartal=self.quartal, meldung=self.meldung
             ),
@@ -441,7 +616,10 @@ class StatusmeldungView(
         if "weiter" in request.POST:
             naechste = offene_statusmeldungen(request.user, self.quartal).first()
             if naechste:
-                return redirect("massnahmen:statusmeldung", pk=naechste.pk)
+                ziel = reverse("massnahmen:statusmeldung", args=[naechste.pk])
+                if self.quartal != Quartal.current():
+                    ziel += f"?quartal={self.quartal}"
+                return redirect(ziel)
             messages.info(request, "Alle Ihre Statusmeldungen für dieses Quartal liegen vor.")
             return redirect("home")
         return redirect(self.object)
@@ -454,6 +632,7 @@ class StatusmeldungView(
             meldung=self.meldung,
             abweichung=self.abweichung,
             gesperrt=self.gesperrt,
+            entwurf=kwargs["form"].initial.get("erreicht_ist_entwurf", False),
             offen_anzahl=offen.exclude(pk=self.object.pk).count(),
             breadcrumbs=_crumbs(
                 (self.object.titel, self.object.get_absolute_url()),

@@ -18,10 +18,12 @@ from django.http import FileResponse, HttpResponseRedirect, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.files import BUEROFORMATE, behaelter_pruefen
 from core.formatting import zahl
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
@@ -29,9 +31,15 @@ from kommunen.scope import scope_for
 from . import services
 from .exports import SPALTEN, csv_zeilen, export_queryset, xlsx_datei
 from .filtersets import MassnahmeFilterSet
-from .imports import MAX_DATEIGROESSE, DateiFehler, tabelle_lesen
+from .imports import MAX_DATEIGROESSE, DateiFehler, tabelle_lesen, vorpruefen
 from .models import Importlauf
-from .services import ImportNichtBereit, import_pruefen, import_sync_max
+from .services import (
+    ImportNichtBereit,
+    import_pruefen,
+    import_pruefung_starten,
+    import_pruefung_sync_bytes,
+    import_sync_max,
+)
 from .views import MassnahmeListView, massnahmen_fuer_liste
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,9 +145,16 @@ class ImportForm(forms.Form):
         upload.seek(0)
         inhalt = upload.read()
         try:
-            self.tabelle = tabelle_lesen(inhalt, name)
+            # The bounds first, cheaply: an absurd sheet is refused before anything reads it.
+            # Rows are checked here only for small files; larger ones go to the Celery task.
+            if vorpruefen(inhalt, name) <= import_pruefung_sync_bytes():
+                self.tabelle = tabelle_lesen(inhalt, name)
         except DateiFehler as error:
             raise ValidationError(str(error)) from error
+        ext = os.path.splitext(name.lower())[1]
+        if ext in BUEROFORMATE:
+            # A readable workbook may still carry macros or programs: refused like uploads.
+            behaelter_pruefen(upload, ext)
         self.inhalt = inhalt
         return upload
 
@@ -172,10 +187,19 @@ class ImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             .select_related("kreis", "hochgeladen_von")
             .order_by("-erstellt_am")[:10],
             sync_max=import_sync_max(),
+            pruefung_sync_bytes=import_pruefung_sync_bytes(),
         )
         return context
 
     def form_valid(self, form):
+        if form.tabelle is None:
+            lauf = import_pruefung_starten(
+                dateiname=form.cleaned_data["datei"].name,
+                inhalt=form.inhalt,
+                kreis=form.gewaehlter_kreis(),
+                user=self.request.user,
+            )
+            return HttpResponseRedirect(reverse("massnahmen:import_status", args=[lauf.pk]))
         lauf = import_pruefen(
             tabelle=form.tabelle,
             inhalt=form.inhalt,
@@ -223,8 +247,8 @@ def import_bestaetigen(request, pk: int):
     return redirect("massnahmen:import_status", pk=lauf.pk)
 
 
-def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
-    return f"{zahl(n)} {einzahl if n == 1 else mehrzahl}"
+def _zeilen(n: int) -> str:
+    return ngettext("%(n)s Zeile", "%(n)s Zeilen", n) % {"n": zahl(n)}
 
 
 def zusammenfassung(lauf: Importlauf) -> str:
@@ -232,24 +256,32 @@ def zusammenfassung(lauf: Importlauf) -> str:
     unveraendert = max(lauf.zeilen_gesamt - lauf.neu - lauf.aktualisiert, 0)
     if lauf.status == Importlauf.Status.GEPRUEFT:
         return (
-            f"{_anzahl(lauf.zeilen_gesamt, 'Zeile', 'Zeilen')} geprüft: "
-            f"{_anzahl(lauf.neu, 'neue Maßnahme', 'neue Maßnahmen')}, "
+            f"{_zeilen(lauf.zeilen_gesamt)} geprüft: "
+            + ngettext("%(n)s neue Maßnahme", "%(n)s neue Maßnahmen", lauf.neu)
+            % {"n": zahl(lauf.neu)}
+            + f", "
             f"{zahl(lauf.aktualisiert)} geändert, {zahl(unveraendert)} unverändert. "
             "Bisher wurde nichts gespeichert."
         )
     if lauf.status == Importlauf.Status.FERTIG:
         return (
-            f"{_anzahl(lauf.neu, 'Maßnahme', 'Maßnahmen')} neu angelegt, "
-            f"{zahl(lauf.aktualisiert)} geändert, {zahl(unveraendert)} unverändert "
-            f"({_anzahl(lauf.zeilen_gesamt, 'Zeile', 'Zeilen')})."
+            ngettext("%(n)s Maßnahme neu angelegt", "%(n)s Maßnahmen neu angelegt", lauf.neu)
+            % {"n": zahl(lauf.neu)}
+            + f", {zahl(lauf.aktualisiert)} geändert, {zahl(unveraendert)} unverändert "
+            f"({_zeilen(lauf.zeilen_gesamt)})."
         )
     if lauf.status in {Importlauf.Status.FEHLERHAFT, Importlauf.Status.FEHLGESCHLAGEN}:
         schlecht = len({f.get("zeile") for f in lauf.fehler if f.get("zeile")})
         if not schlecht:
             return "Es wurde nichts gespeichert."
         return (
-            f"{zahl(schlecht)} von {_anzahl(lauf.zeilen_gesamt, 'Zeile', 'Zeilen')} "
-            f"{'ist' if schlecht == 1 else 'sind'} fehlerhaft; es wurde nichts gespeichert. "
+            ngettext(
+                "%(n)s von %(zeilen)s ist fehlerhaft",
+                "%(n)s von %(zeilen)s sind fehlerhaft",
+                schlecht,
+            )
+            % {"n": zahl(schlecht), "zeilen": _zeilen(lauf.zeilen_gesamt)}
+            + "; es wurde nichts gespeichert. "
             "Bitte korrigieren Sie die Datei und laden Sie sie erneut hoch."
         )
     return ""
@@ -262,7 +294,11 @@ def import_status(request, pk: int):
     """The state of one import: the checked file waiting for confirmation, the progress of a
     running import (htmx polls every 2 s; a reload works too) or its result."""
     lauf = _lauf_oder_404(request, pk)
-    laeuft = lauf.status in {Importlauf.Status.WARTET, Importlauf.Status.LAEUFT}
+    laeuft = lauf.status in {
+        Importlauf.Status.PRUEFUNG,
+        Importlauf.Status.WARTET,
+        Importlauf.Status.LAEUFT,
+    }
     context = {
         "lauf": lauf,
         "laeuft": laeuft,

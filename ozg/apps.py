@@ -6,4 +6,7 @@ class OzgConfig(AppConfig):
     verbose_name = "OZG-Leistungen"
 
     def ready(self):
-        from . import kennzahlen  # noqa: F401 - registers the derived Kennzahl of the strategy
+        from . import (
+            entwurf,  # noqa: F401 - registers its lines of the Statusmeldung draft
+            kennzahl_quellen,  # noqa: F401 - registers the derived Kennzahl of the strategy
+        )

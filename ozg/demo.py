@@ -15,7 +15,7 @@ import random
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from kommunen.demo import cdo_email, demo_users, kommunen_lippe
+from kommunen.demo import cdo_email, demo_kreise, demo_users, kommunen_lippe
 
 from .models import ONLINE_AB, OzgLeistung, Reifegradmodell, Umsetzungsstand
 
@@ -36,14 +36,28 @@ def _zufallsdatum(rng: random.Random, von: dt.date, bis: dt.date) -> dt.date:
 
 def seed(stdout) -> None:
     heute = timezone.localdate()
-    kommunen = kommunen_lippe()
     leistungen = list(OzgLeistung.objects.order_by("ozg_id"))
     users = demo_users()
+    gebiete = [(kommunen_lippe(), VORREITER, "lippe")]
+    # The other Kreise of the region, with their own forerunners (data/demo/kreise/*.yaml).
+    for kreis, kommunen, daten in demo_kreise():
+        gebiete.append((kommunen, daten["ozg"]["vorreiter"], kreis.slug))
     vorhanden = set(
-        Umsetzungsstand.objects.filter(kommune__in=kommunen.values()).values_list(
-            "kommune_id", "leistung_id"
-        )
+        Umsetzungsstand.objects.filter(
+            kommune__in=[k for kommunen, *_ in gebiete for k in kommunen.values()]
+        ).values_list("kommune_id", "leistung_id")
     )
+    neu = []
+    for kommunen, vorreiter_liste, portal in gebiete:
+        neu += _staende(heute, kommunen, vorreiter_liste, portal, leistungen, users, vorhanden)
+    # With history rows, so the "Änderungsverlauf" starts with the first rating.
+    bulk_create_with_history(
+        neu, Umsetzungsstand, batch_size=500, default_change_reason="Demodaten"
+    )
+
+
+def _staende(heute, kommunen, vorreiter_liste, portal, leistungen, users, vorhanden):
+    """The missing Umsetzungsstände of the Kommunen of one Kreis (unsaved)."""
     neu = []
     for slug, kommune in sorted(kommunen.items(), key=lambda item: item[1].ags):
         rng = random.Random(kommune.ags)
@@ -74,7 +88,7 @@ def seed(stdout) -> None:
                 if online
                 else None
             )
-            vorreiter = VORREITER[rng.randrange(len(VORREITER))]
+            vorreiter = vorreiter_liste[rng.randrange(len(vorreiter_liste))]
             nachgenutzt = leistung.efa and online and slug != vorreiter and rng.random() < 0.6
             if (kommune.pk, leistung.pk) in vorhanden:
                 continue
@@ -86,7 +100,7 @@ def seed(stdout) -> None:
                 bewertet_am=bewertet,
                 online_seit=online_seit,
                 link=(
-                    f"https://serviceportal-lippe.demo.invalid/{slug}/leistung/{leistung.ozg_id}"
+                    f"https://serviceportal-{portal}.demo.invalid/{slug}/leistung/{leistung.ozg_id}"
                     if online
                     else ""
                 ),
@@ -99,10 +113,7 @@ def seed(stdout) -> None:
                 dt.datetime.combine(min(filter(None, [bewertet, online_seit])), dt.time(9, 0))
             )
             neu.append(stand)
-    # With history rows, so the "Änderungsverlauf" starts with the first rating.
-    bulk_create_with_history(
-        neu, Umsetzungsstand, batch_size=500, default_change_reason="Demodaten"
-    )
+    return neu
 
 
 def summary() -> list[str]:

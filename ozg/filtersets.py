@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Count, Q
+from collections.abc import Sequence
 
-from .models import OzgLeistung
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+
+from kommunen.models import Kommune
+
+from .models import OzgLeistung, Umsetzungsstand
 
 ABDECKUNG = [
     ("offen", "noch nicht flächendeckend online"),
@@ -29,15 +34,67 @@ class OzgLeistungFilterSet(django_filters.FilterSet):
         label="Abdeckung im Kreis", choices=ABDECKUNG, empty_label="alle", method="filter_abdeckung"
     )
 
+    kommune = django_filters.ChoiceFilter(
+        label="Spalten",
+        choices=[],
+        empty_label="alle Kommunen",
+        method="nur_spalte",
+        help_text="Eine Kommune allein zeigt nur ihre Spalte.",
+    )
+    luecken = django_filters.BooleanFilter(
+        label="nur Lücken",
+        method="filter_luecken",
+        widget=forms.CheckboxInput,
+        help_text="Nur Leistungen, die in einer der gezeigten Kommunen noch nicht online sind.",
+    )
+
     class Meta:
         model = OzgLeistung
-        fields = ["q", "themenfeld", "abdeckung"]
+        fields = ["q", "themenfeld", "abdeckung", "kommune", "luecken"]
 
-    def __init__(self, *args, kreis=None, anzahl_kommunen: int = 0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kreis=None,
+        anzahl_kommunen: int = 0,
+        kommunen: Sequence[Kommune] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kreis = kreis
-        self.anzahl_kommunen = anzahl_kommunen
+        self.anzahl_kommunen = anzahl_kommunen or len(kommunen)
         self.filters["themenfeld"].extra["choices"] = [(name, name) for name in themenfelder()]
+        # The Kreis's Kommunen are loaded once by the view; no second query for the choice.
+        self.kommunen = {str(k.pk): k for k in kommunen}
+        self.filters["kommune"].extra["choices"] = [(pk, k.name) for pk, k in self.kommunen.items()]
+
+    @property
+    def gewaehlte_kommune(self) -> Kommune | None:
+        """The one Kommune whose column alone is shown ("nur meine Kommune"), if any."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return self.kommunen.get(self.form.cleaned_data.get("kommune") or "")
+
+    @property
+    def nur_luecken(self) -> bool:
+        """Whether only the gaps are shown ("nur Lücken")."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        return bool(self.form.cleaned_data.get("luecken"))
+
+    def nur_spalte(self, queryset, name, value):
+        return queryset  # chooses the columns, not the rows
+
+    def filter_luecken(self, queryset, name, value):
+        if not value or self.kreis is None:
+            return queryset
+        kommune = self.gewaehlte_kommune
+        if kommune is None:
+            return self.filter_abdeckung(queryset, "abdeckung", "offen")
+        online = Umsetzungsstand.objects.filter(
+            leistung=OuterRef("pk"), kommune=kommune, online=True
+        )
+        return queryset.filter(~Exists(online))
 
     def search(self, queryset, name, value):
         value = value.strip()

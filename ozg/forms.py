@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
+from core.locking import VersionFormMixin
 from kommunen.models import Kommune
 
 from .models import MAX_STUFE, ONLINE_AB, Reifegradmodell, Umsetzungsstand
@@ -13,7 +15,7 @@ NEUES_MODELL = Reifegradmodell.V2_0
 HOECHSTE_STUFE = MAX_STUFE[NEUES_MODELL]
 
 
-class ReifegradForm(forms.ModelForm):
+class ReifegradForm(VersionFormMixin, forms.ModelForm):
     """Only the Reifegrad; every new rating is made under the OZG-Reifegradmodell 2.0.
 
     An older 1.1 rating is not carried over as if it were a 2.0 level (the scales differ):
@@ -56,14 +58,18 @@ class ReifegradForm(forms.ModelForm):
         stand.reifegradmodell = NEUES_MODELL
 
     def save(self, commit: bool = True) -> Umsetzungsstand:
-        stand = super().save(commit=False)
+        stand = self.instance
         stand.reifegradmodell = NEUES_MODELL
         stand.bewertet_am = timezone.localdate()
         if self.user is not None and self.user.is_authenticated:
             stand.bewertet_von = self.user
-        if commit:
-            stand.save()
-        return stand
+        return super().save(commit)
+
+    def bestehender_datensatz(self) -> Umsetzungsstand | None:
+        # The cell's rating that someone else created while this form was open.
+        return Umsetzungsstand.objects.filter(
+            leistung_id=self.instance.leistung_id, kommune_id=self.instance.kommune_id
+        ).first()
 
 
 class UmsetzungsstandForm(ReifegradForm):
@@ -82,9 +88,18 @@ class UmsetzungsstandForm(ReifegradForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         kommune = self.instance.kommune
-        # A solution reused from another Kommune of the same Kreis (not the Kommune itself).
-        self.fields["nachgenutzt_von"].queryset = Kommune.objects.filter(
-            kreis_id=kommune.kreis_id
-        ).exclude(pk=kommune.pk)
+        # A solution reused from another Kommune of the region (issue 15, point 1; not the
+        # Kommune itself), those of the own Kreis first, the others named with their Kreis.
+        quelle = self.fields["nachgenutzt_von"]
+        quelle.queryset = (
+            Kommune.objects.filter(kreis__region__kreise__ags=kommune.kreis_id)
+            .exclude(pk=kommune.pk)
+            .select_related("kreis")
+            .annotate(fremd=ExpressionWrapper(~Q(kreis_id=kommune.kreis_id), BooleanField()))
+            .order_by("fremd", "kreis__name", "name")
+        )
+        quelle.label_from_instance = lambda k: (
+            k.name if k.kreis_id == kommune.kreis_id else f"{k.name} ({k.kreis})"
+        )
         self.fields["nachgenutzt_von"].empty_label = "keine Nachnutzung"
         self.fields["link"].widget.attrs["placeholder"] = "https://…"

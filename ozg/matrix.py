@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from urllib.parse import quote
 
 from django.db.models import Count, QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 
 from kommunen.models import Kommune
 
@@ -60,20 +64,71 @@ class Zelle:
 
     @property
     def url(self) -> str:
-        return reverse(
-            "ozg:stand", kwargs={"leistung": self.leistung.pk, "kommune": self.kommune.pk}
-        )
+        return _url("ozg:stand", self.leistung.pk, self.kommune.pk)
 
     @property
     def zelle_url(self) -> str:
-        return reverse(
-            "ozg:zelle", kwargs={"leistung": self.leistung.pk, "kommune": self.kommune.pk}
+        return _url("ozg:zelle", self.leistung.pk, self.kommune.pk)
+
+    def anzeige_html(self, *, zurueck: str = "", gespeichert: bool = False, fokus: bool = False):
+        """The cell as shown (`ozg/zelle.html#anzeige`): the rating, a link to the inline
+        form for whoever may edit it, and what a screen reader announces. Built here
+        rather than by an {% include %} per cell: a Kreis's matrix has about a thousand
+        cells, and the template engine took most of the page's time for them (issue 19)."""
+        stand = self.stand
+        klassen = ["ozg-zelle"]
+        if stand:
+            klassen.append(f"ozg-stufe-{stand.reifegrad}")
+            if stand.altes_modell:
+                klassen.append("ozg-zelle--alt")
+        else:
+            klassen.append("ozg-zelle--leer")
+        if self.online:
+            klassen.append("ozg-zelle--online")
+        # Plain strings with one html.escape per value: format_html's conditional escaping
+        # of every argument cost more than the rest of the cell.
+        beschreibung = escape(self.beschreibung)
+        ansage = f' data-announce="Gespeichert. {beschreibung}"' if gespeichert else ""
+        wert = str(stand.reifegrad) if stand else "–"
+        if self.online:
+            wert += '<span class="ozg-zelle__online">✓</span>'
+        if stand and stand.altes_modell:
+            wert += f'<sup class="ozg-zelle__modell">{escape(stand.reifegradmodell)}</sup>'
+        if self.nachgenutzt_von:
+            wert += '<sup class="ozg-marke">N</sup>'
+        bearbeiten = " – bearbeiten" if self.darf_bearbeiten else ""
+        spans = (
+            f'\n<span class="ozg-zelle__wert" aria-hidden="true">{wert}</span>\n'
+            f'<span class="visually-hidden">{beschreibung}{bearbeiten}</span>\n'
         )
+        if self.darf_bearbeiten:
+            ziel = escape(self.url + (f"?zurueck={quote(zurueck)}" if zurueck else ""))
+            autofokus = " autofocus" if gespeichert or fokus else ""
+            spans = (
+                f'<a class="ozg-zelle__link" href="{ziel}" data-hx-get="{ziel}" '
+                f'data-hx-target="#{self.id}"{autofokus}>{spans}</a>'
+            )
+        return mark_safe(f'<div class="{" ".join(klassen)}"{ansage}>\n{spans}\n</div>')
+
+
+@lru_cache(maxsize=16)
+def _url_vorlage(name: str, prefix: str) -> str:
+    """The cell URL of `name` with placeholders, reversed once per script prefix."""
+    url = reverse(name, kwargs={"leistung": 1000000001, "kommune": 1000000002})
+    return url.replace("1000000001", "{leistung}").replace("1000000002", "{kommune}")
+
+
+def _url(name: str, leistung: int, kommune: int) -> str:
+    return _url_vorlage(name, get_script_prefix()).format(leistung=leistung, kommune=kommune)
+
+
+# Up to this many missing Kommunen are named in the coverage column; more are counted.
+FEHLEND_NAMENTLICH = 5
 
 
 @dataclass
 class Zeile:
-    """One service with its cells and its coverage in the Kreis."""
+    """One service with its cells (the columns shown) and its coverage in the whole Kreis."""
 
     leistung: OzgLeistung
     zellen: list[Zelle]
@@ -81,9 +136,21 @@ class Zeile:
     online: int = 0
 
     @property
+    def id(self) -> str:
+        return f"abdeckung-{self.leistung.pk}"
+
+    @property
     def fehlend(self) -> list[Kommune]:
-        """The Kommunen that do not offer the service online yet."""
-        return [z.kommune for z in self.zellen if not z.online]
+        """The Kommunen that do not offer the service online yet (all columns shown), named
+        only while there are few of them; `anzahl_fehlend` counts them in any case."""
+        if len(self.zellen) < self.anzahl_kommunen:
+            return []
+        fehlend = [z.kommune for z in self.zellen if not z.online]
+        return fehlend if len(fehlend) <= FEHLEND_NAMENTLICH else []
+
+    @property
+    def anzahl_fehlend(self) -> int:
+        return max(self.anzahl_kommunen - self.online, 0)
 
     @property
     def flaechendeckend(self) -> bool:
@@ -100,17 +167,63 @@ class Spalte:
     darf_bearbeiten: bool = False
 
     @property
+    def id(self) -> str:
+        return f"spalte-{self.kommune.pk}"
+
+    @property
     def prozent(self) -> int:
         return round(100 * self.online / self.von) if self.von else 0
 
 
 @dataclass
+class Gruppe:
+    """The rows of one Themenfeld on the page; folds as one `<details>`."""
+
+    nummer: int
+    themenfeld: str
+    zeilen: list[Zeile]
+
+    @property
+    def id(self) -> str:
+        return f"themenfeld-{self.nummer}"
+
+    @property
+    def flaechendeckend(self) -> int:
+        return sum(1 for z in self.zeilen if z.flaechendeckend)
+
+
+@dataclass
 class Matrix:
+    """`spalten` are the Kommunen shown (all of the Kreis, or one); `anzahl_kommunen` all of
+    the Kreis, which coverage always counts."""
+
     spalten: list[Spalte]
     zeilen: list[Zeile]
     anzahl_leistungen: int
     flaechendeckend: int
     online_je_leistung: dict[int, int] = field(default_factory=dict)
+    anzahl_kommunen: int = 0
+
+    @property
+    def gruppen(self) -> list[Gruppe]:
+        """The rows by Themenfeld, in the order of the page (sorted by Themenfeld)."""
+        gruppen: list[Gruppe] = []
+        for zeile in self.zeilen:
+            if not gruppen or gruppen[-1].themenfeld != zeile.leistung.themenfeld:
+                gruppen.append(Gruppe(len(gruppen) + 1, zeile.leistung.themenfeld, []))
+            gruppen[-1].zeilen.append(zeile)
+        return gruppen
+
+    def zeile(self, leistung_id: int) -> Zeile | None:
+        return next((z for z in self.zeilen if z.leistung.pk == leistung_id), None)
+
+    def gruppe_von(self, leistung_id: int) -> Gruppe | None:
+        return next(
+            (g for g in self.gruppen if any(z.leistung.pk == leistung_id for z in g.zeilen)), None
+        )
+
+    def spalte(self, kommune_id: int) -> Spalte | None:
+        return next((s for s in self.spalten if s.kommune.pk == kommune_id), None)
 
 
 def zellen_fuer(
@@ -160,21 +273,25 @@ def matrix(
     anzahl_leistungen: int,
     seite: Sequence[OzgLeistung],
     darf_bearbeiten: Callable[[Kommune], bool],
+    spalten_kommunen: Sequence[Kommune] | None = None,
 ) -> Matrix:
     """The matrix of one page of services; coverage figures over the whole filter.
 
-    Three queries: the cells of the page, online counts per service and per Kommune.
+    `kommunen` are all Kommunen of the Kreis; `spalten_kommunen` those shown as columns
+    (default: all). Three queries: the cells of the page, online counts per service and
+    per Kommune.
     """
-    staende = zellen_fuer(seite, kommunen)
+    gezeigt = list(kommunen if spalten_kommunen is None else spalten_kommunen)
+    staende = zellen_fuer(seite, gezeigt)
     je_leistung = online_je_leistung(leistungen_gefiltert, kreis_id)
-    je_kommune = online_je_kommune(leistungen_gefiltert, kommunen)
-    bearbeitbar = {k.pk: darf_bearbeiten(k) for k in kommunen}
+    je_kommune = online_je_kommune(leistungen_gefiltert, gezeigt)
+    bearbeitbar = {k.pk: darf_bearbeiten(k) for k in gezeigt}
     zeilen = [
         Zeile(
             leistung=leistung,
             zellen=[
                 Zelle(leistung, k, staende.get((leistung.pk, k.pk)), bearbeitbar[k.pk])
-                for k in kommunen
+                for k in gezeigt
             ],
             anzahl_kommunen=len(kommunen),
             online=je_leistung.get(leistung.pk, 0),
@@ -182,10 +299,10 @@ def matrix(
         for leistung in seite
     ]
     spalten = [
-        Spalte(k, je_kommune.get(k.pk, 0), anzahl_leistungen, bearbeitbar[k.pk]) for k in kommunen
+        Spalte(k, je_kommune.get(k.pk, 0), anzahl_leistungen, bearbeitbar[k.pk]) for k in gezeigt
     ]
     flaechendeckend = sum(1 for n in je_leistung.values() if n >= len(kommunen)) if kommunen else 0
-    return Matrix(spalten, zeilen, anzahl_leistungen, flaechendeckend, je_leistung)
+    return Matrix(spalten, zeilen, anzahl_leistungen, flaechendeckend, je_leistung, len(kommunen))
 
 
 def zelle(leistung: OzgLeistung, kommune: Kommune, user) -> Zelle:

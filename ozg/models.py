@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.locking import Versioniert
 from core.models import TimeStampedModel
 from kommunen.models import Kommune
 
@@ -63,7 +64,7 @@ class UmsetzungsstandQuerySet(models.QuerySet):
         return self.filter(online=True)
 
 
-class Umsetzungsstand(TimeStampedModel):
+class Umsetzungsstand(Versioniert, TimeStampedModel):
     """How far one Kommune offers one OZG service: the Reifegrad with the model it was
     rated under, since when it is online, where, and whose solution is reused."""
 

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.locking import Konflikt
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import Scope, scope_for
 
@@ -40,6 +40,82 @@ def _zu_bearbeiten(user, kommune: Kommune) -> bool:
     return user.has_perm("ozg.change_umsetzungsstand", Umsetzungsstand(kommune=kommune))
 
 
+def _matrix_kontext(request, query: QueryDict, kreis: Kreis) -> dict:
+    """Everything the matrix page shows for this query string (filter, columns, page).
+
+    The page itself and the answer to an inline edit (its out-of-band coverage figures)
+    both come from here, so they always agree.
+    """
+    kommunen = list(Kommune.objects.filter(kreis=kreis).order_by("name", "pk"))
+    filterset = OzgLeistungFilterSet(
+        query or None,
+        queryset=OzgLeistung.objects.all(),
+        kreis=kreis,
+        kommunen=kommunen,
+    )
+    leistungen = filterset.qs.order_by("themenfeld", "name", "pk")
+    paginator = Paginator(leistungen, LEISTUNGEN_JE_SEITE)
+    seite = paginator.get_page(query.get("seite"))
+    gewaehlt = filterset.gewaehlte_kommune
+    # "nur Lücken" chooses rows; the coverage figures stay those of the filter without it,
+    # so that closing a gap raises them (and a column does not read "0 online" by design).
+    basis, anzahl_basis = filterset.qs, paginator.count
+    if filterset.nur_luecken:
+        ohne = query.copy()
+        ohne.pop("luecken", None)
+        basis = OzgLeistungFilterSet(
+            ohne, queryset=OzgLeistung.objects.all(), kreis=kreis, kommunen=kommunen
+        ).qs
+        anzahl_basis = basis.count()
+    daten = matrix_.matrix(
+        kreis_id=kreis.pk,
+        kommunen=kommunen,
+        leistungen_gefiltert=basis,
+        anzahl_leistungen=anzahl_basis,
+        seite=list(seite.object_list),
+        darf_bearbeiten=lambda k: _zu_bearbeiten(request.user, k),
+        spalten_kommunen=[k for k in kommunen if k.pk == gewaehlt.pk] if gewaehlt else None,
+    )
+    return {
+        "kreis": kreis,
+        "kommunen": kommunen,
+        "filter": filterset,
+        "matrix": daten,
+        "page_obj": seite,
+        "eine_kommune": gewaehlt,
+        "nur_luecken": filterset.nur_luecken,
+        "anzahl_gezeigt": paginator.count,
+    }
+
+
+def _ansicht_links(request, kreis: Kreis, kontext: dict) -> dict:
+    """The quick views: all Kommunen or only the user's own; all services or only gaps."""
+    filterset = kontext["filter"]
+    eigene = scope_for(request.user).cdo_kommune_ids
+    meine = next((k for k in kontext["kommunen"] if k.pk in eigene), None)
+
+    def mit(**werte) -> str:
+        query = request.GET.copy()
+        query.pop("seite", None)
+        query[KREIS_PARAM] = kreis.pk
+        for name, wert in werte.items():
+            if wert is None:
+                query.pop(name, None)
+            else:
+                query[name] = wert
+        return f"?{query.urlencode()}"
+
+    gewaehlt = filterset.gewaehlte_kommune
+    return {
+        "meine_kommune": meine,
+        "url_alle_kommunen": mit(kommune=None),
+        "url_meine_kommune": mit(kommune=str(meine.pk)) if meine else None,
+        "url_alle_leistungen": mit(luecken=None),
+        "url_nur_luecken": mit(luecken="1"),
+        "nur_meine": bool(meine and gewaehlt and gewaehlt.pk == meine.pk),
+    }
+
+
 @login_required
 @permission_required("ozg.view_umsetzungsstand", raise_exception=True)
 @require_GET
@@ -52,33 +128,14 @@ def matrix(request):
     if kreis is None:
         # Another Kreis's matrix is a 404, like its objects.
         raise Http404("Kreis nicht gefunden.")
-    kommunen = list(Kommune.objects.filter(kreis=kreis).order_by("name", "pk"))
-
-    filterset = OzgLeistungFilterSet(
-        request.GET or None,
-        queryset=OzgLeistung.objects.all(),
-        kreis=kreis,
-        anzahl_kommunen=len(kommunen),
-    )
-    leistungen = filterset.qs.order_by("themenfeld", "name", "pk")
-    paginator = Paginator(leistungen, LEISTUNGEN_JE_SEITE)
-    seite = paginator.get_page(request.GET.get("seite"))
-    daten = matrix_.matrix(
-        kreis_id=kreis.pk,
-        kommunen=kommunen,
-        leistungen_gefiltert=filterset.qs,
-        anzahl_leistungen=paginator.count,
-        seite=list(seite.object_list),
-        darf_bearbeiten=lambda k: _zu_bearbeiten(request.user, k),
-    )
+    kontext = _matrix_kontext(request, request.GET, kreis)
+    seite = kontext["page_obj"]
     seiten_query = request.GET.copy()
     seiten_query.pop("seite", None)
     context = {
-        "kreis": kreis,
+        **kontext,
+        **_ansicht_links(request, kreis, kontext),
         "kreise": kreise,
-        "filter": filterset,
-        "matrix": daten,
-        "page_obj": seite,
         "is_paginated": seite.has_other_pages(),
         "seiten_query": seiten_query.urlencode(),
         "zurueck": request.GET.urlencode(),
@@ -130,7 +187,42 @@ def zelle(request, leistung: int, kommune: int):
         request,
         "ozg/zelle.html#anzeige",
         # The focus goes back to the cell's link when the inline form is cancelled.
-        {"zelle": matrix_.zelle(leistung_obj, kommune_obj, request.user), "fokus": True},
+        {
+            "zelle": matrix_.zelle(leistung_obj, kommune_obj, request.user),
+            "fokus": True,
+            "zurueck": request.GET.get("zurueck", ""),
+        },
+    )
+
+
+def _gespeichert_inline(request, leistung: OzgLeistung, kommune: Kommune):
+    """The saved cell, and out of band every coverage figure it changes (its row, its
+    Kommune's column, its Themenfeld, the summary), for the matrix the user came from."""
+    zurueck = QueryDict(request.GET.get("zurueck", ""), mutable=True)
+    zurueck[KREIS_PARAM] = kommune.kreis_id
+    kontext = _matrix_kontext(request, zurueck, kommune.kreis)
+    daten = kontext["matrix"]
+    return render(
+        request,
+        "ozg/zelle.html#gespeichert",
+        {
+            **kontext,
+            "zelle": matrix_.zelle(leistung, kommune, request.user),
+            "gespeichert": True,
+            "zurueck": zurueck.urlencode(),
+            # A row that left the filter (e.g. "nur Lücken", now online) is still on screen.
+            "zeile": daten.zeile(leistung.pk)
+            or matrix_.Zeile(
+                leistung,
+                [],
+                daten.anzahl_kommunen,
+                matrix_.online_je_leistung(
+                    OzgLeistung.objects.filter(pk=leistung.pk), kommune.kreis_id
+                ).get(leistung.pk, 0),
+            ),
+            "spalte": daten.spalte(kommune.pk),
+            "gruppe": daten.gruppe_von(leistung.pk),
+        },
     )
 
 
@@ -154,26 +246,20 @@ def stand(request, leistung: int, kommune: int):
         user=request.user,
         auto_id=f"{zelle_obj.id}-%s" if inline else "id_%s",
     )
+    konflikt = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            form.add_error(
-                None,
-                "Inzwischen hat jemand anderes diesen Stand angelegt. "
-                "Bitte laden Sie die Seite neu und prüfen Sie den Wert.",
-            )
+            form.save()
+        except Konflikt as fehler:
+            # Someone else rated the cell since the form was shown: both values, the
+            # input kept, the current version in the form (saving again overwrites).
+            konflikt = fehler
+            form = konflikt.formular()
+            if konflikt.aktuell is not None:
+                zelle_obj = matrix_.Zelle(leistung_obj, kommune_obj, konflikt.aktuell, True)
         else:
             if inline:
-                return render(
-                    request,
-                    "ozg/zelle.html#anzeige",
-                    {
-                        "zelle": matrix_.zelle(leistung_obj, kommune_obj, request.user),
-                        "gespeichert": True,
-                    },
-                )
+                return _gespeichert_inline(request, leistung_obj, kommune_obj)
             messages.success(
                 request,
                 f"Gespeichert: {matrix_.zelle(leistung_obj, kommune_obj, request.user).beschreibung}.",
@@ -181,6 +267,7 @@ def stand(request, leistung: int, kommune: int):
             return redirect(_matrix_url(request, kommune_obj, zelle_obj.id))
     context = {
         "form": form,
+        "versionskonflikt": konflikt,
         "zelle": zelle_obj,
         "leistung": leistung_obj,
         "kommune": kommune_obj,
@@ -192,6 +279,10 @@ def stand(request, leistung: int, kommune: int):
             (f"{leistung_obj.name} in {kommune_obj.name}", None),
         ],
     }
+    # A refused input on the full page is a 422 (the inline cell answers 200: htmx swaps
+    # only successful answers into the matrix).
+    ungueltig = request.method == "POST" and not konflikt and not inline
+    status = 409 if konflikt else 422 if ungueltig else 200
     if inline:
-        return render(request, "ozg/zelle.html#formular", context)
-    return render(request, "ozg/stand_form.html", context)
+        return render(request, "ozg/zelle.html#formular", context, status=status)
+    return render(request, "ozg/stand_form.html", context, status=status)

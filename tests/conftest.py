@@ -140,3 +140,27 @@ def login(client):
         return client
 
     return _login
+
+
+# --- the attack suite's probe count (tests/security/proben.py) ---------------------------
+# Here and not in tests/security/conftest.py: the xdist controller of a whole-suite run
+# loads only this conftest, and it is the one that prints the summary.
+
+
+def pytest_sessionfinish(session):
+    from tests.security import proben
+
+    proben.sitzung_beendet(session)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.security import proben
+
+    proben.knoten_beendet(node)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    from tests.security import proben
+
+    proben.zusammenfassung(terminalreporter, config)

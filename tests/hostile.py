@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from core.locking import VersionFormMixin
+
 BOESE = [
     "",
     " ",
@@ -44,3 +46,19 @@ werte = st.one_of(st.sampled_from(BOESE), st.text(max_size=300), st.integers().m
 def formulardaten(felder: list[str]):
     """A dict over `felder` with hostile or random values (some fields left out)."""
     return st.fixed_dictionaries({}, optional={feld: werte for feld in felder})
+
+
+def felder_von(formular, *formsets) -> list[str]:
+    """Every field a browser posts to `formular` – its declared fields, the hidden `version`
+    of the optimistic lock, and per inline formset the management fields and the fields of
+    its first form (with id and DELETE) – taken from the form classes themselves, so a field
+    added to a form is attacked without anyone remembering to list it."""
+    felder = list(formular.base_fields)
+    if issubclass(formular, VersionFormMixin) and "version" not in felder:
+        felder.append("version")  # the mixin adds it in __init__
+    for formset in formsets:
+        prefix = formset.get_default_prefix()
+        felder += [f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS"]
+        eigene = [*formset.form.base_fields, "id", *(["DELETE"] if formset.can_delete else [])]
+        felder += [f"{prefix}-0-{name}" for name in eigene]
+    return felder

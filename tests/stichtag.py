@@ -9,6 +9,8 @@ import datetime as dt
 from django.apps import apps
 from django.utils import timezone
 
+from core.stichtag import vergangenheit_geaendert
+
 GESCHICHTE = [
     "massnahmen.Massnahme",
     "massnahmen.Meilenstein",
@@ -25,6 +27,7 @@ def zurueckdatieren(am: dt.datetime | dt.date) -> None:
     am = _zeitpunkt(am)
     for name in GESCHICHTE:
         apps.get_model(name).history.filter(history_date__gt=am).update(history_date=am)
+    vergangenheit_geaendert()
 
 
 def _zeitpunkt(tag: dt.date | dt.datetime) -> dt.datetime:
@@ -36,6 +39,7 @@ def _zeitpunkt(tag: dt.date | dt.datetime) -> dt.datetime:
 def eingetragen_am(obj, tag: dt.date | dt.datetime):
     """`obj` stood as it is now since `tag` (all its history rows are dated then)."""
     obj.history.update(history_date=_zeitpunkt(tag))
+    vergangenheit_geaendert()
     return obj
 
 
@@ -46,6 +50,7 @@ def verlauf(obj, *staende: tuple[dt.date, dict]):
 
     (erster_tag, erste_werte), *weitere = staende
     obj.history.update(history_date=_zeitpunkt(erster_tag), **erste_werte)
+    vergangenheit_geaendert()
     for tag, werte in weitere:
         stand_nachtragen(obj, _zeitpunkt(tag), **werte)
     return obj

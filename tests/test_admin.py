@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from berichte.models import Quartalsbericht
+from api.models import ApiToken
+from benachrichtigungen.models import Abo, Benachrichtigung, Erinnerungsregel, Mail, Mailpraeferenz
+from berichte.models import Deckblatt, Quartalsbericht
 from core.models import WorkerHeartbeat
 from foerderung.models import (
     BescheidDokument,
@@ -57,6 +59,8 @@ PROJECT_APPS = {
     "workshops",
     "ozg",
     "berichte",
+    "benachrichtigungen",
+    "api",
 }
 
 
@@ -212,15 +216,42 @@ def daten(db, settings, tmp_path):
         nachgenutzt_von=lemgo,
     )
     Quartalsbericht.objects.create(kreis=lippe, quartal="2026-Q1", angefordert_von=person)
+    Deckblatt.objects.create(
+        kreis=lippe,
+        logo=SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        hochgeladen_von=person,
+    )
     WorkerHeartbeat.objects.create(hostname="celery@worker-1", zuletzt=timezone.now(), anzahl=3)
     Quartalsabschluss.objects.create(kreis=lippe, quartal="2026-Q1", gesperrt_von=person)
     Erinnerung.objects.create(
         bescheid=bescheid, art="verwendungsnachweis", frist=dt.date(2027, 3, 31), tage_vorher=30
     )
     KalenderToken.objects.create(user=person, token="geheim-" + "x" * 30)
+    ApiToken.erzeugen(user=person, bezeichnung="Auswertung Kreistag 2026")
     Importlauf.objects.create(
         kreis=lippe, datei="dokumente/aa/x.csv", dateiname="massnahmen.csv", hochgeladen_von=person
     )
+    Abo.objects.get_or_create(person=person, massnahme=massnahme)
+    Abo.objects.create(person=person, handlungsfeld=feld)
+    Benachrichtigung.objects.create(
+        empfaenger=person,
+        massnahme=massnahme,
+        art=Benachrichtigung.Art.STATUSMELDUNG,
+        text="Neue Statusmeldung für das 1. Quartal 2026 zu „Digitale Bauakte“",
+        link=massnahme.get_absolute_url(),
+        ereignis="statusmeldung:admin",
+    )
+    Mailpraeferenz.objects.create(person=person, art="dokument", haeufigkeit="aus")
+    Mail.objects.create(
+        schluessel="sofort:admin",
+        empfaenger=person,
+        adresse=person.email,
+        betreff="[Lippe Digitalportal] Neue Statusmeldung",
+        text="Guten Tag,",
+        html="<p>Guten Tag,</p>",
+        kopfzeilen={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    Erinnerungsregel.objects.create(kreis=lippe, tage_vor_quartalsende=21)
 
     return SimpleNamespace(
         region=region,

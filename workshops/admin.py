@@ -48,7 +48,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organisiert_von",)
     date_hierarchy = "beginn"
     fieldsets = (
-        (None, {"fields": ("kreis", "titel", "handlungsfeld", "organisiert_von")}),
+        (None, {"fields": ("kreis", "region", "titel", "handlungsfeld", "organisiert_von")}),
         (
             "Termin und Ort",
             {"fields": ("beginn", "ende", "format", "ort", "online_link", "max_teilnehmende")},

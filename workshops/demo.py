@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from core.reference import upsert
 from handlungsfelder.models import Handlungsfeld
-from kommunen.demo import KREIS_EMAIL, cdo_email, demo_users, kommunen_lippe, lippe
+from kommunen.demo import (
+    KREIS_EMAIL,
+    KREIS_REGION_EMAIL,
+    cdo_email,
+    demo_kreise,
+    demo_users,
+    kommunen_lippe,
+    lippe,
+)
 from massnahmen.demo import PROZESSPOOL_TITEL, SCHULUNG_TITEL
 from massnahmen.models import Massnahme
 
@@ -245,3 +253,60 @@ def seed(stdout) -> None:
         },
         mit_kreis=False,
     )
+
+    _workshops_der_region(heute, felder, users)
+
+
+def _workshops_der_region(heute: dt.date, felder: dict, users: dict) -> None:
+    """One workshop per Kreis of data/demo/kreise/*.yaml, with its Teilnahmen and Ergebnisse.
+
+    `tag` is days from today (negative: it took place); the Kreis staff take part in it."""
+    for kreis, kommunen, daten in demo_kreise():
+        werte = daten.get("workshop")
+        if not werte:
+            continue
+        tag = _werktag(heute + dt.timedelta(days=werte["tag"]))
+        beginn = _zeitpunkt(tag, *map(int, werte["von"].split(":")))
+        workshop, _ = upsert(
+            Workshop,
+            {"kreis": kreis, "titel": werte["titel"]},
+            {
+                "beginn": beginn,
+                "ende": _zeitpunkt(tag, *map(int, werte["bis"].split(":"))),
+                "veroeffentlicht_am": min(beginn - dt.timedelta(days=21), timezone.now()),
+                "format": werte["format"],
+                "ort": werte.get("ort", ""),
+                "online_link": werte.get("online_link", ""),
+                "handlungsfeld_id": felder[werte["handlungsfeld"]].pk,
+                "organisiert_von_id": (
+                    kommunen[werte["organisiert_von"]].pk if werte.get("organisiert_von") else None
+                ),
+                "agenda": werte.get("agenda", ""),
+                "protokoll": werte.get("protokoll", ""),
+                "max_teilnehmende": werte.get("max_teilnehmende"),
+            },
+        )
+        for slug, status in werte.get("teilnahmen", {}).items():
+            upsert(
+                Teilnahme,
+                {"workshop": workshop, "person": users[cdo_email(slug)]},
+                {"kommune_id": kommunen[slug].pk, "status": status},
+            )
+        upsert(
+            Teilnahme,
+            {"workshop": workshop, "person": users[KREIS_REGION_EMAIL.format(slug=kreis.slug)]},
+            {
+                "kommune_id": None,
+                "status": T.TEILGENOMMEN if workshop.ende < timezone.now() else T.ANGEMELDET,
+            },
+        )
+        for beschreibung, slug, faellig, erledigt in werte.get("ergebnisse", []):
+            upsert(
+                Ergebnis,
+                {"workshop": workshop, "beschreibung": beschreibung},
+                {
+                    "verantwortlich_id": kommunen[slug].pk if slug else None,
+                    "faellig_am": heute + dt.timedelta(days=faellig),
+                    "status": Ergebnis.Status.ERLEDIGT if erledigt else Ergebnis.Status.OFFEN,
+                },
+            )

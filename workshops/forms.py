@@ -9,15 +9,17 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q
 
+from core.compat import FRUEHESTES_JAHR, SPAETESTES_JAHR
 from core.files import UploadsPruefenMixin
-from kommunen.models import Kommune, Kreis, Mitgliedschaft, Rolle
+from core.locking import VersionFormMixin
+from kommunen.models import Kommune, Kreis, Mitgliedschaft, Region, Rolle
 from kommunen.scope import scope_for
 
 from .models import Ergebnis, Teilnahme, Workshop
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-# Calendar apps and the database handle these years safely; anything outside is a typo.
-FRUEHESTES_JAHR, SPAETESTES_JAHR = 2000, 2100
+# Calendar apps and the database handle these years safely; anything outside is a typo
+# (every form date field checks the same range, core.compat).
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -38,7 +40,7 @@ def _im_rahmen(value: dt.date | dt.datetime | None) -> bool:
     return value is None or FRUEHESTES_JAHR <= value.year <= SPAETESTES_JAHR
 
 
-class WorkshopForm(UploadsPruefenMixin, forms.ModelForm):
+class WorkshopForm(VersionFormMixin, UploadsPruefenMixin, forms.ModelForm):
     """Create or edit a workshop. The Kreis is fixed once the workshop exists; every saved
     change bumps `sequenz` so calendar apps replace their copy."""
 
@@ -101,6 +103,13 @@ class WorkshopForm(UploadsPruefenMixin, forms.ModelForm):
         )
         self.fields["handlungsfeld"].empty_label = "keines"
         self.fields["organisiert_von"].empty_label = "der Kreis"
+        region = self._region(scope)
+        if region is not None:
+            # A workshop of the region (issue 15, point 2): the DigitalBüro runs it.
+            del self.fields["kreis"]
+            del self.fields["organisiert_von"]
+            self.instance.kreis, self.instance.region = None, region
+            return
         if self.instance.pk:
             del self.fields["kreis"]
             kommunen = Kommune.objects.filter(kreis_id=self.instance.kreis_id)
@@ -110,8 +119,19 @@ class WorkshopForm(UploadsPruefenMixin, forms.ModelForm):
             kommunen = Kommune.objects.filter(kreis_id=self.instance.kreis_id)
         else:
             self.fields["kreis"].queryset = kreise
+            # Blank only for a region workshop, which this form does not make.
+            self.fields["kreis"].required = True
             kommunen = Kommune.objects.filter(kreis__in=kreise)
         self.fields["organisiert_von"].queryset = kommunen.select_related("kreis").order_by("name")
+
+    def _region(self, scope):
+        """The region of a region workshop: the one it has, or for a new workshop by a user
+        of the region role who is no Kreis staff, their region."""
+        if self.instance.pk:
+            return self.instance.region
+        if scope.region_ids and not scope.kreis_ids and not scope.is_superuser:
+            return Region.objects.filter(pk__in=scope.region_ids).order_by("name").first()
+        return None
 
     def clean_beginn(self):
         beginn = self.cleaned_data.get("beginn")
@@ -164,7 +184,7 @@ class AnmeldungForm(forms.Form):
     def __init__(self, *args, workshop: Workshop, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kommune"].queryset = Kommune.objects.filter(
-            kreis_id=workshop.kreis_id, pk__in=scope_for(user).cdo_kommune_ids
+            workshop.kommunen_q(), pk__in=scope_for(user).cdo_kommune_ids
         ).order_by("name")
 
     @property
@@ -201,7 +221,7 @@ class TeilnahmeErfassenForm(forms.Form):
         bereits = [t.person_id for t in self.teilnahmen]
         self.fields["nachtragen"].queryset = (
             Mitgliedschaft.objects.filter(user__is_active=True)
-            .filter(mitglied_im_kreis_q(workshop.kreis_id))
+            .filter(mitglied_q(workshop))
             .exclude(user_id__in=bereits)
             .select_related("user", "kommune")
             .order_by(F("kommune__name").asc(nulls_first=True), "user__last_name")
@@ -232,12 +252,25 @@ def mitglied_im_kreis_q(kreis_id: str) -> Q:
     return Q(rolle=Rolle.CDO, kommune__kreis_id=kreis_id) | Q(rolle=Rolle.KREIS, kreis_id=kreis_id)
 
 
+def mitglied_q(workshop: Workshop) -> Q:
+    """Who may come: the members of its Kreis; of a region workshop, the region's CDOs, its
+    Kreis staff and its DigitalBüro."""
+    if not workshop.region_id:
+        return mitglied_im_kreis_q(workshop.kreis_id)
+    region_id = workshop.region_id
+    return (
+        Q(rolle=Rolle.CDO, kommune__kreis__region_id=region_id)
+        | Q(rolle=Rolle.KREIS, kreis__region_id=region_id)
+        | Q(rolle=Rolle.REGION, region_id=region_id)
+    )
+
+
 def teilnahme_label(person, kommune, workshop) -> str:
     name = person.get_full_name() or person.email
-    return f"{name} ({kommune.name if kommune else 'Kreis ' + workshop.kreis.name})"
+    return f"{name} ({kommune.name if kommune else workshop.traeger.bezeichnung})"
 
 
-class ErgebnisForm(forms.ModelForm):
+class ErgebnisForm(VersionFormMixin, forms.ModelForm):
     """An action item of a workshop. The responsible Kommune's CDO may only change the
     status; the Kreis edits everything."""
 
@@ -255,9 +288,11 @@ class ErgebnisForm(forms.ModelForm):
                 del self.fields[name]
             return
         self.fields["verantwortlich"].queryset = Kommune.objects.filter(
-            kreis_id=workshop.kreis_id
+            workshop.kommunen_q()
         ).order_by("name")
-        self.fields["verantwortlich"].empty_label = "der Kreis"
+        self.fields["verantwortlich"].empty_label = (
+            "die Region" if workshop.region_id else "der Kreis"
+        )
         self.fields["beschreibung"].widget.attrs["maxlength"] = 5000
 
     def clean_faellig_am(self):

@@ -45,7 +45,7 @@ def _beschreibung(workshop: Workshop, mit_link: bool, teilnahme: Teilnahme | Non
         zeilen.append(f"Ort: {workshop.ort}")
     if mit_link and workshop.online_link:
         zeilen.append(f"Videokonferenz: {workshop.online_link}")
-    zeilen.append(f"Ausrichtung: {workshop.organisiert_von or workshop.kreis}")
+    zeilen.append(f"Ausrichtung: {workshop.organisiert_von or workshop.traeger.bezeichnung}")
     if workshop.handlungsfeld_id:
         zeilen.append(f"Handlungsfeld: {workshop.handlungsfeld}")
     if workshop.agenda:

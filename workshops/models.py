@@ -10,31 +10,41 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.files import validate_upload, zufaelliger_pfad
+from core.locking import Versioniert
 from core.models import TimeStampedModel
 from handlungsfelder.models import Handlungsfeld
-from kommunen.models import Kommune, Kreis
+from kommunen.models import Kommune, Kreis, Region
 from massnahmen.models import Massnahme
 
 
 class WorkshopQuerySet(models.QuerySet):
     def for_user(self, user) -> WorkshopQuerySet:
-        """Workshops of every Kreis the user may read, drafts included."""
-        from kommunen.scope import scope_for
-
-        return self.filter(scope_for(user).kreis_q("kreis_id"))
-
-    def sichtbar_fuer(self, user) -> WorkshopQuerySet:
-        """What the user may see: published workshops of readable Kreise, and the drafts
-        of the Kreise where the user is staff (the Kommunen see a workshop once it is
-        published and the invitations are out)."""
+        """Workshops of every Kreis the user may read, and the region workshops of every
+        region they belong to (issue 15, point 2), drafts included."""
         from kommunen.scope import scope_for
 
         scope = scope_for(user)
-        queryset = self.filter(scope.kreis_q("kreis_id"))
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(
+            scope.kreis_q("kreis_id")
+            | Q(kreis__isnull=True, region_id__in=scope.mitglied_region_ids)
+        )
+
+    def sichtbar_fuer(self, user) -> WorkshopQuerySet:
+        """What the user may see: published workshops of readable Kreise and of their
+        region, and the drafts of those they run (Kreis staff, the region's DigitalBüro; the
+        Kommunen see a workshop once it is published and the invitations are out)."""
+        from kommunen.scope import scope_for
+
+        scope = scope_for(user)
+        queryset = self.for_user(user)
         if scope.is_superuser:
             return queryset
         return queryset.filter(
-            Q(veroeffentlicht_am__isnull=False) | Q(kreis_id__in=scope.kreis_ids)
+            Q(veroeffentlicht_am__isnull=False)
+            | Q(kreis_id__in=scope.kreis_ids)
+            | Q(kreis__isnull=True, region_id__in=scope.region_ids)
         )
 
     def veroeffentlicht(self) -> WorkshopQuerySet:
@@ -48,7 +58,7 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(ende__lt=jetzt or timezone.now())
 
 
-class Workshop(TimeStampedModel):
+class Workshop(Versioniert, TimeStampedModel):
     """A meeting of the CDOs (video conference, in person or hybrid) run by the Kreis."""
 
     class Format(models.TextChoices):
@@ -57,7 +67,23 @@ class Workshop(TimeStampedModel):
         HYBRID = "hybrid", "hybrid"
 
     kreis = models.ForeignKey(
-        Kreis, on_delete=models.PROTECT, related_name="workshops", verbose_name="Kreis"
+        Kreis,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workshops",
+        verbose_name="Kreis",
+        help_text="Leer nur bei einem Workshop der Region selbst.",
+    )
+    # A workshop of the region (issue 15, point 2): run by its DigitalBüro, open to every
+    # CDO of the region. Exactly one of kreis/region is set.
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workshops",
+        verbose_name="Region (Workshop der Region)",
     )
     titel = models.CharField("Titel", max_length=250)
     beginn = models.DateTimeField("Beginn")
@@ -109,10 +135,17 @@ class Workshop(TimeStampedModel):
         ordering = ["-beginn"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(kreis__isnull=False, region__isnull=True)
+                | Q(kreis__isnull=True, region__isnull=False),
+                name="workshop_kreis_oder_region",
+                violation_error_message="Ein Workshop gehört entweder zu einem Kreis oder "
+                "zur Region.",
+            ),
+            models.CheckConstraint(
                 condition=Q(ende__gt=F("beginn")),
                 name="workshop_ende_after_beginn",
                 violation_error_message="Das Ende muss nach dem Beginn liegen.",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +153,17 @@ class Workshop(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", kwargs={"pk": self.pk})
+
+    @property
+    def traeger(self):
+        """Who runs it: the Kreis, or the region (both named by BenanntMixin)."""
+        return self.region if self.region_id else self.kreis
+
+    def kommunen_q(self, prefix: str = "") -> Q:
+        """The Kommunen whose CDOs it is open to: those of its Kreis, or of its region."""
+        if self.region_id:
+            return Q(**{f"{prefix}kreis__region_id": self.region_id})
+        return Q(**{f"{prefix}kreis_id": self.kreis_id})
 
     def clean(self) -> None:
         errors = {}
@@ -190,7 +234,7 @@ class Teilnahme(TimeStampedModel):
         return f"{self.person} – {self.workshop}"
 
 
-class Ergebnis(TimeStampedModel):
+class Ergebnis(Versioniert, TimeStampedModel):
     """An action item from a workshop, with the responsible Kommune and a due date;
     it can be turned into a Maßnahme."""
 

@@ -77,11 +77,20 @@ def absagen(*, workshop: Workshop) -> bool:
     return True
 
 
+def _im_gebiet(workshop: Workshop, massnahme) -> bool:
+    """The Maßnahme belongs to the workshop's Kreis (to a Kreis of its region, for a region
+    workshop)."""
+    if workshop.region_id:
+        return massnahme.kreis_id is not None and massnahme.kreis.region_id == workshop.region_id
+    return workshop.kreis_id == massnahme.kreis_id
+
+
 def einzuladende(workshop: Workshop) -> list[str]:
-    """E-mail addresses of the active CDOs of the workshop's Kreis, each once."""
+    """E-mail addresses of the active CDOs of the workshop's Kreis (of its region, for a
+    region workshop), each once."""
     adressen = (
         Mitgliedschaft.objects.filter(
-            rolle=Rolle.CDO, kommune__kreis_id=workshop.kreis_id, user__is_active=True
+            workshop.kommunen_q("kommune__"), rolle=Rolle.CDO, user__is_active=True
         )
         .exclude(user__email="")
         .values_list("user__email", flat=True)
@@ -115,7 +124,7 @@ def einladungen_versenden(workshop_id: int) -> int:
     from .ical import workshop_ics
 
     workshop = (
-        Workshop.objects.select_related("kreis", "handlungsfeld", "organisiert_von")
+        Workshop.objects.select_related("kreis", "region", "handlungsfeld", "organisiert_von")
         .filter(pk=workshop_id, veroeffentlicht_am__isnull=False, abgesagt=False)
         .first()
     )
@@ -165,15 +174,26 @@ def anmelden(*, workshop: Workshop, user, kommune: Kommune | None = None) -> Tei
     scope = scope_for(user)
     if kommune is None:
         eigene = sorted(
-            Kommune.objects.filter(
-                kreis_id=workshop.kreis_id, pk__in=scope.cdo_kommune_ids
-            ).values_list("pk", flat=True)
+            Kommune.objects.filter(workshop.kommunen_q(), pk__in=scope.cdo_kommune_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        # Without a Kommune: the Kreis staff (of any Kreis of the region, for a region
+        # workshop) and the DigitalBüro of a region workshop.
+        veranstalter = (
+            workshop.region_id in scope.region_ids
+            or (bool(scope.kreis_ids) and scope.is_region_member(workshop.region_id))
+            if workshop.region_id
+            else scope.is_kreis_staff(workshop.kreis_id)
         )
         if eigene:
             kommune = Kommune.objects.get(pk=eigene[0])
-        elif not scope.is_kreis_staff(workshop.kreis_id) and not scope.is_superuser:
+        elif not veranstalter and not scope.is_superuser:
             raise ValidationError("Sie können sich nur für Ihre eigene Kommune anmelden.")
-    elif not scope.is_cdo_of(kommune.pk) or kommune.kreis_id != workshop.kreis_id:
+    elif (
+        not scope.is_cdo_of(kommune.pk)
+        or not Kommune.objects.filter(workshop.kommunen_q(), pk=kommune.pk).exists()
+    ):
         raise ValidationError("Sie können sich nur für Ihre eigene Kommune anmelden.")
 
     with transaction.atomic():
@@ -322,7 +342,7 @@ def ergebnis_verknuepfen(*, ergebnis_id, massnahme, user=None) -> Ergebnis | Non
             .filter(pk=pk)
             .first()
         )
-        if ergebnis is None or ergebnis.workshop.kreis_id != massnahme.kreis_id:
+        if ergebnis is None or not _im_gebiet(ergebnis.workshop, massnahme):
             return None
         if ergebnis.massnahme_id not in (None, massnahme.pk):
             return None

@@ -33,5 +33,5 @@ urlpatterns = [
     ),
     path("kalender/", views.KalenderView.as_view(), name="kalender"),
     path("kalender/erneuern/", views.KalenderErneuernView.as_view(), name="kalender_erneuern"),
-    path("kalender/<str:token>.ics", views.KalenderFeedView.as_view(), name="feed"),
+    path("kalender/<token:token>.ics", views.KalenderFeedView.as_view(), name="feed"),
 ]

@@ -8,7 +8,7 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -25,6 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.downloads import datei_response
 from core.listing import FilteredListView
+from core.locking import VersionKonfliktMixin
 from kommunen.scope import scope_for
 from massnahmen.views import MassnahmeCreateView
 
@@ -46,7 +47,7 @@ def workshops_fuer_liste(user):
     aktiv = Teilnahme.objects.filter(workshop_id=OuterRef("pk"), status__in=Teilnahme.AKTIV)
     return (
         Workshop.objects.sichtbar_fuer(user)
-        .select_related("kreis", "handlungsfeld", "organisiert_von")
+        .select_related("kreis", "region", "handlungsfeld", "organisiert_von")
         .annotate(
             anzahl_kommunen=Count(
                 "teilnahmen__kommune",
@@ -109,7 +110,7 @@ class SichtbarerWorkshopMixin(LoginRequiredMixin, PermissionRequiredMixin, Singl
 
     def get_queryset(self):
         return Workshop.objects.sichtbar_fuer(self.request.user).select_related(
-            "kreis", "handlungsfeld", "organisiert_von"
+            "kreis", "region", "handlungsfeld", "organisiert_von"
         )
 
     def get_object(self, queryset=None):
@@ -217,7 +218,9 @@ class WorkshopCreateView(
         return context
 
 
-class WorkshopUpdateView(SichtbarerWorkshopMixin, WorkshopFormMixin, UpdateView):
+class WorkshopUpdateView(
+    VersionKonfliktMixin, SichtbarerWorkshopMixin, WorkshopFormMixin, UpdateView
+):
     """Kreis staff edit a workshop; calendars pick up the change (SEQUENCE + 1)."""
 
     permission_required = "workshops.change_workshop"
@@ -425,7 +428,7 @@ class ErgebnisMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return self._ergebnis
 
 
-class ErgebnisUpdateView(ErgebnisMixin, UpdateView):
+class ErgebnisUpdateView(VersionKonfliktMixin, ErgebnisMixin, UpdateView):
     """Kreis staff edit a result; the responsible Kommune updates its status."""
 
     form_class = ErgebnisForm
@@ -465,7 +468,7 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
         self.ergebnis = get_object_or_404(
             Ergebnis.objects.filter(
                 workshop__in=Workshop.objects.sichtbar_fuer(request.user)
-            ).select_related("workshop", "workshop__kreis", "massnahme"),
+            ).select_related("workshop", "workshop__kreis", "verantwortlich__kreis", "massnahme"),
             pk=kwargs["pk"],
         )
         if self.ergebnis.massnahme_id:
@@ -479,7 +482,14 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
         )
 
     def kreis_fuer_neue_massnahme(self):
-        return self.ergebnis.workshop.kreis
+        workshop = self.ergebnis.workshop
+        if workshop.region_id:
+            # A result of a region workshop becomes a Maßnahme of the responsible Kommune's
+            # Kreis (only that Kommune's CDO gets here, see has_permission).
+            if self.ergebnis.verantwortlich is None:
+                raise PermissionDenied
+            return self.ergebnis.verantwortlich.kreis
+        return workshop.kreis
 
     def get_initial(self):
         werte = services.massnahme_vorbelegung(self.ergebnis)
@@ -597,7 +607,7 @@ class KalenderFeedView(View):
             Workshop.objects.sichtbar_fuer(user)
             .veroeffentlicht()
             .filter(ende__gte=timezone.now() - FEED_RUECKBLICK)
-            .select_related("kreis", "handlungsfeld", "organisiert_von")
+            .select_related("kreis", "region", "handlungsfeld", "organisiert_von")
             .order_by("beginn", "pk")
         )
         teilnahmen = {

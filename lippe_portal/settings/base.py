@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    # django-ninja: its templates and the Swagger UI files it ships (self-hosted API docs).
+    "ninja",
     # Project apps, in dependency order (each may import only those above it).
     "core",
     "kommunen",
@@ -47,24 +49,41 @@ INSTALLED_APPS = [
     "workshops",
     "ozg",
     "berichte",
+    # Follow and notifications; listens to the apps above, none of them imports it.
+    "benachrichtigungen",
     # Audit log and second-factor duty; above every domain app so it may read roles.
     "zugang",
+    # The read API (/api/v1/) and its tokens; reads every app above.
+    "api",
+    # Last, as its documentation asks: deletes a FileField's file when its record is deleted
+    # or the file is replaced, after the transaction commits (a rollback keeps the file).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost body work: gzip for public responses only (BREACH), then ETag and 304 for
+    # every GET that is not no-store (its response phase runs after the no-store marking below).
+    "core.middleware.OeffentlichGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Last-Modified of the public responses: the newest change of the public data.
+    "berichte.middleware.DatenstandMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before Session/CSRF: sees their cookies on a response marked public.
     "core.middleware.OeffentlichCacheSchutzMiddleware",
+    # /api/ only: token, rate limit, Cache-Control, ETag and 304 (before the session is read).
+    "api.middleware.ApiZugangMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logged-in pages are never stored (a shared PC's browser after logout, proxies).
+    "core.middleware.PrivatNichtSpeichernMiddleware",
     "core.middleware.SitzungsAblaufMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -90,14 +109,37 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
                 "kommunen.context_processors.navigation",
+                "benachrichtigungen.context_processors.ungelesen",
             ],
             "builtins": ["core.templatetags.portal", "template_partials.templatetags.partials"],
         },
     }
 ]
 
+# Django's templates, with select and input widgets rendered in Python (core/renderer.py).
+FORM_RENDERER = "core.renderer.Renderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # `make run` on a laptop: SQLite allows one writer. A request transaction that reads and
+    # then writes (ATOMIC_REQUESTS) cannot upgrade its lock while another one writes, and
+    # SQLite answers "database is locked" at once, whatever the timeout. IMMEDIATE takes the
+    # write lock at BEGIN, so parallel clicks wait (up to `timeout` seconds) instead of 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+elif not env.bool("POSTGRES_JIT", default=False):
+    # PostgreSQL's JIT compiler pays off for long analytical queries, not for a page: on
+    # the national-scale data it spent 630 of 1,570 ms of /region/'s main aggregate on
+    # compiling. Off for the portal's connections (a startup parameter, no extra round
+    # trip); POSTGRES_JIT=True leaves the server's setting, e.g. behind a pooler that
+    # refuses startup options.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -136,6 +178,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REFERENCE_DATA_DIR = BASE_DIR / "data" / "reference"
+# Demo content of the Kreise besides Lippe (manage.py seed_demo), see data/demo/README.md.
+DEMO_DATA_DIR = BASE_DIR / "data" / "demo"
 
 # --- Accounts (django-allauth): e-mail login only, no open sign-up ---
 LOGIN_URL = "account_login"
@@ -198,6 +242,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "zugang.protokoll_aufraeumen",
         "schedule": crontab(hour=3, minute=30),
     },
+    "massnahmen-importdateien-loeschen": {
+        "task": "massnahmen.importdateien_loeschen",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "foerderung-fristen-erinnern": {
         "task": "foerderung.fristen_erinnern",
         "schedule": crontab(hour=6, minute=15),
@@ -206,6 +254,24 @@ CELERY_BEAT_SCHEDULE: dict = {
     "berichte-quartalsberichte": {
         "task": "berichte.planmaessige_berichte",
         "schedule": crontab(minute=0, hour=6, day_of_month=10, month_of_year="1,4,7,10"),
+    },
+    # E-mail of the notifications (benachrichtigungen.mail): what the retries did not deliver,
+    # the daily and weekly overviews, reminders of Statusmeldungen owed.
+    "benachrichtigungen-postausgang": {
+        "task": "benachrichtigungen.postausgang_leeren",
+        "schedule": crontab(minute="*/15"),
+    },
+    "benachrichtigungen-statusmeldungen-erinnern": {
+        "task": "benachrichtigungen.statusmeldungen_erinnern",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "benachrichtigungen-tagesueberblick": {
+        "task": "benachrichtigungen.tagesueberblick",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "benachrichtigungen-wochenueberblick": {
+        "task": "benachrichtigungen.wochenueberblick",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     "berichte-haengende-aufraeumen": {
         "task": "berichte.haengende_berichte_aufraeumen",
@@ -228,7 +294,7 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60)
 PORTAL_SITZUNG_AUFFRISCHEN = 60
 # Paths served the same to everyone (Cache-Control: public); middleware leaves the session
 # and request.user alone there (core.middleware.oeffentlicher_pfad; STATIC_URL is added).
-PORTAL_OEFFENTLICHE_PFADE = ["/oeffentlich/", "/healthz"]
+PORTAL_OEFFENTLICHE_PFADE = ["/oeffentlich/", "/strategie/oeffentlich/", "/healthz", "/api/"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -276,6 +342,11 @@ PORTAL_MFA_PFLICHT_ROLLEN = env.list("PORTAL_MFA_PFLICHT_ROLLEN", default=[])
 PORTAL_PROTOKOLL_IP_TAGE = env.int("PORTAL_PROTOKOLL_IP_TAGE", default=7)
 PORTAL_PROTOKOLL_AUFBEWAHRUNG_TAGE = env.int("PORTAL_PROTOKOLL_AUFBEWAHRUNG_TAGE", default=365)
 
+# Read API (api.middleware): requests per minute without a token (per client address) and
+# per token. 0 switches the limit off.
+API_RATE_LIMIT_ANONYM = env.int("API_RATE_LIMIT_ANONYM", default=60)
+API_RATE_LIMIT_TOKEN = env.int("API_RATE_LIMIT_TOKEN", default=300)
+
 PORTAL_NAME = "Lippe Digitalportal"
 # Absolute links in e-mails (no request there to build them from).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -283,6 +354,16 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip
 # Imports of Maßnahmen: up to this many rows in the request, larger ones by a Celery task.
 MASSNAHMEN_IMPORT_SYNC_MAX = env.int("MASSNAHMEN_IMPORT_SYNC_MAX", default=500)
 MASSNAHMEN_IMPORT_MAX_ZEILEN = env.int("MASSNAHMEN_IMPORT_MAX_ZEILEN", default=20_000)
+# Days after a quarter's end within which its Statusmeldungen count for it (berichte, dashboards).
+STATUSMELDUNG_MELDESCHLUSS_TAGE = env.int("STATUSMELDUNG_MELDESCHLUSS_TAGE", default=10)
+# Uploaded import files are deleted this many days after the upload (the record of the run,
+# with its counts and errors, stays); the privacy page names the period.
+MASSNAHMEN_IMPORT_AUFBEWAHRUNG_TAGE = env.int("MASSNAHMEN_IMPORT_AUFBEWAHRUNG_TAGE", default=30)
+# The row-by-row check of an upload: in the request up to this size (bytes, unpacked for
+# XLSX; about 500 rows of the export), for larger files by a Celery task with progress.
+MASSNAHMEN_IMPORT_PRUEFUNG_SYNC_BYTES = env.int(
+    "MASSNAHMEN_IMPORT_PRUEFUNG_SYNC_BYTES", default=128 * 1024
+)
 FOERDERUNG_ERINNERUNG_TAGE = env.list("FOERDERUNG_ERINNERUNG_TAGE", cast=int, default=[30, 7])
 PORTAL_OPERATOR = env(
     "PORTAL_OPERATOR",

@@ -17,6 +17,11 @@
   /* A table wider than the screen scrolls in its container; keyboard users must be able to
      reach it (axe: scrollable-region-focusable). */
   function makeScrollRegionsFocusable(root) {
+    /* {% scrollbereich %} regions are focusable and named on the server; here they only
+       learn whether their table overflows, which shows the "seitlich scrollen" hint. */
+    (root || document).querySelectorAll(".table-scroll").forEach(function (region) {
+      region.toggleAttribute("data-ueberlauf", region.scrollWidth > region.clientWidth + 1);
+    });
     var regions = (root || document).querySelectorAll(".kern-table-responsive");
     regions.forEach(function (region) {
       if (region.scrollWidth > region.clientWidth && !region.hasAttribute("tabindex")) {
@@ -75,7 +80,23 @@
     announce("Keine Verbindung zum Server. Bitte prüfen Sie Ihre Netzverbindung.");
   });
 
+  /* The list filters come open from the server (usable without JavaScript); on a small
+     screen they fold behind their "Filter" summary unless a filter is set, and on a wide
+     one they stay open, as their summary is hidden there. */
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function fitFilterDisclosures(initial) {
+    document.querySelectorAll("details.portal-filter-klappe").forEach(function (details) {
+      if (wide.matches) {
+        details.open = true;
+      } else if (initial) {
+        details.open = window.location.search.length > 1;
+      }
+    });
+  }
+  wide.addEventListener("change", function () { fitFilterDisclosures(false); });
+
   function init() {
+    fitFilterDisclosures(true);
     focusErrorSummary(document);
     makeScrollRegionsFocusable(document);
   }

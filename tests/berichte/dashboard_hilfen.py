@@ -12,8 +12,14 @@ from django.test.utils import CaptureQueriesContext
 
 def seitentext(response) -> str:
     """The page as a reader gets it: tags stripped, whitespace collapsed."""
-    ohne_tags = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", unescape(ohne_tags))
+    return seitentext_von(response.content.decode())
+
+
+def seitentext_von(html: str) -> str:
+    """`html` as a reader gets it: tags stripped, whitespace (also narrow no-break spaces)
+    collapsed to single spaces."""
+    ohne_tags = re.sub(r"<[^>]+>", " ", html)
+    return " ".join(unescape(ohne_tags).split())
 
 
 def abfragen_wachsen_nicht(client, url: str, mehr_daten: Callable[[], None], maximum: int) -> int:

@@ -12,7 +12,7 @@ import importlib
 
 from django.core.files.base import ContentFile
 
-from berichte.models import Quartalsbericht
+from berichte.models import Deckblatt, Quartalsbericht
 from massnahmen.models import Quartalsabschluss
 from tests.matrix import KREIS_LESEN, LOGIN, NOT_ALLOWED, NUR_ANGEMELDET, NUR_KREIS, rolle
 
@@ -31,6 +31,9 @@ MATRIX = {
     ),
     "berichte:erneut": ("/berichte/{bericht}/erneut/", NUR_POST),
     "berichte:abschluss_aufheben": ("/berichte/abschluss/{abschluss}/aufheben/", NUR_KREIS),
+    # The cover's logo: Kreis staff manage it; everyone who reads the Kreis sees it.
+    "berichte:logo": ("/berichte/logo/lippe/", NUR_KREIS),
+    "berichte:logo_datei": ("/berichte/logo/lippe/datei/", KREIS_LESEN),
 }
 
 _BEREICHE = ["dashboards", "oeffentlich"]
@@ -53,6 +56,9 @@ def objekte(welt) -> dict:
     bericht.save()
     offen = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q2", version=2)
     abschluss = Quartalsabschluss.objects.create(kreis=welt.lippe, quartal="2026-Q2")
+    deckblatt = Deckblatt(kreis=welt.lippe)
+    deckblatt.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\nmatrix"), save=False)
+    deckblatt.save()
     ids = {"bericht": bericht.pk, "bericht_offen": offen.pk, "abschluss": abschluss.pk}
     for modul in _weitere:
         if hasattr(modul, "objekte"):

@@ -109,9 +109,8 @@ def test_pdf_text_shows_what_the_data_says(welt, daten):
     assert "Abnahme der E-Akte" in text and "30.11.2026" in text
     assert "Verwendungsnachweis fällig" in text and "15.02.2027" in text
     # Only the open Maßnahme without a Statusmeldung is missing (the finished one owes none).
-    fehlend = text.split("Fehlende Statusmeldungen", 1)[1].split(
-        "Meilensteine im nächsten Quartal"
-    )[0]
+    # The section itself, not its line in the table of contents before it.
+    fehlend = text.split("Fehlende Statusmeldungen")[2].split("Meilensteine im nächsten Quartal")[0]
     assert "Gemeinsames Bürgerportal Lemgo" in fehlend
     assert "Für 1 Maßnahme fehlt die Statusmeldung für das 3. Quartal 2026" in fehlend
     assert "Digitale Akte in Detmold" not in fehlend
@@ -149,7 +148,7 @@ def test_a_massnahme_starting_after_the_quarter_owes_no_statusmeldung_for_it(wel
     zurueckdatieren(dt.date(2026, 9, 1))
     html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
     assert spaeter.titel in html
-    fehlend = html.split("Fehlende Statusmeldungen", 1)[1].split("Meilensteine im nächsten")[0]
+    fehlend = html.split('id="abschnitt-fehlende"', 1)[1].split('id="abschnitt-meilensteine"')[0]
     assert spaeter.titel not in fehlend
     assert "Gemeinsames Bürgerportal Lemgo" in fehlend
 
@@ -172,8 +171,9 @@ def test_change_against_previous_quarter(welt, daten):
     text = einfach(pdf_text(services.html_zu_pdf(html).inhalt))
     assert "durchschnittlicher Fortschritt 60,0 % 70,0 % +10,0 Prozentpunkte" in text
     assert "Statusmeldungen 1 von 2 1 von 2 ±0" in text
-    # One decimal style on the page: the chart's table says 70,0 %, not 70 %.
-    assert "IKZ & Beteiligung 70,0 %" in text
+    # One decimal style on the page: the table per Handlungsfeld (which replaced the chart)
+    # says 70,0 %, not 70 %.
+    assert "IKZ & Beteiligung 3 60,0 % 70,0 % +10,0 Prozentpunkte" in text
 
 
 def test_pdf_ua_metadata_language_tags_and_embedded_fonts(welt, daten):
@@ -288,8 +288,10 @@ def test_report_data_takes_the_same_queries_for_more_massnahmen(welt, daten):
         MeilensteinFactory(massnahme=m, faellig_am=dt.date(2026, 10, 1 + nummer))
     zurueckdatieren(dt.date(2026, 9, 1))
     assert anzahl_abfragen() == wenige
-    # Two per quarter compared (figures and their Statusmeldungen), the rest one a section.
-    assert wenige <= 12
+    # Two per quarter compared (figures and their Statusmeldungen), the rest one a section;
+    # the summary and the Steckbriefe add three (last quarter's Maßnahmen and OZG ratings,
+    # the Kommunen taking part in each Maßnahme), the cover one (the logo).
+    assert wenige <= 16
 
 
 def test_a_section_is_one_list_entry(welt, daten, tmp_path, settings):
@@ -335,7 +337,7 @@ def test_request_freezes_the_quarter_and_counts_versions_per_kreis_and_quarter(
     # Eager Celery (no broker): rendered in-process once the transaction committed.
     assert zweiter.status == "fertig"
     assert zweiter.datei.name == "berichte/05766/Quartalsbericht_Lippe_2026-Q3_v2.pdf"
-    assert zweiter.seiten >= 5
+    assert zweiter.seiten >= 3  # cover, then the chapters that start a page
     assert zweiter.angefordert_von == kreis_user
     assert zweiter.datei.read(5) == b"%PDF-"
 

@@ -68,7 +68,7 @@ def test_request_renders_and_offers_the_download(welt, login, django_capture_on_
     assert Quartalsabschluss.ist_gesperrt("05766", "2026-Q2")
     seite = client.get(response["Location"])
     assert "PDF herunterladen" in seite.content.decode()
-    assert b"hx-trigger" not in seite.content  # finished: no more polling
+    assert b"data-hx-trigger" not in seite.content  # finished: no more polling
     download = client.get(f"/berichte/{bericht.pk}/pdf/")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
@@ -81,7 +81,7 @@ def test_open_report_polls_its_status_and_htmx_gets_only_the_status(welt, login)
     bericht = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q2")
     client = login(welt.users["cdo_eigen"])
     seite = client.get(f"/berichte/{bericht.pk}/").content.decode()
-    assert 'hx-trigger="every 2s"' in seite and "wartet auf die Erstellung" in seite
+    assert 'data-hx-trigger="every 2s"' in seite and "wartet auf die Erstellung" in seite
     teil = client.get(f"/berichte/{bericht.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert teil.lstrip().startswith('<div id="bericht-status"')
     assert "<html" not in teil

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from berichte.oeffentlich import LIZENZ_DCAT, LIZENZ_URL, _q
+from berichte.oeffentlich import LIZENZ_DCAT, LIZENZ_URL
+from tests.berichte.dashboard_hilfen import seitentext, seitentext_von
 from tests.factories import (
     LebensbereichFactory,
     MassnahmeFactory,
@@ -22,6 +24,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+
 SEITEN = [
     "/oeffentlich/",
     "/oeffentlich/?kreis=05766",
@@ -30,6 +34,7 @@ SEITEN = [
     "/oeffentlich/daten/massnahmen.csv",
     "/oeffentlich/daten/massnahmen.json",
     "/oeffentlich/daten/katalog.rdf",
+    "/oeffentlich/daten/katalog.ttl",
 ]
 
 
@@ -113,13 +118,25 @@ def test_cacheable_by_anyone(welt, login, daten, url, rolle):
 
 
 def test_index_shows_strategy_figures_and_charts(welt, client, daten):
-    html = client.get("/oeffentlich/").content.decode()
-    assert "IKZ &amp; Beteiligung" in html
-    assert "Verwaltung" in html
-    assert "Durchschnittlicher Fortschritt je Handlungsfeld" in html
-    assert 'role="img"' in html  # the SVG chart
-    assert "Veröffentlichte Maßnahmen</dt><dd><a" in html
-    assert "Anmelden" in html
+    """The figures on the page are those of the published, active Maßnahmen only: one
+    (60 %) – not the unpublished nor the archived one, which would make three."""
+    response = client.get("/oeffentlich/")
+    text = seitentext(response)
+    assert "Auf einen Blick Veröffentlichte Maßnahmen 1 Durchschnittlicher Fortschritt 60,0 %" in (
+        text
+    )
+    assert "1. IKZ & Beteiligung" in text
+    # (a link ends before the comma and the colon: the stripped tag leaves a space)
+    assert "1 veröffentlichte Maßnahme , durchschnittlich 60,0 % umgesetzt" in text
+    assert "Verwaltung : 1 Maßnahme" in text
+    # The chart: an accessible SVG titled by what it shows, with its figures as a table.
+    html = response.content.decode()
+    diagramm = html[html.index('role="img"') :]
+    assert "Durchschnittlicher Fortschritt je Handlungsfeld" in diagramm[:2000]
+    tabelle = seitentext_von(diagramm[diagramm.index("<table") : diagramm.index("</table>")])
+    assert "Kategorie Fortschritt (%) IKZ & Beteiligung 60,0 %" in tabelle
+    # The figures as a KERN description list, not the browser's indented default.
+    assert '<dl class="kern-description-list portal-fakten oeffentlich-zahlen">' in html
 
 
 def test_detail_of_published_only(welt, client, daten):
@@ -174,38 +191,31 @@ def test_json_open_data(welt, client, daten):
 
 
 def test_dcat_ap_de_catalogue(welt, client, daten):
+    """Read as a harvester reads it (an RDF parser); the SHACL check is tests/berichte/test_dcat.py."""
     response = client.get("/oeffentlich/daten/katalog.rdf")
     assert response["Content-Type"].startswith("application/rdf+xml")
-    root = ET.fromstring(response.content)
-    q = _q  # "dcat:Dataset" → "{http://www.w3.org/ns/dcat#}Dataset"
-    rdf_about, rdf_resource = q("rdf:about"), q("rdf:resource")
-    katalog = root.find(q("dcat:Catalog"))
+    g = Graph().parse(data=response.content, format="xml")
+    katalog = g.value(predicate=RDF.type, object=DCAT.Catalog)
     assert katalog is not None
-    assert katalog.find(q("dct:title")).get(q("xml:lang")) == "de"
-    datasets = katalog.findall(f"{q('dcat:dataset')}/{q('dcat:Dataset')}")
-    assert len(datasets) == 1  # only Lippe has published Maßnahmen
+    assert g.value(katalog, DCTERMS.title).language == "de"
+    datasets = list(g.objects(katalog, DCAT.dataset))
+    assert len(datasets) == 1  # only Lippe has published Maßnahmen (and no other open data)
     ds = datasets[0]
-    assert ds.find(q("dct:title")).text == "Maßnahmen der Digitalisierung – Kreis Lippe"
-    assert ds.find(q("dct:description")).text.startswith("Die 1 veröffentlichten")
-    assert (
-        ds.find(q("dcatde:contributorID"))
-        .get(rdf_resource)
-        .startswith("http://dcat-ap.de/def/contributors/")
-    )
-    assert ds.find(f"{q('dct:publisher')}/{q('foaf:Organization')}/{q('foaf:name')}").text == (
-        "Kreis Lippe"
-    )
-    assert ds.find(q("dct:modified")).text
-    distributionen = ds.findall(f"{q('dcat:distribution')}/{q('dcat:Distribution')}")
-    assert len(distributionen) == 2
+    assert str(g.value(ds, DCTERMS.title)) == "Maßnahmen der Digitalisierung – Kreis Lippe"
+    assert str(g.value(ds, DCTERMS.description)).startswith("Die 1 veröffentlichten")
+    assert str(g.value(ds, DCATDE.contributorID)).startswith("http://dcat-ap.de/def/contributors/")
+    assert str(g.value(g.value(ds, DCTERMS.publisher), FOAF.name)) == "Kreis Lippe"
+    assert g.value(ds, DCTERMS.modified)
+    distributionen = list(g.objects(ds, DCAT.distribution))
+    assert len(distributionen) == 3  # CSV, CSV for Excel, JSON
     formate = set()
     for dist in distributionen:
-        assert dist.find(q("dct:license")).get(rdf_resource) == LIZENZ_DCAT
+        assert str(g.value(dist, DCTERMS.license)) == LIZENZ_DCAT
         assert LIZENZ_DCAT == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
-        url = dist.find(q("dcat:downloadURL")).get(rdf_resource)
+        url = str(g.value(dist, DCAT.downloadURL))
         assert url.startswith("http://testserver/oeffentlich/daten/massnahmen.")
-        assert dist.find(q("dcat:accessURL")).get(rdf_resource) == url == dist.get(rdf_about)
-        formate.add(dist.find(q("dct:format")).get(rdf_resource).rsplit("/", 1)[1])
+        assert str(g.value(dist, DCAT.accessURL)) == url == str(dist)
+        formate.add(str(g.value(dist, DCTERMS["format"])).rsplit("/", 1)[1])
         assert client.get(url.removeprefix("http://testserver")).status_code == 200
     assert formate == {"CSV", "JSON"}
 
@@ -222,13 +232,18 @@ def _anzahl_abfragen(client, url) -> int:
 @pytest.mark.parametrize(
     ("url", "hoechstens"),
     [
-        ("/oeffentlich/", 8),
-        ("/oeffentlich/?kreis=05766", 9),
-        ("/oeffentlich/massnahmen/", 10),
-        ("/oeffentlich/massnahmen/?handlungsfeld=1&kreis=05766", 10),
-        ("/oeffentlich/daten/", 3),
-        ("/oeffentlich/daten/massnahmen.csv", 5),
-        ("/oeffentlich/daten/katalog.rdf", 3),
+        ("/oeffentlich/", 9),
+        ("/oeffentlich/?kreis=05766", 10),
+        ("/oeffentlich/massnahmen/", 11),
+        ("/oeffentlich/massnahmen/?handlungsfeld=1&kreis=05766", 11),
+        ("/oeffentlich/daten/", 9),
+        ("/oeffentlich/daten/massnahmen.csv", 6),
+        ("/oeffentlich/daten/massnahmen.excel.csv", 6),
+        ("/oeffentlich/daten/katalog.rdf", 9),
+        ("/oeffentlich/daten/katalog.ttl", 9),
+        ("/oeffentlich/daten/kennzahlen.csv", 7),
+        ("/oeffentlich/daten/ozg.csv", 5),
+        ("/oeffentlich/daten/foerderung.csv", 4),
     ],
 )
 def test_query_count_pinned_and_constant(welt, client, daten, url, hoechstens):
@@ -246,5 +261,69 @@ def test_query_count_pinned_and_constant(welt, client, daten, url, hoechstens):
 
 
 def test_detail_query_count(welt, client, daten, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    # 10, and 2 for the timeline (issue 17, point 6): public updates, Förderbescheide.
+    with django_assert_max_num_queries(12):
         assert client.get(f"/oeffentlich/massnahmen/{daten[0].pk}/").status_code == 200
+
+
+def test_csv_for_excel_follows_the_german_conventions_of_the_exports(welt, client, daten):
+    response = client.get("/oeffentlich/daten/massnahmen.excel.csv?kreis=05766")
+    assert response.status_code == 200
+    assert 'filename="massnahmen-05766.excel.csv"' in response["Content-Disposition"]
+    roh = b"".join(response.streaming_content)
+    assert roh.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as the exports
+    zeilen = list(csv.DictReader(io.StringIO(roh.decode("utf-8-sig")), delimiter=";"))
+    assert len(zeilen) == 1
+    zeile = zeilen[0]
+    assert zeile["titel"] == "Offenes WLAN in Lemgo"
+    assert zeile["budget_eur"] == "12500,00" and zeile["beginn"] == "01.01.2025"
+    # The machine CSV of the same data keeps RFC 4180 with ISO dates and a decimal point.
+    maschine = _inhalt(client.get("/oeffentlich/daten/massnahmen.csv?kreis=05766"))
+    assert "12500.00" in maschine and "2025-01-01" in maschine
+
+
+def test_csv_for_excel_opens_in_libreoffice_with_numbers_and_dates(welt, client, daten, tmp_path):
+    """LibreOffice Calc (headless, German CSV import like the export test) reads the budget
+    as a number and the start as a date, not as text."""
+    import openpyxl
+
+    from tests.massnahmen.test_export_import import mit_libreoffice_als_xlsx
+
+    roh = b"".join(client.get("/oeffentlich/daten/massnahmen.excel.csv").streaming_content)
+    xlsx = mit_libreoffice_als_xlsx(tmp_path, "massnahmen.excel.csv", roh)
+    blatt = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    kopf = [zelle.value for zelle in blatt[1]]
+    werte = dict(zip(kopf, [zelle.value for zelle in blatt[2]], strict=True))
+    assert werte["titel"] == "Offenes WLAN in Lemgo"
+    assert werte["budget_eur"] == 12500
+    assert werte["beginn"].date().isoformat() == "2025-01-01"
+    assert werte["beteiligte_kommunen"] == "Blomberg"
+
+
+def test_data_page_says_which_csv_is_which(welt, client, daten):
+    html = _inhalt(client.get("/oeffentlich/daten/"))
+    assert "UTF-8 ohne BOM, Komma als Trennzeichen" in html
+    assert "UTF-8 mit BOM, Semikolon als Trennzeichen" in html and "Dezimalkomma" in html
+    assert 'href="/oeffentlich/daten/massnahmen.excel.csv?kreis=05766"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/oeffentlich/massnahmen/999999/",
+        "/oeffentlich/einbetten/nirgendwo/",
+        "/oeffentlich/meldungen/kreis/01001.atom",
+    ],
+)
+def test_a_public_404_is_the_same_for_everyone(welt, login, url):
+    """Not found on the public side: the public layout, without the visitor's session – a
+    logged-in visitor's name does not appear, and the response does not vary by cookie."""
+    user = welt.users["kreis"]
+    response = login(user).get(url)
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "Seite nicht gefunden" in text
+    assert user.last_name not in text and "Angemeldet als" not in text
+    assert "Anmelden" in text
+    assert "cookie" not in response.get("Vary", "").lower()
+    assert not response.cookies

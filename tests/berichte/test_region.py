@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from core.quartal import Quartal
-from massnahmen.models import Nachnutzung
+from massnahmen.models import Massnahme, Nachnutzung
 from tests.berichte.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
 from tests.factories import (
     FoerderbescheidFactory,
@@ -66,9 +66,11 @@ def test_region_user_sees_all_kreise_side_by_side(welt, login, region_daten):
     tabelle = text.split("OZG-Abdeckung")[1].split("Region gesamt")[0]
     assert tabelle.index("Herford") < tabelle.index("Lippe")
     assert "100.000,00 €" in tabelle
-    # Small multiples: one bar chart per Kreis, plus the comparison and the trend.
+    # Small multiples: one bar chart per Kreis, plus the comparison and the trend; the two
+    # wide ones each with their narrow drawing for a phone.
     html = response.content.decode()
-    assert html.count('role="img"') == 2 + 2
+    assert html.count('<figure class="diagramm">') == 2 + 2
+    assert html.count('role="img"') == 2 + 2 * 2
     assert "Kreis Lippe: Fortschritt je Handlungsfeld" in html
     assert "Kreis Herford: Fortschritt je Handlungsfeld" in html
     # Herford: 1 Kommune × 1 OZG service, online → 100 %.
@@ -199,3 +201,67 @@ def test_average_progress_is_one_definition_on_every_page(welt, login):
     login(None)
     html = client.get("/oeffentlich/?kreis=05766").content.decode()
     assert "40,0 %" in html and FORTSCHRITT_ERKLAERUNG in html
+
+
+@pytest.fixture
+def grosse_region(welt):
+    """The region of the world with 25 Kreise in all: Lippe, Herford and 23 more, each
+    with one Maßnahme of 50 % progress."""
+    for i in range(23):
+        kreis = KreisFactory(
+            ags=f"99{i:03d}", name=f"Kreis Z{i:02d}", slug=f"z{i:02d}", region=welt.region
+        )
+        MassnahmeFactory(
+            kreis=kreis,
+            federfuehrend=KommuneFactory(kreis=kreis),
+            handlungsfeld=welt.handlungsfeld,
+            fortschritt=50,
+        )
+    return welt.region
+
+
+def _kreiszeilen(response) -> list[str]:
+    """The Kreis names of the rows of the table "Kreise nebeneinander"."""
+    html = response.content.decode()
+    tabelle = html[html.index('id="vergleich"') :].split("</table>")[0]
+    return re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a></th>', tabelle)
+
+
+def test_a_region_with_many_kreise_is_shown_twenty_at_a_time(welt, login, grosse_region):
+    client = login(welt.users["region"])
+    erste = client.get("/region/")
+    assert erste.status_code == 200
+    namen = _kreiszeilen(erste)
+    assert len(namen) == 20 and namen == sorted(namen)
+    text = seitentext(erste)
+    assert "Die Region hat 25 Kreise; diese Seite zeigt die Kreise 1 bis 20" in text
+    assert "Seite 1 von 2" in text
+    # The total covers all 25 Kreise: their Maßnahmen, not only those of the page.
+    gesamt = re.search(r"Region gesamt (\S+)", text).group(1)
+    assert int(gesamt) == Massnahme.objects.filter(kreis__region=grosse_region).count()
+
+    zweite = client.get("/region/", {"seite": "2"})
+    rest = _kreiszeilen(zweite)
+    assert len(rest) == 5 and not set(rest) & set(namen)
+    assert "Seite 2 von 2" in seitentext(zweite)
+    _jeder_kreis_hat_seine_zahlen(zweite, rest)
+
+
+def _jeder_kreis_hat_seine_zahlen(response, namen):
+    """Every generated Kreis of the page shows its one Maßnahme at 50 %: its sums were
+    computed (a Kreis without them would read "keine Daten")."""
+    text = seitentext(response)
+    for name in namen:
+        if name.startswith("Kreis Z"):
+            assert f"{name} 1 50,0 % 1 (100 %)" in text, name
+
+
+@pytest.mark.parametrize("seite", ["abc", "0", "-3", "99", "9" * 40])
+def test_a_page_number_out_of_range_shows_a_page_not_an_error(welt, login, grosse_region, seite):
+    client = login(welt.users["region"])
+    response = client.get("/region/", {"seite": seite})
+    assert response.status_code == 200
+    namen = _kreiszeilen(response)
+    erwartet = 5 if seite in {"99", "9" * 40} else 20  # beyond the end: the last page
+    assert len(namen) == erwartet
+    _jeder_kreis_hat_seine_zahlen(response, namen)

@@ -1,18 +1,35 @@
 """Browser harness: Playwright for Python driving Debian's Chromium against the live server,
-with axe-core (vendored in static/vendor/axe-core) for WCAG 2.1 A/AA checks."""
+with axe-core (vendored in static/vendor/axe-core) for WCAG 2.2 A/AA checks, and the Nu Html
+Checker on the HTML of every page the browser tests visit.
+
+HTML check: each `page` writes the document of every page it loads (and the page as it is
+when axe runs and when the test ends, e.g. after an htmx swap) to test-results/html/. A
+session fixture per pytest process feeds the files that process wrote to vnu in one batch
+when the session ends and fails there, listing the errors with their page. Why a session
+fixture's teardown and not `pytest_sessionfinish`: under pytest-xdist (`make test`) a
+worker's exit status is not passed on to the controller (xdist 3.8 only looks at it for a
+keyboard interrupt), so a worker setting `session.exitstatus` would not fail the run; a
+fixture teardown that fails is reported as an error of that process's last test, which
+xdist does pass on. One xdist group for all browser tests would serialise them in one
+process instead; the per-process check keeps them spread over every core.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.conftest import require_or_skip
+from tests import htmlcheck
+from tests.conftest import IN_CI, require_or_skip
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # fixtures in that thread are still synchronous and safe.
@@ -30,7 +47,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DEMO_PASSWORT = "lippe-demo-2026"
 
 
@@ -48,9 +65,71 @@ def browser():
         browser.close()
 
 
+def pytest_configure(config):
+    # The controller (or a run without xdist) starts with an empty folder; xdist workers
+    # only add their files to it.
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(htmlcheck.HTML_RESULTS, ignore_errors=True)
+
+
+class HtmlAufnahme:
+    """The HTML of the pages this pytest process's browser tests visited, checked at the end."""
+
+    def __init__(self) -> None:
+        self.quellen: dict[Path, str] = {}  # file -> URL of the page
+        self._gesehen: set[str] = set()
+
+    def aufnehmen(self, page, test: str) -> None:
+        try:
+            if page.evaluate("document.contentType") != "text/html":
+                return
+            html = page.content()
+        except Exception:  # noqa: BLE001 - the page navigated on meanwhile; its next load counts
+            return
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        if digest in self._gesehen:
+            return
+        self._gesehen.add(digest)
+        htmlcheck.HTML_RESULTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", test).strip("_")[-120:]
+        datei = htmlcheck.HTML_RESULTS / f"{name}-{len(self.quellen) + 1:03d}.html"
+        datei.write_text(html, encoding="utf-8")
+        self.quellen[datei.resolve()] = page.url
+
+    def pruefen(self) -> None:
+        befunde = htmlcheck.validate(self.quellen)
+        if befunde:
+            pytest.fail(htmlcheck.report(befunde, self.quellen), pytrace=False)
+
+
+_AUFNAHMEN: dict[int, tuple[HtmlAufnahme, str]] = {}
+
+
+@pytest.fixture(scope="session")
+def html_aufnahme():
+    """vnu on every page this process's browser tests loaded, in one batch at the end."""
+    grund = htmlcheck.missing_reason()
+    if grund:
+        if IN_CI:
+            pytest.fail(f"CI=true, aber nicht verfügbar: {grund}")
+        warnings.warn(f"HTML-Prüfung der Browser-Seiten übersprungen: {grund}", stacklevel=1)
+        yield None
+        return
+    aufnahme = HtmlAufnahme()
+    yield aufnahme
+    aufnahme.pruefen()
+
+
+def _aufnehmen(page) -> None:
+    eintrag = _AUFNAHMEN.get(id(page))
+    if eintrag:
+        eintrag[0].aufnehmen(page, eintrag[1])
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A page under the portal's real Content-Security-Policy: any violation fails the test."""
+def page(browser, live_server, html_aufnahme, request):
+    """A page under the portal's real Content-Security-Policy: any violation fails the test.
+    The HTML of every page it loads goes to the Nu Html Checker (see `html_aufnahme`)."""
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -59,7 +138,12 @@ def page(browser, live_server):
         "console",
         lambda msg: verstoesse.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
+    if html_aufnahme is not None:
+        _AUFNAHMEN[id(page)] = (html_aufnahme, request.node.nodeid.removeprefix("tests/browser/"))
+        page.on("load", _aufnehmen)
     yield page
+    _aufnehmen(page)  # as the test leaves it, e.g. after an htmx swap
+    _AUFNAHMEN.pop(id(page), None)
     context.close()
     assert not verstoesse, "CSP-Verstöße:\n" + "\n".join(verstoesse)
 
@@ -77,9 +161,10 @@ def _axe_source() -> str:
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the current page; returns the WCAG 2.1 A/AA violations."""
+    """Run axe-core on the current page; returns the WCAG 2.2 A/AA violations."""
     # Evaluated through the DevTools protocol, which the page's CSP does not govern (an
     # injected <script> tag would be refused: no inline scripts).
+    _aufnehmen(page)
     page.evaluate(_axe_source())
     return page.evaluate(
         """async (tags) => {

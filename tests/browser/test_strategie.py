@@ -26,7 +26,7 @@ def test_value_entered_by_keyboard_changes_table_and_chart(demo, page):
     _tab_to(page, f"el.textContent.trim() === {E_AKTE!r}", limit=200)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    svg_vorher = page.locator("figure.diagramm svg").inner_html()
+    svg_vorher = page.locator("figure.diagramm svg:not(.diagramm-svg--schmal)").inner_html()
     zeile = page.locator("#werte-tabelle tbody tr").first
     assert zeile.locator("th").inner_text().startswith(aktuell.label)
     assert zeile.locator("td").first.inner_text() == "–"
@@ -43,7 +43,7 @@ def test_value_entered_by_keyboard_changes_table_and_chart(demo, page):
     zeile = page.locator("#werte-tabelle tbody tr").first
     assert zeile.locator("td").first.inner_text() == "11"
     assert "im Plan" in zeile.inner_text()
-    assert page.locator("figure.diagramm svg").inner_html() != svg_vorher
+    assert page.locator("figure.diagramm svg:not(.diagramm-svg--schmal)").inner_html() != svg_vorher
     assert (
         f"{aktuell.label} (laufendes Quartal): Ist 11"
         in page.locator("#kennzahl-stand").inner_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -42,16 +44,23 @@ def test_wrong_password_and_unknown_address_get_the_same_german_error(client, we
 
 
 def test_signup_is_closed_with_german_explanation(client):
+    """The sign-up URL answers with its own page (not a redirect to the login page, which
+    mentions the missing sign-up too), and a posted sign-up creates nobody."""
+    from django.contrib.auth import get_user_model
+
     response = client.get("/accounts/signup/")
-    html = response.content.decode()
-    assert "Selbstregistrierung" in html
-    assert "Kreis" in html
+    assert response.status_code == 200
+    assert "account/signup_closed.html" in [t.name for t in response.templates]
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "<title>Keine Selbstregistrierung" in response.content.decode()
+    assert "Keine Selbstregistrierung Eine Selbstregistrierung gibt es nicht." in text
+    assert "Zugänge legt die Verwaltung Ihres Kreises an" in text
     response = client.post(
         "/accounts/signup/",
         {"email": "neu@example.invalid", "password1": "x" * 12, "password2": "x" * 12},
     )
-    from django.contrib.auth import get_user_model
-
+    assert response.status_code == 200
+    assert "account/signup_closed.html" in [t.name for t in response.templates]
     assert not get_user_model().objects.filter(email="neu@example.invalid").exists()
 
 

@@ -58,8 +58,8 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
+def worker_starten(**umgebung: str) -> subprocess.Popen:
+    """A worker process on the test database and broker; `umgebung` adds variables."""
     url = _broker_url()
     require_or_skip(
         _broker_reachable(url), f"Celery-Broker nicht erreichbar ({url or 'nicht gesetzt'})"
@@ -69,8 +69,9 @@ def celery_worker_process(transactional_db):
         "DJANGO_SETTINGS_MODULE": "lippe_portal.settings.test",
         "DATABASE_URL": _database_url_for_worker(),
         "CELERY_BROKER_URL": url,
+        **umgebung,
     }
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -91,12 +92,21 @@ def celery_worker_process(transactional_db):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    yield process
+
+
+def worker_beenden(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    process = worker_starten()
+    yield process
+    worker_beenden(process)
 
 
 @pytest.mark.celery_worker

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template import Context, Template
 
-from core.charts import Reihe, _beschriftete, balkendiagramm, format_wert, liniendiagramm, schritte
+from core.charts import Reihe, _beschriftete, balkendiagramm, liniendiagramm, schritte
+from core.formatting import mit_einheit
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -137,9 +138,9 @@ def test_axis_ticks_are_round_and_cover_the_range(maximum, minimum, erwartet):
 
 
 def test_values_are_german():
-    assert format_wert(1234.5, "€") == "1.234,5\u202f€"
-    assert format_wert(None) == "–"
-    assert format_wert(3) == "3"
+    assert mit_einheit(1234.5, "€") == "1.234,5\u202f€"
+    assert mit_einheit(None) == "–"
+    assert mit_einheit(3) == "3"
 
 
 @pytest.mark.parametrize(
@@ -154,3 +155,35 @@ def test_values_are_german():
 )
 def test_x_labels_are_thinned_out_but_the_last_quarter_is_always_named(anzahl, erwartet):
     assert _beschriftete(anzahl) == erwartet
+
+
+def test_a_wide_chart_brings_a_narrow_drawing_for_phones():
+    """At 390 px a 640-unit chart was shrunk to 6 px text; the figure carries a second,
+    SCHMAL-unit drawing that portal.css shows on a phone instead (issue 18, point 6)."""
+    from core.charts import SCHMAL
+
+    balken = balkendiagramm(
+        titel="Fortschritt", beschreibung="B", kategorien=["A", "B"], werte=[10, 90]
+    )
+    linie = liniendiagramm(
+        titel="Verlauf",
+        beschreibung="L",
+        x_labels=[f"Q{q}/2026" for q in range(1, 5)] * 3,
+        reihen=[Reihe("Fortschritt", [1.0] * 12), Reihe("Meldungen", [2.0] * 12)],
+    )
+    for diagramm in (balken, linie):
+        breit, schmal = _parse(diagramm), ET.fromstring(str(diagramm.svg_schmal))
+        assert breit.get("viewBox").split()[2] == "640"
+        assert schmal.get("viewBox").split()[2] == str(SCHMAL)
+        assert "diagramm-svg--schmal" in schmal.get("class").split()
+        assert "diagramm-svg--schmal" not in breit.get("class").split()
+        # Both are named, each by its own ids (one page, no duplicate id).
+        assert schmal.find(f"{SVG}title").text == breit.find(f"{SVG}title").text
+        assert schmal.get("aria-labelledby") != breit.get("aria-labelledby")
+        assert str(diagramm).count("<svg") == 2
+    # The narrow line chart names fewer quarters, so its labels do not run into each other.
+    x_texte = [t.text for t in ET.fromstring(str(linie.svg_schmal)).iter(f"{SVG}text")]
+    assert sum(t.startswith("Q") for t in x_texte) <= 5
+    # A chart drawn narrow already needs no second drawing.
+    klein = balkendiagramm(titel="K", beschreibung="K", kategorien=["A"], werte=[1], breite=420)
+    assert klein.svg_schmal is None

@@ -93,7 +93,11 @@ def test_unterschiede_between_two_rows(massnahme):
     assert unterschiede(alt, massnahme.history.latest(), geld={"budget"}) == [
         Aenderung("Budget (EUR)", f"12.000,00{NBSP}€", "–"),
         Aenderung("geplantes Ende", "30.06.2027", "31.03.2027"),
-        Aenderung("auf der Transparenzseite veröffentlicht", "nein", "ja"),
+        Aenderung(
+            "Sichtbarkeit",
+            "Kreis – nur der eigene Kreis",
+            "öffentlich – auch auf der Transparenzseite",
+        ),
     ]
 
 

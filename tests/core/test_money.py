@@ -7,7 +7,8 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.money import EuroField, ProzentField, deutsche_zahl
+from core.formatting import deutsche_zahl
+from core.money import EuroField, ProzentField
 
 
 class BetragForm(forms.Form):

@@ -45,3 +45,26 @@ def test_german_money_and_numbers():
     assert zahl(349781) == "349.781"
     assert zahl(Decimal("12.5"), 1) == "12,5"
     assert euro(None) == "–"
+
+
+def test_one_text_and_one_short_form_for_every_quarter():
+    from core.quartal import quartal_kurz, quartal_text
+
+    q3 = Quartal.parse("2026-Q3")
+    assert q3.label == "3. Quartal 2026"
+    assert q3.kurz == "Q3/2026"
+    # the stored form from a model field reads the same as the value type
+    assert quartal_text("2026-Q3") == "3. Quartal 2026"
+    assert quartal_kurz("2026-Q3") == "Q3/2026"
+    # already formatted or empty values pass through unchanged
+    assert quartal_text("3. Quartal 2026") == "3. Quartal 2026"
+    assert quartal_kurz(None) == ""
+
+
+def test_template_filters_print_the_quarter_for_people():
+    from django.template import Context, Template
+
+    html = Template("{{ q|quartal }} · {{ q|quartal_kurz }} · {{ roh|quartal }}").render(
+        Context({"q": Quartal(2026, 4), "roh": "2027-Q1"})
+    )
+    assert html == "4. Quartal 2026 · Q4/2026 · 1. Quartal 2027"

@@ -20,7 +20,7 @@ from core.formatting import euro
 from core.quartal import Quartal
 from foerderung.models import Foerderbescheid, Mittelabruf
 from handlungsfelder.models import Handlungsfeld, KennzahlWert, Ziel
-from kommunen.models import Kommune, Mitgliedschaft, Rolle
+from kommunen.models import Kommune, Kreis, Mitgliedschaft, Rolle
 from massnahmen.models import Massnahme, Meilenstein, Nachnutzung, Statusmeldung
 from ozg.models import OzgLeistung, Umsetzungsstand
 from workshops.models import Teilnahme, Workshop
@@ -138,7 +138,7 @@ class SeedDemoTests(TestCase):
         assert not Kommune.objects.exclude(kreis_id="05766").exclude(website="").exists()
 
     def test_ikz_foerderbescheid_of_245000_euro_for_four_kommunen(self):
-        bescheid = Foerderbescheid.objects.get(programm__kurzname="IKZ NRW")
+        bescheid = Foerderbescheid.objects.get(programm__kurzname="IKZ NRW", kreis_id="05766")
         assert euro(bescheid.bewilligter_betrag) == "245.000,00\u00a0€"
         assert bescheid.foerderquote == Decimal("90")
         assert bescheid.zuwendungsempfaenger.slug == "blomberg"
@@ -161,13 +161,16 @@ class SeedDemoTests(TestCase):
         assert bescheid.verbleibend() == Decimal("245000") - summe
 
     def test_a_second_smaller_bescheid(self):
-        assert Foerderbescheid.objects.count() == 2
-        anderer = Foerderbescheid.objects.exclude(programm__kurzname="IKZ NRW").get()
+        lippe = Foerderbescheid.objects.filter(kreis_id="05766")
+        assert lippe.count() == 2
+        anderer = lippe.exclude(programm__kurzname="IKZ NRW").get()
         assert anderer.bewilligter_betrag < Decimal("245000")
         assert anderer.massnahmen.get().federfuehrend is None  # led by the Kreis
 
     def test_ikz_work_packages_as_meilensteine(self):
-        massnahme = Massnahme.objects.get(foerderbescheide__programm__kurzname="IKZ NRW")
+        massnahme = Massnahme.objects.get(
+            kreis_id="05766", foerderbescheide__programm__kurzname="IKZ NRW"
+        )
         titel = " | ".join(massnahme.meilensteine.values_list("titel", flat=True))
         for stichwort in [
             "Dokumentenmanagement",
@@ -207,8 +210,8 @@ class SeedDemoTests(TestCase):
             .count()
             >= 8
         )
-        assert massnahmen.filter(veroeffentlicht=True).exists()
-        assert massnahmen.filter(veroeffentlicht=False).exists()
+        assert massnahmen.filter(sichtbarkeit="oeffentlich").exists()
+        assert massnahmen.filter(sichtbarkeit="kreis").exists()
         assert not massnahmen.filter(
             status="abgeschlossen", ende_tatsaechlich__isnull=True
         ).exists()
@@ -235,10 +238,20 @@ class SeedDemoTests(TestCase):
         aktuell = Quartal.current()
         assert aktiv.ohne_statusmeldung(aktuell).exists()
         assert Statusmeldung.objects.filter(quartal=str(aktuell)).exists()
-        # Authors are the lead's CDO (or Kreis staff when the Kreis leads).
-        for meldung in Statusmeldung.objects.select_related("massnahme__federfuehrend", "autor"):
+        # Authors are the lead's CDO (or Kreis staff when the Kreis leads; in Lippe that is
+        # kreis@demo.invalid, elsewhere kreis.<kreis>@demo.invalid).
+        for meldung in Statusmeldung.objects.select_related(
+            "massnahme__federfuehrend", "massnahme__kreis", "autor"
+        ):
             lead = meldung.massnahme.federfuehrend
-            erwartet = f"cdo.{lead.slug}@demo.invalid" if lead else "kreis@demo.invalid"
+            kreis = meldung.massnahme.kreis
+            erwartet = (
+                f"cdo.{lead.slug}@demo.invalid"
+                if lead
+                else "kreis@demo.invalid"
+                if kreis.ags == "05766"
+                else f"kreis.{kreis.slug}@demo.invalid"
+            )
             assert meldung.autor.email == erwartet
             # ... and were written in the quarter they report on.
             eingang = timezone.localtime(meldung.erstellt_am).date()
@@ -288,7 +301,7 @@ class SeedDemoTests(TestCase):
         assert "Detmold" in umsetzung.ort
         assert umsetzung.ergebnisse.filter(massnahme__isnull=False).exists()
 
-        kommend = Workshop.objects.filter(beginn__gt=heute)
+        kommend = Workshop.objects.filter(kreis_id="05766", beginn__gt=heute)
         assert kommend.count() == 2
         for workshop in kommend:
             assert workshop.teilnahmen.filter(status=Teilnahme.Status.ANGEMELDET).exists()
@@ -315,6 +328,85 @@ class SeedDemoTests(TestCase):
                     obj.full_clean()
         for stand in Umsetzungsstand.objects.all()[:100]:
             stand.full_clean()
+
+    def test_every_owl_kommune_has_its_cdo_and_every_kreis_its_staff(self):
+        User = get_user_model()
+        for kommune in Kommune.objects.all():
+            email = f"cdo.{kommune.slug}@demo.invalid"
+            mitgliedschaft = Mitgliedschaft.objects.get(user__email=email)
+            assert (mitgliedschaft.rolle, mitgliedschaft.kommune_id) == (Rolle.CDO, kommune.pk)
+            assert authenticate(None, email=email, password=PASSWORT) is not None, email
+        for kreis in Kreis.objects.all():
+            email = f"kreis.{kreis.slug}@demo.invalid"
+            mitgliedschaft = Mitgliedschaft.objects.get(user__email=email)
+            assert (mitgliedschaft.rolle, mitgliedschaft.kreis_id) == (Rolle.KREIS, kreis.ags)
+            assert authenticate(None, email=email, password=PASSWORT) is not None, email
+        assert Kreis.objects.count() == 7
+        # "Meyer zu Bexten, Florian" in the list: the surname keeps its particles.
+        verl = User.objects.get(email="cdo.verl@demo.invalid")
+        assert (verl.first_name, verl.last_name) == ("Florian", "Meyer zu Bexten")
+
+    def test_every_kreis_has_its_own_demo_content(self):
+        aktuell = Quartal.current()
+        for kreis in Kreis.objects.all():
+            massnahmen = Massnahme.objects.filter(kreis=kreis)
+            assert massnahmen.count() >= 2, kreis
+            quartale = set(
+                Statusmeldung.objects.filter(massnahme__kreis=kreis).values_list(
+                    "quartal", flat=True
+                )
+            )
+            assert len(quartale) >= 3, kreis
+            assert str(aktuell) in quartale, kreis
+            assert Foerderbescheid.objects.filter(kreis=kreis).exists(), kreis
+            assert Workshop.objects.filter(kreis=kreis).exists(), kreis
+            staende = Umsetzungsstand.objects.filter(kommune__kreis=kreis)
+            assert staende.count() == kreis.kommunen.count() * 58, kreis
+            assert staende.filter(online=True).exists(), kreis
+        assert Umsetzungsstand.objects.count() == 70 * 58
+
+    def test_a_few_massnahmen_are_shared_across_kreise(self):
+        from django.db.models import F
+
+        geteilt = Massnahme.objects.filter(
+            pk__in=Massnahme.beteiligte.through.objects.exclude(
+                kommune__kreis_id=F("massnahme__kreis_id")
+            ).values("massnahme_id")
+        )
+        assert geteilt.count() >= 3
+        assert geteilt.values("kreis").distinct().count() >= 3
+        # Readable by the partners' CDOs, and Lippe's own figures stay as they were.
+        assert set(geteilt.values_list("sichtbarkeit", flat=True)) <= {"region", "oeffentlich"}
+        assert not geteilt.filter(kreis_id="05766").exists()
+        assert not geteilt.filter(beteiligte__kreis_id="05766").exists()
+        buende = Massnahme.objects.get(titel="Digitaler Bauantrag in Bünde")
+        assert set(buende.beteiligte.values_list("slug", flat=True)) == {
+            "kirchlengern",
+            "roedinghausen",
+            "huellhorst",
+        }
+
+    def test_region_page_has_figures_for_all_seven_kreise(self):
+        import re
+
+        self.client.force_login(get_user_model().objects.get(email="owl@demo.invalid"))
+        html = self.client.get("/region/").content.decode()
+        tabelle = html[html.index("<tbody>") : html.index("</tbody>")]
+        zeilen = re.findall(r"<tr>(.*?)</tr>", tabelle, re.S)
+        namen = [re.search(r'<th scope="row"><a [^>]*>([^<]+)</a>', z).group(1) for z in zeilen]
+        assert namen == [
+            "Bielefeld",
+            "Gütersloh",
+            "Herford",
+            "Höxter",
+            "Lippe",
+            "Minden-Lübbecke",
+            "Paderborn",
+        ]
+        for name, zeile in zip(namen, zeilen, strict=True):
+            assert "keine Daten" not in zeile, name
+            assert not re.search(r">0 von 0<", zeile), name
+            assert ">0,00\u00a0€<" not in zeile, name
 
     def test_summary_names_the_demo_logins(self):
         assert PASSWORT in self.ausgabe
@@ -345,5 +437,5 @@ class SeedDemoTests(TestCase):
 class SeedDemoWithDebugTests(TestCase):
     def test_runs_without_force_when_debug_is_on(self):
         ausgabe = seed_demo()
-        assert "Demodaten für den Kreis Lippe sind angelegt" in ausgabe
+        assert "Demodaten für die Region Ostwestfalen-Lippe sind angelegt" in ausgabe
         assert get_user_model().objects.filter(email="admin@demo.invalid").exists()

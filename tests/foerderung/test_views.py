@@ -238,6 +238,9 @@ def formular_daten(bescheid=None, **ueberschreiben) -> dict:
         "zweck": "Gemeinsames E-Government-Projekt",
         "massnahmen": [],
     }
+    if bescheid is not None:
+        # The hidden version the edit form shows (core.locking), as stored now.
+        werte["version"] = Foerderbescheid.objects.get(pk=bescheid.pk).version
     werte.update(ueberschreiben)
     return {k: v for k, v in werte.items() if v is not None}
 
@@ -518,3 +521,49 @@ class TestDokumente:
             f"/foerderung/{bescheid.pk}/dokumente/{dokument.pk}/"
         )
         assert response.status_code == 404
+
+
+# --- Page structure (issue 18, point 3) -------------------------------------------------------
+
+
+def _klasse(name: str) -> str:
+    return f"[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+
+
+def test_detail_page_has_an_action_bar_and_facts_as_description_lists(welt, login, bescheid):
+    from lxml import html as lxml_html
+
+    seite = lxml_html.fromstring(
+        login(welt.users["kreis"]).get(f"/foerderung/{bescheid.pk}/").content.decode()
+    )
+    (leiste,) = seite.xpath("//main//ul" + _klasse("portal-actionbar"))
+    assert leiste.get("aria-label") == "Aktionen zu diesem Förderbescheid"
+    knoepfe = [li.text_content().strip() for li in leiste.findall("li")]
+    assert knoepfe[:3] == ["Mittelabruf erfassen", "Bearbeiten", "Dokument hochladen"]
+    fakten = seite.xpath("//main//dl" + _klasse("portal-fakten"))
+    assert [dl.getparent().find("h2").text_content() for dl in fakten] == [
+        "Eckdaten",
+        "Beträge",
+        "Zeitraum und Fristen",
+    ]
+    eckdaten = {
+        item.find("dt").text_content(): item.find("dd").text_content().strip()
+        for item in fakten[0].findall("div")
+    }
+    assert eckdaten["Aktenzeichen"] == "34.2-IKZ-2021/017"
+    # A drawdown's actions: links side by side, not a bulleted list.
+    zeile = seite.xpath("//main//td/ul" + _klasse("portal-actions--zeile"))
+    assert zeile and "Bearbeiten" in zeile[0].text_content()
+
+
+def test_form_puts_the_multiple_select_in_the_styled_full_width_wrapper(welt, login, bescheid):
+    """The Maßnahmen select sits in the KERN select wrapper (width 100 %) like every other
+    select; bare, its longest option made the form 598 px wide on a 390 px phone."""
+    from lxml import html as lxml_html
+
+    seite = lxml_html.fromstring(
+        login(welt.users["kreis"]).get(f"/foerderung/{bescheid.pk}/bearbeiten/").content.decode()
+    )
+    (auswahl,) = seite.xpath("//select[@name='massnahmen']")
+    assert auswahl.get("multiple") is not None
+    assert "kern-form-input__select-wrapper" in auswahl.getparent().get("class")

@@ -9,26 +9,16 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from handlungsfelder.forms import KennzahlForm, KennzahlWertForm, ZielForm
 from handlungsfelder.models import Kennzahl, KennzahlWert, Ziel
 from tests.factories import KennzahlFactory, ZielFactory
-from tests.hostile import formulardaten
+from tests.hostile import felder_von, formulardaten
 
 pytestmark = pytest.mark.django_db
 
-ZIEL_FELDER = ["handlungsfeld", "titel", "beschreibung", "veroeffentlicht"]
-KENNZAHL_FELDER = [
-    "name",
-    "einheit",
-    "einheit_freitext",
-    "richtung",
-    "ebene",
-    "quelle",
-    "basiswert",
-    "basisdatum",
-    "zielwert",
-    "zieldatum",
-]
-WERT_FELDER = ["quartal", "kommune", "wert"]
+ZIEL_FELDER = felder_von(ZielForm)
+KENNZAHL_FELDER = felder_von(KennzahlForm)
+WERT_FELDER = felder_von(KennzahlWertForm)
 EINSTELLUNGEN = settings(
     max_examples=40,
     deadline=None,

@@ -66,11 +66,35 @@ def test_sollwert_is_linear_between_baseline_and_target():
         zieldatum=dt.date(2027, 1, 1),
     )
     assert sollwert(k, dt.date(2025, 1, 1)) == D("10")
-    assert sollwert(k, dt.date(2026, 1, 1)) == D("30.00")  # 365 of 730 days
-    assert sollwert(k, dt.date(2025, 3, 31)) == D("14.88")  # 10 + 40 · 89/730
+    assert sollwert(k, dt.date(2026, 1, 1)) == D("30")  # 365 of 730 days
     assert sollwert(k, dt.date(2027, 1, 1)) == D("50")
     assert sollwert(k, dt.date(2030, 1, 1)) == D("50")
     assert sollwert(k, dt.date(2024, 12, 31)) is None
+
+
+def _pfad(basiswert: str, zielwert: str, einheit: str) -> Kennzahl:
+    """A Kennzahl on a two-year path from 1.1.2025."""
+    return Kennzahl(
+        basiswert=D(basiswert),
+        basisdatum=dt.date(2025, 1, 1),
+        zielwert=D(zielwert),
+        zieldatum=dt.date(2027, 1, 1),
+        einheit=einheit,
+    )
+
+
+def test_sollwert_is_rounded_to_the_precision_of_its_kennzahl():
+    tag = dt.date(2025, 3, 31)  # 89 of 730 days
+    # Whole baseline and target: the path is whole too ("15 %", not "14,88 %").
+    ganz = _pfad("10", "50", "%")
+    assert ganz.format(sollwert(ganz, tag)) == "15\u00a0%"  # 10 + 40 · 89/730 = 14,876…
+    # One decimal in the baseline: one decimal on the path.
+    eine = _pfad("12.5", "50", "%")
+    assert eine.format(sollwert(eine, tag)) == "17,1\u00a0%"  # 12,5 + 37,5 · 89/730 = 17,071…
+    # Two decimals (money): cents.
+    euro = _pfad("0", "1000.25", "€")
+    assert sollwert(euro, tag) == D("121.95")  # 1000,25 · 89/730 = 121,948…
+    assert (ganz.stellen, eine.stellen, euro.stellen) == (0, 1, 2)
 
 
 def test_im_plan_respects_the_direction():
@@ -84,7 +108,7 @@ def test_im_plan_respects_the_direction():
 
 
 def test_sinking_target_on_track_below_the_path(welt):
-    # 94 days → 45 days within two years; after one year the path is at 69,5.
+    # 94 days → 45 days within two years; after one year the path is at 70 days.
     k = kennzahl(
         welt,
         basiswert=D("94"),
@@ -94,9 +118,10 @@ def test_sinking_target_on_track_below_the_path(welt):
         richtung=Kennzahl.Richtung.NIEDRIGER,
         einheit=Kennzahl.Einheit.TAGE,
     )
-    KennzahlWert.objects.create(kennzahl=k, quartal="2025-Q4", wert=D("70"))
+    KennzahlWert.objects.create(kennzahl=k, quartal="2025-Q4", wert=D("71"))
     stand = auswerten([k], bis=Quartal(2025, 4))[k.pk].stand(Quartal(2025, 4))
-    assert stand.soll == D("69.57")  # 94 − 49 · 364/730 = 69,567… on 31.12.2025
+    # 94 − 49 · 364/730 = 69,567… on 31.12.2025, whole days like the Kennzahl: 70.
+    assert stand.soll == D("70")
     assert stand.im_plan is False
     assert stand.status_text == "nicht im Plan"
 
@@ -351,17 +376,18 @@ def test_zielerreichung_lists_every_kennzahl_with_the_quarters_value(welt, ozg):
     zeilen = {z.kennzahl: z for z in zielerreichung(welt.lippe, "2025-Q4")}
     assert set(zeilen) == {"Geschulte Beschäftigte", "OZG online", "Ohne Wert"}
     z = zeilen["Geschulte Beschäftigte"]
-    # Soll on 31.12.2025: 10 + 40 · 364/730 = 29,95 → 31,5 % is on track.
+    # Soll on 31.12.2025: 10 + 40 · 364/730 = 29,95, whole like 10 → 50 %: 30 %; 31,5 % is on
+    # track.
     assert (z.basiswert, z.zielwert, z.wert, z.soll, z.status) == (
         "10\u00a0%",
         "50\u00a0%",
         "31,5\u00a0%",
-        "29,95\u00a0%",
+        "30\u00a0%",
         "im Plan",
     )
     z = zeilen["OZG online"]
-    # 3 online at the end of 2025; the path from 0 to 10 over 2025–2026 is at 4,99.
-    assert (z.wert, z.soll, z.status) == ("3", "4,99", "nicht im Plan")
+    # 3 online at the end of 2025; the path from 0 to 10 over 2025–2026 is at 4,99 → 5.
+    assert (z.wert, z.soll, z.status) == ("3", "5", "nicht im Plan")
     assert zeilen["Ohne Wert"].status == "kein Wert"
 
 

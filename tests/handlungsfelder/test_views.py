@@ -214,8 +214,15 @@ def test_kreis_staff_enter_a_value_with_german_decimal_comma(welt, login, kennza
         str(VORQUARTAL),
         welt.users["kreis"],
     )
-    # The same quarter again corrects the value instead of failing on the unique constraint.
-    assert client.post(url, {"quartal": str(VORQUARTAL), "wert": "1.234,5"}).status_code == 302
+    # The same quarter again: the stored value is shown beside the new one (409, nothing
+    # replaced); the form of that page carries the stored version, so sending it corrects.
+    antwort = client.post(url, {"quartal": str(VORQUARTAL), "wert": "1.234,5"})
+    assert antwort.status_code == 409
+    assert "Jetzt gespeichert" in text(antwort) and "12,5" in text(antwort)
+    assert list(KennzahlWert.objects.values_list("wert", flat=True)) == [D("12.50")]
+    version = antwort.context["form"].data["version"]
+    korrektur = {"quartal": str(VORQUARTAL), "wert": "1.234,5", "version": version}
+    assert client.post(url, korrektur).status_code == 302
     assert list(KennzahlWert.objects.values_list("wert", flat=True)) == [D("1234.50")]
     seite = text(client.get(f"/strategie/kennzahlen/{kennzahl.pk}/"))
     assert "1.234,5" in seite
@@ -510,7 +517,7 @@ def test_kennzahl_page_and_public_page_queries_do_not_grow(
         assert kreis.get(url).status_code == 200
 
     client.logout()
-    with django_assert_max_num_queries(10) as oeffentlich:
+    with django_assert_max_num_queries(11) as oeffentlich:
         assert client.get("/strategie/oeffentlich/?kreis=05766").status_code == 200
     for _ in range(5):
         z = ZielFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld, veroeffentlicht=True)

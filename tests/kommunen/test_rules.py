@@ -87,7 +87,7 @@ OBJECTLESS = [
         expect("cdo_eigen", "cdo_andere", "kreis_fremd", "kreis", "admin"),
     ),
     ("foerderung.add_foerderbescheid", expect("kreis_fremd", "kreis", "admin")),
-    ("workshops.add_workshop", expect("kreis_fremd", "kreis", "admin")),
+    ("workshops.add_workshop", expect("kreis_fremd", "kreis", "region", "admin")),
     ("berichte.add_quartalsbericht", expect("kreis_fremd", "kreis", "admin")),
     ("berichte.view_region", expect("region", "admin")),
     ("kommunen.view_kommune", expect(*[r for r in ROLLEN if r != "anonym"])),

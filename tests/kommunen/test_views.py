@@ -31,6 +31,9 @@ def test_region_sees_all_kreise_of_the_region(welt, login):
 
 
 def _queries(client, path):
+    # A warm-up request first: the navigation's unread badge is cached per person and may
+    # be dropped by the rows added in between; what is compared is the page, not the cache.
+    client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200
     return len(ctx.captured_queries)
@@ -95,13 +98,14 @@ def test_cdo_edits_profile_and_bad_url_gets_german_error(welt, login):
     response = client.post(
         "/kommunen/detmold/bearbeiten/", {"website": "keine adresse", "beschreibung": "Neu"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # bad input is a 4xx (helper rules), was 200
     assert "Bitte eine gültige Adresse eingeben." in response.content.decode()
     welt.detmold.refresh_from_db()
     assert welt.detmold.beschreibung == ""
     response = client.post(
         "/kommunen/detmold/bearbeiten/",
-        {"website": "https://www.detmold.de", "beschreibung": "Neu"},
+        # With the hidden version the form shows (core.locking).
+        {"website": "https://www.detmold.de", "beschreibung": "Neu", "version": "1"},
         follow=True,
     )
     assert "Das Profil wurde gespeichert." in response.content.decode()

@@ -66,9 +66,26 @@ FELDER = [
     "ende_geplant",
     "ende_tatsaechlich",
     "budget",
-    "veroeffentlicht",
+    "sichtbarkeit",
     "archiviert",
     "nachnutzung_von_id",
+]
+
+# What the bulk edit of the round-trip test changes.
+BULK_FELDER = [
+    "titel",
+    "beschreibung",
+    "fortschritt",
+    "ampel",
+    "status",
+    "beginn",
+    "ende_geplant",
+    "ende_tatsaechlich",
+    "budget",
+    "sichtbarkeit",
+    "federfuehrend",
+    "ziel",
+    "nachnutzung_von",
 ]
 
 
@@ -225,7 +242,7 @@ def test_csv_opens_in_german_excel(daten, welt, login):
     assert akte["Lebensbereiche"] == "Verwaltung"
     assert akte["Lebensbereiche (Schlüssel)"] == "verwaltung"
     assert akte["Ziel"] == "Akte für alle"
-    assert akte["veröffentlicht"] == "ja"
+    assert akte["Sichtbarkeit"] == "öffentlich"
     kreisweit = zeilen["Glasfaser für Schulen"]
     assert kreisweit["Federführung"] == "Kreis Lippe"  # the Kreis leads
     assert kreisweit["Federführung (AGS)"] == ""
@@ -363,7 +380,8 @@ def test_export_follows_the_list_order(daten, welt, login):
         ("cdo_eigen", True, False),
         ("cdo_andere", True, False),
         ("kreis", True, False),
-        ("kreis_fremd", False, True),
+        # The Detmold Maßnahme is public, so the whole region reads it (issue 15, point 3).
+        ("kreis_fremd", True, True),
         ("region", True, True),
     ],
 )
@@ -407,7 +425,7 @@ def test_repeated_parameters_are_read_once_by_list_links_and_export(daten, welt,
     assert f'href="/massnahmen/export.xlsx?{sauber.replace("&", "&amp;")}"' in html
     # a filter change keeps the chosen sort order (and starts again at page 1)
     assert '<input type="hidden" name="sortierung" value="-fortschritt">' in html
-    assert 'hx-get="/massnahmen/"' in html
+    assert 'data-hx-get="/massnahmen/"' in html
     htmx = client.get(f"/massnahmen/?{wiederholt}", HTTP_HX_REQUEST="true")
     assert htmx["HX-Push-Url"] == f"/massnahmen/?{sauber}"
     assert "export.csv?status=abgeschlossen&amp;sortierung=-fortschritt" in htmx.content.decode()
@@ -507,8 +525,10 @@ def test_export_then_import_yields_the_same_data(
     versionen = {m.pk: m.version for m in lippe}
     assert len(vorher) == 9
 
-    # Change almost everything behind the file's back (as a careless bulk edit would) …
+    # Change almost everything behind the file's back (as a careless bulk edit would, which
+    # passes save() and so leaves the version alone) …
     andere_lb = Lebensbereich.objects.get(schluessel="bildung")
+    lippe = list(lippe)
     for m in lippe:
         m.titel = "überschrieben"
         m.beschreibung = "weg"
@@ -523,9 +543,9 @@ def test_export_then_import_yields_the_same_data(
         m.federfuehrend = welt.blomberg
         m.ziel = None
         m.nachnutzung_von = None
-        m.save()
         m.lebensbereiche.set([andere_lb])
         m.beteiligte.clear()
+    Massnahme.objects.bulk_update(lippe, BULK_FELDER)
 
     # … and import the exported file: everything is as it was.
     lauf = importieren(client, f"massnahmen.{format_}", datei, django_capture_on_commit_callbacks)
@@ -996,11 +1016,37 @@ def test_5000_rows_are_imported_by_the_celery_task_with_progress(
     )
 
     start = time.perf_counter()
-    response = hochladen(client, "gross.csv", datei)
-    pruefung = time.perf_counter() - start
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = hochladen(client, "gross.csv", datei)
+    anfrage = time.perf_counter() - start
+    # The request only stored the file and queued the check: the rows are checked by the task.
     assert response.status_code == 302
     lauf = Importlauf.objects.get()
+    assert response["Location"] == f"/massnahmen/import/{lauf.pk}/"
+    assert (lauf.status, lauf.zeilen_gesamt) == ("pruefung", 0)
+    seite = client.get(response["Location"]).content.decode()
+    assert (
+        "Die Datei wird im Hintergrund geprüft" in seite and 'data-hx-trigger="every 2s"' in seite
+    )
+
+    geprueft_bis: list[tuple[int, int]] = []
+    original_fortschritt = services._pruefung_fortschritt
+
+    def fortschritt_sehen(pk, verarbeitet):
+        original_fortschritt(pk, verarbeitet)
+        stand = Importlauf.objects.values_list("zeilen_verarbeitet", "zeilen_gesamt").get(pk=pk)
+        geprueft_bis.append(stand)
+
+    monkeypatch.setattr(services, "_pruefung_fortschritt", fortschritt_sehen)
+    start = time.perf_counter()
+    for callback in callbacks:
+        callback()
+    pruefung = time.perf_counter() - start
+    lauf.refresh_from_db()
     assert (lauf.status, lauf.neu, lauf.zeilen_gesamt) == ("geprueft", 5000, 5000)
+    # the status page could follow the check: 250, 500, … of 5,000 rows
+    assert geprueft_bis == [(n, 5000) for n in range(250, 5001, 250)], geprueft_bis
+    assert anfrage < pruefung
 
     start = time.perf_counter()
     with django_capture_on_commit_callbacks(execute=True):
@@ -1018,11 +1064,12 @@ def test_5000_rows_are_imported_by_the_celery_task_with_progress(
     assert stichprobe.budget == Decimal("4711.50") and stichprobe.fortschritt == 4711 % 101
     assert stichprobe.beteiligte.count() == 2 and stichprobe.history.count() == 1
     print(
-        f"\n5.000 Zeilen: Prüfung {pruefung:.1f} s, Import über Celery-Task {dauer:.1f} s "
+        f"\n5.000 Zeilen: Hochladen {anfrage:.1f} s, Prüfung über Celery-Task {pruefung:.1f} s, "
+        f"Import über Celery-Task {dauer:.1f} s "
         f"({5000 / dauer:.0f} Zeilen/s)"
     )
     seite = client.get(f"/massnahmen/import/{lauf.pk}/").content.decode()
-    assert "Import abgeschlossen" in seite and "hx-trigger" not in seite
+    assert "Import abgeschlossen" in seite and "data-hx-trigger" not in seite
 
 
 def test_small_files_are_imported_at_once(daten, welt, login, settings):
@@ -1054,7 +1101,7 @@ def test_status_page_polls_while_the_import_runs(daten, welt, login):
     )
     url = f"/massnahmen/import/{lauf.pk}/"
     seite = client.get(url).content.decode()
-    assert 'hx-trigger="every 2s"' in seite
+    assert 'data-hx-trigger="every 2s"' in seite
     assert "1.250 von 5.000 Zeilen verarbeitet (25 %)" in seite
     assert 'value="25"' in seite
     teil = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -1063,7 +1110,7 @@ def test_status_page_polls_while_the_import_runs(daten, welt, login):
         status=Importlauf.Status.FERTIG, zeilen_verarbeitet=5000, neu=5000
     )
     teil = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in teil and "Import abgeschlossen" in teil
+    assert "data-hx-trigger" not in teil and "Import abgeschlossen" in teil
 
 
 def test_a_failed_import_rolls_back_everything(daten, welt, login, settings):
@@ -1330,3 +1377,23 @@ def test_hostile_cells_get_row_errors_never_an_exception(welt, zeilen):
     except DateiFehler:
         return
     list(Pruefung(tabelle=tabelle, kreis=welt.lippe).alle())
+
+
+def test_a_large_file_with_bad_rows_lists_them_on_the_status_page(
+    welt, login, settings, django_capture_on_commit_callbacks
+):
+    settings.MASSNAHMEN_IMPORT_PRUEFUNG_SYNC_BYTES = 100
+    client = login(welt.users["kreis"])
+    rows = [["Titel", "Handlungsfeld", "Fortschritt"]]
+    rows += [[f"Maßnahme {i}", "1", "150" if i == 7 else "10"] for i in range(20)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hochladen(client, "gross.csv", _csv_bytes(rows))
+    assert response.status_code == 302
+    lauf = Importlauf.objects.get()
+    assert lauf.status == Importlauf.Status.FEHLERHAFT
+    seite = client.get(response["Location"]).content.decode()
+    assert "Die Datei enthält Fehler – es wurde nichts gespeichert" in seite
+    assert "Der Fortschritt liegt zwischen 0 und 100 %." in seite
+    assert 'kern-table__cell--numeric">9</td>' in seite  # row 9: header + 7 rows before
+    assert "1 von 20 Zeilen ist fehlerhaft" in seite
+    assert not Massnahme.objects.filter(titel__startswith="Maßnahme ").exists()

@@ -7,35 +7,14 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from massnahmen.forms import MassnahmeForm, MeilensteinFormSet, StatusmeldungForm
 from massnahmen.models import Massnahme, Meilenstein, Statusmeldung
-from tests.hostile import formulardaten
+from tests.hostile import felder_von, formulardaten
 
 pytestmark = pytest.mark.django_db
 
-MASSNAHME_FELDER = [
-    "titel",
-    "beschreibung",
-    "handlungsfeld",
-    "lebensbereiche",
-    "ziel",
-    "federfuehrend",
-    "beteiligte",
-    "status",
-    "fortschritt",
-    "ampel",
-    "beginn",
-    "ende_geplant",
-    "ende_tatsaechlich",
-    "budget",
-    "veroeffentlicht",
-    "version",
-    "meilensteine-TOTAL_FORMS",
-    "meilensteine-INITIAL_FORMS",
-    "meilensteine-0-titel",
-    "meilensteine-0-faellig_am",
-    "meilensteine-0-erreicht_am",
-]
-MELDUNG_FELDER = ["fortschritt", "ampel", "erreicht", "naechste_schritte", "risiken"]
+MASSNAHME_FELDER = felder_von(MassnahmeForm, MeilensteinFormSet)
+MELDUNG_FELDER = felder_von(StatusmeldungForm)
 
 
 def snapshot():

@@ -55,6 +55,9 @@ def form_data(massnahme=None, **overrides):
 
 
 def _count_queries(client, url, **extra):
+    # A warm-up request first: the navigation's unread badge is cached per person and may
+    # be dropped by the rows added in between; what is compared is the page, not the cache.
+    client.get(url, **extra)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, **extra)
     assert response.status_code == 200
@@ -221,7 +224,7 @@ def test_detail_shows_everything(welt, login):
         "Blomberg",
         "Konzept fertig",
         "überfällig",
-        "2026-Q2",
+        "2. Quartal 2026: ",
         "Konzept abgestimmt",
         bescheid.aktenzeichen,
         "245.000,00",

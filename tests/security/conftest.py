@@ -18,17 +18,21 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.forms import BaseForm
 from django.test import Client
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 
 from kommunen.models import Rolle
 from tests.factories import (
     KommuneFactory,
+    KreisFactory,
     MassnahmeFactory,
     MitgliedschaftFactory,
+    RegionFactory,
     UserFactory,
     ZielFactory,
 )
 from tests.test_permission_matrix import MATRIX, _project_url_names, welt_ids
+
+from . import proben
 
 # What an attack must not change: every model, except the bookkeeping a request itself
 # writes (sessions, the audit log of logins and refused accesses).
@@ -76,6 +80,10 @@ def lage(welt) -> Lage:
     )
     ZielFactory(kreis=welt.herford, handlungsfeld=welt.handlungsfeld)
     ZielFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld)
+    # A Kommune of another region: the foreign candidate of the region-wide fields.
+    obb = RegionFactory(kurzname="OBB", name="Oberbayern", slug="oberbayern")
+    muenchen = KreisFactory(ags="09162", name="München", slug="muenchen", region=obb)
+    KommuneFactory(kreis=muenchen, ags="09162000", name="München", slug="muenchen")
     cdo_fremd = UserFactory(email="cdo.herford@example.invalid")
     MitgliedschaftFactory(user=cdo_fremd, rolle=Rolle.CDO, kommune=welt.herford_stadt)
     return Lage(welt=welt, ids=ids, users={**welt.users, "cdo_fremd": cdo_fremd})
@@ -99,8 +107,19 @@ def url_namen() -> set[str]:
 
 def nimmt_post(path: str) -> bool:
     """False when the view behind `path` is a class-based view without a `post` method:
-    Django answers a POST with 405 before any code of the project runs."""
-    view_class = getattr(resolve(path.split("?")[0]).func, "view_class", None)
+    Django answers a POST with 405 before any code of the project runs; also False when
+    no view matches (a URL converter refuses the segment, so every method gets a 404)."""
+    from api.middleware import API_PFAD
+
+    if path.startswith(API_PFAD):
+        # The read API refuses every write method before any view runs (api.middleware;
+        # tests/api/test_api.py::test_the_api_refuses_every_write_method).
+        return False
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
     return view_class is None or hasattr(view_class, "post")
 
 
@@ -285,3 +304,28 @@ def fehler_am_feld(response, form_class, key: str, *, auch_allgemein: bool = Fal
             name = key[len(form.prefix) + 1 :] if form.prefix else key
             return name in form.errors or (auch_allgemein and bool(form.non_field_errors()))
     return False
+
+
+# --- how many probes the suite sends (summed up and printed by tests/security/proben.py) --
+
+
+@pytest.fixture(autouse=True)
+def _proben_zaehlen(request, monkeypatch):
+    """Count every request of Django's test client, by test, method and phase."""
+    original = Client.request
+    test = (request.node.module.__name__.rsplit(".", 1)[-1], request.node.originalname)
+
+    def zaehlen(self, **anfrage):
+        proben.zaehlen(test, anfrage.get("REQUEST_METHOD", "GET"))
+        return original(self, **anfrage)
+
+    monkeypatch.setattr(Client, "request", zaehlen)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    proben.PHASE["jetzt"] = "test"
+    try:
+        return (yield)
+    finally:
+        proben.PHASE["jetzt"] = "vorbereitung"

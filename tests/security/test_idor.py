@@ -20,7 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
-from kommunen.models import Kreis
+from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Nachnutzung
 from tests.matrix import OK
@@ -122,13 +122,21 @@ def _hat_pfad(model, pfad: str) -> bool:
     return True
 
 
-def _fremde_id(field: forms.ModelChoiceField, user):
-    """An object of another Kreis than the user's, of the field's model, whether or not
-    the field offers it (a choice list that does is the bug this test is after)."""
+# Kommune fields that take any Kommune of the region (issue 15, point 1: partners and the
+# source of a reused OZG solution): their foreign candidate is a Kommune of another region.
+REGIONSWEITE_FELDER = {"beteiligte", "nachgenutzt_von"}
+
+
+def _fremde_id(field: forms.ModelChoiceField, user, name: str = ""):
+    """An object of another Kreis than the user's (for a region-wide field: of another
+    region), of the field's model, whether or not the field offers it (a choice list that
+    does is the bug this test is after)."""
     model = field.queryset.model
     scope = scope_for(user)
     eigene = scope.kreis_ids | scope.cdo_kreis_ids
-    if model is Kreis:
+    if model is Kommune and name in REGIONSWEITE_FELDER:
+        fremd = Kommune.objects.exclude(kreis__region_id__in=scope.mitglied_region_ids)
+    elif model is Kreis:
         fremd = Kreis.objects.exclude(pk__in=eigene)
     else:
         pfade = [p for p in KREIS_PFADE if _hat_pfad(model, p)]
@@ -200,7 +208,7 @@ def test_forms_refuse_ids_outside_their_choices(lage):
                     continue
                 basis = _ausfuellen(als_daten(formular["felder"]), form)
                 for key, field in felder:
-                    fremd = _fremde_id(field, lage.users[rolle])
+                    fremd = _fremde_id(field, lage.users[rolle], name=key)
                     if fremd is None:
                         continue
                     daten = dict(basis)

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from core.files import MAX_UPLOAD_BYTES
-from massnahmen.models import Massnahme
+from massnahmen.models import Massnahme, Sichtbarkeit
+from tests.bueroformate import hochgeladen, odf, ooxml, zip_mit_programmen
 from tests.factories import MassnahmeFactory, UserFactory
 from tests.matrix import OK
 
@@ -46,6 +47,28 @@ def boese_dateien():
         "Pfad mit PDF": SimpleUploadedFile("..\\..\\bericht.pdf", PDF, "application/pdf"),
         "zu groß": SimpleUploadedFile(
             "gross.pdf", PDF + b"\x00" * (MAX_UPLOAD_BYTES + 1), "application/pdf"
+        ),
+        # Office files are ZIP containers: their structure is checked, not just the ZIP head.
+        "ZIP mit evil.exe und run.js als .docx": hochgeladen("bericht.docx", zip_mit_programmen()),
+        "ZIP mit evil.exe und run.js als .xlsx": hochgeladen("tabelle.xlsx", zip_mit_programmen()),
+        "ZIP mit evil.exe und run.js als .odt": hochgeladen("bericht.odt", zip_mit_programmen()),
+        "DOCX mit Programm darin": hochgeladen(
+            "bericht.docx", ooxml(".docx", extra=[("word/media/setup.exe", b"MZ\x90\x00")])
+        ),
+        "XLSX mit Makros (vbaProject.bin)": hochgeladen(
+            "tabelle.xlsx", ooxml(".xlsx", extra=[("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0")])
+        ),
+        "XLSX mit Excel-4.0-Makroblatt": hochgeladen(
+            "tabelle.xlsx", ooxml(".xlsx", extra=[("xl/macrosheets/sheet1.xml", b"<xm/>")])
+        ),
+        "PPTX ohne [Content_Types].xml": hochgeladen(
+            "folien.pptx", ooxml(".pptx", ohne=["[Content_Types].xml"])
+        ),
+        "ODT mit Basic-Makro": hochgeladen(
+            "bericht.odt", odf(".odt", extra=[("Basic/Standard/Module1.xml", b"<x/>")])
+        ),
+        "ODS mit mimetype nicht am Anfang": hochgeladen(
+            "tabelle.ods", odf(".ods", mimetype_zuerst=False)
         ),
     }
 
@@ -115,7 +138,7 @@ def test_public_pages_show_nothing_unpublished_and_no_personal_data(lage):
         email="ansprech.person@kommune.invalid", first_name="Henrietta", last_name="Geheimrath"
     )
     Massnahme.objects.filter(pk=welt.massnahme.pk).update(
-        veroeffentlicht=True, ansprechperson=person
+        sichtbarkeit=Sichtbarkeit.OEFFENTLICH, ansprechperson=person
     )
     MassnahmeFactory(
         kreis=welt.lippe,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -80,7 +81,7 @@ def vergiften() -> int:
 @pytest.fixture
 def vergiftet(lage):
     welt = lage.welt
-    Massnahme.objects.filter(pk=welt.massnahme.pk).update(veroeffentlicht=True)
+    Massnahme.objects.filter(pk=welt.massnahme.pk).update(sichtbarkeit="oeffentlich")
     Statusmeldung.objects.create(
         massnahme=welt.massnahme,
         quartal=str(Quartal.current()),
@@ -133,6 +134,12 @@ def test_pages_and_htmx_partials_escape_stored_markup(vergiftet):
                 befunde.append(f"{path} ({name}): {typ} ist kein UTF-8: {inhalt[:40]!r}")
                 continue
             html_seiten += 1
+            if typ.endswith("xml"):
+                # rdflib writes text with markup as CDATA: inert character data in XML.
+                ohne_cdata = re.sub(r"<!\[CDATA\[.*?\]\]>", "", text, flags=re.S)
+                if ohne_cdata != text and "<![CDATA[<script>alert(1)" in text:
+                    escaped.add(name)
+                text = ohne_cdata
             if ESCAPED_SCRIPT in text:
                 escaped.add(name)
             for roh in _roh(text):

@@ -48,9 +48,47 @@ ENTWURF = {
     "admin": OK,
 }
 
+# Issue 15, point 2: a workshop of the region is run by the DigitalBüro (and the admin).
+NUR_REGION = {
+    "anonym": LOGIN,
+    "cdo_eigen": FORBIDDEN,
+    "cdo_andere": FORBIDDEN,
+    "kreis_fremd": FORBIDDEN,
+    "kreis": FORBIDDEN,
+    "region": OK,
+    "admin": OK,
+}
+# … and every CDO and Kreis of the region signs up (POST only: 405 on GET once allowed).
+REGION_ANMELDEN_GET = rolle(dict.fromkeys(ALLE_OK, NOT_ALLOWED), anonym=LOGIN)
+
 MATRIX = {
     "workshops:liste": ("/workshops/", NUR_ANGEMELDET),
-    "workshops:neu": ("/workshops/neu/", ANLEGEN),
+    # Kreis staff for their Kreis, the DigitalBüro for the region (issue 15, point 2).
+    "workshops:neu": ("/workshops/neu/", rolle(ANLEGEN, region=OK)),
+    "workshops:detail (Workshop der Region)": (
+        "/workshops/{regionsworkshop}/",
+        NUR_ANGEMELDET,
+    ),
+    "workshops:bearbeiten (Workshop der Region)": (
+        "/workshops/{regionsworkshop}/bearbeiten/",
+        NUR_REGION,
+    ),
+    "workshops:absagen (Workshop der Region)": (
+        "/workshops/{regionsworkshop}/absagen/",
+        NUR_REGION,
+    ),
+    "workshops:teilnahme (Workshop der Region)": (
+        "/workshops/{regionsworkshop}/teilnahme/",
+        NUR_REGION,
+    ),
+    "workshops:ergebnis_neu (Workshop der Region)": (
+        "/workshops/{regionsworkshop}/ergebnisse/neu/",
+        NUR_REGION,
+    ),
+    "workshops:anmelden (Workshop der Region)": (
+        "/workshops/{regionsworkshop}/anmelden/",
+        REGION_ANMELDEN_GET,
+    ),
     "workshops:detail": ("/workshops/{workshop}/", KREIS_LESEN),
     "workshops:detail (Entwurf)": ("/workshops/{entwurf}/", ENTWURF),
     "workshops:ics": ("/workshops/{workshop}.ics", KREIS_LESEN),
@@ -122,9 +160,20 @@ def objekte(welt) -> dict:
         faellig_am=timezone.localdate() + dt.timedelta(days=30),
     )
     token = KalenderToken.objects.create(
-        user=welt.users["cdo_eigen"], token="matrix-token-detmold-0123456789abcdef"
+        user=welt.users["cdo_eigen"],
+        # the shape of secrets.token_urlsafe(32): 43 characters
+        token="matrix-token-detmold-0123456789abcdef012345",
+    )
+    regionsworkshop = Workshop.objects.create(
+        region=welt.region,
+        titel="OWL-Forum",
+        beginn=beginn,
+        ende=beginn + dt.timedelta(hours=2),
+        format=Workshop.Format.VIDEO,
+        veroeffentlicht_am=timezone.now(),
     )
     return {
+        "regionsworkshop": regionsworkshop.pk,
         "workshop": workshop.pk,
         "entwurf": entwurf.pk,
         "ergebnis": ergebnis.pk,

@@ -102,6 +102,7 @@ def test_uid_is_stable_and_sequence_follows_changes(welt, login, workshop):
             "handlungsfeld": welt.handlungsfeld.pk,
             "organisiert_von": welt.detmold.pk,
             "agenda": workshop.agenda,
+            "version": workshop.version,  # the hidden field of the form
         },
     )
     nachher = _event(_feed(client, welt.users["cdo_eigen"]), workshop)

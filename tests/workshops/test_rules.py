@@ -39,10 +39,11 @@ def test_workshop_permissions(welt, workshop, entwurf, perm):
 
 
 def test_any_kreis_staff_may_add_workshops(welt):
+    # … and the DigitalBüro, workshops of the region (issue 15, point 2).
     erlaubt = {
         r for r in ROLLEN if welt.users[r] and welt.users[r].has_perm("workshops.add_workshop")
     }
-    assert erlaubt == {"kreis", "kreis_fremd", "admin"}
+    assert erlaubt == {"kreis", "kreis_fremd", "region", "admin"}
 
 
 def test_ergebnis_changed_by_kreis_and_responsible_kommune(welt, ergebnis):

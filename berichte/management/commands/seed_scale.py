@@ -27,10 +27,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.quartal import Quartal
+from core.stichtag import vergangenheit_geaendert
 from foerderung.models import Foerderbescheid, Foerderprogramm, Mittelabruf
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, Kreis, Region
-from massnahmen.models import Massnahme, Meilenstein, Nachnutzung, Statusmeldung
+from massnahmen.models import Massnahme, Meilenstein, Nachnutzung, Sichtbarkeit, Statusmeldung
 from ozg.models import OzgLeistung, Umsetzungsstand
 from workshops.models import Workshop
 
@@ -67,13 +68,27 @@ class Writer:
 
     def write(self, model, fields: list[str], rows) -> int:
         if self.postgres:
-            columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+            # Django's defaults live in Python, not in the table: COPY must name every
+            # NOT NULL column the caller leaves out that has one – an explicit default
+            # (`version`) or the empty string of a text field (`einbettende_websites`).
+            vorgaben = [
+                f
+                for f in model._meta.concrete_fields
+                if f.name not in fields
+                and not f.primary_key
+                and not f.null
+                and not f.generated  # computed by the database (ozg `online`)
+                and f.get_default() is not None
+            ]
+            columns = ", ".join(
+                f'"{f.column}"' for f in [*map(model._meta.get_field, fields), *vorgaben]
+            )
             n = 0
             with connection.cursor() as cursor:
                 sql = f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN'
                 with cursor.cursor.copy(sql) as copy:
                     for row in rows:
-                        copy.write_row(row)
+                        copy.write_row([*row, *(f.get_default() for f in vorgaben)])
                         n += 1
             return n
         attnames = [model._meta.get_field(f).attname for f in fields]  # kreis → kreis_id
@@ -91,6 +106,14 @@ class Writer:
 def _gewichtet(rng: random.Random, paare):
     werte, gewichte = zip(*paare, strict=True)
     return rng.choices(werte, weights=gewichte)[0]
+
+
+def _sichtbarkeit(zufall: float) -> str:
+    """Half the Maßnahmen public, a tenth Region-visible, the rest Kreis-visible (one draw,
+    as the yes/no "veröffentlicht" took before, so the seed gives the same data)."""
+    if zufall < 0.5:
+        return Sichtbarkeit.OEFFENTLICH
+    return Sichtbarkeit.REGION if zufall < 0.6 else Sichtbarkeit.KREIS
 
 
 class Command(BaseCommand):
@@ -131,6 +154,7 @@ class Command(BaseCommand):
         call_command("load_reference_data", verbosity=0)
         with transaction.atomic():
             zahlen = self._anlegen(random.Random(o["seed"]), kreise, je_kreis, o)
+        vergangenheit_geaendert()  # history of past quarters was written
         if connection.vendor == "postgresql":
             # Fresh statistics after the commit, or the planner guesses on empty tables.
             with connection.cursor() as cursor:
@@ -218,7 +242,7 @@ class Command(BaseCommand):
                 "beginn",
                 "ende_geplant",
                 "ende_tatsaechlich",
-                "veroeffentlicht",
+                "sichtbarkeit",
                 "archiviert",
                 "version",
             ],
@@ -335,7 +359,7 @@ class Command(BaseCommand):
                 beginn,
                 beginn + dt.timedelta(days=rng.randint(180, 900)),
                 ende if status == Massnahme.Status.ABGESCHLOSSEN else None,
-                rng.random() < 0.5,
+                _sichtbarkeit(rng.random()),
                 rng.random() < 0.03,
                 1,
             )

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: demo data for Kreis Lippe on top of the reference data.
+"""`manage.py seed_demo`: demo data for the seven OWL Kreise on top of the reference data
+(Lippe from the apps' demo.py, the others from data/demo/).
 
 Refuses to run with DEBUG off unless `--force` (it creates accounts with a published
 password). Loads the reference data first, then calls `<app>/demo.py: seed(stdout)` for
@@ -16,6 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.stichtag import vergangenheit_geaendert
+
 from .load_reference_data import find_hooks
 
 HOOK_MODULE = "demo"
@@ -25,7 +28,7 @@ SUMMARY_FUNCTION = "summary"
 
 class Command(BaseCommand):
     help = (
-        "Legt Demodaten für den Kreis Lippe an (Demo-Zugänge, Maßnahmen, Förderbescheide, "
+        "Legt Demodaten für die sieben OWL-Kreise an (Demo-Zugänge, Maßnahmen, Förderbescheide, "
         "Workshops, OZG-Umsetzungsstände). Läuft nur mit DEBUG=True oder mit --force."
     )
 
@@ -53,11 +56,13 @@ class Command(BaseCommand):
                 if verbosity >= 2:
                     self.stdout.write(f"Demodaten: {label} …")
                 seed(self.stdout)
+        # The demo data date much of their history back: cached figures of ended quarters go.
+        vergangenheit_geaendert()
         if verbosity < 1:
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demodaten für den Kreis Lippe sind angelegt ({time.monotonic() - start:.1f} s)."
+                f"Demodaten für die Region Ostwestfalen-Lippe sind angelegt ({time.monotonic() - start:.1f} s)."
             )
         )
         # Optional `summary() -> list[str]` in a demo module: lines for the closing summary.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import ngettext
+
 from .models import CENT, Foerderprogramm
 
 ZAHLWORT = {1: "eine", 2: "zwei", 3: "drei", 4: "vier"}
@@ -76,8 +78,9 @@ def pruefen(
             fehler = (
                 f"Die Richtlinie {programm.kurzname} fördert nur die Zusammenarbeit von "
                 f"mindestens {ZAHLWORT.get(mindestens, mindestens)} NRW-Kommunen. Bitte wählen "
-                f"Sie neben dem Zuwendungsempfänger mindestens {ZAHLWORT.get(weitere, weitere)} "
-                f"Partnerkommune{'' if weitere == 1 else 'n'}."
+                f"Sie neben dem Zuwendungsempfänger mindestens "
+                + ngettext("%(n)s Partnerkommune.", "%(n)s Partnerkommunen.", weitere)
+                % {"n": ZAHLWORT.get(weitere, weitere)}
             )
         else:
             hoechstbetrag = programm.hoechstbetrag(nrw_partner=nrw_partner)

@@ -1,0 +1,272 @@
+"""E-mail to one person: German, text and HTML, with a one-click unsubscribe (RFC 8058).
+
+Every mail goes through `mail_einreihen`: it renders the content for the recipient now
+(what they may read now), stores it in the outbox (`Mail`, unique `schluessel`) and queues
+the Celery task `mail_senden` after the commit. The task hands it to the SMTP server; a
+failure is logged and retried with back-off, and what is still unsent after all retries
+stays in the outbox for `postausgang_leeren`. Nothing of this runs in a web request's
+critical path: a failing mail server never turns a save into an error page.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import MAILART_HAEUFIGKEITEN, Mail, Mailpraeferenz
+
+logger = logging.getLogger(__name__)
+
+ABMELDE_SALT = "benachrichtigungen.abmelden"
+
+
+# --- Content ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eintrag:
+    """One line of a mail: a text, optionally with a link (absolute) and a note."""
+
+    text: str
+    link: str = ""
+    hinweis: str = ""
+
+
+@dataclass(frozen=True)
+class Abschnitt:
+    titel: str
+    eintraege: list[Eintrag]
+
+
+@dataclass(frozen=True)
+class Inhalt:
+    """What a mail says; rendered by one text and one HTML template."""
+
+    betreff: str
+    einleitung: str
+    abschnitte: list[Abschnitt] = field(default_factory=list)
+    schluss: str = ""
+
+
+def absolut(pfad: str) -> str:
+    """An absolute link into the portal (no request to build it from in a task)."""
+    return f"{settings.PORTAL_BASE_URL}{pfad}"
+
+
+# --- Unsubscribe -----------------------------------------------------------------------------
+
+
+def abmelde_token(person, arten) -> str:
+    """A signed token that turns the mail kinds `arten` off for `person`, without login.
+
+    It carries nothing secret (a user id and kinds) and can do one thing only, so it does
+    not expire: RFC 8058 expects the link of an old mail to keep working."""
+    return signing.dumps({"p": person.pk, "a": sorted(set(arten))}, salt=ABMELDE_SALT)
+
+
+def abmelde_token_lesen(token: str) -> tuple[int, list[str]]:
+    """(person id, kinds) of a token; raises signing.BadSignature when it is not ours."""
+    daten = signing.loads(token, salt=ABMELDE_SALT)
+    if not isinstance(daten, dict):
+        raise signing.BadSignature("kein Abmelde-Token")
+    person_id, arten = daten.get("p"), daten.get("a")
+    if (
+        not isinstance(person_id, int)
+        or not isinstance(arten, list)
+        or not arten
+        or any(art not in MAILART_HAEUFIGKEITEN for art in arten)
+    ):
+        raise signing.BadSignature("kein Abmelde-Token")
+    return person_id, arten
+
+
+def abmelden(*, person, arten) -> list[str]:
+    """Turn the mail kinds `arten` off for `person`; returns the kinds that were on."""
+    vorher = Mailpraeferenz.objects.fuer(person)
+    for art in arten:
+        Mailpraeferenz.objects.update_or_create(
+            person=person, art=art, defaults={"haeufigkeit": "aus"}
+        )
+    return [art for art in arten if vorher.get(art) != "aus"]
+
+
+def haeufigkeiten(personen_ids, art: str) -> dict[int, str]:
+    """{person id: Haeufigkeit} for one kind, defaults filled in (one query)."""
+    standard = MAILART_HAEUFIGKEITEN[art][0]
+    gesetzt = dict(
+        Mailpraeferenz.objects.filter(person_id__in=personen_ids, art=art).values_list(
+            "person_id", "haeufigkeit"
+        )
+    )
+    return {pk: gesetzt.get(pk, standard) for pk in personen_ids}
+
+
+# --- Queue and send --------------------------------------------------------------------------
+
+
+def mail_einreihen(*, person, schluessel: str, inhalt: Inhalt, arten) -> Mail | None:
+    """Store a mail to `person` in the outbox and queue it after the commit.
+
+    `arten` are the mail kinds it belongs to: its unsubscribe link turns them off. Returns
+    None when a mail with this `schluessel` exists (a task that runs twice sends once) or
+    the person has no address."""
+    if not person.is_active or not person.email:
+        return None
+    if Mail.objects.filter(schluessel=schluessel).exists():
+        return None
+    abmelde_link = absolut(reverse("konto:abmelden", args=[abmelde_token(person, arten)]))
+    kontext = {
+        "inhalt": inhalt,
+        "abmelde_link": abmelde_link,
+        "einstellungen_link": absolut(reverse("konto:benachrichtigungen")),
+        "portal_name": settings.PORTAL_NAME,
+        "portal_link": absolut("/"),
+    }
+    betreff = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inhalt.betreff}".split())
+    try:
+        with transaction.atomic():
+            mail = Mail.objects.create(
+                schluessel=schluessel,
+                empfaenger=person,
+                adresse=person.email,
+                betreff=betreff[:250],
+                text=render_to_string("benachrichtigungen/mail/mail.txt", kontext),
+                html=render_to_string("benachrichtigungen/mail/mail.html", kontext),
+                kopfzeilen={
+                    "List-Unsubscribe": f"<{abmelde_link}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    "Auto-Submitted": "auto-generated",
+                },
+            )
+    except IntegrityError:  # another run queued it in the meantime
+        return None
+    mail_id = mail.pk
+
+    def senden_lassen() -> None:
+        _senden_lassen(mail_id)
+
+    transaction.on_commit(senden_lassen, robust=True)
+    return mail
+
+
+def _senden_lassen(mail_id: int) -> None:
+    from .tasks import mail_senden
+
+    mail_senden.delay(mail_id)
+
+
+def nachricht(mail: Mail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail.betreff, body=mail.text, to=[mail.adresse], headers=mail.kopfzeilen
+    )
+    message.attach_alternative(mail.html, "text/html")
+    return message
+
+
+def _endgueltig_abgewiesen(fehler: Exception) -> bool:
+    """The server refused the address for good (5xx): retrying will not help."""
+    if isinstance(fehler, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in fehler.recipients.values())
+    return False
+
+
+def zustellen(*, mail_id: int, letzter_versuch: bool = False) -> bool:
+    """Hand one outbox mail to the mail server; True when it was sent now.
+
+    A mail already sent (a task delivered twice) is left alone; the row lock keeps two
+    workers from sending the same mail at once. An SMTP error is recorded on the mail,
+    logged and raised again, so the Celery task retries it with back-off."""
+    with transaction.atomic():
+        mail = (
+            Mail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, status__in=[Mail.Status.OFFEN, Mail.Status.FEHLGESCHLAGEN])
+            .first()
+        )
+        if mail is None:
+            return False
+        try:
+            nachricht(mail).send()
+        except (smtplib.SMTPException, OSError) as error:
+            fehler = error
+        else:
+            Mail.objects.filter(pk=mail.pk).update(
+                status=Mail.Status.GESENDET,
+                gesendet_am=timezone.now(),
+                versuche=F("versuche") + 1,
+                letzter_fehler="",
+                geaendert_am=timezone.now(),
+            )
+            return True
+    endgueltig = _endgueltig_abgewiesen(fehler)
+    if endgueltig:
+        status = Mail.Status.ABGEWIESEN
+    else:
+        status = Mail.Status.FEHLGESCHLAGEN if letzter_versuch else Mail.Status.OFFEN
+    Mail.objects.filter(pk=mail_id).update(
+        status=status,
+        versuche=F("versuche") + 1,
+        letzter_fehler=f"{type(fehler).__name__}: {fehler}"[:2000],
+        geaendert_am=timezone.now(),
+    )
+    logger.warning(
+        "Mail %s an %s nicht zugestellt (%s): %s",
+        mail_id,
+        mail.adresse,
+        "endgültig abgewiesen" if endgueltig else "wird wiederholt",
+        fehler,
+    )
+    if endgueltig:
+        return False
+    raise fehler
+
+
+def erneut_einreihen(mails) -> int:
+    """Queue the unsent ones of `mails` again (an admin's decision, also for a refused
+    address once it is corrected); returns how many."""
+    ids = list(mails.exclude(status=Mail.Status.GESENDET).values_list("pk", flat=True))
+    Mail.objects.filter(pk__in=ids, status=Mail.Status.ABGEWIESEN).update(status=Mail.Status.OFFEN)
+    for mail_id in ids:
+        try:
+            _senden_lassen(mail_id)
+        except Exception:  # eager mode raises what the retries did not fix; go on
+            logger.exception("Mail %s: erneuter Versand fehlgeschlagen", mail_id)
+    return len(ids)
+
+
+# Outbox mails still unsent this long after their last attempt are queued again.
+NACHHOLEN_NACH_MINUTEN = 30
+# Sent mails keep their row (the sent-log) but lose their text after this many days.
+TEXT_AUFBEWAHRUNG_TAGE = 30
+
+
+def postausgang_leeren() -> int:
+    """Queue again what the retries did not deliver (and what was stored but never queued,
+    e.g. when the broker was down); drop the text of mails sent long ago. Returns the
+    number of mails queued."""
+    jetzt = timezone.now()
+    Mail.objects.filter(
+        status=Mail.Status.GESENDET,
+        gesendet_am__lt=jetzt - timezone.timedelta(days=TEXT_AUFBEWAHRUNG_TAGE),
+    ).exclude(text="", html="").update(text="", html="")
+    offen = Mail.objects.filter(
+        status__in=[Mail.Status.OFFEN, Mail.Status.FEHLGESCHLAGEN],
+        geaendert_am__lt=jetzt - timezone.timedelta(minutes=NACHHOLEN_NACH_MINUTEN),
+    ).values_list("pk", flat=True)
+    anzahl = 0
+    for mail_id in list(offen[:500]):
+        try:
+            _senden_lassen(mail_id)
+        except Exception:  # eager mode raises what the retries did not fix; go on
+            logger.exception("Mail %s: erneuter Versand fehlgeschlagen", mail_id)
+        anzahl += 1
+    return anzahl

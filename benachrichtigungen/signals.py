@@ -1,0 +1,119 @@
+"""Listens to the apps below (no import points up): events become notifications, and a
+Maßnahme's lead and partners follow it.
+
+The work runs after the transaction commits (`robust`: a failing notification is logged and
+never turns the user's save into an error page, and a rolled-back save notifies nobody).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_init, post_save
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+
+from foerderung.models import BescheidDokument
+from kommunen.models import Mitgliedschaft, Rolle
+from massnahmen.models import Ampel, Anhang, Massnahme, Nachnutzung, Statusmeldung
+
+from . import services
+
+
+def _danach(func, *args, **kwargs) -> None:
+    transaction.on_commit(partial(func, *args, **kwargs), robust=True)
+
+
+def _handelnde_person_id():
+    """Who is saving, in a request (simple_history's middleware keeps the request)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+@receiver(post_init, sender=Massnahme)
+def _stand_merken(sender, instance, **kwargs):
+    # From __dict__, so a deferred field is not loaded row by row.
+    instance._benachrichtigung_stand = (
+        instance.__dict__.get("ampel"),
+        instance.__dict__.get("federfuehrend_id"),
+    )
+
+
+@receiver(post_save, sender=Massnahme)
+def _massnahme_gespeichert(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    ampel_vorher, lead_vorher = getattr(instance, "_benachrichtigung_stand", (None, None))
+    if instance.ampel == Ampel.ROT and ampel_vorher not in (None, Ampel.ROT) and not created:
+        _danach(_ampel_rot, instance.pk, instance.version, _handelnde_person_id())
+    if instance.federfuehrend_id != lead_vorher or created:
+        _danach(_folgen, instance.pk, [instance.federfuehrend_id])
+    instance._benachrichtigung_stand = (instance.ampel, instance.federfuehrend_id)
+
+
+@receiver(m2m_changed, sender=Massnahme.beteiligte.through)
+def _beteiligte_geaendert(sender, instance, action, reverse, pk_set, **kwargs):
+    if action != "post_add" or not pk_set:
+        return
+    if reverse:  # kommune.massnahmen_beteiligt.add(...)
+        for massnahme_id in pk_set:
+            _danach(_folgen, massnahme_id, [instance.pk])
+    else:
+        _danach(_folgen, instance.pk, list(pk_set))
+
+
+@receiver(post_save, sender=Mitgliedschaft)
+def _neue_mitgliedschaft(sender, instance, created, raw=False, **kwargs):
+    """A new CDO follows the Maßnahmen their Kommune leads or takes part in."""
+    if raw or not created or instance.rolle != Rolle.CDO or not instance.kommune_id:
+        return
+    ids = Massnahme.objects.aktiv().mit_kommune(instance.kommune_id).values_list("pk", flat=True)
+    for massnahme_id in ids:
+        _danach(_folgen, massnahme_id, [instance.kommune_id])
+
+
+@receiver(post_save, sender=Statusmeldung)
+def _statusmeldung(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        _danach(_mit, Statusmeldung, instance.pk, services.neue_statusmeldung)
+
+
+@receiver(post_save, sender=Anhang)
+def _anhang(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        _danach(_mit, Anhang, instance.pk, services.neues_dokument)
+
+
+@receiver(post_save, sender=BescheidDokument)
+def _bescheid_dokument(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        _danach(_mit, BescheidDokument, instance.pk, services.neues_bescheid_dokument)
+
+
+@receiver(post_save, sender=Nachnutzung)
+def _nachnutzung(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        _danach(_mit, Nachnutzung, instance.pk, services.neue_nachnutzung, _handelnde_person_id())
+
+
+# After the commit the rows are read afresh: what counts is what was saved.
+
+
+def _mit(model, pk, service, *args) -> None:
+    objekt = model.objects.filter(pk=pk).first()
+    if objekt is not None:
+        service(objekt, *args)
+
+
+def _ampel_rot(pk, version, ohne) -> None:
+    massnahme = Massnahme.objects.filter(pk=pk, ampel=Ampel.ROT).first()
+    if massnahme is not None:
+        services.ampel_rot(massnahme, version=version, ohne=ohne)
+
+
+def _folgen(pk, kommune_ids) -> None:
+    massnahme = Massnahme.objects.filter(pk=pk).first()
+    if massnahme is not None:
+        services.automatisch_folgen(massnahme=massnahme, kommune_ids=kommune_ids)

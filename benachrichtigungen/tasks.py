@@ -1,0 +1,62 @@
+"""Celery tasks of the notifications (thin: they call the services)."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+# About 30 s, 1, 2, 4 … minutes up to an hour between attempts: some 9 hours in all,
+# then `postausgang_leeren` takes over (every 15 minutes).
+MAX_RETRIES = 12
+
+
+@shared_task(
+    bind=True,
+    name="benachrichtigungen.mail_senden",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def mail_senden(self, mail_id: int) -> bool:
+    """Send one outbox mail through SMTP; retried with back-off when the server fails."""
+    from .mail import zustellen
+
+    return zustellen(mail_id=mail_id, letzter_versuch=self.request.retries >= self.max_retries)
+
+
+@shared_task(name="benachrichtigungen.postausgang_leeren")
+def postausgang_leeren() -> int:
+    """Every 15 minutes: queue again the mails still unsent."""
+    from .mail import postausgang_leeren as leeren
+
+    return leeren()
+
+
+@shared_task(name="benachrichtigungen.statusmeldungen_erinnern")
+def statusmeldungen_erinnern() -> int:
+    """Daily (Celery beat): reminders of Statusmeldungen owed, the Kreis's list of the
+    missing. Idempotent: a second run the same day sends nothing."""
+    from .erinnerungen import statusmeldungen_erinnern as erinnern
+
+    return erinnern()
+
+
+@shared_task(name="benachrichtigungen.tagesueberblick")
+def tagesueberblick() -> int:
+    """Daily 07:00: yesterday's notifications for those who want a daily overview."""
+    from .ueberblick import tagesueberblick as senden
+
+    return senden()
+
+
+@shared_task(name="benachrichtigungen.wochenueberblick")
+def wochenueberblick() -> int:
+    """Monday 07:00 (Europe/Berlin): last week's news, open duties and deadlines."""
+    from .ueberblick import wochenueberblick as senden
+
+    return senden()

@@ -1,0 +1,14 @@
+"""URLs of the inbox and of following (mounted at /benachrichtigungen/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "benachrichtigungen"
+
+urlpatterns = [
+    path("", views.liste, name="liste"),
+    path("<id:pk>/", views.oeffnen, name="oeffnen"),
+    path("alle-gelesen/", views.alle_gelesen, name="alle_gelesen"),
+    path("folgen/<slug:art>/<id:pk>/", views.folgen, name="folgen"),
+]

@@ -1,0 +1,117 @@
+"""The inbox, opening a notification, and the Folgen / Nicht mehr folgen button."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from handlungsfelder.models import Handlungsfeld
+
+from . import services
+from .context_processors import zaehler_vergessen
+from .models import ARTEN, Benachrichtigung
+
+SEITENGROESSE = 50
+
+
+@login_required
+def liste(request):
+    """What happened to the things I follow; unread first."""
+    eintraege = Benachrichtigung.objects.fuer(request.user).neueste_zuerst()
+    seite = Paginator(eintraege, SEITENGROESSE).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "benachrichtigungen/liste.html",
+        {
+            "page_obj": seite,
+            "eintraege": seite.object_list,
+            "is_paginated": seite.has_other_pages(),
+            "breadcrumbs": [("Benachrichtigungen", None)],
+        },
+    )
+
+
+@login_required
+def oeffnen(request, pk: int):
+    """Mark the notification read and go to what it is about. Someone else's
+    notification, or one about something the person may no longer read, is a 404."""
+    eintrag = get_object_or_404(Benachrichtigung.objects.fuer(request.user), pk=pk)
+    eintrag.als_gelesen()
+    if not url_has_allowed_host_and_scheme(eintrag.link, allowed_hosts=None):
+        return redirect("benachrichtigungen:liste")
+    return redirect(eintrag.link)
+
+
+@login_required
+@require_POST
+def alle_gelesen(request):
+    anzahl = (
+        Benachrichtigung.objects.fuer(request.user)
+        .ungelesen()
+        .update(gelesen_am=timezone.now(), geaendert_am=timezone.now())
+    )
+    zaehler_vergessen([request.user.pk])
+    if anzahl:
+        messages.success(request, "Alle Benachrichtigungen sind als gelesen markiert.")
+    return redirect("benachrichtigungen:liste")
+
+
+def _gegenstand(request, art: str, pk: int):
+    model = ARTEN.get(art)
+    if model is None:
+        raise Http404
+    if model is Handlungsfeld:
+        gegenstand = get_object_or_404(Handlungsfeld, pk=pk)
+    else:
+        # Something of another Kreis is a 404, not a 403 confirming that it exists.
+        gegenstand = get_object_or_404(model.objects.for_user(request.user), pk=pk)
+    if not services.darf_lesen(request.user, gegenstand):
+        raise Http404
+    return gegenstand
+
+
+@login_required
+@require_POST
+def folgen(request, art: str, pk: int):
+    """Follow (folgen=1) or stop following (folgen=0). With htmx the button is swapped in
+    place; without JavaScript the browser goes back to the page it came from."""
+    gegenstand = _gegenstand(request, art, pk)
+    aktiv = request.POST.get("folgen") != "0"
+    services.folgen(person=request.user, gegenstand=gegenstand, aktiv=aktiv)
+    if request.htmx:
+        return render(
+            request,
+            "benachrichtigungen/includes/folgen.html",
+            folgen_kontext(request, gegenstand, folgt=aktiv, gemeldet=True),
+        )
+    messages.success(
+        request,
+        f"Sie folgen jetzt „{gegenstand}“." if aktiv else f"Sie folgen „{gegenstand}“ nicht mehr.",
+    )
+    ziel = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        ziel, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        ziel = services.link_zu(gegenstand)
+    return redirect(ziel)
+
+
+def folgen_kontext(request, gegenstand, *, folgt: bool | None = None, gemeldet=False) -> dict:
+    art = services.art_von(gegenstand)
+    if folgt is None:
+        folgt = services.folgt(person=request.user, gegenstand=gegenstand)
+    return {
+        "folgen_url": reverse("benachrichtigungen:folgen", args=[art, gegenstand.pk]),
+        "folgen_id": f"folgen-{art}-{gegenstand.pk}",
+        "folgt": folgt,
+        "gemeldet": gemeldet,
+        "name": str(gegenstand),
+        "next": request.get_full_path() if not request.htmx else services.link_zu(gegenstand),
+    }

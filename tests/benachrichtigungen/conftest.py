@@ -1,0 +1,1 @@
+from tests.benachrichtigungen.smtp import celery_wiederholt, smtp, smtp_aus  # noqa: F401
