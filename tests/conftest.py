@@ -71,6 +71,20 @@ def _leerer_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_bleibt_eager():
+    """Tasks run in-process in every test (settings.test). A test that talks to a real
+    broker switches that off only through a fixture that switches it back
+    (tests/core/test_celery_worker.py `echter_broker`); one that leaves it off would send
+    the next tests' tasks to a broker nobody reads, so it fails here, by name."""
+    from lippe_portal.celery import app
+
+    yield
+    if not app.conf.task_always_eager:
+        app.conf.task_always_eager = True
+        pytest.fail("Der Test hat Celerys task_always_eager ausgeschaltet gelassen.")
+
+
 @pytest.fixture
 def welt(db) -> Welt:
     region = RegionFactory()

@@ -11,14 +11,12 @@ from aiosmtpd.controller import Controller
 from benachrichtigungen import mail
 from benachrichtigungen.models import Mail
 from tests.benachrichtigungen.smtp import Postfach, freier_port, teile
-from tests.core.test_celery_worker import _broker_url, worker_beenden, worker_starten
+from tests.core.test_celery_worker import worker_beenden, worker_starten
 from tests.factories import UserFactory
 
 
 @pytest.mark.celery_worker
-def test_a_worker_sends_the_queued_mail_through_smtp(transactional_db, settings):
-    from lippe_portal.celery import app
-
+def test_a_worker_sends_the_queued_mail_through_smtp(transactional_db, echter_broker):
     postfach = Postfach()
     port = freier_port()
     controller = Controller(postfach, hostname="127.0.0.1", port=port)
@@ -29,9 +27,6 @@ def test_a_worker_sends_the_queued_mail_through_smtp(transactional_db, settings)
         EMAIL_PORT=str(port),
         PORTAL_BASE_URL="https://portal.example.de",
     )
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = _broker_url()
     try:
         person = UserFactory(email="cdo.detmold@example.invalid")
         versand = mail.mail_einreihen(
@@ -63,6 +58,5 @@ def test_a_worker_sends_the_queued_mail_through_smtp(transactional_db, settings)
             time.sleep(0.2)
         assert versand.status == Mail.Status.GESENDET and versand.versuche == 1
     finally:
-        app.conf.task_always_eager = True
         worker_beenden(worker)
         controller.stop()

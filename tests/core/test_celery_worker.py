@@ -109,25 +109,37 @@ def celery_worker_process(transactional_db):
     worker_beenden(process)
 
 
-@pytest.mark.celery_worker
-def test_task_round_trip_through_broker_writes_to_database(celery_worker_process, settings):
+@pytest.fixture
+def echter_broker(settings):
+    """Tasks go through the real broker for this test, and run in-process again after it.
+
+    The Celery app's own configuration is what decides (Django's `settings` fixture only
+    restores the Django setting), so its old values are kept here and put back in the
+    teardown, whatever the test did."""
     from lippe_portal.celery import app
 
+    vorher = (app.conf.task_always_eager, app.conf.broker_url)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
+    verbindungen_vergessen(app)
     app.conf.broker_url = _broker_url()
-    try:
-        result = app.send_task("core.worker_heartbeat")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if WorkerHeartbeat.objects.filter(hostname__startswith="pytest@").exists():
-                break
-            if celery_worker_process.poll() is not None:
-                output = celery_worker_process.stdout.read().decode(errors="replace")
-                pytest.fail(f"Celery-Worker beendet sich vorzeitig:\n{output}")
-            time.sleep(0.2)
-        beat = WorkerHeartbeat.objects.get(hostname__startswith="pytest@")
-        assert beat.anzahl == 1
-        assert result.id
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    yield app
+    app.conf.task_always_eager, app.conf.broker_url = vorher
+    verbindungen_vergessen(app)
+
+
+@pytest.mark.celery_worker
+def test_task_round_trip_through_broker_writes_to_database(celery_worker_process, echter_broker):
+    app = echter_broker
+    result = app.send_task("core.worker_heartbeat")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(hostname__startswith="pytest@").exists():
+            break
+        if celery_worker_process.poll() is not None:
+            output = celery_worker_process.stdout.read().decode(errors="replace")
+            pytest.fail(f"Celery-Worker beendet sich vorzeitig:\n{output}")
+        time.sleep(0.2)
+    beat = WorkerHeartbeat.objects.get(hostname__startswith="pytest@")
+    assert beat.anzahl == 1
+    assert result.id
