@@ -1,6 +1,8 @@
 """E-mail to one person: German, text and HTML, with a one-click unsubscribe (RFC 8058).
 
-Every mail goes through `mail_einreihen`: it renders the content for the recipient now
+Every mail the portal sends to a person goes through `mail_einreihen` – notifications,
+overviews, reminders, Förder deadlines, workshop invitations, "Quartalsbericht liegt vor"
+and the invitation of `kreis_einrichten`: it renders the content for the recipient now
 (what they may read now), stores it in the outbox (`Mail`, unique `schluessel`) and queues
 the Celery task `mail_senden` after the commit. The task hands it to the SMTP server; a
 failure is logged and retried with back-off, and what is still unsent after all retries
@@ -56,6 +58,36 @@ class Inhalt:
     einleitung: str
     abschnitte: list[Abschnitt] = field(default_factory=list)
     schluss: str = ""
+    # Who signs: by default the recipient's own Kreis (absender_fuer).
+    absender: str = ""
+
+
+@dataclass(frozen=True)
+class Anhang:
+    """A small text attachment (an .ics file), kept in the outbox with the mail."""
+
+    name: str
+    inhalt: str
+    typ: str
+
+
+def absender_fuer(person) -> str:
+    """Who signs a mail to `person`: their own Kreis ("Ihr Kreis Herford") when they work
+    in exactly one, their region when they work for one, else the portal. Never a fixed
+    "Kreis Lippe": the portal serves every Kreis of the region."""
+    from kommunen.models import Kreis, Region
+    from kommunen.scope import scope_for
+
+    scope = scope_for(person)
+    if len(scope.eigene_kreis_ids) == 1:
+        kreis = Kreis.objects.filter(pk=next(iter(scope.eigene_kreis_ids))).first()
+        if kreis is not None:
+            return kreis.ihr
+    if not scope.eigene_kreis_ids and len(scope.region_ids) == 1:
+        region = Region.objects.filter(pk=next(iter(scope.region_ids))).first()
+        if region is not None:
+            return region.ihr
+    return f"Ihr Team des {settings.PORTAL_NAME}s"
 
 
 def absolut(pfad: str) -> str:
@@ -111,22 +143,52 @@ def haeufigkeiten(personen_ids, art: str) -> dict[int, str]:
     return {pk: gesetzt.get(pk, standard) for pk in personen_ids}
 
 
+def wollen(personen, art: str) -> list:
+    """Those of `personen` who have not turned mail of kind `art` off."""
+    personen = list(personen)
+    an = haeufigkeiten([p.pk for p in personen], art)
+    return [p for p in personen if an[p.pk] != "aus"]
+
+
 # --- Queue and send --------------------------------------------------------------------------
 
 
-def mail_einreihen(*, person, schluessel: str, inhalt: Inhalt, arten) -> Mail | None:
+def mail_einreihen(
+    *,
+    person,
+    schluessel: str,
+    inhalt: Inhalt,
+    arten,
+    anhaenge: list[Anhang] | tuple = (),
+    transaktional: bool = False,
+) -> Mail | None:
     """Store a mail to `person` in the outbox and queue it after the commit.
 
-    `arten` are the mail kinds it belongs to: its unsubscribe link turns them off. Returns
-    None when a mail with this `schluessel` exists (a task that runs twice sends once) or
-    the person has no address."""
+    `arten` are the mail kinds it belongs to: its unsubscribe link (RFC 8058
+    `List-Unsubscribe` / `List-Unsubscribe-Post`) turns them off. A `transaktional` mail
+    (no `arten`) is one the person needs to use the portal at all – the invitation with the
+    link that sets their password: it carries no unsubscribe. RFC 8058's one-click
+    unsubscribe is for mail a person can do without; turning this one off would only lock
+    them out, and it is sent once, on a Kreis's request, never as a series. Returns None when a mail with this `schluessel` exists (a task that runs
+    twice sends once) or the person has no address."""
+    if transaktional == bool(arten):
+        raise ValueError("A mail either belongs to mail kinds or is transactional.")
     if not person.is_active or not person.email:
         return None
     if Mail.objects.filter(schluessel=schluessel).exists():
         return None
-    abmelde_link = absolut(reverse("konto:abmelden", args=[abmelde_token(person, arten)]))
+    kopfzeilen = {"Auto-Submitted": "auto-generated"}
+    abmelde_link = ""
+    if not transaktional:
+        abmelde_link = absolut(reverse("konto:abmelden", args=[abmelde_token(person, arten)]))
+        kopfzeilen = {
+            "List-Unsubscribe": f"<{abmelde_link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **kopfzeilen,
+        }
     kontext = {
         "inhalt": inhalt,
+        "absender": inhalt.absender or absender_fuer(person),
         "abmelde_link": abmelde_link,
         "einstellungen_link": absolut(reverse("konto:benachrichtigungen")),
         "portal_name": settings.PORTAL_NAME,
@@ -142,11 +204,8 @@ def mail_einreihen(*, person, schluessel: str, inhalt: Inhalt, arten) -> Mail | 
                 betreff=betreff[:250],
                 text=render_to_string("benachrichtigungen/mail/mail.txt", kontext),
                 html=render_to_string("benachrichtigungen/mail/mail.html", kontext),
-                kopfzeilen={
-                    "List-Unsubscribe": f"<{abmelde_link}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    "Auto-Submitted": "auto-generated",
-                },
+                kopfzeilen=kopfzeilen,
+                anhaenge=[{"name": a.name, "inhalt": a.inhalt, "typ": a.typ} for a in anhaenge],
             )
     except IntegrityError:  # another run queued it in the meantime
         return None
@@ -170,6 +229,8 @@ def nachricht(mail: Mail) -> EmailMultiAlternatives:
         subject=mail.betreff, body=mail.text, to=[mail.adresse], headers=mail.kopfzeilen
     )
     message.attach_alternative(mail.html, "text/html")
+    for anhang in mail.anhaenge:
+        message.attach(anhang["name"], anhang["inhalt"], anhang["typ"])
     return message
 
 

@@ -180,6 +180,8 @@ class Benachrichtigung(Gegenstand, TimeStampedModel):
         AMPEL_ROT = "ampel_rot", "Ampel auf Rot"
         DOKUMENT = "dokument", "neues Dokument"
         NACHNUTZUNG = "nachnutzung", "Nachnutzung"
+        MEILENSTEIN = "meilenstein", "Meilenstein überfällig"
+        FRIST = "frist", "Frist naht"
 
     empfaenger = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,8 +251,12 @@ class Mailart(models.TextChoices):
     AMPEL_ROT = Benachrichtigung.Art.AMPEL_ROT.value, "Ampel auf Rot"
     DOKUMENT = Benachrichtigung.Art.DOKUMENT.value, "Neue Dokumente"
     NACHNUTZUNG = Benachrichtigung.Art.NACHNUTZUNG.value, "Nachnutzungen"
+    MEILENSTEIN = Benachrichtigung.Art.MEILENSTEIN.value, "Überfällige Meilensteine"
+    FRIST = Benachrichtigung.Art.FRIST.value, "Nahende Fristen von Förderbescheiden"
     ERINNERUNG = "erinnerung", "Erinnerungen an fällige Statusmeldungen"
     AUFGABEN = "aufgaben", "Offene Aufgaben und Fristen"
+    WORKSHOP = "workshop", "Einladungen und Absagen von Workshops"
+    BERICHT = "bericht", "Fertige Quartalsberichte"
 
 
 # Which frequencies each kind offers, the first is the default. Reminders go out when due
@@ -260,8 +266,12 @@ MAILART_HAEUFIGKEITEN: dict[str, tuple[str, ...]] = {
     Mailart.AMPEL_ROT: ("sofort", "taeglich", "woechentlich", "aus"),
     Mailart.DOKUMENT: ("woechentlich", "sofort", "taeglich", "aus"),
     Mailart.NACHNUTZUNG: ("woechentlich", "sofort", "taeglich", "aus"),
+    Mailart.MEILENSTEIN: ("sofort", "taeglich", "woechentlich", "aus"),
+    Mailart.FRIST: ("sofort", "taeglich", "woechentlich", "aus"),
     Mailart.ERINNERUNG: ("sofort", "aus"),
     Mailart.AUFGABEN: ("woechentlich", "aus"),
+    Mailart.WORKSHOP: ("sofort", "aus"),
+    Mailart.BERICHT: ("sofort", "aus"),
 }
 
 
@@ -330,6 +340,8 @@ class Mail(TimeStampedModel):
     text = models.TextField("Text", blank=True)
     html = models.TextField("HTML", blank=True)
     kopfzeilen = models.JSONField("weitere Kopfzeilen", default=dict, blank=True)
+    # [{"name": "einladung.ics", "inhalt": "BEGIN:VCALENDAR…", "typ": "text/calendar"}]
+    anhaenge = models.JSONField("Anhänge", default=list, blank=True)
     status = models.CharField("Status", max_length=20, choices=Status.choices, default=Status.OFFEN)
     versuche = models.PositiveSmallIntegerField("Zustellversuche", default=0)
     letzter_fehler = models.TextField("letzter Fehler", blank=True)

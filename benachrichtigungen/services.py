@@ -89,21 +89,34 @@ def automatisch_folgen(*, massnahme: Massnahme, kommune_ids) -> int:
 # --- Events --------------------------------------------------------------------------------
 
 
-def _abonnenten(abo_q: Q, *, ohne=None):
-    personen = get_user_model().objects.filter(
-        is_active=True, pk__in=Abo.objects.aktiv().filter(abo_q).values("person_id")
-    )
+def _abonnenten(abo_q: Q, *, ohne=None, zusaetzlich=None):
+    auswahl = Q(pk__in=Abo.objects.aktiv().filter(abo_q).values("person_id"))
+    if zusaetzlich is not None:
+        auswahl |= Q(pk__in=zusaetzlich)
+    personen = get_user_model().objects.filter(auswahl, is_active=True)
     if ohne is not None:
         personen = personen.exclude(pk=ohne)
     return personen.order_by("pk")
 
 
 def benachrichtigen(
-    *, gegenstand, abo_q: Q, art: str, text: str, link: str, ereignis: str, ohne=None
+    *,
+    gegenstand,
+    abo_q: Q,
+    art: str,
+    text: str,
+    link: str,
+    ereignis: str,
+    ohne=None,
+    zusaetzlich=None,
+    mail_inhalt=None,
 ) -> int:
     """Tell every follower matched by `abo_q` who may read `gegenstand` (except the person
-    `ohne`, who caused the event). One row per person and `ereignis`, however often this
-    runs. Returns the number of new notifications."""
+    `ohne`, who caused the event), and the people `zusaetzlich` (a queryset of user ids:
+    those responsible, who hear of it without following). One row per person and
+    `ereignis`, however often this runs. `mail_inhalt(eintrag)` writes the mail of those
+    who want it at once (default: the notification's one line). Returns the number of new
+    notifications."""
     zeilen = [
         Benachrichtigung(
             empfaenger=person,
@@ -113,7 +126,7 @@ def benachrichtigen(
             ereignis=ereignis,
             **{art_von(gegenstand): gegenstand},
         )
-        for person in _abonnenten(abo_q, ohne=ohne)
+        for person in _abonnenten(abo_q, ohne=ohne, zusaetzlich=zusaetzlich)
         if darf_lesen(person, gegenstand)
     ]
     if not zeilen:
@@ -121,11 +134,16 @@ def benachrichtigen(
     vorher = Benachrichtigung.objects.filter(ereignis=ereignis).count()
     Benachrichtigung.objects.bulk_create(zeilen, ignore_conflicts=True)
     zaehler_vergessen([zeile.empfaenger_id for zeile in zeilen])
-    sofort_mailen(ereignis=ereignis, art=art, personen_ids=[z.empfaenger_id for z in zeilen])
+    sofort_mailen(
+        ereignis=ereignis,
+        art=art,
+        personen_ids=[z.empfaenger_id for z in zeilen],
+        mail_inhalt=mail_inhalt,
+    )
     return Benachrichtigung.objects.filter(ereignis=ereignis).count() - vorher
 
 
-def sofort_mailen(*, ereignis: str, art: str, personen_ids) -> int:
+def sofort_mailen(*, ereignis: str, art: str, personen_ids, mail_inhalt=None) -> int:
     """Mail the notifications of one event to the recipients who want this kind at once.
     The mail carries the notification's own text (written only for people who may read the
     thing) and links to its entry in the inbox, which opens only for the recipient."""
@@ -136,10 +154,14 @@ def sofort_mailen(*, ereignis: str, art: str, personen_ids) -> int:
     for eintrag in Benachrichtigung.objects.filter(
         ereignis=ereignis, empfaenger_id__in=sofort
     ).select_related("empfaenger"):
-        inhalt = mail.Inhalt(
-            betreff=eintrag.text,
-            einleitung=f"im {settings.PORTAL_NAME} gibt es Neues zu etwas, dem Sie folgen:",
-            abschnitte=[mail.Abschnitt("", [mail.Eintrag(eintrag.text, _inbox_link(eintrag))])],
+        inhalt = (
+            mail_inhalt(eintrag, _inbox_link(eintrag))
+            if mail_inhalt is not None
+            else mail.Inhalt(
+                betreff=eintrag.text,
+                einleitung=f"im {settings.PORTAL_NAME} gibt es Neues zu etwas, dem Sie folgen:",
+                abschnitte=[mail.Abschnitt("", [mail.Eintrag(eintrag.text, _inbox_link(eintrag))])],
+            )
         )
         if mail.mail_einreihen(
             person=eintrag.empfaenger, schluessel=f"sofort:{eintrag.pk}", inhalt=inhalt, arten=[art]

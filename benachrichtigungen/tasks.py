@@ -46,6 +46,15 @@ def statusmeldungen_erinnern() -> int:
     return erinnern()
 
 
+@shared_task(name="benachrichtigungen.faelligkeiten_pruefen")
+def faelligkeiten_pruefen() -> dict:
+    """Daily (Celery beat): overdue milestones and deadlines of Förderbescheide that come
+    near become notifications. Idempotent: a second run tells nobody twice."""
+    from .faelligkeiten import faelligkeiten_pruefen as pruefen
+
+    return pruefen()
+
+
 @shared_task(name="benachrichtigungen.tagesueberblick")
 def tagesueberblick() -> int:
     """Daily 07:00: yesterday's notifications for those who want a daily overview."""

@@ -1,30 +1,24 @@
 """Förderung workflows: recording, changing and deleting drawdowns safely, and the deadline
-reminders."""
+reminder levels (sent as notifications by benachrichtigungen.faelligkeiten)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.db.models import Sum
 
 from core.formatting import euro
 from core.history import Aenderung
 from core.locking import seit_version
-from kommunen.models import Mitgliedschaft, Rolle
 
 from . import verlauf
-from .models import Erinnerung, Foerderbescheid, Mittelabruf
+from .models import Foerderbescheid, Mittelabruf
 
 logger = logging.getLogger(__name__)
 
@@ -189,30 +183,8 @@ def mittelabruf_loeschen(
 
 
 # --- Deadline reminders ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Frist:
-    """A deadline of a Bescheid that a reminder may be due for."""
-
-    bescheid: Foerderbescheid
-    art: str
-    datum: dt.date
-
-
-def empfaenger_fuer(bescheid: Foerderbescheid) -> list[str]:
-    """E-mail addresses of the CDOs of recipient and partners and the Kreis staff."""
-    kommune_ids = {bescheid.zuwendungsempfaenger_id, *(k.pk for k in bescheid.partner.all())}
-    adressen = (
-        Mitgliedschaft.objects.filter(
-            Q(rolle=Rolle.CDO, kommune_id__in=kommune_ids)
-            | Q(rolle=Rolle.KREIS, kreis_id=bescheid.kreis_id),
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return sorted({adresse.lower() for adresse in adressen})
+# The reminders themselves are notifications ("Frist naht", benachrichtigungen.faelligkeiten):
+# they go to the inbox and through the one mail path with the person's preferences.
 
 
 def faellige_stufe(tage_bis_frist: int, stufen: list[int]) -> int | None:
@@ -224,88 +196,3 @@ def faellige_stufe(tage_bis_frist: int, stufen: list[int]) -> int | None:
     """
     passend = [stufe for stufe in stufen if 0 <= tage_bis_frist <= stufe]
     return min(passend) if passend else None
-
-
-def _fristen(heute: dt.date, bis: dt.date) -> list[Frist]:
-    offen = (
-        Foerderbescheid.objects.exclude(status__in=ABGESCHLOSSENE_STATUS)
-        .select_related("kreis", "programm", "zuwendungsempfaenger")
-        .prefetch_related("partner")
-    )
-    fristen = [
-        Frist(b, Erinnerung.Art.VERWENDUNGSNACHWEIS, b.verwendungsnachweis_faellig)
-        for b in offen.filter(verwendungsnachweis_faellig__range=(heute, bis))
-    ]
-    fristen += [
-        Frist(b, Erinnerung.Art.FOERDERENDE, b.bewilligungszeitraum_ende)
-        for b in offen.filter(bewilligungszeitraum_ende__range=(heute, bis))
-    ]
-    return fristen
-
-
-def _nachrichten(frist: Frist, heute: dt.date, empfaenger: list[str]) -> list[EmailMessage]:
-    bescheid = frist.bescheid
-    kontext = {
-        "bescheid": bescheid,
-        "art": Erinnerung.Art(frist.art).label,
-        "ist_verwendungsnachweis": frist.art == Erinnerung.Art.VERWENDUNGSNACHWEIS,
-        "frist": frist.datum,
-        "tage": (frist.datum - heute).days,
-        "link": f"{settings.PORTAL_BASE_URL}{bescheid.get_absolute_url()}",
-        "portal_name": settings.PORTAL_NAME,
-        "betrag": euro(bescheid.bewilligter_betrag),
-        "verbleibend": euro(bescheid.verbleibend()),
-    }
-    betreff = " ".join(render_to_string("foerderung/mail/erinnerung_betreff.txt", kontext).split())
-    text = render_to_string("foerderung/mail/erinnerung.txt", kontext)
-    # One message per person: recipients from different Kommunen do not see each other.
-    return [EmailMessage(betreff, text, to=[adresse]) for adresse in empfaenger]
-
-
-def fristen_erinnern(*, heute: dt.date | None = None) -> int:
-    """Mail the responsible people before a Verwendungsnachweis or a funding period ends.
-
-    Levels (days before) come from `settings.FOERDERUNG_ERINNERUNG_TAGE`. Each reminder
-    (Bescheid, kind of deadline, deadline, level) goes out once: it is recorded in
-    `Erinnerung` within the same transaction as the sending, so running the task twice –
-    even at the same time – sends nothing twice, and a failed sending is retried the next
-    day. Returns the number of reminders sent.
-    """
-    heute = heute or timezone.localdate()
-    stufen = sorted({int(t) for t in settings.FOERDERUNG_ERINNERUNG_TAGE if int(t) >= 0})
-    if not stufen:
-        return 0
-    gesendet = 0
-    for frist in _fristen(heute, heute + dt.timedelta(days=max(stufen))):
-        stufe = faellige_stufe((frist.datum - heute).days, stufen)
-        if stufe is None:
-            continue
-        schluessel = {
-            "bescheid": frist.bescheid,
-            "art": frist.art,
-            "frist": frist.datum,
-            "tage_vorher": stufe,
-        }
-        if Erinnerung.objects.filter(**schluessel).exists():
-            continue
-        empfaenger = empfaenger_fuer(frist.bescheid)
-        if not empfaenger:
-            logger.warning("Keine Empfänger für die Erinnerung an %s", frist.bescheid)
-            continue
-        try:
-            with transaction.atomic():
-                _, neu = Erinnerung.objects.get_or_create(
-                    **schluessel, defaults={"empfaenger": "\n".join(empfaenger)}
-                )
-                if not neu:  # another run got there first
-                    continue
-                get_connection().send_messages(_nachrichten(frist, heute, empfaenger))
-        except IntegrityError:
-            continue
-        except (smtplib.SMTPException, OSError):
-            # Nothing recorded (rolled back): the next daily run tries again. One broken
-            # address or a mail server hiccup does not stop the other reminders.
-            logger.exception("Erinnerung an %s konnte nicht verschickt werden", frist.bescheid)
-            continue
-        gesendet += 1
-    return gesendet

@@ -246,8 +246,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "massnahmen.importdateien_loeschen",
         "schedule": crontab(hour=3, minute=45),
     },
-    "foerderung-fristen-erinnern": {
-        "task": "foerderung.fristen_erinnern",
+    # Overdue milestones and Förder deadlines (Verwendungsnachweis, end of the funding
+    # period) become notifications and reminder mails (benachrichtigungen.faelligkeiten).
+    "benachrichtigungen-faelligkeiten": {
+        "task": "benachrichtigungen.faelligkeiten_pruefen",
         "schedule": crontab(hour=6, minute=15),
     },
     # The 10th day after each quarter ends, 06:00 in CELERY_TIMEZONE (Europe/Berlin).

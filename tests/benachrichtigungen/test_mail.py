@@ -107,6 +107,10 @@ def test_preferences_page_saves_each_kind(welt, login):
     assert "<h1>E-Mail-Benachrichtigungen</h1>" in html
     for text in (
         "Ampel auf Rot",
+        "Überfällige Meilensteine",
+        "Nahende Fristen von Förderbescheiden",
+        "Einladungen und Absagen von Workshops",
+        "Fertige Quartalsberichte",
         "sofort",
         "im täglichen Überblick",
         "im wöchentlichen Überblick",
@@ -118,8 +122,12 @@ def test_preferences_page_saves_each_kind(welt, login):
         "ampel_rot": "taeglich",
         "dokument": "aus",
         "nachnutzung": "woechentlich",
+        "meilenstein": "woechentlich",
+        "frist": "taeglich",
         "erinnerung": "sofort",
         "aufgaben": "aus",
+        "workshop": "aus",
+        "bericht": "sofort",
     }
     response = client.post("/konto/benachrichtigungen/", daten, follow=True)
     assert "Ihre E-Mail-Einstellungen sind gespeichert." in response.content.decode()

@@ -1,4 +1,4 @@
-"""Förderung services: drawdowns under a row lock, and the deadline reminders."""
+"""Förderung services: drawdowns under a row lock, and the deadline reminder levels."""
 
 from __future__ import annotations
 
@@ -9,20 +9,15 @@ from decimal import Decimal
 from unittest.mock import patch
 
 import pytest
-from django.conf import settings
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
 
 from foerderung import services
-from foerderung.models import Erinnerung, Foerderbescheid, Mittelabruf
-from foerderung.tasks import fristen_erinnern as fristen_task
-from kommunen.models import Rolle
+from foerderung.models import Foerderbescheid, Mittelabruf
 from tests.conftest import require_or_skip
 from tests.factories import (
     FoerderbescheidFactory,
-    MitgliedschaftFactory,
     MittelabrufFactory,
     UserFactory,
 )
@@ -293,154 +288,7 @@ class TestMittelabrufAendernUndLoeschen:
         assert Mittelabruf.history.filter(id=abruf.pk, history_type="-").exists()
 
 
-# --- Reminders ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def erinnerung_welt(welt, settings):
-    """A Bescheid of Detmold with partner Blomberg: proof due in 30 days, period ends in 60."""
-    settings.PORTAL_BASE_URL = "https://portal.kreis-lippe.example"
-    settings.FOERDERUNG_ERINNERUNG_TAGE = [30, 7]
-    cdo_blomberg = UserFactory(email="cdo.blomberg@example.invalid")
-    MitgliedschaftFactory(user=cdo_blomberg, rolle=Rolle.CDO, kommune=welt.blomberg)
-    ehemalig = UserFactory(email="ehemalig@example.invalid", is_active=False)
-    MitgliedschaftFactory(user=ehemalig, rolle=Rolle.CDO, kommune=welt.detmold)
-    bescheid = FoerderbescheidFactory(
-        kreis=welt.lippe,
-        zuwendungsempfaenger=welt.detmold,
-        aktenzeichen="34.2-IKZ-2021/017",
-        bewilligungszeitraum_beginn=dt.date(2024, 1, 1),
-        bewilligungszeitraum_ende=HEUTE + dt.timedelta(days=60),
-        verwendungsnachweis_faellig=HEUTE + dt.timedelta(days=30),
-        status=Foerderbescheid.Status.IN_DURCHFUEHRUNG,
-    )
-    bescheid.partner.set([welt.blomberg])
-    MittelabrufFactory(bescheid=bescheid, betrag=Decimal("45000"))
-    mail.outbox.clear()
-    return bescheid
-
-
-ERWARTETE_EMPFAENGER = [
-    "cdo.blomberg@example.invalid",
-    "cdo.detmold@example.invalid",
-    "kreis.lippe@example.invalid",
-]
-
-
-@pytest.mark.django_db
-class TestFristenErinnern:
-    def test_mails_the_cdos_of_recipient_and_partners_and_the_kreis_staff(self, erinnerung_welt):
-        assert services.fristen_erinnern(heute=HEUTE) == 1
-        assert sorted(m.to[0] for m in mail.outbox) == ERWARTETE_EMPFAENGER
-        assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
-        nachricht = mail.outbox[0]
-        assert nachricht.subject == (
-            "[Lippe Digitalportal] In 30 Tagen fällig: Verwendungsnachweis – 34.2-IKZ-2021/017"
-        )
-        assert (
-            "der Verwendungsnachweis für den folgenden Förderbescheid ist am 03.06.2026 fällig"
-            in (nachricht.body)
-        )
-        assert "Bewilligter Betrag:    245.000,00\u00a0€" in nachricht.body
-        assert "Noch nicht abgerufen:  200.000,00\u00a0€" in nachricht.body
-        assert f"https://portal.kreis-lippe.example/foerderung/{erinnerung_welt.pk}/" in (
-            nachricht.body
-        )
-        erinnerung = Erinnerung.objects.get()
-        assert (erinnerung.art, erinnerung.frist, erinnerung.tage_vorher) == (
-            Erinnerung.Art.VERWENDUNGSNACHWEIS,
-            dt.date(2026, 6, 3),
-            30,
-        )
-        assert erinnerung.empfaenger.splitlines() == ERWARTETE_EMPFAENGER
-
-    def test_runs_twice_sends_once(self, erinnerung_welt):
-        assert services.fristen_erinnern(heute=HEUTE) == 1
-        assert services.fristen_erinnern(heute=HEUTE) == 0
-        assert services.fristen_erinnern(heute=HEUTE + dt.timedelta(days=1)) == 0
-        assert len(mail.outbox) == 3
-        assert Erinnerung.objects.count() == 1
-
-    def test_each_level_and_each_deadline_once(self, erinnerung_welt):
-        gesendet = []
-        for tag in range(0, 62):
-            heute = HEUTE + dt.timedelta(days=tag)
-            for _ in range(2):  # the task running twice a day changes nothing
-                if services.fristen_erinnern(heute=heute):
-                    gesendet.append(tag)
-        # Proof due on day 30: levels 30 (day 0) and 7 (day 23). Period ends on day 60:
-        # levels 30 (day 30) and 7 (day 53).
-        assert gesendet == [0, 23, 30, 53]
-        assert sorted(
-            Erinnerung.objects.values_list("art", "tage_vorher").order_by("art", "tage_vorher")
-        ) == [
-            ("foerderende", 7),
-            ("foerderende", 30),
-            ("verwendungsnachweis", 7),
-            ("verwendungsnachweis", 30),
-        ]
-        assert len(mail.outbox) == 4 * 3
-
-    def test_a_missed_day_is_caught_up_with_the_real_distance(self, erinnerung_welt):
-        assert services.fristen_erinnern(heute=HEUTE + dt.timedelta(days=5)) == 1
-        assert mail.outbox[0].subject.startswith("[Lippe Digitalportal] In 25 Tagen fällig")
-        assert Erinnerung.objects.get().tage_vorher == 30
-
-    def test_days_are_configurable(self, erinnerung_welt, settings):
-        settings.FOERDERUNG_ERINNERUNG_TAGE = [14, 1]
-        assert services.fristen_erinnern(heute=HEUTE) == 0
-        assert services.fristen_erinnern(heute=HEUTE + dt.timedelta(days=16)) == 1
-        assert services.fristen_erinnern(heute=HEUTE + dt.timedelta(days=29)) == 1
-        assert "Morgen fällig" in mail.outbox[-1].subject
-        assert [e.tage_vorher for e in Erinnerung.objects.order_by("tage_vorher")] == [1, 14]
-
-    @pytest.mark.parametrize(
-        "status",
-        [
-            Foerderbescheid.Status.VERWENDUNGSNACHWEIS,
-            Foerderbescheid.Status.ABGESCHLOSSEN,
-            Foerderbescheid.Status.WIDERRUFEN,
-        ],
-    )
-    def test_no_reminders_for_finished_bescheide(self, erinnerung_welt, status):
-        Foerderbescheid.objects.filter(pk=erinnerung_welt.pk).update(status=status)
-        assert services.fristen_erinnern(heute=HEUTE) == 0
-        assert mail.outbox == []
-
-    def test_other_kreise_are_not_mailed(self, erinnerung_welt, welt):
-        services.fristen_erinnern(heute=HEUTE)
-        empfaenger = {m.to[0] for m in mail.outbox}
-        for rolle in ("cdo_andere", "kreis_fremd", "region", "admin"):
-            assert welt.users[rolle].email not in empfaenger
-
-    def test_a_failed_sending_is_retried_on_the_next_run(self, erinnerung_welt):
-        import smtplib
-
-        with patch(
-            "foerderung.services.get_connection",
-            side_effect=smtplib.SMTPServerDisconnected("weg"),
-        ):
-            assert services.fristen_erinnern(heute=HEUTE) == 0
-        assert not Erinnerung.objects.exists()
-        assert services.fristen_erinnern(heute=HEUTE + dt.timedelta(days=1)) == 1
-        assert len(mail.outbox) == 3
-
-    def test_the_daily_task_uses_todays_date(self, erinnerung_welt):
-        with patch("foerderung.services.timezone.localdate", return_value=HEUTE):
-            assert fristen_task.delay().get() == 1
-        assert len(mail.outbox) == 3
-
-
-def test_the_task_is_scheduled_daily():
-    from celery.schedules import crontab
-
-    from lippe_portal.celery import app
-
-    eintrag = settings.CELERY_BEAT_SCHEDULE["foerderung-fristen-erinnern"]
-    assert eintrag["task"] == "foerderung.fristen_erinnern"
-    assert isinstance(eintrag["schedule"], crontab)
-    app.loader.import_default_modules()
-    assert "foerderung.fristen_erinnern" in app.tasks
+# --- Reminder levels (the reminders: tests/benachrichtigungen/test_faelligkeiten.py) -------
 
 
 @pytest.mark.parametrize(
