@@ -18,11 +18,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 
+from benachrichtigungen import mail
+from benachrichtigungen.models import Mailart
 from core.models import User
 from core.quartal import Quartal
 from kommunen.models import Kreis, Mitgliedschaft, Rolle
@@ -441,42 +442,55 @@ def planmaessige_berichte_anfordern(*, quartal: Quartal | None = None) -> PlanEr
 
 
 def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
-    """Mail the Kreis staff a link to the finished report (never the file itself). At most
-    once per report, even when the task runs twice."""
+    """Mail the Kreis staff a link to the finished report (never the file itself), through
+    the one mail path (benachrichtigungen.mail: outbox, HTML and text, one-click
+    unsubscribe of the kind "Fertige Quartalsberichte"). At most once per report, even when
+    the task runs twice. Returns the number of mails queued."""
     if not Quartalsbericht.objects.filter(
         pk=bericht.pk, status=Quartalsbericht.Status.FERTIG, benachrichtigt_am__isnull=True
     ).update(benachrichtigt_am=timezone.now()):
         return 0
-    empfaenger = sorted(
-        set(
-            Mitgliedschaft.objects.filter(
-                rolle=Rolle.KREIS, kreis=bericht.kreis_id, user__is_active=True
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
-    if not empfaenger:
-        return 0
+    personen = User.objects.filter(
+        is_active=True,
+        pk__in=Mitgliedschaft.objects.filter(
+            rolle=Rolle.KREIS, kreis=bericht.kreis_id, kommune__isnull=True
+        ).values("user_id"),
+    ).order_by("pk")
     quartal = Quartal.parse(bericht.quartal)
-    link = f"{settings.PORTAL_BASE_URL}{bericht.get_absolute_url()}"
-    text = (
-        "Guten Tag,\n\n"
-        f"der Quartalsbericht {quartal.label} für {bericht.kreis.akkusativ} (Version "
-        f"{bericht.version}) wurde planmäßig erstellt. Sie finden ihn nach der Anmeldung "
-        f"im Portal:\n\n{link}\n\n"
-        "Die Statusmeldungen des Quartals sind damit abgeschlossen. Müssen noch Angaben "
-        "geändert werden, können Sie den Abschluss dort mit Begründung aufheben und "
-        "danach eine neue Version anfordern.\n\n"
-        f"Diese Nachricht wurde automatisch vom {settings.PORTAL_NAME} versandt."
+    inhalt = mail.Inhalt(
+        betreff=f"Quartalsbericht {quartal.label} für {bericht.kreis.akkusativ} liegt vor",
+        einleitung=(
+            f"der Quartalsbericht {quartal.label} für {bericht.kreis.akkusativ} (Version "
+            f"{bericht.version}) wurde planmäßig erstellt. Sie finden ihn nach der Anmeldung "
+            "im Portal:"
+        ),
+        abschnitte=[
+            mail.Abschnitt(
+                "",
+                [
+                    mail.Eintrag(
+                        f"Quartalsbericht {quartal.label}, Version {bericht.version}",
+                        mail.absolut(bericht.get_absolute_url()),
+                    )
+                ],
+            )
+        ],
+        schluss=(
+            "Die Statusmeldungen des Quartals sind damit abgeschlossen. Müssen noch Angaben "
+            "geändert werden, können Sie den Abschluss dort mit Begründung aufheben und "
+            "danach eine neue Version anfordern."
+        ),
     )
-    betreff = f"Quartalsbericht {quartal.label} für {bericht.kreis.akkusativ} liegt vor"
-    # One message per person, one connection.
-    with get_connection() as verbindung:
-        verbindung.send_messages(
-            [EmailMessage(betreff, text, to=[adresse]) for adresse in empfaenger]
+    return sum(
+        1
+        for person in mail.wollen(personen, Mailart.BERICHT)
+        if mail.mail_einreihen(
+            person=person,
+            schluessel=f"bericht:{bericht.pk}:{person.pk}",
+            inhalt=inhalt,
+            arten=[Mailart.BERICHT],
         )
-    return len(empfaenger)
+    )
 
 
 # --- The cover's logo -----------------------------------------------------------------------

@@ -620,10 +620,28 @@ def test_scheduled_reports_once_per_kreis_and_a_link_by_mail(
     nachricht = mail.outbox[0]
     assert f"{settings.PORTAL_BASE_URL}/berichte/{bericht.pk}/" in nachricht.body
     assert nachricht.attachments == []
+    # The one mail path: German text and HTML, signed by the Kreis, one-click unsubscribe.
+    assert nachricht.subject == (
+        "[Lippe Digitalportal] Quartalsbericht 3. Quartal 2026 für den Kreis Lippe liegt vor"
+    )
+    assert "Mit freundlichen Grüßen\nIhr Kreis Lippe" in nachricht.body
+    [(html, typ)] = nachricht.alternatives
+    assert typ == "text/html" and f"/berichte/{bericht.pk}/" in html
+    assert nachricht.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with django_capture_on_commit_callbacks(execute=True):
         assert services.planmaessige_berichte_anfordern(quartal=Q3).angefordert == []
     assert services.kreis_benachrichtigen(bericht=bericht) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_report_mail_follows_the_preference(welt, daten, django_capture_on_commit_callbacks):
+    from benachrichtigungen.models import Mailpraeferenz
+
+    Mailpraeferenz.objects.create(person=welt.users["kreis"], art="bericht", haeufigkeit="aus")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.planmaessige_berichte_anfordern(quartal=Q3)
+    assert Quartalsbericht.objects.get().status == "fertig"
+    assert mail.outbox == []
 
 
 # --- Command --------------------------------------------------------------------------------
