@@ -218,6 +218,22 @@ def mail_einreihen(
     return mail
 
 
+def an_alle(personen, *, art: str, schluessel, inhalt: Inhalt, anhaenge=()) -> int:
+    """The same mail of kind `art` to each of `personen` who has not turned it off;
+    `schluessel(person)` names each. Returns the number queued."""
+    return sum(
+        1
+        for person in wollen(personen, art)
+        if mail_einreihen(
+            person=person,
+            schluessel=schluessel(person),
+            inhalt=inhalt,
+            arten=[art],
+            anhaenge=anhaenge,
+        )
+    )
+
+
 def _senden_lassen(mail_id: int) -> None:
     from .tasks import mail_senden
 

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from foerderung.models import BescheidDokument
 from kommunen.models import Mitgliedschaft, Rolle
 from massnahmen.models import Ampel, Anhang, Massnahme, Nachnutzung, Statusmeldung
+from workshops.models import Workshop
 
 from . import services
 
@@ -96,6 +97,39 @@ def _bescheid_dokument(sender, instance, created, raw=False, **kwargs):
 def _nachnutzung(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         _danach(_mit, Nachnutzung, instance.pk, services.neue_nachnutzung, _handelnde_person_id())
+
+
+@receiver(post_init, sender=Workshop)
+def _workshop_stand_merken(sender, instance, **kwargs):
+    instance._benachrichtigung_stand = (
+        instance.__dict__.get("veroeffentlicht_am"),
+        instance.__dict__.get("abgesagt"),
+    )
+
+
+@receiver(post_save, sender=Workshop)
+def _workshop_gespeichert(sender, instance, created, raw=False, **kwargs):
+    """Published: the invitations; cancelled after it was published: the cancellations.
+    Queued after the commit, by the task (the workshops app sends nothing itself). Only a
+    change of a saved workshop counts: one created as published (demo data) invites
+    nobody, as workshops.services.veroeffentlichen is the way to publish."""
+    if raw or created:
+        return
+    veroeffentlicht_vorher, abgesagt_vorher = getattr(
+        instance, "_benachrichtigung_stand", (None, False)
+    )
+    if instance.veroeffentlicht_am is not None and not instance.abgesagt:
+        if veroeffentlicht_vorher is None:
+            _danach(_workshop_mail, "einladung", instance.pk)
+    if instance.abgesagt and not abgesagt_vorher and instance.veroeffentlicht_am is not None:
+        _danach(_workshop_mail, "absage", instance.pk)
+    instance._benachrichtigung_stand = (instance.veroeffentlicht_am, instance.abgesagt)
+
+
+def _workshop_mail(was: str, pk: int) -> None:
+    from .tasks import workshop_absage, workshop_einladung
+
+    (workshop_einladung if was == "einladung" else workshop_absage).delay(pk)
 
 
 # After the commit the rows are read afresh: what counts is what was saved.

@@ -69,3 +69,19 @@ def wochenueberblick() -> int:
     from .ueberblick import wochenueberblick as senden
 
     return senden()
+
+
+@shared_task(name="benachrichtigungen.workshop_einladung")
+def workshop_einladung(workshop_id: int) -> int:
+    """The invitations of a workshop just published."""
+    from .workshops import einladungen_versenden
+
+    return einladungen_versenden(workshop_id)
+
+
+@shared_task(name="benachrichtigungen.workshop_absage")
+def workshop_absage(workshop_id: int) -> int:
+    """Tell the registered people that a workshop is cancelled."""
+    from .workshops import absage_versenden
+
+    return absage_versenden(workshop_id)

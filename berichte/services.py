@@ -481,15 +481,11 @@ def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
             "danach eine neue Version anfordern."
         ),
     )
-    return sum(
-        1
-        for person in mail.wollen(personen, Mailart.BERICHT)
-        if mail.mail_einreihen(
-            person=person,
-            schluessel=f"bericht:{bericht.pk}:{person.pk}",
-            inhalt=inhalt,
-            arten=[Mailart.BERICHT],
-        )
+    return mail.an_alle(
+        personen,
+        art=Mailart.BERICHT,
+        schluessel=lambda p: f"bericht:{bericht.pk}:{p.pk}",
+        inhalt=inhalt,
     )
 
 

@@ -1,17 +1,16 @@
-"""Workflows of the workshops app: publishing with invitations, cancelling, registration,
-attendance, calendar tokens and the link from an Ergebnis to the Maßnahme made from it."""
+"""Workflows of the workshops app: publishing, cancelling (their mails are sent by
+benachrichtigungen.workshops), registration, attendance, calendar tokens and the link from
+an Ergebnis to the Maßnahme made from it."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kommunen.models import Kommune, Mitgliedschaft, Rolle
@@ -20,11 +19,6 @@ from kommunen.scope import scope_for
 from .models import Ergebnis, KalenderToken, Teilnahme, Workshop
 
 logger = logging.getLogger(__name__)
-
-
-def absolute_url(path: str) -> str:
-    """A link for e-mails and calendar entries, where there is no request to build it from."""
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
 
 
 def _bump(workshop: Workshop, **felder) -> Workshop:
@@ -42,10 +36,8 @@ def _bump(workshop: Workshop, **felder) -> Workshop:
 
 def veroeffentlichen(*, workshop: Workshop) -> bool:
     """Publish a draft: the Kommunen see it from now on and their CDOs get an invitation
-    (sent by a Celery task once the transaction has committed). False if it was published
-    before – no second round of invitations."""
-    from .tasks import einladungen_versenden_task
-
+    (benachrichtigungen.workshops, once the transaction has committed). False if it was
+    published before – no second round of invitations."""
     with transaction.atomic():
         locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
         if locked.veroeffentlicht_am is not None:
@@ -53,17 +45,13 @@ def veroeffentlichen(*, workshop: Workshop) -> bool:
             return False
         _bump(locked, veroeffentlicht_am=timezone.now())
         workshop.veroeffentlicht_am, workshop.sequenz = locked.veroeffentlicht_am, locked.sequenz
-        workshop_id = workshop.pk
-        transaction.on_commit(lambda: einladungen_versenden_task.delay(workshop_id))
     return True
 
 
 def absagen(*, workshop: Workshop) -> bool:
     """Cancel: the workshop stays visible as "abgesagt", calendars show it as cancelled
-    (STATUS:CANCELLED with a higher SEQUENCE) and registered people get a mail.
-    False if it was cancelled before."""
-    from .tasks import absage_versenden_task
-
+    (STATUS:CANCELLED with a higher SEQUENCE) and registered people get a mail
+    (benachrichtigungen.workshops). False if it was cancelled before."""
     with transaction.atomic():
         locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
         if locked.abgesagt:
@@ -71,9 +59,6 @@ def absagen(*, workshop: Workshop) -> bool:
             return False
         _bump(locked, abgesagt=True)
         workshop.abgesagt, workshop.sequenz = True, locked.sequenz
-        if locked.veroeffentlicht_am is not None:
-            workshop_id = workshop.pk
-            transaction.on_commit(lambda: absage_versenden_task.delay(workshop_id))
     return True
 
 
@@ -85,81 +70,25 @@ def _im_gebiet(workshop: Workshop, massnahme) -> bool:
     return workshop.kreis_id == massnahme.kreis_id
 
 
+def einzuladende_personen(workshop: Workshop):
+    """The active CDOs of the workshop's Kreis (of its region, for a region workshop) with
+    an address, each once."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            pk__in=Mitgliedschaft.objects.filter(
+                workshop.kommunen_q("kommune__"), rolle=Rolle.CDO
+            ).values("user_id"),
+        )
+        .exclude(email="")
+        .order_by("email")
+    )
+
+
 def einzuladende(workshop: Workshop) -> list[str]:
-    """E-mail addresses of the active CDOs of the workshop's Kreis (of its region, for a
-    region workshop), each once."""
-    adressen = (
-        Mitgliedschaft.objects.filter(
-            workshop.kommunen_q("kommune__"), rolle=Rolle.CDO, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-    return sorted(set(adressen))
-
-
-def _mails_versenden(betreff: str, text: str, empfaenger: list[str], anhang=None) -> int:
-    """One message per recipient (nobody sees the other addresses), one SMTP connection."""
-    nachrichten = []
-    # A line break in a title (possible in a crafted POST) must not end the Subject header.
-    betreff = " ".join(betreff.split())
-    for adresse in empfaenger:
-        nachricht = EmailMessage(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{betreff}",
-            body=text,
-            to=[adresse],
-        )
-        if anhang:
-            nachricht.attach(*anhang)
-        nachrichten.append(nachricht)
-    if not nachrichten:
-        return 0
-    return get_connection().send_messages(nachrichten) or 0
-
-
-def einladungen_versenden(workshop_id: int) -> int:
-    """Mail the invitation to the CDOs of the Kreis, with the date, the agenda, a link to
-    the workshop page and the appointment as .ics. Returns the number of mails sent."""
-    from .ical import workshop_ics
-
-    workshop = (
-        Workshop.objects.select_related("kreis", "region", "handlungsfeld", "organisiert_von")
-        .filter(pk=workshop_id, veroeffentlicht_am__isnull=False, abgesagt=False)
-        .first()
-    )
-    if workshop is None:  # unpublished or cancelled in the meantime
-        return 0
-    context = {"workshop": workshop, "link": absolute_url(workshop.get_absolute_url())}
-    text = render_to_string("workshops/mail/einladung.txt", context)
-    # CDOs are members of the Kreis: the invitation may carry the video link.
-    anhang = ("einladung.ics", workshop_ics(workshop, mit_link=True), "text/calendar")
-    anzahl = _mails_versenden(
-        f"Einladung: {workshop.titel}", text, einzuladende(workshop), anhang=anhang
-    )
-    logger.info("Workshop %s: %s Einladungen versendet", workshop.pk, anzahl)
-    return anzahl
-
-
-def absage_versenden(workshop_id: int) -> int:
-    """Tell everybody still registered that the workshop is cancelled."""
-    from .ical import workshop_ics
-
-    workshop = Workshop.objects.select_related("kreis").filter(pk=workshop_id).first()
-    if workshop is None or not workshop.abgesagt:
-        return 0
-    empfaenger = sorted(
-        set(
-            workshop.teilnahmen.filter(
-                status=Teilnahme.Status.ANGEMELDET, person__is_active=True
-            ).values_list("person__email", flat=True)
-        )
-        - {""}
-    )
-    context = {"workshop": workshop, "link": absolute_url(workshop.get_absolute_url())}
-    text = render_to_string("workshops/mail/absage.txt", context)
-    anhang = ("absage.ics", workshop_ics(workshop, mit_link=False), "text/calendar")
-    return _mails_versenden(f"Abgesagt: {workshop.titel}", text, empfaenger, anhang=anhang)
+    """Their e-mail addresses (the confirmation page counts them)."""
+    return sorted(set(einzuladende_personen(workshop).values_list("email", flat=True)))
 
 
 # --- registration and attendance -----------------------------------------------------

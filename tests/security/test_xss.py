@@ -190,8 +190,10 @@ def test_ical_feed_keeps_hostile_titles_inside_one_property(lage):
     assert SCRIPT in summary and "ATTENDEE" in summary
 
 
-def test_invitation_mail_is_plain_text_without_header_injection(lage):
-    from workshops.services import einladungen_versenden
+def test_invitation_mail_escapes_markup_and_allows_no_header_injection(
+    lage, django_capture_on_commit_callbacks
+):
+    from benachrichtigungen.workshops import einladungen_versenden
 
     welt = lage.welt
     beginn = timezone.now() + dt.timedelta(days=3)
@@ -205,16 +207,18 @@ def test_invitation_mail_is_plain_text_without_header_injection(lage):
         veroeffentlicht_am=timezone.now(),
     )
     mail.outbox.clear()
-    einladungen_versenden(workshop.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        einladungen_versenden(workshop.pk)
     assert mail.outbox, "keine Einladung verschickt"
     for nachricht in mail.outbox:
         assert "\n" not in nachricht.subject and "\r" not in nachricht.subject
         assert nachricht.bcc == []
         assert "boese@example.invalid" not in nachricht.recipients()
-        # No HTML part a mail client could render: the payload stays inert text.
-        assert not getattr(nachricht, "alternatives", None)
-        assert nachricht.content_subtype == "plain"
-        assert "<img src=x onerror" in nachricht.body or "&lt;img" in nachricht.body
+        # The text part carries the title as text; the HTML part escapes it.
+        assert "<img src=x onerror" in nachricht.body
+        [(html, _)] = nachricht.alternatives
+        assert "<script" not in html and "<img src=x" not in html
+        assert "&lt;img src=x" in html
 
 
 def test_pdf_report_prints_markup_as_text(vergiftet):

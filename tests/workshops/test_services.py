@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
 
+from benachrichtigungen import workshops as workshop_mails
+from benachrichtigungen.models import Mailpraeferenz
+from benachrichtigungen.tasks import workshop_absage, workshop_einladung
 from kommunen.models import Rolle
 from tests.factories import (
     MassnahmeFactory,
@@ -20,7 +23,6 @@ from tests.factories import (
 )
 from workshops import services
 from workshops.models import Ergebnis, Teilnahme
-from workshops.tasks import absage_versenden_task, einladungen_versenden_task
 
 # --- publishing and invitations --------------------------------------------------------
 
@@ -41,7 +43,8 @@ def test_publish_sends_invitations_after_commit(welt, entwurf, django_capture_on
         assert services.veroeffentlichen(workshop=entwurf) is True
     assert mail.outbox == []  # nothing before the transaction commits
     assert len(callbacks) == 1
-    callbacks[0]()
+    with django_capture_on_commit_callbacks(execute=True):  # the mails: after their commit
+        callbacks[0]()
     assert len(mail.outbox) == 2
     entwurf.refresh_from_db()
     assert entwurf.veroeffentlicht_am is not None and entwurf.sequenz == 1
@@ -56,9 +59,12 @@ def test_publish_twice_invites_once(welt, entwurf, django_capture_on_commit_call
     assert len(mail.outbox) == 2
 
 
-def test_invitation_text_is_german_with_absolute_link_and_calendar_file(welt, workshop, settings):
-    settings.PORTAL_BASE_URL = "https://portal.kreis-lippe.invalid/"
-    assert einladungen_versenden_task.delay(workshop.pk).get() == 2
+def test_invitation_text_is_german_with_absolute_link_and_calendar_file(
+    welt, workshop, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_BASE_URL = "https://portal.kreis-lippe.invalid"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workshop_einladung.delay(workshop.pk).get() == 2
     nachricht = mail.outbox[0]
     assert nachricht.subject == "[Lippe Digitalportal] Einladung: " + workshop.titel
     assert len(nachricht.to) == 1  # nobody sees the other addresses
@@ -73,14 +79,33 @@ def test_invitation_text_is_german_with_absolute_link_and_calendar_file(welt, wo
     event = Calendar.from_ical(inhalt).events[0]
     assert event.start.hour == 14
     assert workshop.online_link in str(event["DESCRIPTION"])  # CDOs are members
+    # The one mail path: an HTML part too, signed by the Kreis that invites, and a one-click
+    # unsubscribe (RFC 8058) of the workshop mails.
+    [(html, typ)] = nachricht.alternatives
+    assert typ == "text/html" and workshop.titel in html and "Tagesordnung" in html
+    assert "Mit freundlichen Grüßen\nIhr Kreis Lippe" in body
+    assert nachricht.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_cdo_who_turned_workshop_mails_off_is_not_invited(
+    welt, workshop, django_capture_on_commit_callbacks
+):
+    Mailpraeferenz.objects.create(
+        person=welt.users["cdo_andere"], art="workshop", haeufigkeit="aus"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workshop_mails.einladungen_versenden(workshop.pk) == 1
+        # The task run twice sends nothing twice.
+        assert workshop_mails.einladungen_versenden(workshop.pk) == 0
+    assert [m.to for m in mail.outbox] == [["cdo.detmold@example.invalid"]]
 
 
 def test_no_invitations_for_cancelled_or_unpublished(welt, workshop, entwurf):
-    assert services.einladungen_versenden(entwurf.pk) == 0
+    assert workshop_mails.einladungen_versenden(entwurf.pk) == 0
     workshop.abgesagt = True
     workshop.save()
-    assert services.einladungen_versenden(workshop.pk) == 0
-    assert services.einladungen_versenden(999_999) == 0
+    assert workshop_mails.einladungen_versenden(workshop.pk) == 0
+    assert workshop_mails.einladungen_versenden(999_999) == 0
     assert mail.outbox == []
 
 
@@ -116,7 +141,7 @@ def test_cancelling_a_draft_mails_nobody(welt, entwurf, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         services.absagen(workshop=entwurf)
     assert mail.outbox == []
-    assert absage_versenden_task.delay(entwurf.pk).get() == 0
+    assert workshop_absage.delay(entwurf.pk).get() == 0
 
 
 # --- registration ----------------------------------------------------------------------
