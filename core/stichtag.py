@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from .cachestand import stand, weiterzaehlen
 from .quartal import Quartal
 
 # The figures of an ended quarter never change: every write is dated now, after the
@@ -34,15 +34,12 @@ VERLAUF_STAND_SCHLUESSEL = "stichtag:verlauf-stand"
 
 def verlauf_stand() -> int:
     """Part of the cache key of every cached figure of an ended quarter."""
-    return cache.get_or_set(VERLAUF_STAND_SCHLUESSEL, 0, None)
+    return stand(VERLAUF_STAND_SCHLUESSEL)
 
 
 def vergangenheit_geaendert() -> None:
     """History was written dated before now: cached figures of ended quarters are void."""
-    try:
-        cache.incr(VERLAUF_STAND_SCHLUESSEL)
-    except ValueError:  # not in the cache (yet, or evicted): any new value will do
-        cache.set(VERLAUF_STAND_SCHLUESSEL, int(timezone.now().timestamp()), None)
+    weiterzaehlen(VERLAUF_STAND_SCHLUESSEL)
 
 
 def stichtag(quartal: Quartal) -> dt.datetime:

@@ -171,6 +171,16 @@ GROESSENKLASSEN = {
 }
 
 
+def groessenklasse(einwohner: int | None) -> str | None:
+    """The key of the size class a Kommune of `einwohner` belongs to (None without a figure)."""
+    if einwohner is None:
+        return None
+    for schluessel, (_label, von, bis) in GROESSENKLASSEN.items():
+        if (von is None or einwohner >= von) and (bis is None or einwohner < bis):
+            return schluessel
+    return None
+
+
 def groessenklasse_q(schluessel: str, feld: str = "federfuehrend__einwohner") -> Q:
     """The Kommunen (through `feld`) of one size class; a Kommune without a population
     figure is in none."""

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from berichte.wer_hat_das_schon import stand_weiterzaehlen
 from core.quartal import Quartal
 from core.stichtag import vergangenheit_geaendert
 from foerderung.models import Foerderbescheid, Foerderprogramm, Mittelabruf
@@ -155,6 +156,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             zahlen = self._anlegen(random.Random(o["seed"]), kreise, je_kreis, o)
         vergangenheit_geaendert()  # history of past quarters was written
+        stand_weiterzaehlen()  # COPY sends no signals: „Wer hat das schon?“ computes afresh
         if connection.vendor == "postgresql":
             # Fresh statistics after the commit, or the planner guesses on empty tables.
             with connection.cursor() as cursor:
