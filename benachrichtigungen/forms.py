@@ -12,6 +12,8 @@ HILFE = {
     "Liste der noch fehlenden Statusmeldungen.",
     Mailart.AUFGABEN: "Montags: fällige Statusmeldungen, Meilensteine und Workshop-Ergebnisse "
     "Ihrer Kommune sowie Fristen der Förderbescheide.",
+    Mailart.LOESUNGEN: "Montags: neue Einträge im Lösungskatalog von ähnlich großen Kommunen "
+    "in den Handlungsfeldern Ihrer Kommune, die Ihre Kommune noch nicht nutzt.",
 }
 
 

@@ -257,6 +257,7 @@ class Mailart(models.TextChoices):
     AUFGABEN = "aufgaben", "Offene Aufgaben und Fristen"
     WORKSHOP = "workshop", "Einladungen und Absagen von Workshops"
     BERICHT = "bericht", "Fertige Quartalsberichte"
+    LOESUNGEN = "loesungen", "Neue Lösungen für die Lücken Ihrer Kommune"
 
 
 # Which frequencies each kind offers, the first is the default. Reminders go out when due
@@ -272,6 +273,7 @@ MAILART_HAEUFIGKEITEN: dict[str, tuple[str, ...]] = {
     Mailart.AUFGABEN: ("woechentlich", "aus"),
     Mailart.WORKSHOP: ("sofort", "aus"),
     Mailart.BERICHT: ("sofort", "aus"),
+    Mailart.LOESUNGEN: ("woechentlich", "aus"),
 }
 
 

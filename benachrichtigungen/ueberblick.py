@@ -4,7 +4,9 @@ Daily (07:00): the notifications of the previous day of the kinds a person wants
 täglichen Überblick". Weekly (Monday 07:00, Europe/Berlin): those of the previous week of
 the kinds wanted weekly, and the person's open duties – Statusmeldungen owed, milestones
 due, workshop Ergebnisse assigned to their Kommune – and the deadlines of their
-Förderbescheide. Everything is read through the person's own `for_user()` when the mail is
+Förderbescheide, and the Lösungskatalog's entries new since their last weekly overview that
+fit their Kommune's gaps (berichte.wer_hat_das_schon, the start page's „Wer hat das
+schon?“). Everything is read through the person's own `for_user()` when the mail is
 built, so it never holds what they may not read. Each overview has a key (person and
 day or ISO week): the task run twice sends once.
 """
@@ -18,21 +20,33 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from berichte.wer_hat_das_schon import neu_im_katalog, passende_loesungen
 from core.quartal import Quartal
 from foerderung.models import Foerderbescheid
 from foerderung.services import ABGESCHLOSSENE_STATUS
+from kommunen.models import Kommune
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Meilenstein
 from workshops.models import Ergebnis, Workshop
 
 from . import mail
-from .models import MAILART_HAEUFIGKEITEN, Benachrichtigung, Haeufigkeit, Mailart, Mailpraeferenz
+from .models import (
+    MAILART_HAEUFIGKEITEN,
+    Benachrichtigung,
+    Haeufigkeit,
+    Mail,
+    Mailart,
+    Mailpraeferenz,
+)
 
 # Milestones and deadlines this many days ahead; Statusmeldungen from this many days
 # before the quarter's end.
 VORSCHAU_TAGE = 14
 FRISTEN_TAGE = 30
 STATUSMELDUNG_AB_TAGE = 31
+# New catalogue entries listed per Kommune; the rest is one link to the catalogue.
+NEUE_LOESUNGEN_HOECHSTENS = 10
+WOCHE_PREFIX = "woche:"
 
 
 def _mitternacht(tag: dt.date) -> dt.datetime:
@@ -228,9 +242,66 @@ def _aufgaben(person, heute: dt.date) -> list[mail.Abschnitt]:
     return [mail.Abschnitt(titel, eintraege) for titel, eintraege in abschnitte if eintraege]
 
 
+def _letzter_ueberblick_bis(person, montag: dt.date) -> dt.datetime | None:
+    """Where the person's last weekly overview before `montag` ended (midnight of the
+    Monday it was sent for), read from its key in the outbox; None if they never had one."""
+    montage = []
+    for schluessel in Mail.objects.filter(
+        empfaenger=person, schluessel__startswith=WOCHE_PREFIX
+    ).values_list("schluessel", flat=True):
+        try:
+            jahr, woche = schluessel.split(":")[1].split("-W")
+            gesendet_fuer = dt.date.fromisocalendar(int(jahr), int(woche), 1)
+        except (IndexError, ValueError):
+            continue
+        if gesendet_fuer < montag:
+            montage.append(gesendet_fuer)
+    return _mitternacht(max(montage)) if montage else None
+
+
+def _neue_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
+    """Per Kommune of the person (as CDO): the catalogue entries that fit its gaps and
+    entered the catalogue since the last weekly overview – the start page's list, read with
+    the person's rights."""
+    abschnitte = []
+    for kommune in (
+        Kommune.objects.filter(pk__in=scope.cdo_kommune_ids)
+        .select_related("kreis")
+        .order_by("name")
+    ):
+        neu = list(
+            neu_im_katalog(passende_loesungen(kommune, person), seit=seit, bis=bis)[
+                : NEUE_LOESUNGEN_HOECHSTENS + 1
+            ]
+        )
+        if not neu:
+            continue
+        eintraege = [
+            mail.Eintrag(
+                f"{m.titel} – {m.federfuehrung_anzeige}, "
+                f"{m.handlungsfeld.kurzname or m.handlungsfeld.name}",
+                mail.absolut(m.get_absolute_url()),
+                f"seit {timezone.localtime(m.im_katalog_seit):%d.%m.%Y} im Lösungskatalog",
+            )
+            for m in neu[:NEUE_LOESUNGEN_HOECHSTENS]
+        ]
+        if len(neu) > NEUE_LOESUNGEN_HOECHSTENS:
+            eintraege.append(
+                mail.Eintrag(
+                    "Weitere neue Lösungen im Lösungskatalog",
+                    mail.absolut(reverse("loesungen:katalog")),
+                )
+            )
+        abschnitte.append(
+            mail.Abschnitt(f"Neu im Lösungskatalog, passend für {kommune.name}", eintraege)
+        )
+    return abschnitte
+
+
 def wochenueberblick(*, heute: dt.date | None = None) -> int:
     """Monday: last week's news in what a person follows (kinds wanted weekly), their open
-    duties and deadlines. Returns the number of mails queued."""
+    duties and deadlines, and new solutions for their Kommune's gaps. Returns the number of
+    mails queued."""
     heute = heute or timezone.localdate()
     montag = heute - dt.timedelta(days=heute.weekday())
     von, bis = _mitternacht(montag - dt.timedelta(days=7)), _mitternacht(montag)
@@ -263,6 +334,15 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
         )
         if aufgaben_an:
             abschnitte += _aufgaben(person, heute)
+        loesungen_an = scope_for(person).cdo_kommune_ids and (
+            praeferenzen.get(person.pk, {}).get(
+                Mailart.LOESUNGEN, MAILART_HAEUFIGKEITEN[Mailart.LOESUNGEN][0]
+            )
+            == Haeufigkeit.WOECHENTLICH
+        )
+        if loesungen_an:
+            seit = _letzter_ueberblick_bis(person, montag) or von
+            abschnitte += _neue_loesungen(person, scope_for(person), seit=seit, bis=bis)
         if not abschnitte:
             continue
         inhalt = mail.Inhalt(
@@ -274,9 +354,11 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
         )
         if mail.mail_einreihen(
             person=person,
-            schluessel=f"woche:{jahr}-W{woche:02d}:{person.pk}",
+            schluessel=f"{WOCHE_PREFIX}{jahr}-W{woche:02d}:{person.pk}",
             inhalt=inhalt,
-            arten=arten + ([Mailart.AUFGABEN] if aufgaben_an else []),
+            arten=arten
+            + ([Mailart.AUFGABEN] if aufgaben_an else [])
+            + ([Mailart.LOESUNGEN] if loesungen_an else []),
         ):
             gesendet += 1
     return gesendet

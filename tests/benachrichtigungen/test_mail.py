@@ -128,6 +128,7 @@ def test_preferences_page_saves_each_kind(welt, login):
         "aufgaben": "aus",
         "workshop": "aus",
         "bericht": "sofort",
+        "loesungen": "aus",
     }
     response = client.post("/konto/benachrichtigungen/", daten, follow=True)
     assert "Ihre E-Mail-Einstellungen sind gespeichert." in response.content.decode()
@@ -138,7 +139,8 @@ def test_preferences_refuse_a_frequency_the_kind_does_not_offer(welt, login):
     client = login(welt.users["cdo_eigen"])
     daten = dict.fromkeys(["statusmeldung", "ampel_rot", "dokument", "nachnutzung"], "aus")
     response = client.post(
-        "/konto/benachrichtigungen/", {**daten, "erinnerung": "taeglich", "aufgaben": "aus"}
+        "/konto/benachrichtigungen/",
+        {**daten, "erinnerung": "taeglich", "aufgaben": "aus", "loesungen": "aus"},
     )
     assert response.status_code == 400
     assert "Bitte wählen Sie eine der Möglichkeiten." in response.content.decode()
