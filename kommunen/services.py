@@ -3,9 +3,10 @@
 A Kreis that joins the portal needs no code: its Kreis and Kommunen come from the reference
 data, its people from a list the Kreisverwaltung keeps anyway (e-mail, name, Kommune or Kreis,
 role). `personen_pruefen` reads and checks the whole list first; only a list without a bad
-row is applied by `kreis_einrichten`, in one transaction, after which every new person gets an
-invitation with a set-password link (Django's password-reset tokens, through allauth's reset
-page). There is no open sign-up: the invitation is the only way in.
+row is applied by `kreis_einrichten`, in one transaction. It returns whom to tell:
+benachrichtigungen.zugaenge then sends every new person an invitation with a set-password
+link (Django's password-reset tokens, through allauth's reset page) on the one mail path.
+There is no open sign-up: the invitation is the only way in.
 """
 
 from __future__ import annotations
@@ -16,14 +17,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 
 from .models import Kommune, Kreis, Mitgliedschaft, Rolle
 
@@ -100,6 +97,8 @@ class Ergebnis:
     mitgliedschaften_neu: int = 0
     mails: list[str] = field(default_factory=list)
     mail_fehler: list[str] = field(default_factory=list)
+    # Whom to tell of new memberships: {address: (person, [the new memberships' entries])}.
+    mitzuteilen: dict = field(default_factory=dict)
 
 
 def _normalisiert(kopf: str) -> str:
@@ -303,11 +302,12 @@ def _vorhandenes_markieren(eintraege: list[Eintrag]) -> None:
 
 
 def kreis_einrichten(*, kreis: Kreis, inhalt: bytes, probelauf: bool = False) -> Ergebnis:
-    """Create the people and memberships of the list and invite the new ones.
+    """Create the people and memberships of the list; `ergebnis.mitzuteilen` names whom
+    to invite (benachrichtigungen.zugaenge.mitteilen sends it).
 
     Nothing is written if one row is bad (`ListeFehlerhaft`), nor in a dry run. People and
     memberships that exist already are left as they are, so a second run changes nothing
-    and sends nothing.
+    and names nobody.
     """
     eintraege = personen_pruefen(kreis=kreis, inhalt=inhalt)
     ergebnis = Ergebnis(eintraege)
@@ -342,60 +342,7 @@ def kreis_einrichten(*, kreis: Kreis, inhalt: bytes, probelauf: bool = False) ->
                 user=user, rolle=eintrag.rolle, kommune=eintrag.kommune, kreis=eintrag.kreis
             )
             benachrichtigen.setdefault(eintrag.email, []).append(eintrag)
-    _einladen(kreis, personen, benachrichtigen, ergebnis)
+    ergebnis.mitzuteilen = {
+        email: (personen[email], eintraege) for email, eintraege in benachrichtigen.items()
+    }
     return ergebnis
-
-
-def einladungslink(user) -> str:
-    """The link to allauth's set-password page with a Django password-reset token.
-
-    The token is bound to the password hash and the last login, so it works once; it expires
-    after `PASSWORD_RESET_TIMEOUT`.
-    """
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
-    pfad = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
-    return f"{settings.PORTAL_BASE_URL}{pfad}"
-
-
-def _einladen(kreis: Kreis, personen: dict, benachrichtigen: dict, ergebnis: Ergebnis) -> None:
-    """One mail per person with new memberships: an invitation with a set-password link for
-    whoever has no password yet, a short notice for someone who already logs in."""
-    gueltig_tage = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
-    verbindung = get_connection()
-    for email, eintraege in benachrichtigen.items():
-        user = personen[email]
-        einladung = not user.has_usable_password()
-        kontext = {
-            "person": user,
-            "kreis": kreis,
-            "rollen": [e.rolle_text for e in eintraege],
-            "link": einladungslink(user)
-            if einladung
-            else f"{settings.PORTAL_BASE_URL}{reverse('account_login')}",
-            "neu_anfordern": f"{settings.PORTAL_BASE_URL}{reverse('account_reset_password')}",
-            "gueltig_tage": gueltig_tage,
-        }
-        vorlage = "einladung" if einladung else "neue_rolle"
-        nachricht = EmailMessage(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-            + ("Einladung in das Digitalportal" if einladung else "Neue Rolle im Digitalportal"),
-            body=render_to_string(f"kommunen/mail/{vorlage}.txt", kontext),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-            connection=verbindung,
-        )
-        try:
-            nachricht.send()
-        except Exception as error:  # an unreachable relay must not hide the other mails
-            logger.warning("Einladung an %s nicht verschickt: %s", email, error)
-            ergebnis.mail_fehler.append(f"{email}: {error}")
-        else:
-            ergebnis.mails.append(email)

@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import TestCase
 
 from kommunen.models import Mitgliedschaft, Rolle
+from tests.benachrichtigungen.smtp import celery_wiederholt, smtp_aus  # noqa: F401
 from tests.factories import PASSWORD, KommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +45,11 @@ def einrichten(tmp_path, inhalt: bytes | str, *args: str, kreis: str = "05758") 
     datei = tmp_path / "personen.csv"
     datei.write_bytes(inhalt.encode("utf-8") if isinstance(inhalt, str) else inhalt)
     out = io.StringIO()
-    call_command("kreis_einrichten", "--kreis", kreis, "--personen", str(datei), *args, stdout=out)
+    # The mails leave the outbox after the commit (the test's transaction never commits).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command(
+            "kreis_einrichten", "--kreis", kreis, "--personen", str(datei), *args, stdout=out
+        )
     return out.getvalue()
 
 
@@ -246,6 +252,14 @@ def test_invitation_link_sets_a_password_that_logs_in(tmp_path, herford, client)
     assert nachricht.subject == "[Lippe Digitalportal] Einladung in das Digitalportal"
     assert "Der Kreis Herford hat Sie in das Digitalportal eingeladen." in nachricht.body
     assert "Digitalisierungsbeauftragte(r) der Stadt Herford" in nachricht.body
+    # The one mail path, transactional: text and HTML, signed by the inviting Kreis (not
+    # "Kreis Lippe"), and no unsubscribe - the password link is the only way in.
+    assert "Mit freundlichen Grüßen\nIhr Kreis Herford" in nachricht.body
+    assert "Lippe" not in nachricht.body.replace(settings.PORTAL_NAME, "")
+    [(html, typ)] = nachricht.alternatives
+    assert typ == "text/html" and "/accounts/password/reset/key/" in html
+    assert "List-Unsubscribe" not in nachricht.extra_headers
+    assert "abbestellen" not in nachricht.body and "abbestellen" not in html
     link = re.search(
         re.escape(settings.PORTAL_BASE_URL) + r"(/accounts/password/reset/key/\S+)", nachricht.body
     )
@@ -292,3 +306,19 @@ def test_a_person_already_there_gets_the_new_role_without_a_new_password(tmp_pat
     assert nachricht.subject == "[Lippe Digitalportal] Neue Rolle im Digitalportal"
     assert "Kreisverwaltung (Kreis Herford)" in nachricht.body
     assert "/accounts/password/reset/key/" not in nachricht.body
+
+
+# Committed for real, as the command runs outside a test transaction: the mail leaves the
+# outbox before the command reports.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("smtp_aus")
+def test_a_mail_server_that_is_down_is_reported_and_the_invitation_kept(tmp_path, herford):
+    from benachrichtigungen.models import Mail
+
+    with pytest.raises(CommandError) as fehler:
+        einrichten(tmp_path, GUT)
+    assert "Diese E-Mails ließen sich nicht verschicken" in str(fehler.value)
+    assert "anna.albers@herford.invalid: " in str(fehler.value)
+    # The people exist, the invitations wait in the outbox for the next attempt.
+    assert len(mitgliedschaften()) == 3
+    assert Mail.objects.filter(status=Mail.Status.FEHLGESCHLAGEN).count() == 3

@@ -1,8 +1,10 @@
 """`manage.py kreis_einrichten --kreis 05758 --personen personen.csv [--probelauf]`.
 
-Creates the Mitgliedschaften of a Kreis's people from a CSV list and invites every new
-person by e-mail (see `kommunen.services`). The list is checked as a whole first: one bad row
-and nothing is created; each bad row is named with its line number.
+Creates the Mitgliedschaften of a Kreis's people from a CSV list (`kommunen.services`) and
+invites every new person by e-mail (`benachrichtigungen.zugaenge`, on the one mail path: it
+lives here because the mail does, and kommunen sits below this app). The list is checked as
+a whole first: one bad row and nothing is created; each bad row is named with its line
+number.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from benachrichtigungen.zugaenge import mitteilen
 from kommunen.models import Kreis
 from kommunen.services import ListeFehlerhaft, kreis_einrichten
 
@@ -60,6 +63,8 @@ class Command(BaseCommand):
                 f"{zeilen}"
             ) from fehler
 
+        if not probelauf:
+            mitteilen(kreis=kreis, ergebnis=ergebnis)
         for eintrag in ergebnis.eintraege:
             if eintrag.mitgliedschaft_vorhanden:
                 was = "besteht bereits, nichts zu tun"
