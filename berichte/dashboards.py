@@ -7,6 +7,8 @@ user may see, builds the links to the filtered lists behind each figure and the 
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django import forms
@@ -22,10 +24,11 @@ from django.views.decorators.http import require_GET
 from core.charts import Reihe, balkendiagramm, liniendiagramm
 from core.eingaben import kreis_ags
 from core.quartal import Quartal, quartal_kurz
+from core.stichtag import ist_abgelaufen
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kreis, Region
 from kommunen.scope import scope_for
-from massnahmen.models import FORTSCHRITT_ERKLAERUNG
+from massnahmen.models import FORTSCHRITT_ERKLAERUNG, Ampel, Massnahme, Sichtbarkeit
 
 from . import kennzahlen as k
 
@@ -69,6 +72,17 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
             raise Http404("Diesen Kreis gibt es nicht oder Sie dürfen ihn nicht sehen.")
         raise PermissionDenied
     return kreis, [(kreis.ags, kreis.name) for kreis in kreise]
+
+
+def _ueber_die_kreisgrenze(user, kreis_ags: str) -> dict[str, list]:
+    """The dashboard's lists of what ties the Kreis to other Kreise (one query)."""
+    massnahmen = k.ueber_die_kreisgrenze(user, kreis_ags)
+    fremd = [m for m in massnahmen if m.kreis_id != kreis_ags]
+    return {
+        "beteiligungen": [m for m in fremd if m.beteiligt],
+        "hier_nachgenutzt": [m for m in fremd if m.hier_nachgenutzt],
+        "anderswo_nachgenutzt": [m for m in massnahmen if m.kreis_id == kreis_ags],
+    }
 
 
 class KreisAuswahlForm(forms.Form):
@@ -179,7 +193,7 @@ def dashboard(request):
             "ozg_abdeckung": k.ozg_abdeckung(kreis),
             "abruf_quote": k.abruf_quote(kreis),
             "fristen": k.naechste_fristen(kreis_ags),
-            "beteiligungen": k.beteiligungen_anderswo(request.user, kreis_ags),
+            **_ueber_die_kreisgrenze(request.user, kreis_ags),
             "workshops": k.naechste_workshops(request.user, kreis_ags),
             "kommunen": [(kommune, liste(kommune=kommune.pk)) for kommune in kommunen],
             "nachzufassen": [
@@ -252,6 +266,28 @@ def _seite_von(kreise, nummer: int):
     return kreise.values("ags")[start : start + KREISE_JE_SEITE]
 
 
+def _stand(quartal: Quartal) -> str:
+    """The moment the page's figures describe: today for the running quarter, else the
+    quarter's last day (core.stichtag)."""
+    if ist_abgelaufen(quartal):
+        return f"am {quartal.ende:%d.%m.%Y}"
+    return "heute"
+
+
+def _groesse_summe(kreise: list[Kreis], anzahl_massnahmen: int) -> k.Groesse:
+    """The region's figures against its size: the Kreise's sums added up (a population
+    figure missing anywhere makes the region's unknown too)."""
+    mit_bescheiden = [kreis for kreis in kreise if kreis.anzahl_bescheide]
+    summe = SimpleNamespace(
+        anzahl_kommunen=sum(kreis.anzahl_kommunen or 0 for kreis in kreise),
+        einwohner=sum(kreis.einwohner or 0 for kreis in kreise),
+        ohne_einwohner=sum(kreis.ohne_einwohner or 0 for kreis in kreise),
+        anzahl_bescheide=len(mit_bescheiden),
+        bewilligt=sum((kreis.bewilligt for kreis in mit_bescheiden), Decimal(0)),
+    )
+    return k.groesse(summe, anzahl_massnahmen)
+
+
 @require_GET
 @login_required
 def region(request):
@@ -264,6 +300,7 @@ def region(request):
     if not regionen:
         raise PermissionDenied
     handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
+    hf_namen = {hf.pk: hf.kurzname for hf in handlungsfelder}
 
     form = RegionFilterForm(
         request.GET or None, regionen=regionen, handlungsfelder=handlungsfelder, quartale=quartale
@@ -357,6 +394,11 @@ def region(request):
     for zahlen in je_kreis.values():
         region_zahlen += zahlen
     auf_seiten = seite.paginator.num_pages > 1
+    groessen = [
+        (z["kreis"], z["liste_url"], k.groesse(z["kreis"], z["zahlen"].anzahl)) for z in zeilen
+    ]
+    # The region's own row needs the sums of every Kreis: only when one page shows them all.
+    groesse_region = None if auf_seiten else _groesse_summe(kreise, region_zahlen.anzahl)
     ausschnitt = (
         f" (Kreise {seite.start_index()} bis {seite.end_index()} von {seite.paginator.count})"
         if auf_seiten
@@ -377,6 +419,36 @@ def region(request):
         wertname="durchschnittlicher Fortschritt",
         stellen=1,
     )
+    je_einwohner = balkendiagramm(
+        titel=f"Maßnahmen je 10.000 Einwohner je Kreis{ausschnitt}",
+        beschreibung=(
+            "Anzahl der Maßnahmen je Kreis, geteilt durch seine Einwohnerzahl und mal 10.000, "
+            f"Stand {_stand(quartal)}"
+            + (f", nur Handlungsfeld {handlungsfeld.kurzname}." if handlungsfeld else ".")
+            + " Kreise ohne Maßnahmen oder ohne Einwohnerzahl: keine Daten."
+        ),
+        kategorien=[kreis.name for kreis, _url, _g in groessen],
+        werte=[g.massnahmen_je_10000 for _kreis, _url, g in groessen],
+        links=[url for _kreis, url, _g in groessen],
+        einheit="",
+        maximum=None,
+        wertname="Maßnahmen je 10.000 Einwohner",
+        stellen=2,
+    )
+    projekte = [
+        {
+            **projekt,
+            "url": reverse("massnahmen:detail", kwargs={"pk": projekt["id"]}),
+            "handlungsfeld": hf_namen.get(projekt["handlungsfeld_id"], ""),
+            "status": Massnahme.Status(projekt["status"]).label,
+            "ampel": Ampel(projekt["ampel"]).label.split(" – ")[0],
+            "sichtbarkeit": Sichtbarkeit(projekt["sichtbarkeit"]).label.split(" – ")[0],
+        }
+        for projekt in k.regionsprojekte(
+            gewaehlte_region.pk, quartal=quartal, handlungsfeld_id=hf_id
+        )
+    ]
+    workshops = k.regionsworkshops(request.user, gewaehlte_region.pk, quartal=quartal)
     x_labels = [q.kurz for q in k.quartale_bis(quartal)]
     meldungen_trend = liniendiagramm(
         titel="Abgegebene Statusmeldungen in der Region je Quartal",
@@ -409,6 +481,16 @@ def region(request):
             "vergleich": vergleich,
             "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
             "meldungen_trend": meldungen_trend,
+            "groessen": groessen,
+            "groesse_region": groesse_region,
+            "je_einwohner": je_einwohner,
+            "stand": _stand(quartal),
+            "laufend": not ist_abgelaufen(quartal),
+            "projekte": projekte,
+            "workshops": workshops,
+            "darf_projekt_anlegen": request.user.has_perm("massnahmen.add_regionsprojekt"),
+            "darf_workshop_anlegen": bool(scope.region_ids or scope.is_superuser)
+            and request.user.has_perm("workshops.add_workshop"),
             "trend_quartale": x_labels,
             "trend_zeilen": [(kreis, trend[kreis.ags]) for kreis in kreise],
             "geteilt": geteilt,

@@ -14,10 +14,12 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -55,7 +57,7 @@ from massnahmen.models import (
 )
 from ozg.models import OzgLeistung
 from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
-from workshops.models import Workshop
+from workshops.models import Teilnahme, Workshop
 
 GELD = DecimalField(max_digits=14, decimal_places=2)
 STATUS = list(Massnahme.Status)
@@ -218,9 +220,10 @@ def kreise_mit_summen(
     """The Kreise with their Kommunen, OZG services online and money as of the end of
     `quartal` (default: the running one), in one query.
 
-    Annotations: `anzahl_kommunen`, `ozg_online`, `ozg_leistungen` (catalogue size),
-    `anzahl_bescheide`, `bewilligt` and `abgerufen` (EUR, by `bescheide_zum_quartalsende`
-    and `mittelabrufe_zum_quartalsende`).
+    Annotations: `anzahl_kommunen`, `einwohner` (sum over its Kommunen, from the reference
+    data) and `ohne_einwohner` (Kommunen without a population figure), `ozg_online`,
+    `ozg_leistungen` (catalogue size), `anzahl_bescheide`, `bewilligt` and `abgerufen` (EUR,
+    by `bescheide_zum_quartalsende` and `mittelabrufe_zum_quartalsende`).
     `nur`: an expression naming one AGS, or a queryset of AGS (a subquery, e.g. one page
     of Kreise); then only those Kreise get the sums (the others are listed with None, e.g.
     for a choice box or a page count) and the database computes them for those alone.
@@ -237,6 +240,10 @@ def kreise_mit_summen(
     )
     summen = {
         "anzahl_kommunen": _anzahl(Kommune.objects.all(), "kreis_id"),
+        "einwohner": _summe(
+            Kommune.objects.all(), "kreis_id", "einwohner", output_field=IntegerField()
+        ),
+        "ohne_einwohner": _anzahl(Kommune.objects.filter(einwohner__isnull=True), "kreis_id"),
         "ozg_online": _anzahl(
             ozg_stand_zum_quartalsende(quartal).filter(online=True), "kommune__kreis_id"
         ),
@@ -262,6 +269,47 @@ def kreise_mit_summen(
 def ozg_abdeckung(kreis: Kreis) -> float | None:
     """Share of (Kommune × OZG service) pairs that are online, in percent."""
     return _anteil(kreis.ozg_online, kreis.anzahl_kommunen * kreis.ozg_leistungen)
+
+
+@dataclass(frozen=True)
+class Groesse:
+    """A Kreis's figures set against its size, for a fair comparison of small and large
+    Kreise (issue 15, point 6). None = "keine Daten": the Kreis has nothing of the kind in
+    the portal yet, or a population figure is missing."""
+
+    kommunen: int | None
+    einwohner: int | None
+    massnahmen: int | None
+    massnahmen_je_kommune: float | None
+    massnahmen_je_10000: float | None
+    bewilligt: Decimal | None
+    bewilligt_je_einwohner: Decimal | None
+
+
+def groesse(kreis: Kreis, anzahl_massnahmen: int) -> Groesse:
+    """`kreis` from `kreise_mit_summen` (with its sums) and its number of Maßnahmen."""
+    einwohner = kreis.einwohner if kreis.einwohner and not kreis.ohne_einwohner else None
+    massnahmen = anzahl_massnahmen or None
+    bewilligt = Decimal(kreis.bewilligt) if kreis.anzahl_bescheide else None
+    return Groesse(
+        kommunen=kreis.anzahl_kommunen or None,
+        einwohner=einwohner,
+        massnahmen=massnahmen,
+        massnahmen_je_kommune=(
+            round(massnahmen / kreis.anzahl_kommunen, 2)
+            if massnahmen and kreis.anzahl_kommunen
+            else None
+        ),
+        massnahmen_je_10000=(
+            round(10000 * massnahmen / einwohner, 2) if massnahmen and einwohner else None
+        ),
+        bewilligt=bewilligt,
+        bewilligt_je_einwohner=(
+            (bewilligt / einwohner).quantize(Decimal("0.01"))
+            if bewilligt is not None and einwohner
+            else None
+        ),
+    )
 
 
 def abruf_quote(kreis: Kreis) -> float | None:
@@ -456,16 +504,28 @@ class Frist:
     wer: str
 
 
-def beteiligungen_anderswo(user, kreis_id: str, limit: int = 20) -> list[Massnahme]:
-    """Active Maßnahmen of other Kreise that Kommunen of `kreis_id` take part in (issue 15,
-    point 1), as far as the user reads them, by title (1 query)."""
+def ueber_die_kreisgrenze(user, kreis_id: str, limit: int = 20) -> list[Massnahme]:
+    """Active Maßnahmen that tie the Kreis to other Kreise, as far as the user reads them,
+    by title (1 query): those of other Kreise (or of the region itself) that Kommunen of
+    `kreis_id` take part in (`beteiligt`, issue 15 point 1) or reuse (`hier_nachgenutzt`,
+    point 4), and the Kreis's own that Kommunen of other Kreise reuse
+    (`anderswo_nachgenutzt`: by how many)."""
     partner = Massnahme.beteiligte.through.objects.filter(kommune__kreis_id=kreis_id)
+    hier = Nachnutzung.objects.filter(kommune__kreis_id=kreis_id)
+    anderswo = Nachnutzung.objects.exclude(kommune__kreis_id=kreis_id)
+    # IN over rows bounded by the Kreis (a hash join), flags only for the rows found.
+    fremd = Q(pk__in=partner.values("massnahme_id")) | Q(pk__in=hier.values("massnahme_id"))
+    eigen = Q(kreis_id=kreis_id, pk__in=anderswo.values("massnahme_id"))
     return list(
         Massnahme.objects.for_user(user)
         .aktiv()
-        .exclude(kreis_id=kreis_id)
-        .filter(pk__in=partner.values("massnahme_id"))
-        .select_related("federfuehrend", "kreis")
+        .filter((fremd & ~Q(kreis_id=kreis_id)) | eigen)
+        .annotate(
+            beteiligt=Exists(partner.filter(massnahme_id=OuterRef("pk"))),
+            hier_nachgenutzt=Exists(hier.filter(massnahme_id=OuterRef("pk"))),
+            anderswo_nachgenutzt=_anzahl(anderswo, "massnahme_id"),
+        )
+        .select_related("federfuehrend", "kreis", "region")
         .order_by("titel", "pk")[:limit]
     )
 
@@ -532,6 +592,70 @@ def naechste_workshops(user, kreis_id: str, limit: int = 5):
         .select_related("organisiert_von")
         .order_by("beginn")[:limit]
     )
+
+
+def regionsprojekte(region_id: int, *, quartal: Quartal, handlungsfeld_id=None) -> list[dict]:
+    """The region's own projects (issue 15, point 2) as they stood at the end of `quartal`
+    (core.stichtag), by title, in one query: `id`, `titel`, `handlungsfeld_id`, `status`,
+    `fortschritt`, `ampel`, `sichtbarkeit`, `anzahl_beteiligte` (how many Kommunen take part),
+    `meldepflichtig` (owes a Statusmeldung for the quarter) and `gemeldet` (has one)."""
+    gemeldet = Exists(
+        statusmeldungen_zum_quartalsende(quartal).filter(
+            massnahme_id=OuterRef("id"), quartal=str(quartal)
+        )
+    )
+    beteiligte = (
+        beteiligungen_zum_quartalsende(quartal)
+        .filter(massnahme_id=OuterRef("id"))
+        .order_by()
+        .values("massnahme_id")
+        .annotate(n=Count("kommune_id"))
+        .values("n")
+    )
+    queryset = stand_zum_quartalsende(quartal).filter(kreis_id__isnull=True, region_id=region_id)
+    if handlungsfeld_id:
+        queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
+    return list(
+        queryset.annotate(
+            gemeldet=gemeldet,
+            meldepflichtig=ExpressionWrapper(meldepflichtig_q(quartal), BooleanField()),
+            anzahl_beteiligte=Coalesce(Subquery(beteiligte, output_field=IntegerField()), 0),
+        )
+        .order_by("titel", "id")
+        .values(
+            "id",
+            "titel",
+            "handlungsfeld_id",
+            "status",
+            "fortschritt",
+            "ampel",
+            "sichtbarkeit",
+            "anzahl_beteiligte",
+            "meldepflichtig",
+            "gemeldet",
+        )
+    )
+
+
+def regionsworkshops(user, region_id: int, *, quartal: Quartal, limit: int = 10):
+    """The workshops of the region itself (issue 15, point 2) that the user may see: those
+    of `quartal`, and for the running quarter also the coming ones; soonest first, with
+    `anzahl_kommunen` (Kommunen registered or present). 1 query."""
+    queryset = (
+        Workshop.objects.sichtbar_fuer(user)
+        .filter(kreis__isnull=True, region_id=region_id, beginn__gte=stichtag(quartal.previous()))
+        .annotate(
+            anzahl_kommunen=Count(
+                "teilnahmen__kommune",
+                filter=Q(teilnahmen__status__in=Teilnahme.AKTIV),
+                distinct=True,
+            )
+        )
+        .order_by("beginn", "pk")
+    )
+    if ist_abgelaufen(quartal):
+        queryset = queryset.filter(beginn__lt=stichtag(quartal))
+    return list(queryset[:limit])
 
 
 def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int = 20):

@@ -94,9 +94,21 @@ class Diagramm:
         )
 
     def __html__(self) -> SafeString:
+        return self._figure("")
+
+    @property
+    def mit_titel(self) -> SafeString:
+        """The figure with its title visible above the chart (a `<figcaption>`), where no
+        heading of the page already says what the chart shows."""
+        return self._figure(
+            format_html('<figcaption class="diagramm-titel">{}</figcaption>', self.titel)
+        )
+
+    def _figure(self, titel: SafeString | str) -> SafeString:
         return format_html(
-            '<figure class="diagramm">{}{}<details class="diagramm-daten">'
+            '<figure class="diagramm">{}{}{}<details class="diagramm-daten">'
             "<summary>Daten als Tabelle: {}</summary>{}</details></figure>",
+            titel,
             self.svg,
             self.svg_schmal or "",
             self.titel,

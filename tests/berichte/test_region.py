@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 # Session, user, scope (2 for region users), Handlungsfelder, Kreise with sums, Maßnahmen,
 # trend, shared Maßnahmen + their Kommunen, Nachnutzungen + their Kommunen, BEGIN/COMMIT.
 # 15: the progress trend reads the change history (one query) beside the Statusmeldungen.
-MAX_ABFRAGEN = 15
+# 16: the region's own projects (as of the quarter's end) and its workshops, one query each
+# (issue 15, point 2): 14 queries of the page itself plus the test's SAVEPOINT/RELEASE, so
+# fewer than 15 as bench/dashboards.py counts them.
+MAX_ABFRAGEN = 16
 
 
 @pytest.fixture
@@ -66,11 +69,12 @@ def test_region_user_sees_all_kreise_side_by_side(welt, login, region_daten):
     tabelle = text.split("OZG-Abdeckung")[1].split("Region gesamt")[0]
     assert tabelle.index("Herford") < tabelle.index("Lippe")
     assert "100.000,00 €" in tabelle
-    # Small multiples: one bar chart per Kreis, plus the comparison and the trend; the two
-    # wide ones each with their narrow drawing for a phone.
+    # Small multiples: one bar chart per Kreis, plus the comparison, the comparison per
+    # 10.000 Einwohner and the trend; the three wide ones each with their narrow drawing for
+    # a phone.
     html = response.content.decode()
-    assert html.count('<figure class="diagramm">') == 2 + 2
-    assert html.count('role="img"') == 2 + 2 * 2
+    assert html.count('<figure class="diagramm">') == 2 + 3
+    assert html.count('role="img"') == 2 + 3 * 2
     assert "Kreis Lippe: Fortschritt je Handlungsfeld" in html
     assert "Kreis Herford: Fortschritt je Handlungsfeld" in html
     # Herford: 1 Kommune × 1 OZG service, online → 100 %.
@@ -265,3 +269,117 @@ def test_a_page_number_out_of_range_shows_a_page_not_an_error(welt, login, gross
     erwartet = 5 if seite in {"99", "9" * 40} else 20  # beyond the end: the last page
     assert len(namen) == erwartet
     _jeder_kreis_hat_seine_zahlen(response, namen)
+
+
+def _groesse_zeile(response, kreis: str) -> str:
+    """The row of `kreis` in the table "Im Verhältnis zur Größe der Kreise", as text."""
+    tabelle = response.content.decode().split('id="groesse"')[1].split("</table>")[0]
+    for zeile in re.findall(r"<tr>(.*?)</tr>", tabelle, re.S):
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", zeile)).split())
+        if text.startswith(f"{kreis} "):
+            return text
+    raise AssertionError(f"keine Zeile {kreis}")
+
+
+def test_kreise_are_compared_per_kommune_and_per_10000_einwohner(welt, login, region_daten):
+    """Issue 15, point 6: Lippe (3 Kommunen, 130.783 Einwohner, 2 Maßnahmen, 100.000 €)
+    and Herford (1 Kommune, 66.000 Einwohner, 1 Maßnahme, no Bescheid) side by side,
+    absolute, per Kommune and per 10.000 Einwohner; "keine Daten" for Herford's money."""
+    response = login(welt.users["region"]).get("/region/")
+    lippe = _groesse_zeile(response, "Lippe")
+    assert lippe.split() == [
+        "Lippe",
+        "3",
+        "130.783",
+        "2",
+        "0,67",
+        "0,15",
+        "100.000,00",
+        "€",
+        "0,76",
+        "€",
+    ]
+    herford = _groesse_zeile(response, "Herford")
+    assert herford.split()[:6] == ["Herford", "1", "66.000", "1", "1,00", "0,15"]
+    assert herford.count("keine Daten") == 2 and "0,00 €" not in herford
+    gesamt = _groesse_zeile(response, "Region gesamt")
+    assert gesamt.split()[2:8] == ["4", "196.783", "3", "0,75", "0,15", "100.000,00"]
+    # Every chart says what it shows, visibly above it.
+    html = response.content.decode()
+    for titel in [
+        "Durchschnittlicher Fortschritt je Kreis",
+        "Maßnahmen je 10.000 Einwohner je Kreis",
+        "Abgegebene Statusmeldungen in der Region je Quartal",
+    ]:
+        assert f'<figcaption class="diagramm-titel">{titel}' in html, titel
+
+
+def test_a_kreis_without_maßnahmen_or_einwohner_has_keine_daten(welt, login):
+    """Herford has no Maßnahme; Lippe's Blomberg has no population figure: no ratio is
+    made up for either."""
+    welt.blomberg.einwohner = None
+    welt.blomberg.einwohner_stand = None
+    welt.blomberg.save()
+    response = login(welt.users["region"]).get("/region/")
+    herford = _groesse_zeile(response, "Herford")
+    assert herford.split()[:3] == ["Herford", "1", "66.000"]
+    assert herford.count("keine Daten") == 5
+    lippe = _groesse_zeile(response, "Lippe")
+    assert lippe.split()[:6] == ["Lippe", "3", "keine", "Daten", "1", "0,33"]
+    assert "0,00" not in herford + lippe
+
+
+def _regionsabschnitt(response) -> tuple[str, str]:
+    """The text of the section on the region's own projects, and of its workshops part."""
+    text = seitentext(response)
+    abschnitt = text.split("Projekte und Workshops der Region")[1].split("Maßnahmen nach Status")[0]
+    projekte, workshops = abschnitt.split("Workshops der Region")[-2:]
+    return projekte, workshops
+
+
+def test_region_projects_and_workshops_are_on_the_region_page(welt, login):
+    """Issue 15, point 2: the region's own projects, with their figures as of the end of
+    the quarter shown, and its workshops."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import WorkshopFactory
+    from tests.stichtag import verlauf
+
+    vorher = Quartal.current().previous()
+    projekt = MassnahmeFactory(
+        region=welt.region,
+        kreis=None,
+        federfuehrend=None,
+        handlungsfeld=welt.handlungsfeld,
+        titel="Regionales Datenportal OWL",
+        status=Massnahme.Status.IN_UMSETZUNG,
+        fortschritt=60,
+        beteiligte=[welt.lemgo, welt.herford_stadt],
+    )
+    verlauf(projekt, (vorher.beginn, {"fortschritt": 20}), (Quartal.current().beginn, {}))
+    jetzt = timezone.now()
+    WorkshopFactory(
+        region=welt.region,
+        kreis=None,
+        titel="Regionaltreffen OWL",
+        beginn=jetzt + dt.timedelta(days=3),
+        ende=jetzt + dt.timedelta(days=3, hours=2),
+        veroeffentlicht_am=jetzt,
+    )
+    client = login(welt.users["region"])
+    projekte, workshops = _regionsabschnitt(client.get("/region/"))
+    assert "Regionales Datenportal OWL IKZ & Beteiligung in Umsetzung 60 % grün 2 fehlt" in projekte
+    assert "Regionaltreffen OWL" in workshops
+    assert "Neues Projekt der Region" in projekte
+    # The quarter before: the project as it stood at its end, and no workshop then.
+    projekte, workshops = _regionsabschnitt(client.get(f"/region/?quartal={vorher}"))
+    assert "Regionales Datenportal OWL IKZ & Beteiligung in Umsetzung 20 %" in projekte
+    assert "Kein Workshop der Region in diesem Quartal." in workshops
+    # Another region's DigitalBüro sees nothing of it (admins choose the region).
+    admin = login(welt.users["admin"])
+    andere = RegionFactory(kurzname="OBB", name="Oberbayern", slug="oberbayern")
+    KreisFactory(ags="09162", name="München", slug="muenchen", region=andere)
+    text = seitentext(admin.get(f"/region/?region={andere.pk}"))
+    assert "Regionales Datenportal OWL" not in text and "Regionaltreffen OWL" not in text
