@@ -189,6 +189,7 @@ def kreise_mit_daten() -> list[dict]:
     if wert is None:
         wert = list(
             veroeffentlichte()
+            .filter(kreis__isnull=False)  # a region project has no Kreis: only in "alle"
             .values("kreis_id", "kreis__name", "kreis__typ")
             .annotate(
                 anzahl=Count("pk"), erstellt=Min("erstellt_am"), geaendert=Max("geaendert_am")
@@ -237,7 +238,7 @@ def index(request):
         links=[_liste_url(kreis=kreis_id, lebensbereich=lb["pk"]) for lb in z.lebensbereiche],
         wertname="Maßnahmen",
     )
-    neueste = veroeffentlichte().select_related("handlungsfeld", "kreis", "federfuehrend")
+    neueste = veroeffentlichte().select_related("handlungsfeld", "kreis", "region", "federfuehrend")
     if kreis:
         neueste = neueste.filter(kreis=kreis)
     return _seite(
@@ -285,7 +286,7 @@ def _gefiltert(request):
 def massnahmen(request):
     """All published Maßnahmen, newest first, filterable and paginated."""
     qs, kreis, filter_aktiv = _gefiltert(request)
-    qs = qs.select_related("handlungsfeld", "kreis", "federfuehrend").order_by("-pk")
+    qs = qs.select_related("handlungsfeld", "kreis", "region", "federfuehrend").order_by("-pk")
     paginator = Paginator(qs, MASSNAHMEN_JE_SEITE)
     if set(filter_aktiv) <= {"kreis"}:
         # The count is already among the cached figures; no second count over the country.
@@ -415,7 +416,7 @@ def massnahme(request, pk: int):
     of public updates, milestones and funding."""
     m = get_object_or_404(
         veroeffentlichte()
-        .select_related("handlungsfeld", "kreis", "federfuehrend")
+        .select_related("handlungsfeld", "kreis", "region", "federfuehrend")
         .prefetch_related(
             "lebensbereiche",
             Prefetch("beteiligte", queryset=Kommune.objects.order_by("name")),
@@ -538,8 +539,16 @@ FELDER: tuple[tuple[str, str, object], ...] = (
     ("id", "Nummer der Maßnahme im Portal", lambda m, u: m.pk),
     ("titel", "Titel", lambda m, u: m.titel),
     ("beschreibung", "Beschreibung", lambda m, u: m.beschreibung),
-    ("kreis_ags", "Amtlicher Gemeindeschlüssel des Kreises", lambda m, u: m.kreis_id),
-    ("kreis", "Name des Kreises", lambda m, u: m.kreis.name),
+    (
+        "kreis_ags",
+        "Amtlicher Gemeindeschlüssel des Kreises (leer: ein Projekt der Region)",
+        lambda m, u: m.kreis_id or "",
+    ),
+    (
+        "kreis",
+        "Name des Kreises (leer: ein Projekt der Region)",
+        lambda m, u: m.kreis.name if m.kreis_id else "",
+    ),
     ("handlungsfeld", "Handlungsfeld der Rahmenstrategie", lambda m, u: m.handlungsfeld.kurzname),
     (
         "lebensbereiche",
@@ -548,7 +557,7 @@ FELDER: tuple[tuple[str, str, object], ...] = (
     ),
     (
         "federfuehrung",
-        "federführende Kommune (leer: der Kreis)",
+        "federführende Kommune (leer: der Kreis, bei einem Projekt der Region die Region)",
         lambda m, u: m.federfuehrend.name if m.federfuehrend_id else "",
     ),
     (
@@ -587,7 +596,7 @@ def _opendata_queryset(request):
     if kreis:
         qs = qs.filter(kreis=kreis)
     qs = (
-        qs.select_related("kreis", "handlungsfeld", "federfuehrend")
+        qs.select_related("kreis", "region", "handlungsfeld", "federfuehrend")
         .prefetch_related(
             Prefetch(
                 "lebensbereiche",

@@ -128,14 +128,26 @@ class MassnahmeForm(forms.ModelForm):
             "Kommunen aus allen Kreisen der Region. Beteiligte Kommunen geben ihre "
             "Statusmeldung ab; bearbeiten kann das Projekt nur die Region."
         )
-        # Read by every logged-in user of the region; the transparency pages are those of
-        # the Kreise (they name a Maßnahme's Kreis), so a region project is not public yet.
-        del self.fields["sichtbarkeit"]
-        self.instance.sichtbarkeit = Sichtbarkeit.REGION
+        # Read by every logged-in user of the region, and when public also on the
+        # transparency pages; "Kreis" would shut out everyone (a region project has none).
+        sichtbarkeit = self.fields["sichtbarkeit"]
+        sichtbarkeit.choices = [
+            (Sichtbarkeit.REGION.value, "Region – alle angemeldeten Nutzenden der Region"),
+            (Sichtbarkeit.OEFFENTLICH.value, Sichtbarkeit.OEFFENTLICH.label),
+        ]
+        sichtbarkeit.required = False
+        sichtbarkeit.help_text = (
+            "„Region“: alle angemeldeten Nutzenden der Region lesen das Projekt. „öffentlich“: "
+            "Titel, Beschreibung, Handlungsfeld und Fortschritt erscheinen außerdem auf der "
+            "öffentlichen Transparenzseite."
+        )
+        if self.instance.sichtbarkeit not in (Sichtbarkeit.REGION, Sichtbarkeit.OEFFENTLICH):
+            self.instance.sichtbarkeit = Sichtbarkeit.REGION
+        self.initial["sichtbarkeit"] = self.instance.sichtbarkeit
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def clean_sichtbarkeit(self) -> str:  # not called for a region project (no field)
+    def clean_sichtbarkeit(self) -> str:
         return self.cleaned_data.get("sichtbarkeit") or self.instance.sichtbarkeit
 
     def clean(self):

@@ -89,11 +89,9 @@ class MassnahmeQuerySet(models.QuerySet):
         return self.filter(archiviert=False)
 
     def veroeffentlicht(self) -> MassnahmeQuerySet:
-        """Shown on the transparency pages: public and not archived, of a Kreis (a region
-        project is read by the region's users only)."""
-        return self.filter(
-            sichtbarkeit=Sichtbarkeit.OEFFENTLICH, archiviert=False, kreis__isnull=False
-        )
+        """Shown on the transparency pages: public and not archived, of a Kreis or a
+        project of the region itself (issue 15, point 2)."""
+        return self.filter(sichtbarkeit=Sichtbarkeit.OEFFENTLICH, archiviert=False)
 
     def mit_kommune(self, kommune) -> MassnahmeQuerySet:
         """Led by or taking part: the Kommune is involved."""

@@ -144,24 +144,81 @@ def test_hand_posted_values_outside_the_choices_are_refused(welt, login, fremde_
     antwort = client.post("/massnahmen/neu/region/", _daten(welt, beteiligte=[muenchen.pk]))
     assert antwort.status_code == 422
     assert "Bitte eine gültige Auswahl treffen" in seitentext(antwort)
-    # A region project is read by the region, whatever visibility is posted, and has no lead
-    # Kommune even if one is posted (the form has neither field).
+    # A region project has no lead Kommune even if one is posted (the form has no such
+    # field), and "Kreis" is no visibility for it (it has no Kreis): refused at the field.
     antwort = client.post(
         "/massnahmen/neu/region/",
         _daten(welt, titel="Mit Lead", federfuehrend=welt.detmold.pk, sichtbarkeit="kreis"),
     )
+    assert antwort.status_code == 422
+    assert "Bitte eine gültige Auswahl treffen" in seitentext(antwort)
+    antwort = client.post(
+        "/massnahmen/neu/region/",
+        _daten(welt, titel="Mit Lead", federfuehrend=welt.detmold.pk, sichtbarkeit=""),
+    )
     assert antwort.status_code == 302
     neu = Massnahme.objects.get(titel="Mit Lead")
     assert (neu.federfuehrend, neu.sichtbarkeit) == (None, Sichtbarkeit.REGION)
-    for wert in ["kreis", "oeffentlich"]:
-        client.post(
-            f"/massnahmen/{neu.pk}/bearbeiten/",
-            _daten(welt, titel="Mit Lead", sichtbarkeit=wert, version=neu.version),
-        )
-        neu.refresh_from_db()
-        assert neu.sichtbarkeit == Sichtbarkeit.REGION
+    antwort = client.post(
+        f"/massnahmen/{neu.pk}/bearbeiten/",
+        _daten(welt, titel="Mit Lead", sichtbarkeit="kreis", version=neu.version),
+    )
+    assert antwort.status_code == 422
+    neu.refresh_from_db()
+    assert neu.sichtbarkeit == Sichtbarkeit.REGION
     assert not Massnahme.objects.veroeffentlicht().exists()
     assert not Massnahme.objects.filter(titel="OWL-weites Bürgerkonto").exists()
+
+
+def test_a_public_region_project_is_on_the_transparency_pages(welt, login, client):
+    """Issue 15, point 2: the region makes its project public; anyone then finds it on
+    /oeffentlich/ (named as the region's, with no Kreis), in the open data, and a Kreis's
+    page still lists only that Kreis's Maßnahmen."""
+    from django.core.cache import cache
+
+    region = login(welt.users["region"])
+    seite = seitentext(region.get("/massnahmen/neu/region/"))
+    assert "Region – alle angemeldeten Nutzenden der Region" in seite
+    assert "Kreis – nur der eigene Kreis" not in seite
+    antwort = region.post("/massnahmen/neu/region/", _daten(welt, sichtbarkeit="oeffentlich"))
+    assert antwort.status_code == 302, seitentext(antwort)[:2000]
+    projekt = Massnahme.objects.get(titel="OWL-weites Bürgerkonto")
+    assert projekt.sichtbarkeit == Sichtbarkeit.OEFFENTLICH
+    cache.clear()
+
+    login(None)
+    liste = seitentext(client.get("/oeffentlich/massnahmen/"))
+    assert "OWL-weites Bürgerkonto" in liste and welt.region.bezeichnung in liste
+    detail = client.get(f"/oeffentlich/massnahmen/{projekt.pk}/")
+    assert detail.status_code == 200
+    text = seitentext(detail)
+    assert "Projekt der Region" in text and f"Federführung {welt.region.bezeichnung}" in text
+    assert "Herford" in text and "Lemgo" in text
+    index = seitentext(client.get("/oeffentlich/"))
+    assert "OWL-weites Bürgerkonto" in index
+    assert "OWL-weites Bürgerkonto" not in seitentext(
+        client.get("/oeffentlich/massnahmen/?kreis=05766")
+    )
+    csv = client.get("/oeffentlich/daten/massnahmen.csv")
+    inhalt = b"".join(csv.streaming_content).decode()
+    zeile = next(z for z in inhalt.splitlines() if "OWL-weites Bürgerkonto" in z)
+    assert "Lemgo|Herford" in zeile or "Herford|Lemgo" in zeile
+    json = client.get("/oeffentlich/daten/massnahmen.json")
+    assert "OWL-weites Bürgerkonto" in b"".join(json.streaming_content).decode()
+    assert client.get("/oeffentlich/daten/katalog.ttl").status_code == 200
+
+    # Back to "Region": gone from the public pages.
+    projekt.refresh_from_db()
+    region = login(welt.users["region"])
+    antwort = region.post(
+        f"/massnahmen/{projekt.pk}/bearbeiten/",
+        _daten(welt, sichtbarkeit="region", version=projekt.version),
+    )
+    assert antwort.status_code == 302
+    cache.clear()
+    login(None)
+    assert client.get(f"/oeffentlich/massnahmen/{projekt.pk}/").status_code == 404
+    assert "OWL-weites Bürgerkonto" not in seitentext(client.get("/oeffentlich/massnahmen/"))
 
 
 def test_only_the_region_role_creates_region_projects(welt, login):
