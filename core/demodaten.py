@@ -1,6 +1,7 @@
 """The demo content kept as data: `data/demo/` (see its README), read by the apps' demo hooks.
 
-`kreise()` gives one dict per file `data/demo/kreise/<kreis-slug>.yaml`; `personen(slug)` the
+`kreise()` gives one dict per file `data/demo/kreise/<kreis-slug>.yaml`, `regionen()` one per
+file `data/demo/regionen/<region-slug>.yaml` (the region's own projects); `personen(slug)` the
 bytes of `data/demo/personen/<kreis-slug>.csv`, a list in the format of `manage.py
 kreis_einrichten`. Dates in the files are relative (months or days from today), so the demo
 never goes stale; the hooks turn them into dates.
@@ -22,9 +23,9 @@ def _ordner() -> Path:
 
 
 @cache
-def _kreise(ordner: Path) -> tuple[dict, ...]:
+def _dateien(ordner: Path) -> tuple[dict, ...]:
     daten = []
-    for datei in sorted((ordner / "kreise").glob("*.yaml")):
+    for datei in sorted(ordner.glob("*.yaml")):
         with datei.open(encoding="utf-8") as handle:
             inhalt = yaml.load(handle, Loader=_Loader)  # noqa: S506 - a safe loader
         inhalt["slug"] = datei.stem
@@ -34,7 +35,12 @@ def _kreise(ordner: Path) -> tuple[dict, ...]:
 
 def kreise() -> tuple[dict, ...]:
     """The demo content of every Kreis that has a file, ordered by its slug."""
-    return _kreise(_ordner())
+    return _dateien(_ordner() / "kreise")
+
+
+def regionen() -> tuple[dict, ...]:
+    """The demo content of the regions themselves (their projects and workshops)."""
+    return _dateien(_ordner() / "regionen")
 
 
 def personen() -> dict[str, bytes]:

@@ -54,6 +54,15 @@ def demo_kreise() -> Iterator[tuple[Kreis, dict[str, Kommune], dict]]:
         yield kreis, {k.slug: k for k in kreis.kommunen.all()}, daten
 
 
+def demo_regionen() -> Iterator[tuple[Region, dict[str, Kommune], dict]]:
+    """The regions with demo content of their own in data/demo/regionen/: each with the
+    Kommunen of all its Kreise by slug (unique within a region) and the file's content."""
+    for daten in demodaten.regionen():
+        region = Region.objects.get(kurzname=daten["region"])
+        kommunen = Kommune.objects.filter(kreis__region=region)
+        yield region, {k.slug: k for k in kommunen}, daten
+
+
 # Invented people (no one from the press texts): first name, last name, female?
 CDOS = {
     "augustdorf": ("Miriam", "Albers", True),

@@ -25,8 +25,10 @@ from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.demo import (
     KREIS_EMAIL,
     KREIS_REGION_EMAIL,
+    OWL_EMAIL,
     cdo_email,
     demo_kreise,
+    demo_regionen,
     demo_users,
     kommunen_lippe,
     lippe,
@@ -894,6 +896,12 @@ def seed(stdout) -> None:
             )
             anlegen(spec, kreis=anderer, kommunen=seine, autor=autor, ziel=None)
 
+    # The region's own projects (led by the DigitalBüro), from data/demo/regionen/*.yaml.
+    for region, ihre, daten in demo_regionen():
+        for eintrag in daten.get("massnahmen", []):
+            spec = spec_aus_daten(eintrag)
+            anlegen(spec, region=region, kommunen=ihre, autor=users.get(OWL_EMAIL), ziel=None)
+
 
 def spec_aus_daten(eintrag: dict) -> Spec:
     """A Maßnahme of a data file (data/demo/kreise/*.yaml) as the Spec the seed builds from."""
@@ -923,7 +931,10 @@ class Anleger:
             self._alle_kommunen = {k.slug: k for k in Kommune.objects.all()}
         return self._alle_kommunen[slug]
 
-    def __call__(self, spec: Spec, *, kreis, kommunen: dict, autor, ziel) -> Massnahme:
+    def __call__(
+        self, spec: Spec, *, kreis=None, region=None, kommunen: dict, autor, ziel
+    ) -> Massnahme:
+        """In `kreis`, or as a project of `region` itself (then `spec.lead` is None)."""
         zeit = self.zeit
         beginn = zeit.datum(spec.beginn)
         ende = zeit.datum(spec.ende_tatsaechlich)
@@ -943,7 +954,7 @@ class Anleger:
 
         massnahme, aktion_massnahme = upsert(
             Massnahme,
-            {"kreis": kreis, "titel": spec.titel},
+            {"kreis": kreis, "region": region, "titel": spec.titel},
             {
                 "beschreibung": spec.beschreibung,
                 "handlungsfeld_id": self.felder[spec.handlungsfeld].pk,

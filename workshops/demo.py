@@ -14,8 +14,10 @@ from handlungsfelder.models import Handlungsfeld
 from kommunen.demo import (
     KREIS_EMAIL,
     KREIS_REGION_EMAIL,
+    OWL_EMAIL,
     cdo_email,
     demo_kreise,
+    demo_regionen,
     demo_users,
     kommunen_lippe,
     lippe,
@@ -255,6 +257,7 @@ def seed(stdout) -> None:
     )
 
     _workshops_der_region(heute, felder, users)
+    _workshops_der_regionen_selbst(heute, felder, users)
 
 
 def _workshops_der_region(heute: dt.date, felder: dict, users: dict) -> None:
@@ -265,40 +268,14 @@ def _workshops_der_region(heute: dt.date, felder: dict, users: dict) -> None:
         werte = daten.get("workshop")
         if not werte:
             continue
-        tag = _werktag(heute + dt.timedelta(days=werte["tag"]))
-        beginn = _zeitpunkt(tag, *map(int, werte["von"].split(":")))
-        workshop, _ = upsert(
-            Workshop,
+        workshop = _workshop_aus_daten(
+            werte,
             {"kreis": kreis, "titel": werte["titel"]},
-            {
-                "beginn": beginn,
-                "ende": _zeitpunkt(tag, *map(int, werte["bis"].split(":"))),
-                "veroeffentlicht_am": min(beginn - dt.timedelta(days=21), timezone.now()),
-                "format": werte["format"],
-                "ort": werte.get("ort", ""),
-                "online_link": werte.get("online_link", ""),
-                "handlungsfeld_id": felder[werte["handlungsfeld"]].pk,
-                "organisiert_von_id": (
-                    kommunen[werte["organisiert_von"]].pk if werte.get("organisiert_von") else None
-                ),
-                "agenda": werte.get("agenda", ""),
-                "protokoll": werte.get("protokoll", ""),
-                "max_teilnehmende": werte.get("max_teilnehmende"),
-            },
-        )
-        for slug, status in werte.get("teilnahmen", {}).items():
-            upsert(
-                Teilnahme,
-                {"workshop": workshop, "person": users[cdo_email(slug)]},
-                {"kommune_id": kommunen[slug].pk, "status": status},
-            )
-        upsert(
-            Teilnahme,
-            {"workshop": workshop, "person": users[KREIS_REGION_EMAIL.format(slug=kreis.slug)]},
-            {
-                "kommune_id": None,
-                "status": T.TEILGENOMMEN if workshop.ende < timezone.now() else T.ANGEMELDET,
-            },
+            heute=heute,
+            felder=felder,
+            kommunen=kommunen,
+            users=users,
+            veranstalter=users[KREIS_REGION_EMAIL.format(slug=kreis.slug)],
         )
         for beschreibung, slug, faellig, erledigt in werte.get("ergebnisse", []):
             upsert(
@@ -310,3 +287,63 @@ def _workshops_der_region(heute: dt.date, felder: dict, users: dict) -> None:
                     "status": Ergebnis.Status.ERLEDIGT if erledigt else Ergebnis.Status.OFFEN,
                 },
             )
+
+
+def _workshops_der_regionen_selbst(heute: dt.date, felder: dict, users: dict) -> None:
+    """The workshop of each region of data/demo/regionen/*.yaml, run by its DigitalBüro and
+    open to every CDO of the region; the DigitalBüro takes part."""
+    for region, kommunen, daten in demo_regionen():
+        werte = daten.get("workshop")
+        if werte:
+            _workshop_aus_daten(
+                werte,
+                {"kreis": None, "region": region, "titel": werte["titel"]},
+                heute=heute,
+                felder=felder,
+                kommunen=kommunen,
+                users=users,
+                veranstalter=users[OWL_EMAIL],
+            )
+
+
+def _workshop_aus_daten(
+    werte: dict, schluessel: dict, *, heute, felder, kommunen, users, veranstalter
+) -> Workshop:
+    """The workshop of a data file's `workshop` entry with its Teilnahmen (the Kommunen's
+    CDOs as listed, and `veranstalter`, who runs it)."""
+    tag = _werktag(heute + dt.timedelta(days=werte["tag"]))
+    beginn = _zeitpunkt(tag, *map(int, werte["von"].split(":")))
+    workshop, _ = upsert(
+        Workshop,
+        schluessel,
+        {
+            "beginn": beginn,
+            "ende": _zeitpunkt(tag, *map(int, werte["bis"].split(":"))),
+            "veroeffentlicht_am": min(beginn - dt.timedelta(days=21), timezone.now()),
+            "format": werte["format"],
+            "ort": werte.get("ort", ""),
+            "online_link": werte.get("online_link", ""),
+            "handlungsfeld_id": felder[werte["handlungsfeld"]].pk,
+            "organisiert_von_id": (
+                kommunen[werte["organisiert_von"]].pk if werte.get("organisiert_von") else None
+            ),
+            "agenda": werte.get("agenda", ""),
+            "protokoll": werte.get("protokoll", ""),
+            "max_teilnehmende": werte.get("max_teilnehmende"),
+        },
+    )
+    for slug, status in werte.get("teilnahmen", {}).items():
+        upsert(
+            Teilnahme,
+            {"workshop": workshop, "person": users[cdo_email(slug)]},
+            {"kommune_id": kommunen[slug].pk, "status": status},
+        )
+    upsert(
+        Teilnahme,
+        {"workshop": workshop, "person": veranstalter},
+        {
+            "kommune_id": None,
+            "status": T.TEILGENOMMEN if workshop.ende < timezone.now() else T.ANGEMELDET,
+        },
+    )
+    return workshop

@@ -239,7 +239,8 @@ class SeedDemoTests(TestCase):
         assert aktiv.ohne_statusmeldung(aktuell).exists()
         assert Statusmeldung.objects.filter(quartal=str(aktuell)).exists()
         # Authors are the lead's CDO (or Kreis staff when the Kreis leads; in Lippe that is
-        # kreis@demo.invalid, elsewhere kreis.<kreis>@demo.invalid).
+        # kreis@demo.invalid, elsewhere kreis.<kreis>@demo.invalid; the DigitalBüro for the
+        # region's own project).
         for meldung in Statusmeldung.objects.select_related(
             "massnahme__federfuehrend", "massnahme__kreis", "autor"
         ):
@@ -248,6 +249,8 @@ class SeedDemoTests(TestCase):
             erwartet = (
                 f"cdo.{lead.slug}@demo.invalid"
                 if lead
+                else "owl@demo.invalid"  # a project of the region itself
+                if kreis is None
                 else "kreis@demo.invalid"
                 if kreis.ags == "05766"
                 else f"kreis.{kreis.slug}@demo.invalid"
@@ -369,9 +372,10 @@ class SeedDemoTests(TestCase):
         from django.db.models import F
 
         geteilt = Massnahme.objects.filter(
+            kreis__isnull=False,
             pk__in=Massnahme.beteiligte.through.objects.exclude(
                 kommune__kreis_id=F("massnahme__kreis_id")
-            ).values("massnahme_id")
+            ).values("massnahme_id"),
         )
         assert geteilt.count() >= 3
         assert geteilt.values("kreis").distinct().count() >= 3
@@ -385,6 +389,28 @@ class SeedDemoTests(TestCase):
             "roedinghausen",
             "huellhorst",
         }
+
+    def test_the_digitalbuero_runs_one_region_project_and_a_region_workshop(self):
+        """Issue 15, point 7: the region's own project (led by the region, partners from
+        every Kreis, public, with Statusmeldungen of past quarters) and its workshop, both
+        on /region/ and the project also on the transparency pages."""
+        projekt = Massnahme.objects.get(region__kurzname="OWL")
+        assert (projekt.kreis, projekt.federfuehrend) == (None, None)
+        assert projekt.beteiligte.values("kreis").distinct().count() == 7
+        assert projekt.sichtbarkeit == "oeffentlich"
+        assert projekt.statusmeldungen.filter(quartal__lt=str(Quartal.current())).exists()
+        workshop = Workshop.objects.get(region__kurzname="OWL")
+        assert workshop.kreis is None and workshop.teilnahmen.count() == 8
+        self.client.force_login(get_user_model().objects.get(email="owl@demo.invalid"))
+        text = self.client.get("/region/").content.decode()
+        assert projekt.titel in text and workshop.titel in text
+        self.client.logout()
+        assert self.client.get(f"/oeffentlich/massnahmen/{projekt.pk}/").status_code == 200
+        # Every CDO of the region reads it; a CDO of Lippe finds it on the dashboard.
+        self.client.force_login(get_user_model().objects.get(email="cdo.hoexter@demo.invalid"))
+        assert self.client.get(projekt.get_absolute_url()).status_code == 200
+        self.client.force_login(get_user_model().objects.get(email="kreis@demo.invalid"))
+        assert projekt.titel in self.client.get("/dashboard/").content.decode()
 
     def test_region_page_has_figures_for_all_seven_kreise(self):
         import re
