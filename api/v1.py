@@ -834,7 +834,11 @@ def workshops(request, filter: Query[WorkshopsFilter]):
     """Die Workshops, die Sie im Portal sehen (`Workshop.objects.sichtbar_fuer`): die
     veröffentlichten der Kreise, die Sie lesen, und die Entwürfe Ihres eigenen Kreises."""
     person = _person_pflicht(request)
-    qs = _kreis_filter(Workshop.objects.sichtbar_fuer(person), "kreis_id", filter.kreis)
+    # The workshops of the Kreise: a region workshop (issue 15, point 2) has no kreis_ags,
+    # which the published schema promises (as with region projects, _massnahmen_qs).
+    qs = _kreis_filter(
+        Workshop.objects.sichtbar_fuer(person).filter(kreis__isnull=False), "kreis_id", filter.kreis
+    )
     if filter.zeitraum == "kommende":
         qs = qs.kommende()
     elif filter.zeitraum == "vergangene":

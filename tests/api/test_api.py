@@ -627,3 +627,16 @@ def test_workshop_drafts_only_for_the_kreis_staff(welt, api_client):
     assert titel("kreis") == {"Eingeladen", "Entwurf"}
     assert titel("kreis_fremd") == {"Herford intern"}
     assert api_client(None).get("/api/v1/workshops/").status_code == 401
+
+
+def test_a_region_workshop_does_not_break_the_workshop_list(welt, api_client):
+    """The published schema promises every workshop a kreis_ags; a workshop of the region
+    itself (issue 15, point 2) has none and is left out, like a region project from the
+    Maßnahmen, instead of failing the whole list."""
+    WorkshopFactory(kreis=welt.lippe, titel="Eingeladen", veroeffentlicht_am=timezone.now())
+    WorkshopFactory(
+        kreis=None, region=welt.region, titel="Regionaltreffen", veroeffentlicht_am=timezone.now()
+    )
+    antwort = api_client("cdo_eigen").get("/api/v1/workshops/")
+    assert antwort.status_code == 200, antwort.content
+    assert {w["titel"] for w in antwort.json()["ergebnisse"]} == {"Eingeladen"}
