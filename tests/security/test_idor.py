@@ -52,7 +52,8 @@ ANGREIFER = {
     "cdo_fremd": "kreis_fremd",
 }
 # Who fills the forms in the form-field test (each with their own Kreis's forms).
-FORMULAR_ROLLEN = ("cdo_eigen", "kreis", "kreis_fremd")
+# The DigitalBüro too (issue 15, point 2): its region projects and region workshops.
+FORMULAR_ROLLEN = ("cdo_eigen", "kreis", "kreis_fremd", "region")
 
 
 def _browser_daten(lage, path: str) -> dict:
@@ -134,6 +135,10 @@ def _fremde_id(field: forms.ModelChoiceField, user, name: str = ""):
     model = field.queryset.model
     scope = scope_for(user)
     eigene = scope.kreis_ids | scope.cdo_kreis_ids
+    if scope.region_ids:  # the DigitalBüro runs its region's workshops and projects
+        eigene |= set(
+            Kreis.objects.filter(region_id__in=scope.region_ids).values_list("ags", flat=True)
+        )
     if model is Kommune and name in REGIONSWEITE_FELDER:
         fremd = Kommune.objects.exclude(kreis__region_id__in=scope.mitglied_region_ids)
     elif model is Kreis:
