@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.benachrichtigungen.smtp import celery_wiederholt, smtp  # noqa: F401 (fixtures)
 from tests.factories import WorkshopFactory
 from workshops.models import Ergebnis, Workshop
 

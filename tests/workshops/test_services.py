@@ -297,3 +297,23 @@ def test_prefill_takes_the_first_line_and_keeps_titles_short(welt, ergebnis):
     ergebnis.workshop.handlungsfeld = None
     params = services.massnahme_vorbelegung(ergebnis)
     assert "federfuehrend" not in params and "handlungsfeld" not in params
+
+
+def test_the_invitation_arrives_by_smtp_with_text_html_and_calendar(
+    welt, workshop, smtp, django_capture_on_commit_callbacks
+):
+    """The whole way: outbox → Celery task → Django's SMTP backend → a real SMTP server."""
+    from tests.benachrichtigungen.smtp import teile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workshop_mails.einladungen_versenden(workshop.pk) == 2
+    [nachricht] = smtp.an("cdo.detmold@example.invalid")
+    text, html = teile(nachricht)
+    assert "lädt Sie herzlich zum folgenden Workshop ein" in text
+    assert workshop.titel in html and 'lang="de"' in html
+    assert nachricht["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [anhang] = list(nachricht.iter_attachments())
+    assert anhang.get_filename() == "einladung.ics"
+    assert anhang.get_content_type() == "text/calendar"
+    event = Calendar.from_ical(anhang.get_content()).events[0]
+    assert str(event["SUMMARY"]) == workshop.titel
