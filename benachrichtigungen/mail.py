@@ -194,27 +194,36 @@ def mail_einreihen(
         "portal_name": settings.PORTAL_NAME,
         "portal_link": absolut("/"),
     }
-    betreff = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inhalt.betreff}".split())
+    betreff = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inhalt.betreff}"
+    return _speichern(
+        person=person,
+        schluessel=schluessel,
+        betreff=betreff,
+        text=render_to_string("benachrichtigungen/mail/mail.txt", kontext),
+        html=render_to_string("benachrichtigungen/mail/mail.html", kontext),
+        kopfzeilen=kopfzeilen,
+        anhaenge=[{"name": a.name, "inhalt": a.inhalt, "typ": a.typ} for a in anhaenge],
+    )
+
+
+def _speichern(*, person, schluessel, betreff, text, html, kopfzeilen, anhaenge=()) -> Mail | None:
+    """Into the outbox, and queued after the commit; None when the key is taken."""
     try:
         with transaction.atomic():
             mail = Mail.objects.create(
                 schluessel=schluessel,
                 empfaenger=person,
                 adresse=person.email,
-                betreff=betreff[:250],
-                text=render_to_string("benachrichtigungen/mail/mail.txt", kontext),
-                html=render_to_string("benachrichtigungen/mail/mail.html", kontext),
+                betreff=" ".join(betreff.split())[:250],
+                text=text,
+                html=html,
                 kopfzeilen=kopfzeilen,
-                anhaenge=[{"name": a.name, "inhalt": a.inhalt, "typ": a.typ} for a in anhaenge],
+                anhaenge=list(anhaenge),
             )
     except IntegrityError:  # another run queued it in the meantime
         return None
     mail_id = mail.pk
-
-    def senden_lassen() -> None:
-        _senden_lassen(mail_id)
-
-    transaction.on_commit(senden_lassen, robust=True)
+    transaction.on_commit(lambda: _senden_lassen(mail_id), robust=True)
     return mail
 
 
@@ -231,6 +240,30 @@ def an_alle(personen, *, art: str, schluessel, inhalt: Inhalt, anhaenge=()) -> i
             arten=[art],
             anhaenge=anhaenge,
         )
+    )
+
+
+def ist_abbestellbar(mail: Mail) -> bool:
+    """False for a transactional mail (it carries no List-Unsubscribe)."""
+    return "List-Unsubscribe" in mail.kopfzeilen
+
+
+def konto_mail_einreihen(*, person, schluessel: str, betreff: str, text: str) -> Mail | None:
+    """A transactional mail whose text is written elsewhere (allauth's password reset):
+    into the outbox as it is, with an HTML part made from the text, no unsubscribe."""
+    if not person.is_active or not person.email:
+        return None
+    html = render_to_string(
+        "benachrichtigungen/mail/text.html",
+        {"betreff": betreff, "text": text, "portal_name": settings.PORTAL_NAME},
+    )
+    return _speichern(
+        person=person,
+        schluessel=schluessel,
+        betreff=betreff,
+        text=text,
+        html=html,
+        kopfzeilen={"Auto-Submitted": "auto-generated"},
     )
 
 
@@ -276,12 +309,16 @@ def zustellen(*, mail_id: int, letzter_versuch: bool = False) -> bool:
         except (smtplib.SMTPException, OSError) as error:
             fehler = error
         else:
+            # A transactional mail carries a set-password link: once delivered, the outbox
+            # keeps only the sent-log, not a link someone with database access could use.
+            inhalt = {} if ist_abbestellbar(mail) else {"text": "", "html": ""}
             Mail.objects.filter(pk=mail.pk).update(
                 status=Mail.Status.GESENDET,
                 gesendet_am=timezone.now(),
                 versuche=F("versuche") + 1,
                 letzter_fehler="",
                 geaendert_am=timezone.now(),
+                **inhalt,
             )
             return True
     endgueltig = _endgueltig_abgewiesen(fehler)

@@ -64,12 +64,38 @@ def test_signup_is_closed_with_german_explanation(client):
     assert not get_user_model().objects.filter(email="neu@example.invalid").exists()
 
 
-def test_password_reset_sends_mail_only_to_known_address(client, welt):
-    response = client.post("/accounts/password/reset/", {"email": "cdo.detmold@example.invalid"})
+def test_password_reset_sends_mail_only_to_known_address(
+    client, welt, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/password/reset/", {"email": "cdo.detmold@example.invalid"}
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["cdo.detmold@example.invalid"]
     assert "Passwort" in mail.outbox[0].subject or "Passwort" in mail.outbox[0].body
+
+
+def test_password_reset_mail_goes_through_the_outbox_and_keeps_no_link(
+    client, welt, django_capture_on_commit_callbacks
+):
+    """The one mail path: text and HTML, transactional (no unsubscribe), and once
+    delivered the outbox keeps the sent-log without the one-time link."""
+    from benachrichtigungen.models import Mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "cdo.detmold@example.invalid"})
+    [nachricht] = mail.outbox
+    assert "/accounts/password/reset/key/" in nachricht.body
+    assert "Kreis Lippe" not in nachricht.body
+    [(html, typ)] = nachricht.alternatives
+    assert typ == "text/html" and '<html lang="de">' in html
+    assert "/accounts/password/reset/key/" in html
+    assert "List-Unsubscribe" not in nachricht.extra_headers
+    versand = Mail.objects.get(empfaenger=welt.users["cdo_eigen"])
+    assert versand.status == Mail.Status.GESENDET
+    assert versand.text == "" and versand.html == ""
 
 
 def test_logout_ends_the_session(client, welt):
