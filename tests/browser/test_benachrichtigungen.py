@@ -58,3 +58,50 @@ def test_unsubscribe_without_login(demo, page, breite):
     assert_no_axe_violations(page)
     _kein_seitwaerts(page)
     assert Mailpraeferenz.objects.fuer(person)["ampel_rot"] == "aus"
+
+
+@pytest.mark.parametrize("breite", [390, 1280])
+def test_inbox_shows_overdue_milestone_and_coming_deadline(demo, page, breite, tmp_path):
+    """The daily task's findings as the Kreis staff read them: unread first, opening one
+    marks it read and leads to the Förderbescheid."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from benachrichtigungen.faelligkeiten import faelligkeiten_pruefen
+    from foerderung.models import Foerderbescheid
+    from massnahmen.models import Massnahme, Meilenstein
+
+    heute = timezone.localdate()
+    bescheid = Foerderbescheid.objects.filter(kreis__slug="lippe").order_by("pk").first()
+    Foerderbescheid.objects.filter(pk=bescheid.pk).update(
+        verwendungsnachweis_faellig=heute + dt.timedelta(days=7),
+        status=Foerderbescheid.Status.IN_DURCHFUEHRUNG,
+    )
+    massnahme = Massnahme.objects.filter(kreis__slug="lippe", archiviert=False).exclude(
+        status__in=Massnahme.OHNE_MELDEPFLICHT
+    )[0]
+    Meilenstein.objects.create(
+        massnahme=massnahme, titel="Abnahme der Schnittstelle", faellig_am=heute - dt.timedelta(1)
+    )
+    from django.contrib.auth import get_user_model
+
+    from benachrichtigungen.services import folgen
+
+    kreis = get_user_model().objects.get(email="kreis@demo.invalid")
+    folgen(person=kreis, gegenstand=massnahme, aktiv=True)
+    faelligkeiten_pruefen(heute=heute)
+
+    page.set_viewport_size({"width": breite, "height": 844})
+    login_via_form(page, "kreis@demo.invalid")
+    page.goto("/benachrichtigungen/")
+    frist = page.get_by_role("link", name=f"Förderbescheid {bescheid.aktenzeichen}: ")
+    assert frist.first.is_visible()
+    assert page.get_by_text("Der Meilenstein „Abnahme der Schnittstelle“").is_visible()
+    assert page.get_by_text("Frist naht").first.is_visible()
+    assert page.get_by_text("Meilenstein überfällig").first.is_visible()
+    assert_no_axe_violations(page)
+    _kein_seitwaerts(page)
+    page.screenshot(path=str(tmp_path / f"inbox-{breite}.png"), full_page=True)
+    frist.first.click()
+    assert page.url.endswith(bescheid.get_absolute_url())
