@@ -312,9 +312,33 @@ def test_settings_unsubscribe_pages_and_the_mail_are_valid_html(
         datei = tmp_path / f"{name}.html"
         datei.write_text(htmlcheck.als_dokument(html), encoding="utf-8")
         dateien.append(datei)
-    datei = tmp_path / "mail.html"
-    datei.write_text(nachricht.alternatives[0][0], encoding="utf-8")
-    dateien.append(datei)
+    # The mails' HTML parts: a notification, a transactional one and one made from text.
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.mail_einreihen(
+            person=welt.users["kreis"],
+            schluessel="test:transaktional",
+            inhalt=mail.Inhalt(
+                betreff="Einladung",
+                einleitung="Zeile eins\nZeile zwei",
+                abschnitte=[mail.Abschnitt("Angaben", [mail.Eintrag("Mehrere\nZeilen")])],
+                schluss="Schluss",
+            ),
+            arten=(),
+            transaktional=True,
+        )
+        mail.konto_mail_einreihen(
+            person=welt.users["cdo_eigen"],
+            schluessel="test:konto",
+            betreff="Passwort zurücksetzen",
+            text="Guten Tag,\n\nhier: https://portal.example.de/accounts/password/reset/key/x/",
+        )
+    for name, gesendet in [
+        ("mail", nachricht),
+        *zip(("transaktional", "konto"), django_mail.outbox[1:], strict=True),
+    ]:
+        datei = tmp_path / f"{name}.html"
+        datei.write_text(gesendet.alternatives[0][0], encoding="utf-8")
+        dateien.append(datei)
     befunde = htmlcheck.validate(dateien)
     assert not befunde, htmlcheck.report(befunde)
 
