@@ -31,6 +31,8 @@ from django.views.generic import ListView
 from django_htmx.http import push_url
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.filters import auswahl_ohne_cursor
+
 SORT_PARAM = "sortierung"
 PAGE_PARAM = "seite"
 
@@ -48,9 +50,11 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         raise NotImplementedError
 
     def get_filterset(self, queryset):
-        return self.filterset_class(
+        filterset = self.filterset_class(
             self.request.GET or None, queryset=queryset, request=self.request
         )
+        auswahl_ohne_cursor(filterset.form)
+        return filterset
 
     def get_queryset(self):
         self.filterset = self.get_filterset(self.get_base_queryset())

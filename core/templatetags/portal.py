@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from core import formatting
 from core import quartal as quartale
+from core.formularfeld import formularfeld as formularfeld_
 
 register = template.Library()
 
@@ -33,6 +34,12 @@ def quartal(value):
 def quartal_kurz(value):
     """`2026-Q3` (or a Quartal) → `Q3/2026`, where space is short."""
     return quartale.quartal_kurz(value)
+
+
+@register.simple_tag
+def formularfeld(field, label="", hilfe_unten=False):
+    """`{% formularfeld field [label] [hilfe_unten] %}`: includes/form_field.html in Python."""
+    return formularfeld_(field, label, hilfe_unten)
 
 
 @register.filter
