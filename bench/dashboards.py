@@ -11,7 +11,9 @@ Two PostgreSQL databases with the same demo data (`seed_demo`, dates relative to
 
 The fair comparison: the same person opens the same page, once with only OWL in the
 database and once with the whole country in it (Kreis staff of Lippe for /dashboard/,
-/massnahmen/ and /ozg/, the DigitalBüro OWL for /region/, nobody for /oeffentlich/). Each
+/massnahmen/ and /ozg/, the DigitalBüro OWL for /region/, nobody for /oeffentlich/, Detmold's
+CDO for /loesungen/ and the start page with „Wer hat das schon?“, once from its cache and
+once computed on every request). Each
 database is measured in its own subprocess through Django's test Client in-process
 (middleware, templates and all queries, no network), warm-up first, then the median of
 `--laeufe` requests, in `--runden` rounds alternating between the databases (the median of
@@ -36,6 +38,7 @@ from urllib.parse import urlparse, urlunparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+OHNE_CACHE = "/ ohne Cache"
 # (label, url name, query string, demo account or None for anonymous)
 SEITEN = [
     ("/dashboard/", "berichte:dashboard", "", "kreis@demo.invalid"),
@@ -44,6 +47,10 @@ SEITEN = [
     ("/oeffentlich/", "oeffentlich:index", "", None),
     ("/massnahmen/", "massnahmen:liste", "", "kreis@demo.invalid"),
     ("/loesungen/", "loesungen:katalog", "", "cdo.detmold@demo.invalid"),
+    # The CDO's start page with „Wer hat das schon?“ (issue 15, point 5): as usually seen
+    # (the lists from the cache) and computed afresh on every request.
+    ("/ Startseite", "home", "", "cdo.detmold@demo.invalid"),
+    (OHNE_CACHE, "home", "", "cdo.detmold@demo.invalid"),
 ]
 MAX_VERHAELTNIS = 3.0
 MAX_ABFRAGEN = 15
@@ -74,6 +81,7 @@ def messen(database_url: str, laeufe: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
+    from berichte.wer_hat_das_schon import stand_weiterzaehlen
     from core.models import User
     from kommunen.models import Region
 
@@ -98,11 +106,15 @@ def messen(database_url: str, laeufe: int) -> dict:
             client.force_login(user)
         for _ in range(3):  # warm-up: session write after login, template loading, caches
             status = client.get(url).status_code
+        # „Wer hat das schon?“ without its cache: the key moves on before every request.
+        kalt = stand_weiterzaehlen if label == OHNE_CACHE else (lambda: None)
         zeiten = []
         for _ in range(laeufe):
+            kalt()
             start = time.perf_counter()
             client.get(url)
             zeiten.append(time.perf_counter() - start)
+        kalt()
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         sql = [q["sql"] for q in queries.captured_queries]
