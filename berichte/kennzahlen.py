@@ -23,13 +23,11 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -512,7 +510,9 @@ def ueber_die_kreisgrenze(user, kreis_id: str, limit: int = 20) -> list[Massnahm
     (`anderswo_nachgenutzt`: by how many)."""
     partner = Massnahme.beteiligte.through.objects.filter(kommune__kreis_id=kreis_id)
     hier = Nachnutzung.objects.filter(kommune__kreis_id=kreis_id)
-    anderswo = Nachnutzung.objects.exclude(kommune__kreis_id=kreis_id)
+    anderswo = Nachnutzung.objects.filter(massnahme__kreis_id=kreis_id).exclude(
+        kommune__kreis_id=kreis_id
+    )
     # IN over rows bounded by the Kreis (a hash join), flags only for the rows found.
     fremd = Q(pk__in=partner.values("massnahme_id")) | Q(pk__in=hier.values("massnahme_id"))
     eigen = Q(kreis_id=kreis_id, pk__in=anderswo.values("massnahme_id"))
@@ -659,9 +659,10 @@ def regionsworkshops(user, region_id: int, *, quartal: Quartal, limit: int = 10)
 
 
 def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int = 20):
-    """Maßnahmen of the Kreise with participating Kommunen in another Kreis (2 queries).
+    """Maßnahmen of the Kreise with participating Kommunen in another Kreis (1 query).
 
-    Returns (the first `limit` Maßnahmen with `beteiligte` prefetched, the total count).
+    Returns (the first `limit` Maßnahmen by title, each with `beteiligte_liste`, the total
+    count). One query: the partner rows of those Maßnahmen with their Maßnahme and Kommune.
     """
     through = Massnahme.beteiligte.through
     # From the participation rows (IN, a hash join) and the total as an uncorrelated count:
@@ -683,31 +684,35 @@ def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limi
         .values("n"),
         output_field=IntegerField(),
     )
-    zeilen = list(
-        Massnahme.objects.filter(pk__in=ids)
-        .select_related("kreis", "federfuehrend", "handlungsfeld")
+    erste = Massnahme.objects.filter(pk__in=ids).order_by("titel", "pk").values("pk")[:limit]
+    zeilen = (
+        through.objects.filter(massnahme_id__in=erste)
+        .select_related("massnahme__kreis", "massnahme__federfuehrend", "kommune__kreis")
         .annotate(gesamt=gesamt)
-        .prefetch_related(
-            Prefetch(
-                "beteiligte",
-                queryset=Kommune.objects.select_related("kreis").order_by("kreis__name", "name"),
-            )
-        )
-        .order_by("titel", "pk")[:limit]
+        .order_by("massnahme__titel", "massnahme_id", "kommune__kreis__name", "kommune__name")
     )
-    return zeilen, (zeilen[0].gesamt if zeilen else 0)
+    return _gruppiert(zeilen, "beteiligte_liste", lambda zeile: zeile.kommune)
 
 
-def _gesamtzahl():
-    """COUNT(*) OVER (): the total before LIMIT carried on every row (saves a COUNT query)."""
-    return Window(Count("pk"))
+def _gruppiert(zeilen, name: str, wert) -> tuple[list[Massnahme], int]:
+    """The Maßnahmen of `zeilen` (rows carrying `massnahme` and `gesamt`), in the rows'
+    order, each with the list `name` of `wert(row)`; and the total."""
+    massnahmen: dict[int, Massnahme] = {}
+    gesamt = 0
+    for zeile in zeilen:
+        gesamt = zeile.gesamt
+        massnahme = massnahmen.setdefault(zeile.massnahme_id, zeile.massnahme)
+        massnahme.__dict__.setdefault(name, []).append(wert(zeile))
+    return list(massnahmen.values()), gesamt or 0
 
 
 def nachnutzungen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int = 20):
     """Which solution spread to which Kommunen: the Maßnahmen of the Kreise that others
-    reuse, most reused first, with the reusing Kommunen (2 queries).
+    reuse, most reused first, with the reusing Kommunen (1 query).
 
-    Returns (the first `limit` Maßnahmen with `nachnutzungen` prefetched, the total count).
+    Returns (the first `limit` Maßnahmen, each with `nachnutzungen_liste` and
+    `anzahl_nachnutzungen`, the total count). One query: the Nachnutzungen of those
+    Maßnahmen with their Maßnahme and Kommune.
     """
     queryset = Massnahme.objects.filter(kreis_id__in=_ids(kreis_ids), archiviert=False).filter(
         Exists(Nachnutzung.objects.filter(massnahme_id=OuterRef("pk")))
@@ -721,21 +726,27 @@ def nachnutzungen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int
         .annotate(n=Count("pk"))
         .values("n")
     )
-    zeilen = list(
-        queryset.select_related("kreis", "federfuehrend")
-        .annotate(
-            anzahl_nachnutzungen=Subquery(anzahl, output_field=IntegerField()),
-            gesamt=_gesamtzahl(),
-        )
-        .prefetch_related(
-            Prefetch(
-                "nachnutzungen",
-                queryset=Nachnutzung.objects.select_related("kommune__kreis").order_by(
-                    "kommune__name"
-                ),
-            )
-        )
-        .order_by("-anzahl_nachnutzungen", "titel", "pk")[:limit]
+    erste = (
+        queryset.annotate(anzahl_nachnutzungen=Subquery(anzahl, output_field=IntegerField()))
+        .order_by("-anzahl_nachnutzungen", "titel", "pk")
+        .values("pk")[:limit]
     )
-    gesamt = zeilen[0].gesamt if zeilen else 0
-    return zeilen, gesamt
+    gesamt = Subquery(
+        queryset.order_by()
+        .annotate(eins=F("pk") * 0)
+        .values("eins")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    zeilen = (
+        Nachnutzung.objects.filter(massnahme_id__in=erste)
+        .select_related("massnahme__kreis", "massnahme__federfuehrend", "kommune__kreis")
+        .annotate(gesamt=gesamt)
+        .order_by("kommune__name", "pk")
+    )
+    massnahmen, anzahl_gesamt = _gruppiert(zeilen, "nachnutzungen_liste", lambda zeile: zeile)
+    for massnahme in massnahmen:
+        massnahme.anzahl_nachnutzungen = len(massnahme.nachnutzungen_liste)
+    massnahmen.sort(key=lambda m: (-m.anzahl_nachnutzungen, m.titel, m.pk))
+    return massnahmen, anzahl_gesamt
