@@ -204,11 +204,7 @@ def _quartal(wert: str | None) -> Quartal:
 
 def _kreise(person) -> QuerySet:
     """Kreise whose internal data the person reads (none without a token)."""
-    from kommunen.scope import scope_for
-
-    return (
-        Kreis.objects.filter(scope_for(person).kreis_q("ags")) if person else Kreis.objects.none()
-    )
+    return Kreis.objects.for_user(person) if person else Kreis.objects.none()
 
 
 def _kreis_filter(qs, feld: str, kreis: str | None):

@@ -56,7 +56,7 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
     among the readable Kreise, the first by name by default. A Kreis outside the user's
     scope is a 404, like any object of another Kreis.
     """
-    lesbar = Kreis.objects.filter(scope.kreis_q("ags"))
+    lesbar = Kreis.objects.for_scope(scope)
     gewuenscht = kreis_ags(request.GET.get("kreis", ""))
     eigene = sorted(scope.kreis_ids) or sorted(scope.cdo_kreis_ids)
     einzig = len(scope.lesbare_kreis_ids) == 1 and not scope.is_superuser

@@ -12,14 +12,10 @@ from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
 from core.text import slugify_de
 from kommunen.models import Kreis
+from kommunen.scope import ScopedQuerySet
 
 
-class QuartalsberichtQuerySet(models.QuerySet):
-    def for_user(self, user) -> QuartalsberichtQuerySet:
-        from kommunen.scope import scope_for
-
-        return self.filter(scope_for(user).kreis_q("kreis_id"))
-
+class QuartalsberichtQuerySet(ScopedQuerySet):
     def offen(self) -> QuartalsberichtQuerySet:
         """Still to be rendered: requested or being rendered right now."""
         return self.filter(status__in=Quartalsbericht.OFFEN)

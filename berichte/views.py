@@ -241,7 +241,7 @@ def abschluss_aufheben(request, pk):
     """Kreis staff lift the freeze of a quarter, with a reason that is kept on record."""
     abschluss = get_object_or_404(
         Quartalsabschluss.objects.aktiv()
-        .filter(scope_for(request.user).kreis_q("kreis_id"))
+        .for_user(request.user)
         .select_related("kreis", "gesperrt_von"),
         pk=pk,
     )
@@ -284,9 +284,7 @@ def abschluss_aufheben(request, pk):
 
 def _lesbarer_kreis(request, slug):
     # Another Kreis is a 404, as for reports.
-    return get_object_or_404(
-        Kreis.objects.filter(scope_for(request.user).kreis_q("ags")), slug=slug
-    )
+    return get_object_or_404(Kreis.objects.for_user(request.user), slug=slug)
 
 
 @login_required

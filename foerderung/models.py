@@ -18,6 +18,7 @@ from core.formatting import euro
 from core.locking import Versioniert
 from core.models import TimeStampedModel
 from kommunen.models import Kommune, Kreis
+from kommunen.scope import ScopedQuerySet
 from massnahmen.models import Massnahme
 
 CENT = Decimal("0.01")
@@ -101,12 +102,7 @@ class Foerderprogramm(TimeStampedModel):
         return betrag
 
 
-class FoerderbescheidQuerySet(models.QuerySet):
-    def for_user(self, user) -> FoerderbescheidQuerySet:
-        from kommunen.scope import scope_for
-
-        return self.filter(scope_for(user).kreis_q("kreis_id"))
-
+class FoerderbescheidQuerySet(ScopedQuerySet):
     def with_summen(self) -> FoerderbescheidQuerySet:
         return self.annotate(
             abgerufen_summe=models.functions.Coalesce(

@@ -14,6 +14,7 @@ from core.locking import Versioniert
 from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
 from kommunen.models import Kommune, Kreis
+from kommunen.scope import ScopedQuerySet
 
 
 class Handlungsfeld(models.Model):
@@ -50,11 +51,8 @@ class Lebensbereich(models.Model):
         return self.name
 
 
-class ZielQuerySet(models.QuerySet):
-    def for_user(self, user) -> ZielQuerySet:
-        from kommunen.scope import scope_for
-
-        return self.filter(scope_for(user).kreis_q("kreis_id"))
+class ZielQuerySet(ScopedQuerySet):
+    """`for_user`: the Ziele of every Kreis the user can see."""
 
 
 class Ziel(Versioniert, TimeStampedModel):
@@ -86,6 +84,12 @@ def _stellen(wert) -> int:
     if wert is None:
         return 0
     return min(2, max(0, -Decimal(wert).normalize().as_tuple().exponent))
+
+
+class KennzahlQuerySet(ScopedQuerySet):
+    """`for_user`: the Kennzahlen of the Ziele of every Kreis the user can see."""
+
+    kreis_lookup = "ziel__kreis_id"
 
 
 class Kennzahl(Versioniert, TimeStampedModel):
@@ -139,6 +143,8 @@ class Kennzahl(Versioniert, TimeStampedModel):
     basisdatum = models.DateField("Stand des Ausgangswerts")
     zielwert = models.DecimalField("Zielwert", max_digits=14, decimal_places=2)
     zieldatum = models.DateField("Zieldatum")
+
+    objects = KennzahlQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Kennzahl"

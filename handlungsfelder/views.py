@@ -203,11 +203,8 @@ def vergleich(request):
 
 def _kennzahl_fuer(user, pk) -> Kennzahl:
     """A Kennzahl of a Kreis the user reads; another Kreis's is a 404, not a 403."""
-    scope = scope_for(user)
     return get_object_or_404(
-        Kennzahl.objects.select_related("ziel__kreis", "ziel__handlungsfeld").filter(
-            scope.kreis_q("ziel__kreis_id")
-        ),
+        Kennzahl.objects.for_user(user).select_related("ziel__kreis", "ziel__handlungsfeld"),
         pk=pk,
     )
 
@@ -422,10 +419,7 @@ class KennzahlUpdateView(VersionKonfliktMixin, _Speichern, ObjektEinmalMixin, Up
     form_class = KennzahlForm
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
-        return Kennzahl.objects.filter(scope.kreis_q("ziel__kreis_id")).select_related(
-            "ziel__kreis"
-        )
+        return Kennzahl.objects.for_user(self.request.user).select_related("ziel__kreis")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "ziel": self.object.ziel}
@@ -490,8 +484,7 @@ class KennzahlDeleteView(
     template_name = "handlungsfelder/confirm_delete.html"
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
-        return Kennzahl.objects.filter(scope.kreis_q("ziel__kreis_id")).select_related("ziel")
+        return Kennzahl.objects.for_user(self.request.user).select_related("ziel")
 
     def get_context_data(self, **kwargs):
         k = self.object

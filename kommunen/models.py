@@ -14,6 +14,8 @@ from core.eingaben import https_origins, https_origins_validator
 from core.locking import Versioniert
 from core.models import TimeStampedModel
 
+from .scope import ScopedQuerySet
+
 
 @dataclass(frozen=True)
 class Benennung:
@@ -127,6 +129,12 @@ class Region(BenanntMixin, TimeStampedModel):
         return self.name
 
 
+class KreisQuerySet(ScopedQuerySet):
+    """`for_user`: the Kreise whose data the user may read."""
+
+    kreis_lookup = "ags"
+
+
 class Kreis(BenanntMixin, TimeStampedModel):
     """A Kreis or a kreisfreie Stadt (which is a Kreis with a single Kommune).
 
@@ -150,6 +158,8 @@ class Kreis(BenanntMixin, TimeStampedModel):
         Region, on_delete=models.PROTECT, related_name="kreise", verbose_name="Region"
     )
 
+    objects = KreisQuerySet.as_manager()
+
     class Meta:
         verbose_name = "Kreis"
         verbose_name_plural = "Kreise"
@@ -170,12 +180,8 @@ class Kreis(BenanntMixin, TimeStampedModel):
             raise ValidationError({"ags": "Der AGS eines Kreises hat genau fünf Ziffern."})
 
 
-class KommuneQuerySet(models.QuerySet):
-    def for_user(self, user) -> KommuneQuerySet:
-        """The Kommunen the user may read: all Kommunen of every Kreis they can see."""
-        from .scope import scope_for
-
-        return self.filter(scope_for(user).kreis_q("kreis_id"))
+class KommuneQuerySet(ScopedQuerySet):
+    """`for_user`: all Kommunen of every Kreis the user can see."""
 
     def with_counts(self) -> KommuneQuerySet:
         """Maßnahmen led and joined and OZG services online, in the same query.

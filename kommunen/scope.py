@@ -7,7 +7,9 @@ the tenancy logic lives in a single place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
+from django.db import models
 from django.db.models import Q
 
 _CACHE_ATTR = "_portal_scope"
@@ -114,3 +116,27 @@ def forget_scope(user) -> None:
     """Drop the cached scope, e.g. after a Mitgliedschaft changed within one request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base of every queryset whose `for_user(user)` keeps the rows the user may read.
+
+    A model whose rows belong to a Kreis names the lookup to it (`kreis_lookup`); one whose
+    reading depends on more than the Kreis overrides `readable_q(scope)`. Superusers read
+    everything, so `readable_q` is asked only for everyone else.
+    """
+
+    kreis_lookup: str = "kreis_id"
+
+    def readable_q(self, scope: Scope) -> Q:
+        """The rows a user with `scope` (not a superuser) may read."""
+        return scope.kreis_q(self.kreis_lookup)
+
+    def for_scope(self, scope: Scope) -> Self:
+        """The rows readable with `scope` (for code that holds the Scope already)."""
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(self.readable_q(scope))
+
+    def for_user(self, user) -> Self:
+        return self.for_scope(scope_for(user))

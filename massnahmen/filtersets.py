@@ -107,7 +107,7 @@ class MassnahmeFilterSet(MassnahmeSucheFilterSet):
         self.filters["kommune"].queryset = kommunen
         # The dashboards link their figures to this list per Kreis; with only one Kreis to
         # read, the choice is hidden (the scope is already that Kreis).
-        self.filters["kreis"].queryset = Kreis.objects.filter(scope.kreis_q("ags"))
+        self.filters["kreis"].queryset = Kreis.objects.for_scope(scope)
         if not scope.is_superuser and len(scope.lesbare_kreis_ids) < 2:
             self.form.fields["kreis"].widget = forms.HiddenInput()
 

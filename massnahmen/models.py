@@ -21,6 +21,7 @@ from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis, Region
+from kommunen.scope import ScopedQuerySet
 
 PROZENT = [MinValueValidator(0, "Mindestens 0 %%."), MaxValueValidator(100, "Höchstens 100 %%.")]
 
@@ -78,12 +79,10 @@ def partner_q(scope, lookup: str = "kommune") -> Q:
     )
 
 
-class MassnahmeQuerySet(models.QuerySet):
-    def for_user(self, user) -> MassnahmeQuerySet:
+class MassnahmeQuerySet(ScopedQuerySet):
+    def readable_q(self, scope) -> Q:
         """Maßnahmen the user may read (`lesbar_q`)."""
-        from kommunen.scope import scope_for
-
-        return self.filter(lesbar_q(scope_for(user)))
+        return lesbar_q(scope)
 
     def aktiv(self) -> MassnahmeQuerySet:
         return self.filter(archiviert=False)
@@ -435,7 +434,7 @@ class Massnahme(Versioniert, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class QuartalsabschlussQuerySet(models.QuerySet):
+class QuartalsabschlussQuerySet(ScopedQuerySet):
     def aktiv(self) -> QuartalsabschlussQuerySet:
         return self.filter(aufgehoben_am__isnull=True)
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.locking import Versioniert
 from core.models import TimeStampedModel
 from kommunen.models import Kommune
+from kommunen.scope import ScopedQuerySet
 
 
 class Reifegradmodell(models.TextChoices):
@@ -54,11 +55,8 @@ class OzgLeistung(models.Model):
         return f"{self.name} ({self.ozg_id})"
 
 
-class UmsetzungsstandQuerySet(models.QuerySet):
-    def for_user(self, user) -> UmsetzungsstandQuerySet:
-        from kommunen.scope import scope_for
-
-        return self.filter(scope_for(user).kreis_q("kommune__kreis_id"))
+class UmsetzungsstandQuerySet(ScopedQuerySet):
+    kreis_lookup = "kommune__kreis_id"
 
     def online(self) -> UmsetzungsstandQuerySet:
         return self.filter(online=True)

@@ -25,7 +25,7 @@ KREIS_PARAM = "kreis"
 
 
 def _lesbare_kreise(scope: Scope):
-    return Kreis.objects.filter(scope.kreis_q("ags")).order_by("name")
+    return Kreis.objects.for_scope(scope).order_by("name")
 
 
 def _standard_kreis(scope: Scope, kreise) -> str | None:
@@ -151,9 +151,8 @@ def matrix(request):
 
 def _zelle_laden(request, leistung: int, kommune: int):
     """The cell's service, Kommune and state; a Kommune outside the user's Kreise is a 404."""
-    scope = scope_for(request.user)
     kommune_obj = get_object_or_404(
-        Kommune.objects.filter(scope.kreis_q("kreis_id")).select_related("kreis"), pk=kommune
+        Kommune.objects.for_user(request.user).select_related("kreis"), pk=kommune
     )
     leistung_obj = get_object_or_404(OzgLeistung, pk=leistung)
     stand = (

@@ -14,21 +14,16 @@ from core.locking import Versioniert
 from core.models import TimeStampedModel
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, Kreis, Region
+from kommunen.scope import ScopedQuerySet
 from massnahmen.models import Massnahme
 
 
-class WorkshopQuerySet(models.QuerySet):
-    def for_user(self, user) -> WorkshopQuerySet:
+class WorkshopQuerySet(ScopedQuerySet):
+    def readable_q(self, scope) -> Q:
         """Workshops of every Kreis the user may read, and the region workshops of every
         region they belong to (issue 15, point 2), drafts included."""
-        from kommunen.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self.all()
-        return self.filter(
-            scope.kreis_q("kreis_id")
-            | Q(kreis__isnull=True, region_id__in=scope.mitglied_region_ids)
+        return super().readable_q(scope) | Q(
+            kreis__isnull=True, region_id__in=scope.mitglied_region_ids
         )
 
     def sichtbar_fuer(self, user) -> WorkshopQuerySet:

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from kommunen.models import Kreis
+from kommunen.scope import ScopedQuerySet
 
 
-class ProtokolleintragQuerySet(models.QuerySet):
-    def for_user(self, user) -> ProtokolleintragQuerySet:
+class ProtokolleintragQuerySet(ScopedQuerySet):
+    def readable_q(self, scope) -> Q:
         """Admins read everything; Kreis staff the entries of their Kreis; others nothing."""
-        from kommunen.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
         if not scope.kreis_ids:
-            return self.none()
+            return Q(pk__in=[])
         # A subquery rather than a join: an entry about several Kreise appears once.
         ids = Protokolleintrag.kreise.through.objects.filter(kreis_id__in=scope.kreis_ids)
-        return self.filter(pk__in=ids.values("protokolleintrag_id"))
+        return Q(pk__in=ids.values("protokolleintrag_id"))
 
 
 class Protokolleintrag(models.Model):
