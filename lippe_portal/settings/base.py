@@ -350,6 +350,13 @@ API_RATE_LIMIT_ANONYM = env.int("API_RATE_LIMIT_ANONYM", default=60)
 API_RATE_LIMIT_TOKEN = env.int("API_RATE_LIMIT_TOKEN", default=300)
 
 PORTAL_NAME = "Lippe Digitalportal"
+# Who offers the portal to whom, in every page's footer. The portal serves every Kreis of the
+# region, so it names the region, not one Kreis's Kommunen; a Kreis that runs its own copy
+# sets its own line.
+PORTAL_ANGEBOT = env(
+    "PORTAL_ANGEBOT",
+    default="ein Angebot des Kreises Lippe für die Kommunen in Ostwestfalen-Lippe",
+)
 # Absolute links in e-mails (no request there to build them from).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Days before a Verwendungsnachweis or the end of a funding period that reminders go out.

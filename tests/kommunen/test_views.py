@@ -129,3 +129,13 @@ def test_start_page_hides_draft_workshops_from_cdos_and_region(welt, login):
     for rolle in ("cdo_eigen", "region"):
         assert "GEHEIMER ENTWURF" not in login(welt.users[rolle]).get("/").content.decode()
     assert "GEHEIMER ENTWURF" in login(welt.users["kreis"]).get("/").content.decode()
+
+
+@pytest.mark.parametrize("pfad", ["/", "/impressum/", "/datenschutz/"])
+def test_footer_and_legal_pages_speak_of_the_region_not_of_lippe_alone(welt, login, pfad):
+    """The portal serves every Kreis of the region: Kreis staff of Herford must not read
+    that it is "für die 16 lippischen Kommunen"."""
+    inhalt = login(welt.users["kreis_fremd"]).get(pfad).content.decode()
+    assert "lippischen" not in inhalt
+    assert "16 Städten" not in inhalt
+    assert "für die Kommunen in Ostwestfalen-Lippe" in inhalt
