@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.fields import optional_fk
 from core.models import TimeStampedModel
 from foerderung.models import Foerderbescheid
 from handlungsfelder.models import Handlungsfeld
@@ -57,37 +58,17 @@ def sichtbar_q(user) -> Q:
 class Gegenstand(models.Model):
     """Abstract base: the thing a row is about, one of ARTEN."""
 
-    massnahme = models.ForeignKey(
-        Massnahme,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="Maßnahme",
+    massnahme = optional_fk(
+        Massnahme, on_delete=models.CASCADE, related_name="+", verbose_name="Maßnahme"
     )
-    kommune = models.ForeignKey(
-        Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="Kommune",
+    kommune = optional_fk(
+        Kommune, on_delete=models.CASCADE, related_name="+", verbose_name="Kommune"
     )
-    handlungsfeld = models.ForeignKey(
-        Handlungsfeld,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="Handlungsfeld",
+    handlungsfeld = optional_fk(
+        Handlungsfeld, on_delete=models.CASCADE, related_name="+", verbose_name="Handlungsfeld"
     )
-    foerderbescheid = models.ForeignKey(
-        Foerderbescheid,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="Förderbescheid",
+    foerderbescheid = optional_fk(
+        Foerderbescheid, on_delete=models.CASCADE, related_name="+", verbose_name="Förderbescheid"
     )
 
     class Meta:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.fields import person_fk
 from core.files import zufaelliger_pfad
 from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
@@ -51,14 +51,7 @@ class Quartalsbericht(TimeStampedModel):
         "Status", max_length=15, choices=Status.choices, default=Status.ANGEFORDERT
     )
     datei = models.FileField("PDF-Datei", upload_to="berichte/%Y/", blank=True)
-    angefordert_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="angefordert von",
-    )
+    angefordert_von = person_fk("angefordert von")
     fertig_am = models.DateTimeField("fertig am", null=True, blank=True)
     fehler = models.TextField("Fehlermeldung", blank=True)
     # When the current rendering started: the sweeper finds renderings stuck longer than
@@ -121,14 +114,7 @@ class Deckblatt(TimeStampedModel):
         verbose_name="Kreis",
     )
     logo = models.FileField("Logo", upload_to=zufaelliger_pfad)
-    hochgeladen_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="hochgeladen von",
-    )
+    hochgeladen_von = person_fk("hochgeladen von")
 
     class Meta:
         verbose_name = "Deckblatt der Quartalsberichte"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import person_fk
 from core.files import Dokument
 from core.formatting import euro
 from core.locking import Versioniert
@@ -383,14 +383,7 @@ class BescheidDokument(Dokument):
         related_name="dokumente",
         verbose_name="Förderbescheid",
     )
-    hochgeladen_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="hochgeladen von",
-    )
+    hochgeladen_von = person_fk("hochgeladen von")
 
     class Meta:
         verbose_name = "Dokument zum Förderbescheid"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from core.fields import optional_fk
 from core.formatting import zahl
 from core.locking import Versioniert
 from core.models import TimeStampedModel
@@ -216,22 +217,11 @@ class KennzahlWert(Versioniert, TimeStampedModel):
         Kennzahl, on_delete=models.CASCADE, related_name="werte", verbose_name="Kennzahl"
     )
     quartal = QuartalField()
-    kommune = models.ForeignKey(
-        Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        verbose_name="Kommune",
-        related_name="kennzahlwerte",
+    kommune = optional_fk(
+        Kommune, on_delete=models.CASCADE, verbose_name="Kommune", related_name="kennzahlwerte"
     )
     wert = models.DecimalField("Wert", max_digits=14, decimal_places=2)
-    erfasst_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        verbose_name="erfasst von",
-    )
+    erfasst_von = optional_fk(settings.AUTH_USER_MODEL, verbose_name="erfasst von")
 
     class Meta:
         verbose_name = "Kennzahl-Wert"

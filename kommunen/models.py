@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from core.eingaben import https_origins, https_origins_validator
+from core.fields import optional_fk
 from core.locking import Versioniert
 from core.models import TimeStampedModel
 
@@ -319,29 +320,14 @@ class Mitgliedschaft(TimeStampedModel):
         verbose_name="Person",
     )
     rolle = models.CharField("Rolle", max_length=10, choices=Rolle.choices)
-    kommune = models.ForeignKey(
-        Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        verbose_name="Kommune",
-        related_name="mitgliedschaften",
+    kommune = optional_fk(
+        Kommune, on_delete=models.CASCADE, verbose_name="Kommune", related_name="mitgliedschaften"
     )
-    kreis = models.ForeignKey(
-        Kreis,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        verbose_name="Kreis",
-        related_name="mitgliedschaften",
+    kreis = optional_fk(
+        Kreis, on_delete=models.CASCADE, verbose_name="Kreis", related_name="mitgliedschaften"
     )
-    region = models.ForeignKey(
-        Region,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        verbose_name="Region",
-        related_name="mitgliedschaften",
+    region = optional_fk(
+        Region, on_delete=models.CASCADE, verbose_name="Region", related_name="mitgliedschaften"
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import optional_fk, person_fk
 from core.files import Dokument, zufaelliger_pfad
 from core.locking import Versioniert
 from core.models import TimeStampedModel
@@ -181,10 +182,8 @@ class Massnahme(Versioniert, TimeStampedModel):
     # Left out of the average progress (FORTSCHRITT_ERKLAERUNG).
     OHNE_FORTSCHRITT = (Status.IDEE, Status.ABGEBROCHEN)
 
-    kreis = models.ForeignKey(
+    kreis = optional_fk(
         Kreis,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="massnahmen",
         verbose_name="Kreis",
@@ -192,10 +191,8 @@ class Massnahme(Versioniert, TimeStampedModel):
     )
     # A region project (issue 15, point 2): led and run by the region's DigitalBüro, no
     # Kreis's data; open to every member of the region. Exactly one of kreis/region is set.
-    region = models.ForeignKey(
+    region = optional_fk(
         Region,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="projekte",
         verbose_name="Region (Projekt der Region)",
@@ -211,18 +208,9 @@ class Massnahme(Versioniert, TimeStampedModel):
     lebensbereiche = models.ManyToManyField(
         Lebensbereich, blank=True, related_name="massnahmen", verbose_name="Lebensbereiche"
     )
-    ziel = models.ForeignKey(
-        Ziel,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="massnahmen",
-        verbose_name="Ziel",
-    )
-    federfuehrend = models.ForeignKey(
+    ziel = optional_fk(Ziel, related_name="massnahmen", verbose_name="Ziel")
+    federfuehrend = optional_fk(
         Kommune,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="massnahmen_lead",
         verbose_name="federführende Kommune",
@@ -249,14 +237,7 @@ class Massnahme(Versioniert, TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    ansprechperson = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="Ansprechperson",
-    )
+    ansprechperson = person_fk("Ansprechperson")
     sichtbarkeit = models.CharField(
         "Sichtbarkeit",
         max_length=12,
@@ -265,11 +246,8 @@ class Massnahme(Versioniert, TimeStampedModel):
         help_text="Wer die Maßnahme außer dem eigenen Kreis lesen darf.",
     )
     archiviert = models.BooleanField("archiviert", default=False)
-    nachnutzung_von = models.ForeignKey(
+    nachnutzung_von = optional_fk(
         "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="uebernahmen",
         verbose_name="übernommen von",
         help_text="Die Maßnahme, deren Lösung diese Maßnahme nachnutzt (Einer für Alle).",
@@ -450,23 +428,9 @@ class Quartalsabschluss(TimeStampedModel):
         Kreis, on_delete=models.CASCADE, related_name="quartalsabschluesse", verbose_name="Kreis"
     )
     quartal = QuartalField()
-    gesperrt_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="gesperrt von",
-    )
+    gesperrt_von = person_fk("gesperrt von")
     aufgehoben_am = models.DateTimeField("aufgehoben am", null=True, blank=True)
-    aufgehoben_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="aufgehoben von",
-    )
+    aufgehoben_von = person_fk("aufgehoben von")
     aufhebungsgrund = models.TextField("Grund der Aufhebung", blank=True)
 
     objects = QuartalsabschlussQuerySet.as_manager()
@@ -555,13 +519,8 @@ class Statusmeldung(TimeStampedModel):
     erreicht = models.TextField("Was wurde erreicht?")
     naechste_schritte = models.TextField("Nächste Schritte", blank=True)
     risiken = models.TextField("Risiken und Hindernisse", blank=True)
-    autor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="statusmeldungen",
-        verbose_name="verfasst von",
+    autor = optional_fk(
+        settings.AUTH_USER_MODEL, related_name="statusmeldungen", verbose_name="verfasst von"
     )
     oeffentliche_zusammenfassung = models.TextField(
         "Öffentliche Zusammenfassung",
@@ -627,14 +586,7 @@ class Anhang(Dokument):
         Massnahme, on_delete=models.CASCADE, related_name="anhaenge", verbose_name="Maßnahme"
     )
     art = models.CharField("Art", max_length=20, choices=Art.choices, default=Art.SONSTIGES)
-    hochgeladen_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="hochgeladen von",
-    )
+    hochgeladen_von = person_fk("hochgeladen von")
 
     class Meta:
         verbose_name = "Anhang"
@@ -717,14 +669,7 @@ class Importlauf(TimeStampedModel):
         blank=True,
         help_text='Liste von {"zeile": n, "spalte": "…", "meldung": "…"}',
     )
-    hochgeladen_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="hochgeladen von",
-    )
+    hochgeladen_von = person_fk("hochgeladen von")
 
     class Meta:
         verbose_name = "Import von Maßnahmen"

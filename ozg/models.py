@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.fields import optional_fk, person_fk
 from core.locking import Versioniert
 from core.models import TimeStampedModel
 from kommunen.models import Kommune
@@ -85,23 +85,13 @@ class Umsetzungsstand(Versioniert, TimeStampedModel):
     bewertet_am = models.DateField("bewertet am", null=True, blank=True)
     online_seit = models.DateField("online seit", null=True, blank=True)
     link = models.URLField("Link zum Onlinedienst", blank=True)
-    nachgenutzt_von = models.ForeignKey(
+    nachgenutzt_von = optional_fk(
         Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="+",
         verbose_name="Lösung nachgenutzt von",
         help_text="Kommune, deren Lösung übernommen wurde (Einer für Alle).",
     )
-    bewertet_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="bewertet von",
-    )
+    bewertet_von = person_fk("bewertet von")
     # Stored by the database from model and level, so counts of online services are a
     # plain filter for every app (the threshold lives only in ONLINE_AB above).
     online = models.GeneratedField(

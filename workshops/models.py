@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fields import optional_fk
 from core.files import validate_upload, zufaelliger_pfad
 from core.locking import Versioniert
 from core.models import TimeStampedModel
@@ -61,10 +62,8 @@ class Workshop(Versioniert, TimeStampedModel):
         PRAESENZ = "praesenz", "Präsenz"
         HYBRID = "hybrid", "hybrid"
 
-    kreis = models.ForeignKey(
+    kreis = optional_fk(
         Kreis,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="workshops",
         verbose_name="Kreis",
@@ -72,10 +71,8 @@ class Workshop(Versioniert, TimeStampedModel):
     )
     # A workshop of the region (issue 15, point 2): run by its DigitalBüro, open to every
     # CDO of the region. Exactly one of kreis/region is set.
-    region = models.ForeignKey(
+    region = optional_fk(
         Region,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="workshops",
         verbose_name="Region (Workshop der Region)",
@@ -86,19 +83,11 @@ class Workshop(Versioniert, TimeStampedModel):
     format = models.CharField("Format", max_length=10, choices=Format.choices, default=Format.VIDEO)
     ort = models.CharField("Ort", max_length=250, blank=True)
     online_link = models.URLField("Link zur Videokonferenz", blank=True)
-    handlungsfeld = models.ForeignKey(
-        Handlungsfeld,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="workshops",
-        verbose_name="Handlungsfeld",
+    handlungsfeld = optional_fk(
+        Handlungsfeld, related_name="workshops", verbose_name="Handlungsfeld"
     )
-    organisiert_von = models.ForeignKey(
+    organisiert_von = optional_fk(
         Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="workshops",
         verbose_name="ausrichtende Kommune",
         help_text="Leer lassen, wenn der Kreis ausrichtet.",
@@ -198,14 +187,7 @@ class Teilnahme(TimeStampedModel):
         related_name="teilnahmen",
         verbose_name="Person",
     )
-    kommune = models.ForeignKey(
-        Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="teilnahmen",
-        verbose_name="für Kommune",
-    )
+    kommune = optional_fk(Kommune, related_name="teilnahmen", verbose_name="für Kommune")
     # Registrations that count (for the list of Kommunen and the seat limit).
     AKTIV = (Status.ANGEMELDET, Status.TEILGENOMMEN)
 
@@ -242,23 +224,13 @@ class Ergebnis(Versioniert, TimeStampedModel):
         Workshop, on_delete=models.CASCADE, related_name="ergebnisse", verbose_name="Workshop"
     )
     beschreibung = models.TextField("Ergebnis / Aufgabe")
-    verantwortlich = models.ForeignKey(
-        Kommune,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="workshop_ergebnisse",
-        verbose_name="verantwortliche Kommune",
+    verantwortlich = optional_fk(
+        Kommune, related_name="workshop_ergebnisse", verbose_name="verantwortliche Kommune"
     )
     faellig_am = models.DateField("fällig am", null=True, blank=True)
     status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.OFFEN)
-    massnahme = models.ForeignKey(
-        Massnahme,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="workshop_ergebnisse",
-        verbose_name="daraus entstandene Maßnahme",
+    massnahme = optional_fk(
+        Massnahme, related_name="workshop_ergebnisse", verbose_name="daraus entstandene Maßnahme"
     )
 
     class Meta:

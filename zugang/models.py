@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.fields import person_fk
 from kommunen.models import Kreis
 from kommunen.scope import ScopedQuerySet
 
@@ -40,23 +40,11 @@ class Protokolleintrag(models.Model):
 
     zeitpunkt = models.DateTimeField("Zeitpunkt", default=timezone.now, db_index=True)
     ereignis = models.CharField("Ereignis", max_length=30, choices=Ereignis.choices)
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="Person",
-        help_text="Um wen es geht; leer bei einer unbekannten Anmeldeadresse.",
+    person = person_fk(
+        "Person", help_text="Um wen es geht; leer bei einer unbekannten Anmeldeadresse."
     )
-    ausgeloest_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="ausgelöst von",
-        help_text="Wer eine Rolle vergeben, geändert oder entzogen hat.",
+    ausgeloest_von = person_fk(
+        "ausgelöst von", help_text="Wer eine Rolle vergeben, geändert oder entzogen hat."
     )
     kreise = models.ManyToManyField(Kreis, blank=True, related_name="+", verbose_name="Kreise")
     ip = models.GenericIPAddressField("IP-Adresse", null=True, blank=True)
