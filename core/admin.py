@@ -86,6 +86,11 @@ class HochgeladenVonMixin:
         super().save_formset(request, form, formset, change)
 
 
+# What every document admin shows about the file, after its own columns and fields.
+DOKUMENT_SPALTEN = ("groesse_anzeige", "content_type", "hochgeladen_am", "hochgeladen_von")
+DOKUMENT_FELDER = ("content_type", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+
+
 class DokumentAdminMixin:
     """For ModelAdmins and inlines of `Dokument` models: the upload-aware form and a
     readable file size (add "groesse_anzeige" to `fields` and `readonly_fields`)."""
@@ -95,6 +100,14 @@ class DokumentAdminMixin:
     @admin.display(description="Größe", ordering="groesse")
     def groesse_anzeige(self, obj) -> str:
         return filesizeformat(obj.groesse) if obj.groesse else "–"
+
+
+class DokumentAdmin(DokumentAdminMixin, HochgeladenVonMixin, admin.ModelAdmin):
+    """The ModelAdmin of a `Dokument` model: its own columns and fields come first, then
+    DOKUMENT_SPALTEN / DOKUMENT_FELDER, which are read-only."""
+
+    date_hierarchy = "hochgeladen_am"
+    readonly_fields = DOKUMENT_FELDER
 
 
 # --- Privacy: actions for the admin of the persons (registered in kommunen/admin.py) ------

@@ -24,6 +24,7 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Sequence
@@ -167,6 +168,21 @@ def _kuerzen(text: str, zeichen: int) -> str:
     return text if len(text) <= zeichen else text[: max(zeichen - 1, 1)] + "…"
 
 
+def _mit_schmaler_zeichnung(zeichnen):
+    """Gives a chart drawn at least MIT_SCHMAL wide its narrow drawing (`svg_schmal`): the
+    same call once more at SCHMAL width, with `_schmal=True` for the narrow layout."""
+
+    @functools.wraps(zeichnen)
+    def diagramm(*args, breite: float = 640, **kwargs) -> Diagramm:
+        ergebnis = zeichnen(*args, breite=breite, **kwargs)
+        if breite >= MIT_SCHMAL:
+            ergebnis.svg_schmal = zeichnen(*args, breite=SCHMAL, _schmal=True, **kwargs).svg
+        return ergebnis
+
+    return diagramm
+
+
+@_mit_schmaler_zeichnung
 def balkendiagramm(
     titel: str,
     beschreibung: str,
@@ -265,24 +281,10 @@ def balkendiagramm(
             a=ACHSE,
         )
     )
-    schmal = None
-    if not _schmal and breite >= MIT_SCHMAL:
-        schmal = balkendiagramm(
-            titel,
-            beschreibung,
-            kategorien,
-            werte,
-            einheit=einheit,
-            maximum=maximum,
-            breite=SCHMAL,
-            stellen=stellen,
-            _schmal=True,
-        ).svg
     return Diagramm(
         titel=titel,
         beschreibung=beschreibung,
         svg=mark_safe("".join(teile)),  # noqa: S308 - every part built by format_html
-        svg_schmal=schmal,
         spalten=["Kategorie", f"{wertname} ({einheit})" if einheit else wertname],
         zeilen=[
             [k, mit_einheit(w, einheit, stellen)] for k, w in zip(kategorien, werte, strict=True)
@@ -317,6 +319,7 @@ def _marker(form: str, x: float, y: float, farbe: str) -> str:
     return format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', _n(x), _n(y), farbe)
 
 
+@_mit_schmaler_zeichnung
 def liniendiagramm(
     titel: str,
     beschreibung: str,
@@ -447,26 +450,10 @@ def liniendiagramm(
         [label, *(mit_einheit(r.werte[i], einheit, stellen) for r in reihen)]
         for i, label in enumerate(x_labels)
     ]
-    schmal = None
-    if not _schmal and breite >= MIT_SCHMAL:
-        schmal = liniendiagramm(
-            titel,
-            beschreibung,
-            x_labels,
-            reihen,
-            einheit=einheit,
-            y_min=y_min,
-            y_max=y_max,
-            breite=SCHMAL,
-            hoehe=hoehe,
-            stellen=stellen,
-            _schmal=True,
-        ).svg
     return Diagramm(
         titel=titel,
         beschreibung=beschreibung,
         svg=mark_safe("".join(teile)),  # noqa: S308 - every part built by format_html
-        svg_schmal=schmal,
         spalten=["Zeitraum", *(r.name for r in reihen)],
         zeilen=zeilen,
     )

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import DokumentAdminMixin, HochgeladenVonMixin
+from core.admin import (
+    DOKUMENT_FELDER,
+    DOKUMENT_SPALTEN,
+    DokumentAdmin,
+    DokumentAdminMixin,
+    HochgeladenVonMixin,
+)
 from core.formatting import euro, zahl
 
 from .models import (
@@ -223,30 +229,13 @@ class MittelabrufAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BescheidDokument)
-class BescheidDokumentAdmin(DokumentAdminMixin, HochgeladenVonMixin, admin.ModelAdmin):
-    list_display = (
-        "titel",
-        "bescheid",
-        "groesse_anzeige",
-        "content_type",
-        "hochgeladen_am",
-        "hochgeladen_von",
-    )
+class BescheidDokumentAdmin(DokumentAdmin):
+    list_display = ("titel", "bescheid", *DOKUMENT_SPALTEN)
     list_filter = ("bescheid__kreis", "bescheid__programm", "content_type")
     list_select_related = ("bescheid__programm", "hochgeladen_von")
     search_fields = ("titel", "bescheid__aktenzeichen", "datei")
     autocomplete_fields = ("bescheid",)
-    date_hierarchy = "hochgeladen_am"
-    fields = (
-        "bescheid",
-        "titel",
-        "datei",
-        "content_type",
-        "groesse_anzeige",
-        "hochgeladen_am",
-        "hochgeladen_von",
-    )
-    readonly_fields = ("content_type", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+    fields = ("bescheid", "titel", "datei", *DOKUMENT_FELDER)
 
 
 @admin.register(Erinnerung)

@@ -306,6 +306,29 @@ class Rolle(models.TextChoices):
     REGION = "region", "Regionale Koordination (DigitalBüro)"
 
 
+def kreis_oder_region(
+    *, related_name: str, region_related_name: str, was: str
+) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """The owner of something that belongs to a Kreis or, as the region's own (issue 15,
+    point 2), to a Region: two optional foreign keys, exactly one of which the model's check
+    constraint requires. `was` names the thing in the labels ("Projekt", "Workshop")."""
+    return (
+        optional_fk(
+            Kreis,
+            on_delete=models.PROTECT,
+            related_name=related_name,
+            verbose_name="Kreis",
+            help_text=f"Leer nur bei einem {was} der Region selbst.",
+        ),
+        optional_fk(
+            Region,
+            on_delete=models.PROTECT,
+            related_name=region_related_name,
+            verbose_name=f"Region ({was} der Region)",
+        ),
+    )
+
+
 class Mitgliedschaft(TimeStampedModel):
     """A user's role in exactly one Kommune (cdo), Kreis (kreis) or Region (region).
 

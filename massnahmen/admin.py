@@ -6,7 +6,13 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import DokumentAdminMixin, HochgeladenVonMixin
+from core.admin import (
+    DOKUMENT_FELDER,
+    DOKUMENT_SPALTEN,
+    DokumentAdmin,
+    DokumentAdminMixin,
+    HochgeladenVonMixin,
+)
 
 from .models import (
     Anhang,
@@ -184,32 +190,13 @@ class StatusmeldungAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Anhang)
-class AnhangAdmin(DokumentAdminMixin, HochgeladenVonMixin, admin.ModelAdmin):
-    list_display = (
-        "titel",
-        "massnahme",
-        "art",
-        "groesse_anzeige",
-        "content_type",
-        "hochgeladen_am",
-        "hochgeladen_von",
-    )
+class AnhangAdmin(DokumentAdmin):
+    list_display = ("titel", "massnahme", "art", *DOKUMENT_SPALTEN)
     list_filter = ("art", "massnahme__kreis", "content_type")
     list_select_related = ("massnahme", "hochgeladen_von")
     search_fields = ("titel", "massnahme__titel", "datei")
     autocomplete_fields = ("massnahme",)
-    date_hierarchy = "hochgeladen_am"
-    fields = (
-        "massnahme",
-        "titel",
-        "art",
-        "datei",
-        "content_type",
-        "groesse_anzeige",
-        "hochgeladen_am",
-        "hochgeladen_von",
-    )
-    readonly_fields = ("content_type", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+    fields = ("massnahme", "titel", "art", "datei", *DOKUMENT_FELDER)
 
 
 @admin.register(Nachnutzung)

@@ -21,7 +21,7 @@ from core.locking import Versioniert
 from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
-from kommunen.models import Kommune, Kreis, Region
+from kommunen.models import Kommune, Kreis, kreis_oder_region
 from kommunen.scope import ScopedQuerySet
 
 PROZENT = [MinValueValidator(0, "Mindestens 0 %%."), MaxValueValidator(100, "Höchstens 100 %%.")]
@@ -182,20 +182,10 @@ class Massnahme(Versioniert, TimeStampedModel):
     # Left out of the average progress (FORTSCHRITT_ERKLAERUNG).
     OHNE_FORTSCHRITT = (Status.IDEE, Status.ABGEBROCHEN)
 
-    kreis = optional_fk(
-        Kreis,
-        on_delete=models.PROTECT,
-        related_name="massnahmen",
-        verbose_name="Kreis",
-        help_text="Leer nur bei einem Projekt der Region selbst.",
-    )
     # A region project (issue 15, point 2): led and run by the region's DigitalBüro, no
-    # Kreis's data; open to every member of the region. Exactly one of kreis/region is set.
-    region = optional_fk(
-        Region,
-        on_delete=models.PROTECT,
-        related_name="projekte",
-        verbose_name="Region (Projekt der Region)",
+    # Kreis's data; open to every member of the region.
+    kreis, region = kreis_oder_region(
+        related_name="massnahmen", region_related_name="projekte", was="Projekt"
     )
     titel = models.CharField("Titel", max_length=250)
     beschreibung = models.TextField("Beschreibung", blank=True)

@@ -14,7 +14,7 @@ from core.files import validate_upload, zufaelliger_pfad
 from core.locking import Versioniert
 from core.models import TimeStampedModel
 from handlungsfelder.models import Handlungsfeld
-from kommunen.models import Kommune, Kreis, Region
+from kommunen.models import Kommune, kreis_oder_region
 from kommunen.scope import ScopedQuerySet
 from massnahmen.models import Massnahme
 
@@ -62,20 +62,10 @@ class Workshop(Versioniert, TimeStampedModel):
         PRAESENZ = "praesenz", "Präsenz"
         HYBRID = "hybrid", "hybrid"
 
-    kreis = optional_fk(
-        Kreis,
-        on_delete=models.PROTECT,
-        related_name="workshops",
-        verbose_name="Kreis",
-        help_text="Leer nur bei einem Workshop der Region selbst.",
-    )
     # A workshop of the region (issue 15, point 2): run by its DigitalBüro, open to every
-    # CDO of the region. Exactly one of kreis/region is set.
-    region = optional_fk(
-        Region,
-        on_delete=models.PROTECT,
-        related_name="workshops",
-        verbose_name="Region (Workshop der Region)",
+    # CDO of the region.
+    kreis, region = kreis_oder_region(
+        related_name="workshops", region_related_name="workshops", was="Workshop"
     )
     titel = models.CharField("Titel", max_length=250)
     beginn = models.DateTimeField("Beginn")
