@@ -16,9 +16,9 @@ is_staff_of_berichts_kreis = staff_of_kreis("kreis_id", name="is_staff_of_berich
 rules.add_perm("berichte.view_quartalsbericht", reads_bericht)
 rules.add_perm("berichte.add_quartalsbericht", is_kreis_staff_anywhere)
 # Request (or retry) a report of this Kreis; the object is a report or `Quartalsbericht(kreis=…)`.
-rules.add_perm("berichte.request_for_kreis", is_staff_of_berichts_kreis)
+rules.add_perm("berichte.request_quartalsbericht", is_staff_of_berichts_kreis)
 # Lift the freeze of a quarter (a massnahmen.Quartalsabschluss, which carries `kreis_id`).
-rules.add_perm("berichte.aufheben_quartalsabschluss", is_staff_of_berichts_kreis)
+rules.add_perm("berichte.lift_quartalsabschluss", is_staff_of_berichts_kreis)
 rules.add_perm("berichte.view_region", is_region_user)
 # /dashboard/: everyone with a role (the Kreis shown is chosen among the readable ones).
 rules.add_perm("berichte.view_dashboard", has_role)

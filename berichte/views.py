@@ -124,7 +124,7 @@ def bericht_anfordern(request):
             request, "berichte/bericht_list.html", _liste_kontext(request, form), status=422
         )
     kreis, quartal = form.cleaned_data["kreis"], form.cleaned_data["quartal"]
-    if not request.user.has_perm("berichte.request_for_kreis", kreis_objekt(kreis)):
+    if not request.user.has_perm("berichte.request_quartalsbericht", kreis_objekt(kreis)):
         raise PermissionDenied
     try:
         bericht = services.bericht_anfordern(
@@ -179,7 +179,7 @@ def bericht_detail(request, pk):
     kontext = {
         "bericht": bericht,
         "quartal": Quartal.parse(bericht.quartal),
-        "darf_anfordern": request.user.has_perm("berichte.request_for_kreis", bericht),
+        "darf_anfordern": request.user.has_perm("berichte.request_quartalsbericht", bericht),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "berichte/bericht_detail.html#status", kontext)
@@ -225,7 +225,7 @@ def bericht_download(request, pk):
 def bericht_erneut(request, pk):
     """Retry a failed report (same version)."""
     bericht = _bericht_oder_404(request, pk)
-    if not request.user.has_perm("berichte.request_for_kreis", bericht):
+    if not request.user.has_perm("berichte.request_quartalsbericht", bericht):
         raise PermissionDenied
     try:
         bericht = services.bericht_erneut_anfordern(bericht=bericht)
@@ -245,7 +245,7 @@ def abschluss_aufheben(request, pk):
         .select_related("kreis", "gesperrt_von"),
         pk=pk,
     )
-    if not request.user.has_perm("berichte.aufheben_quartalsabschluss", abschluss):
+    if not request.user.has_perm("berichte.lift_quartalsabschluss", abschluss):
         raise PermissionDenied
     form = AbschlussAufhebenForm(request.POST or None)
     if request.method == "POST":
@@ -291,7 +291,7 @@ def _lesbarer_kreis(request, slug):
 def logo_verwalten(request, kreis):
     """Kreis staff upload, replace or remove the logo on the cover of their reports."""
     kreis = _lesbarer_kreis(request, kreis)
-    if not request.user.has_perm("berichte.request_for_kreis", kreis_objekt(kreis)):
+    if not request.user.has_perm("berichte.request_quartalsbericht", kreis_objekt(kreis)):
         raise PermissionDenied
     deckblatt = Deckblatt.objects.filter(kreis=kreis).first()
     form = LogoForm(request.POST or None, request.FILES or None)

@@ -68,7 +68,7 @@ PERMISSIONS = [
     ("handlungsfelder.view_ziel", "ziel", LESEN),
     ("handlungsfelder.change_ziel", "ziel", KREIS),
     ("berichte.view_quartalsbericht", "workshop", LESEN),  # any object with kreis_id
-    ("berichte.request_for_kreis", "workshop", KREIS),
+    ("berichte.request_quartalsbericht", "workshop", KREIS),
 ]
 
 
