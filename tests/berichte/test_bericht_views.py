@@ -230,3 +230,13 @@ def test_user_without_role_sees_nothing(welt, login):
     client = login(UserFactory(email="ohne.rolle@example.invalid"))
     for url in ["/berichte/", f"/berichte/{bericht.pk}/", f"/berichte/{bericht.pk}/pdf/"]:
         assert client.get(url).status_code == 403, url
+
+
+def test_a_finished_report_without_a_page_count_still_offers_its_download(welt, login):
+    """A finished record whose page count is not stored (made before the count was, or
+    entered in the admin) shows its page with the download, not a server error."""
+    bericht = _fertig(welt.lippe)
+    Quartalsbericht.objects.filter(pk=bericht.pk).update(seiten=None)
+    seite = login(welt.users["kreis"]).get(f"/berichte/{bericht.pk}/")
+    assert seite.status_code == 200
+    assert "PDF herunterladen</span>" in seite.content.decode()
