@@ -251,6 +251,13 @@ def _prozent(zahlen: Zahlen | None) -> str:
     return f"{zahl(zahlen.fortschritt, 1)} %"
 
 
+def _meldungen(zahlen: Zahlen) -> str:
+    """ "8 von 9" Statusmeldungen; "keine fällig" when no Maßnahme owed one."""
+    if not zahlen.meldepflichtig:
+        return "keine fällig"
+    return f"{zahl(zahlen.gemeldet)} von {zahl(zahlen.meldepflichtig)}"
+
+
 def zusammenfassung(daten: Berichtsdaten) -> dict:
     """Maßnahmen by status and traffic light, progress per Handlungsfeld (a table),
     and the change against the previous quarter – all by the dashboard's definitions."""
@@ -280,9 +287,11 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
     vergleich = [
         {
             "label": "Statusmeldungen",
-            "vorher": f"{zahl(a.gemeldet)} von {zahl(a.meldepflichtig)}",
-            "jetzt": f"{zahl(b.gemeldet)} von {zahl(b.meldepflichtig)}",
-            "differenz": _veraenderung(a.gemeldet, b.gemeldet, 0, ""),
+            "vorher": _meldungen(a),
+            "jetzt": _meldungen(b),
+            "differenz": _veraenderung(a.gemeldet, b.gemeldet, 0, "")
+            if a.meldepflichtig and b.meldepflichtig
+            else "–",
         },
         {
             "label": "durchschnittlicher Fortschritt",
@@ -299,14 +308,22 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
         }
         for farbe in AMPEL_TEXT
     ]
+    # Without a Maßnahme at the previous quarter's end there is nothing to compare with:
+    # its column says so ("–" and a sentence), rather than "0 von 0" and "+444".
+    ohne_vorquartal = not a.anzahl
+    if ohne_vorquartal:
+        for zeile in vergleich:
+            zeile["vorher"] = zeile["differenz"] = "–"
     return {
         "gesamt": gesamt.anzahl,
+        "ohne_vorquartal": ohne_vorquartal,
         "fortschritt": gesamt.fortschritt,
         "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
         "nach_status": [(status.label, anzahl) for status, anzahl in gesamt.status_liste],
         "nach_ampel": [(wert, label, gesamt.ampel[wert]) for wert, label in Ampel.choices],
         "je_feld": je_feld,
         "vorquartal": daten.quartal.previous().label,
+        "vorquartal_genitiv": daten.quartal.previous().genitiv,
         "quartal": daten.quartal.label,
         "stichtag": daten.quartal.ende,
         "vorstichtag": daten.quartal.previous().ende,

@@ -64,6 +64,9 @@ class BerichtNichtMoeglich(Exception):
 # --- Rendering ------------------------------------------------------------------------------
 
 
+NBSP = "\u00a0"
+
+
 def _css_string(text: str) -> str:
     """A quoted CSS string (for `content:` in the page header)."""
     escaped = "".join(
@@ -97,7 +100,9 @@ def bericht_kontext(
         "kreis": str(kreis),
         "quartal": quartal,
         "stand": stand,
-        "kopfzeile_css": _css_string(f"{kreis} · {quartal.label}"),
+        # A long Kreis name wraps the header; the quarter stays whole ("3. Quartal 2026",
+        # not "3." at the end of one line and "Quartal 2026" on the next).
+        "kopfzeile_css": _css_string(f"{kreis} · {quartal.label.replace(' ', NBSP)}"),
         "static_url": settings.STATIC_URL,
         "media_url": settings.MEDIA_URL,
         "portal_name": settings.PORTAL_NAME,

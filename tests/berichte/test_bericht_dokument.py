@@ -341,6 +341,46 @@ def test_the_foerderung_gets_landscape_pages_with_rows_of_at_most_two_lines(requ
     assert max(zeilen_je_bescheid) <= 2, zeilen_je_bescheid
 
 
+@pytest.mark.parametrize("welcher", ["demo", "gross"])
+def test_the_summary_tables_give_a_handlungsfeld_at_most_two_lines(request, welcher):
+    """The summary's progress per Handlungsfeld: a name of up to three words takes one
+    line, the long "Befähigung, Wissens- und Change-Management" two (it took four, with
+    "Change-" and "Management" on lines of their own, and "Digitale Infrastruktur" two,
+    while the quarters' headers kept a line each); the comparison with the previous
+    quarter takes one line a row."""
+    leser, baum = _gelesen(request, welcher, "pdf/ua-1")
+    je_feld = _zeilen_je_tabellenzeile(
+        leser, baum, "Durchschnittlicher Fortschritt der Maßnahmen je Handlungsfeld"
+    )
+    assert sorted(je_feld) == [1, 1, 1, 2], je_feld
+    vergleich = _zeilen_je_tabellenzeile(leser, baum, "Stand am 30.06.2026 (2. Quartal 2026)")
+    assert vergleich == [1] * 5, vergleich
+
+
+def _kopfzeilen(seite) -> list[str]:
+    """The lines of the running header: untagged text (artifacts) in the top margin."""
+    oben = [
+        i
+        for i in seite.inhalte
+        if i.mcid < 0 and i.box.unten > seite.hoehe - SEITENRAND_MM["oben"] * MM
+    ]
+    return [zeilentext(z) for z in zeilen(oben, abstand=1.0)]
+
+
+@pytest.mark.parametrize("welcher", ["demo", "gross"])
+def test_the_page_header_keeps_the_quarter_on_one_line(request, welcher):
+    """The header of every page after the cover names Kreis and quarter; a Kreis name
+    too long for one line wraps before the quarter, never inside it (seen: "· 3." at the
+    end of the first line, "Quartal 2026" on the second)."""
+    leser = _leser(request, welcher, "pdf/ua-1")
+    fehler = []
+    for seite in leser.seiten[1:]:
+        kopf = _kopfzeilen(seite)
+        if not any("3. Quartal 2026" in z for z in kopf):
+            fehler.append(f"Seite {seite.nummer}: {kopf}")
+    assert not fehler, "\n".join(fehler[:5])
+
+
 TRENNSTRICH = "\u2010"  # the hyphen WeasyPrint draws where it hyphenates a word
 KURZE_ANGABEN = {"beteiligt", "federführend"}  # the Rolle column of the Steckbriefe
 

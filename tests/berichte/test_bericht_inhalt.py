@@ -432,3 +432,24 @@ def test_the_report_page_shows_the_same_sections_as_the_pdf(
     assert vorschau.xpath('.//dt[.="Version"]/following-sibling::dd[1]/text()') == ["1"]
     # One first-level heading on the page: the cover's becomes a second-level one.
     assert len(baum.xpath("//h1")) == 1
+
+
+def test_without_massnahmen_at_the_previous_quarters_end_the_comparison_says_so(welt):
+    """All of the Kreis's data entered during the quarter: at the previous quarter's end
+    there was nothing to compare with. The comparison says so in words and leaves the
+    column empty ("–"), instead of "0 von 0" Statusmeldungen and a change of "+1"; a
+    quarter in which no Maßnahme owed a Statusmeldung reads "keine fällig"."""
+    welt.massnahme.status = Massnahme.Status.ABGESCHLOSSEN
+    welt.massnahme.fortschritt = 100
+    welt.massnahme.ende_tatsaechlich = dt.date(2026, 8, 1)
+    welt.massnahme.save()
+    zurueckdatieren(dt.date(2026, 8, 1))
+    seite = einfach(bericht(welt).seiten[3].text)
+    assert "Veränderung gegenüber dem Vorquartal" in seite
+    assert "0 von 0" not in seite
+    assert (
+        "Am 30.06.2026, dem Ende des 2. Quartals 2026, stand noch keine Maßnahme im Bericht: "
+        "Für das Vorquartal gibt es keine Werte zum Vergleich." in seite
+    )
+    assert "Statusmeldungen – keine fällig –" in seite
+    assert "Ampel grün – 1 –" in seite
