@@ -5,9 +5,12 @@ Reusable by every report test: `grosser_kreis_anlegen()` inside a test with data
 access, or the session fixture `grosser_bericht` (tests/berichte/conftest.py) for the
 rendered PDFs without rendering them again in each test.
 
-Everything is entered with its change history (`bulk_create_with_history`) and dated inside
-the report's quarter (`zurueckdatieren`), so the report shows it as of the quarter's end.
-Deterministic: the same call gives the same data.
+Everything is entered with its change history (`bulk_create_with_history`) in two steps,
+so the report compares two quarters with figures of their own: the Kreis as it stood in the
+previous quarter (dated ten days before its end: Maßnahmen, that quarter's Statusmeldungen,
+Förderbescheide, milestones, most OZG ratings), then what changed in the report's quarter
+(dated ten days before its end: progress, traffic lights, finished Maßnahmen, this quarter's
+Statusmeldungen, more OZG ratings). Deterministic: the same call gives the same data.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.quartal import Quartal
 from foerderung.models import Foerderbescheid, Foerderprogramm, Mittelabruf
@@ -53,6 +56,10 @@ KOMMUNEN = [
     "Schlangen-Kohlstädt-Oesterholz",
     LANGES_WORT + "hausen",
 ]
+# Every 50th Maßnahme (from the second) is finished in the report's quarter.
+JEDE_ABGESCHLOSSEN = 50
+# The OZG services each Kommune has rated only in the report's quarter (of 40).
+OZG_NEU_BEWERTET = 5
 HANDLUNGSFELDER = [
     (1, "IKZ & Beteiligung"),
     (2, "Digitale Infrastruktur"),
@@ -79,6 +86,69 @@ class GrosserKreis:
     massnahmen: list[Massnahme]
     bescheide: list[Foerderbescheid]
     quartal: Quartal
+    soll: Soll
+
+
+@dataclass(frozen=True)
+class Soll:
+    """The figures the report must show, counted from what the generator made (not read
+    back through the report's code): at the end of the report's quarter and, `_vorher`,
+    of the previous one."""
+
+    massnahmen: int
+    fortschritt: float  # average of the Maßnahmen that count (not ideas), one decimal
+    fortschritt_vorher: float
+    abgeschlossen: int  # finished in the report's quarter
+    rot: int
+    neu_rot: int  # red now, not red at the end of the previous quarter
+    meldepflichtig: int
+    fehlend: int  # meldepflichtig without a Statusmeldung for the quarter
+    meldepflichtig_vorher: int
+    gemeldet_vorher: int
+    fristen: int  # deadlines of the Förderbescheide in the six months after the quarter
+    ozg_bewertet: int
+    ozg_online: int
+    ozg_online_vorher: int
+    meilensteine: int  # due in the next quarter
+
+
+def _soll(quartal, ids, vorher, jetzt, meldungen, bescheide, bewertungen, spaeter, meilensteine):
+    """`Soll` from the generator's own lists: the Maßnahmen's ids and their states as
+    (status, fortschritt, ampel) in creation order, the Statusmeldungen per quarter, the
+    Bescheide, the OZG ratings (`spaeter`: those made in the report's quarter)."""
+
+    def mittel(staende):
+        zaehlen = [f for status, f, _ in staende if status != Massnahme.Status.IDEE]
+        return round(sum(zaehlen) / len(zaehlen), 1)
+
+    fertig = Massnahme.Status.ABGESCHLOSSEN
+    pflichtig = [n for n, (status, _f, _a) in enumerate(jetzt) if status != fertig]
+    gemeldet = {m.massnahme_id for m in meldungen[quartal]}
+    bis = quartal.next().next().ende  # six months after the quarter's end
+    fristen = sum(
+        1
+        for b in bescheide
+        for frist in (b.verwendungsnachweis_faellig, b.bewilligungszeitraum_ende)
+        if quartal.ende < frist <= bis
+    )
+    online = [b for b in bewertungen if b.reifegrad >= 3]
+    return Soll(
+        massnahmen=len(jetzt),
+        fortschritt=mittel(jetzt),
+        fortschritt_vorher=mittel(vorher),
+        abgeschlossen=sum(1 for v, j in zip(vorher, jetzt, strict=True) if j[0] == fertig != v[0]),
+        rot=sum(1 for _s, _f, ampel in jetzt if ampel == "rot"),
+        neu_rot=sum(1 for v, j in zip(vorher, jetzt, strict=True) if j[2] == "rot" != v[2]),
+        meldepflichtig=len(pflichtig),
+        fehlend=sum(1 for n in pflichtig if ids[n] not in gemeldet),
+        meldepflichtig_vorher=sum(1 for status, _f, _a in vorher if status != fertig),
+        gemeldet_vorher=len(meldungen[quartal.previous()]),
+        fristen=fristen,
+        ozg_bewertet=len(bewertungen),
+        ozg_online=len(online),
+        ozg_online_vorher=sum(1 for b in online if id(b) not in spaeter),
+        meilensteine=meilensteine,
+    )
 
 
 def _handlungsfelder() -> list[Handlungsfeld]:
@@ -102,8 +172,8 @@ def grosser_kreis_anlegen(
 ) -> GrosserKreis:
     """Create the Kreis with its Maßnahmen (this and last quarter's Statusmeldungen for
     nine in ten, milestones next quarter for a third), Förderbescheide with drawdowns and
-    deadlines in the next six months, Kennzahlen, workshops and OZG ratings, all standing as
-    they are at the end of `quartal`."""
+    deadlines in the next six months, Kennzahlen, workshops and OZG ratings: as they stood
+    at the end of the previous quarter, and as they stand at the end of `quartal`."""
     zufall = random.Random(2026)
     if region is None:
         region = Region.objects.first() or Region.objects.create(
@@ -140,20 +210,34 @@ def grosser_kreis_anlegen(
         )
         for n in range(massnahmen)
     ]
+    # The report's quarter's state (`jetzt`), and the previous quarter's the Maßnahmen are
+    # created with: a second random sequence, so the first gives the same data as before.
+    frueher = random.Random(2025)
+    jetzt = []
+    for n, m in enumerate(neue_massnahmen):
+        jetzt.append((m.status, m.fortschritt, m.ampel))
+        if n % JEDE_ABGESCHLOSSEN == 1:
+            jetzt[n] = (Massnahme.Status.ABGESCHLOSSEN, 100, "gruen")
+        m.fortschritt = max(0, m.fortschritt - frueher.randint(0, 20))
+        if frueher.random() < 0.25:
+            m.ampel = frueher.choice(["gruen", "gelb", "rot"])
     neue_massnahmen = bulk_create_with_history(neue_massnahmen, Massnahme, batch_size=500)
     # bulk_create_with_history returns the objects with primary keys on PostgreSQL; read
     # them back in creation order so SQLite works as well.
     neue_massnahmen = list(Massnahme.objects.filter(kreis=kreis).order_by("id"))
-    meldungen = []
+    meldungen = {quartal.previous(): [], quartal: []}
     for q in (quartal, quartal.previous()):
-        for m in neue_massnahmen:
+        for n, m in enumerate(neue_massnahmen):
             if zufall.random() < 0.9:
-                meldungen.append(
+                _status, fortschritt, ampel = (
+                    jetzt[n] if q == quartal else (m.status, m.fortschritt, m.ampel)
+                )
+                meldungen[q].append(
                     Statusmeldung(
                         massnahme=m,
                         quartal=str(q),
-                        fortschritt=m.fortschritt,
-                        ampel=m.ampel,
+                        fortschritt=fortschritt,
+                        ampel=ampel,
                         erreicht=(
                             "Die Anforderungen sind mit den Fachämtern aller beteiligten "
                             "Kommunen abgestimmt; der Pilotbetrieb läuft seit August in zwei "
@@ -169,7 +253,7 @@ def grosser_kreis_anlegen(
                         ),
                     )
                 )
-    bulk_create_with_history(meldungen, Statusmeldung, batch_size=500)
+    bulk_create_with_history(meldungen[quartal.previous()], Statusmeldung, batch_size=500)
     naechstes = quartal.next()
     bulk_create_with_history(
         [
@@ -260,16 +344,50 @@ def grosser_kreis_anlegen(
                 ozg_id=f"G{n:05d}", name=f"Leistung {n}", themenfeld="Querschnitt"
             )
         )
+    bewertungen = [
+        Umsetzungsstand(
+            leistung=leistung, kommune=k, reifegradmodell="2.0", reifegrad=zufall.randint(0, 7)
+        )
+        for k in kommunen
+        for leistung in leistungen
+    ]
+    # The last services of each Kommune are rated only in the report's quarter.
+    spaeter = {id(b) for b in bewertungen if b.leistung in leistungen[-OZG_NEU_BEWERTET:]}
     bulk_create_with_history(
-        [
-            Umsetzungsstand(
-                leistung=leistung, kommune=k, reifegradmodell="2.0", reifegrad=zufall.randint(0, 7)
-            )
-            for k in kommunen
-            for leistung in leistungen
-        ],
-        Umsetzungsstand,
-        batch_size=1000,
+        [b for b in bewertungen if id(b) not in spaeter], Umsetzungsstand, batch_size=1000
+    )
+    zurueckdatieren(quartal.previous().ende - dt.timedelta(days=10))
+
+    # What changed in the report's quarter.
+    vorher = [(m.status, m.fortschritt, m.ampel) for m in neue_massnahmen]
+    geaendert = []
+    for m, (status, fortschritt, ampel) in zip(neue_massnahmen, jetzt, strict=True):
+        if (status, fortschritt, ampel) != (m.status, m.fortschritt, m.ampel):
+            m.status, m.fortschritt, m.ampel = status, fortschritt, ampel
+            if status == Massnahme.Status.ABGESCHLOSSEN:
+                m.ende_tatsaechlich = quartal.ende - dt.timedelta(days=10)
+            geaendert.append(m)
+    bulk_update_with_history(
+        geaendert,
+        Massnahme,
+        ["status", "fortschritt", "ampel", "ende_tatsaechlich"],
+        batch_size=500,
+    )
+    bulk_create_with_history(meldungen[quartal], Statusmeldung, batch_size=500)
+    bulk_create_with_history(
+        [b for b in bewertungen if id(b) in spaeter], Umsetzungsstand, batch_size=1000
     )
     zurueckdatieren(quartal.ende - dt.timedelta(days=10))
-    return GrosserKreis(kreis, kommunen, neue_massnahmen, neue_bescheide, quartal)
+    soll = _soll(
+        quartal,
+        [m.pk for m in neue_massnahmen],
+        vorher,
+        jetzt,
+        meldungen,
+        neue_bescheide,
+        bewertungen,
+        spaeter,
+        meilensteine=massnahmen // 3,
+    )
+    neue_massnahmen = list(Massnahme.objects.filter(kreis=kreis).order_by("id"))
+    return GrosserKreis(kreis, kommunen, neue_massnahmen, neue_bescheide, quartal, soll)

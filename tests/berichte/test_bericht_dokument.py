@@ -445,7 +445,8 @@ def test_table_header_cells_carry_scope_and_captions_sit_in_their_table(request,
     of its table."""
     _leser_, baum = _gelesen(request, welcher, variante)
     th = [e for e in baum.elemente if e.rolle == "/TH"]
-    assert len(th) > (200 if welcher == "gross" else 50)
+    # The large Kreis's PDF/A variant is made without the Steckbriefe (conftest.py).
+    assert len(th) > (150 if welcher == "gross" else 50)
     for element in th:
         rollen = baum.rollen(element)
         erwartet = "/Column" if "/THead" in rollen else "/Row"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from berichte import services
 from berichte.models import Quartalsbericht
+from core.formatting import zahl
 from core.quartal import Quartal
 from massnahmen.models import Massnahme
 from tests.factories import (
@@ -453,3 +454,218 @@ def test_without_massnahmen_at_the_previous_quarters_end_the_comparison_says_so(
     )
     assert "Statusmeldungen – keine fällig –" in seite
     assert "Ampel grün – 1 –" in seite
+
+
+# --- The same points on the generated Kreis (500 Maßnahmen, long names) ---------------------
+
+
+def stichpunkte(inhalt: bytes) -> list[str]:
+    """The bullet points of "Das Wichtigste in Kürze" (page 2), each as one line: the
+    text of each list item's body (/LBody) in the structure tree."""
+    from .pdf_pruefung import Strukturbaum
+
+    leser, baum = PdfLeser(inhalt), Strukturbaum(inhalt)
+    punkte: dict[tuple[int, int], str] = {}
+    for stueck in leser.seiten[1].inhalte:
+        element = baum.element_von(2, stueck.mcid)
+        if element is None or "/LBody" not in (rollen := baum.rollen(element)):
+            continue
+        koerper = [*element.vorfahren, element.id][rollen.index("/LBody")]
+        punkte[koerper] = punkte.get(koerper, "") + " " + stueck.text
+    return [einfach(p) for p in punkte.values()]
+
+
+@pytest.mark.xdist_group(XDIST_GRUPPE)
+def test_large_kreis_das_wichtigste_gives_the_generated_figures(
+    grosser_bericht_mit_vorschau, gross
+):
+    """Every sentence of page 2 with the figures the generator made, counted from its own
+    lists (tests/berichte/grosser_kreis.py, `Soll`), not through the report's code; the
+    comparison on the summary page has the previous quarter's own figures."""
+    soll = grosser_bericht_mit_vorschau.soll
+    vorher = "am Ende des 2. Quartals 2026"
+    differenz = round(soll.fortschritt - soll.fortschritt_vorher, 1)
+    # The generator makes a previous quarter that differs in each figure named.
+    assert differenz > 0 and soll.abgeschlossen and soll.neu_rot < soll.rot
+    assert soll.ozg_online > soll.ozg_online_vorher
+    assert stichpunkte(grosser_bericht_mit_vorschau.pdfs["pdf/ua-1"]) == [
+        f"Am Ende des 3. Quartals 2026 stehen {soll.massnahmen} Maßnahmen im Bericht; ihr "
+        f"durchschnittlicher Fortschritt beträgt {zahl(soll.fortschritt, 1)} %, "
+        f"{zahl(differenz, 1)} Prozentpunkte mehr als {vorher}.",
+        f"Im 3. Quartal 2026 wurden {soll.abgeschlossen} Maßnahmen abgeschlossen.",
+        f"{soll.neu_rot} Maßnahmen stehen neu auf Rot ({vorher} noch nicht); insgesamt stehen "
+        f"{soll.rot} Maßnahmen auf Rot.",
+        f"Für {soll.fehlend} von {soll.meldepflichtig} meldepflichtigen Maßnahmen fehlen die "
+        "Statusmeldungen für das 3. Quartal 2026.",
+        f"Bis zum 31.03.2027 werden {soll.fristen} Fristen aus Förderbescheiden fällig "
+        "(Verwendungsnachweise und Enden von Bewilligungszeiträumen).",
+        f"In den Kommunen sind {soll.ozg_online} von {soll.ozg_bewertet} bewerteten "
+        f"OZG-Leistungen online ({zahl(100 * soll.ozg_online / soll.ozg_bewertet, 1)} %), "
+        f"{soll.ozg_online - soll.ozg_online_vorher} mehr als {vorher}.",
+        f"Im 4. Quartal 2026 sind {soll.meilensteine} Meilensteine fällig.",
+    ]
+    zusammenfassung = einfach(gross.seiten[3].text)
+    gemeldet = soll.meldepflichtig - soll.fehlend
+    mehr = gemeldet - soll.gemeldet_vorher
+    zeichen = "+" if mehr > 0 else "−" if mehr < 0 else "±"
+    assert (
+        f"Statusmeldungen {soll.gemeldet_vorher} von {soll.meldepflichtig_vorher} {gemeldet} "
+        f"von {soll.meldepflichtig} {zeichen}{abs(mehr)}" in zusammenfassung
+    )
+    assert (
+        f"durchschnittlicher Fortschritt {zahl(soll.fortschritt_vorher, 1)} % "
+        f"{zahl(soll.fortschritt, 1)} % +{zahl(differenz, 1)} Prozentpunkte" in zusammenfassung
+    )
+    assert f"rot – gefährdet {soll.rot}" in zusammenfassung
+    assert f"abgeschlossen {soll.abgeschlossen}" in zusammenfassung
+
+
+def _kapitel_der_gliederung(inhalt: bytes) -> list[str]:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(inhalt)) as pdf, pdf.open_outline() as gliederung:
+        (titel,) = gliederung.root
+        return [k.title for k in titel.children]
+
+
+@pytest.mark.xdist_group(XDIST_GRUPPE)
+def test_large_kreis_the_steckbriefe_can_be_left_out(grosser_bericht, gross):
+    """The PDF/A variant of the generated Kreis is requested without the appendix: no
+    Steckbrief, no entry for it or a Kommune in the contents or the bookmarks, 16 pages
+    fewer, and every other chapter on the page it has with the appendix."""
+    from berichte.pdf import VARIANTEN
+
+    from .conftest import OHNE_STECKBRIEFE
+
+    (mit_variante,) = [v for v in VARIANTEN if v != OHNE_STECKBRIEFE]
+    ohne = PdfLeser(grosser_bericht[OHNE_STECKBRIEFE])
+    assert "Steckbrief" not in ohne.text
+    mit_inhalt, ohne_inhalt = inhaltsverzeichnis(gross), inhaltsverzeichnis(ohne)
+    anhang = "Anhang: Steckbriefe der Kommunen"
+    assert anhang in dict(mit_inhalt)
+    assert ohne_inhalt == [(t, s) for t, s in mit_inhalt if t != anhang and t not in KOMMUNEN]
+    assert len(ohne_inhalt) == 9 - 1
+    assert len(gross.seiten) - len(ohne.seiten) == len(KOMMUNEN)
+    # The last page is the last chapter's.
+    assert "OZG-Umsetzung" in einfach(ohne.seiten[-1].text) or "OZG-Umsetzung" in einfach(
+        ohne.seiten[-2].text
+    )
+    mit_gliederung = _kapitel_der_gliederung(grosser_bericht[mit_variante])
+    assert anhang in mit_gliederung
+    assert _kapitel_der_gliederung(grosser_bericht[OHNE_STECKBRIEFE]) == [
+        k for k in mit_gliederung if k != anhang
+    ]
+
+
+@pytest.mark.xdist_group(XDIST_GRUPPE)
+def test_large_kreis_cover_has_logo_name_quarter_and_version_on_one_page(grosser_bericht, gross):
+    """The cover of version 2 with the logo Kreis staff uploaded: the logo above the
+    title, the whole long name of the Kreis, the quarter and the version; the summary
+    starts on page 2."""
+    from .conftest import GROSSER_BERICHT_VERSION
+    from .grosser_kreis import KREIS_NAME
+    from .pdf_pruefung import Strukturbaum
+
+    deckblatt = gross.seiten[0]
+    text = einfach(deckblatt.text)
+    assert text.startswith("Quartalsbericht 3. Quartal 2026 ")
+    assert f"Kreis {KREIS_NAME} – Stand der gemeinsamen Digitalisierung" in text
+    assert f"Version {GROSSER_BERICHT_VERSION} Berichtszeitraum 01.07.2026 bis 30.09.2026" in text
+    assert "Maßnahmen im Bericht 500" in text
+    (bild,) = [o for o in deckblatt.objekte if o.was == "Bild"]
+    titel = min(
+        (i.box for i in deckblatt.inhalte if "Quartalsbericht" in i.text), key=lambda b: -b.oben
+    )
+    assert bild.unten > titel.oben
+    baum = Strukturbaum(grosser_bericht["pdf/ua-1"])
+    (logo,) = [e for e in baum.elemente if e.rolle == "/Figure"]
+    assert str(logo.objekt.get("/Alt")) == f"Logo des Kreises {KREIS_NAME}"
+    assert "Das Wichtigste in Kürze" not in text
+    assert "Das Wichtigste in Kürze" in gross.seiten[1].zeilen
+
+
+@pytest.mark.xdist_group(XDIST_GRUPPE)
+def test_large_kreis_the_report_page_shows_what_the_pdf_prints(grosser_bericht_mit_vorschau, gross):
+    """/berichte/<id>/ of version 2 of the generated Kreis's report: the same summary
+    sentences, the same contents, the same comparison with the previous quarter, all 500
+    Maßnahmen, and for each of the 16 Kommunen the same counts as its Steckbrief page."""
+    from lxml import html as lxml_html
+
+    baum = lxml_html.fromstring(grosser_bericht_mit_vorschau.vorschau)
+    (vorschau,) = baum.xpath('//div[@class="bericht-vorschau"]')
+    saetze = [einfach(li.text_content()) for li in vorschau.xpath('.//ul[@class="wichtigste"]/li')]
+    assert saetze == stichpunkte(grosser_bericht_mit_vorschau.pdfs["pdf/ua-1"])
+    inhalt = [einfach(a.text_content()) for a in vorschau.xpath('.//nav[@class="inhalt"]//a')]
+    assert inhalt == [t for t, _ in inhaltsverzeichnis(gross)]
+    zusammenfassung = einfach(gross.seiten[3].text)
+    for zeile in vorschau.xpath('.//section[@id="abschnitt-zusammenfassung"]//tbody/tr'):
+        zellen = " ".join(einfach(zelle.text_content()) for zelle in zeile)
+        assert zellen in zusammenfassung
+    assert len(vorschau.xpath('.//div[@class="massnahme"]')) == 500
+    seiten = dict(inhaltsverzeichnis(gross))
+    zahlen = re.compile(
+        r"\d+ Maßnahmen?, davon \d+ federführend|\d+ von \d+ bewerteten Leistungen (?:ist|sind)"
+        r" online \([\d,]+ %\)|\d+ Förderbescheide? als Zuwendungsempfängerin: bewilligt "
+        r"[\d.,]+ €, abgerufen [\d.,]+ €, verbleibend [\d.,]+ €"
+    )
+    for name in KOMMUNEN:
+        (steckbrief,) = vorschau.xpath(f'.//section[h3="{name}"]')
+        im_web = zahlen.findall(einfach(steckbrief.text_content()))
+        assert len(im_web) == 3, (name, im_web)
+        assert im_web == zahlen.findall(einfach(gross.seiten[seiten[name] - 1].text)), name
+    assert vorschau.xpath('.//dt[.="Version"]/following-sibling::dd[1]/text()') == ["2"]
+    (logo,) = vorschau.xpath(".//p[@class='logo']/img")
+    assert logo.get("alt").startswith("Logo des Kreises Sächsische Schweiz")
+
+
+@pytest.fixture(scope="module")
+def demo(demo_bericht) -> PdfLeser:
+    return PdfLeser(demo_bericht["pdf/ua-1"])
+
+
+@pytest.mark.xdist_group(XDIST_GRUPPE)
+@pytest.mark.parametrize("welcher", ["demo", "gross"])
+def test_das_wichtigste_and_the_contents_of_the_rendered_reports(request, welcher):
+    """The demo Kreis and the generated one: page 2 is "Das Wichtigste in Kürze" with at
+    most eight sentences, each with its number, and the numbers agree with the tables of
+    the summary (count, average progress, red, Statusmeldungen) and the OZG chapter; page
+    3 lists every chapter after it, each with the page its heading is on."""
+    from berichte.abschnitte import ABSCHNITTE, VOR_DEM_INHALT
+
+    pdf = request.getfixturevalue(welcher)
+    assert "Das Wichtigste in Kürze" in pdf.seiten[1].zeilen
+    pdfs = request.getfixturevalue("demo_bericht" if welcher == "demo" else "grosser_bericht")
+    punkte = stichpunkte(pdfs["pdf/ua-1"])
+    assert 5 <= len(punkte) <= 8 and all(re.search(r"\d", p) for p in punkte), punkte
+    text = " ".join(punkte)
+    zusammenfassung = einfach(pdf.seiten[3].text)
+    anzahl, fortschritt = re.search(
+        r"stehen ([\d.]+) Maßnahmen im Bericht; ihr durchschnittlicher Fortschritt beträgt "
+        r"([\d,]+) %",
+        text,
+    ).groups()
+    assert f"Im Bericht stehen {anzahl} Maßnahmen" in zusammenfassung
+    assert f"Durchschnittlicher Fortschritt: {fortschritt} %." in zusammenfassung
+    (rot,) = re.search(r"insgesamt stehen? ([\d.]+) Maßnahmen? auf Rot", text).groups()
+    assert f"rot – gefährdet {rot}" in zusammenfassung
+    fehlend = re.search(r"Für ([\d.]+) von ([\d.]+) meldepflichtigen", text)
+    if fehlend:
+        gemeldet = f"{int(fehlend[2]) - int(fehlend[1])} von {fehlend[2]}"
+    else:
+        (alle,) = re.search(r"Für alle ([\d.]+) meldepflichtigen Maßnahmen liegt", text).groups()
+        gemeldet = f"{alle} von {alle}"
+    assert re.search(rf"Statusmeldungen \S+ von \S+ {gemeldet} ", zusammenfassung)
+    (online,) = re.search(r"In den Kommunen sind ([\d.]+) von [\d.]+ bewerteten", text).groups()
+    assert (
+        "Online verfügbare OZG-Leistungen je Kommune zum 30.09.2026 (ab Reifegrad 3), "
+        f"insgesamt {online}." in einfach(pdf.text)
+    )
+    kapitel = [a.titel for a in ABSCHNITTE if a.schluessel not in VOR_DEM_INHALT]
+    eintraege = inhaltsverzeichnis(pdf)
+    assert [t for t, _ in eintraege if t in kapitel] == kapitel
+    assert len(eintraege) == len(kapitel) + 16  # the 16 Kommunen of either Kreis
+    for eintrag, seite in eintraege:
+        assert eintrag in pdf.seiten[seite - 1].zeilen, (eintrag, seite)
+        assert eintrag not in pdf.seiten[seite - 2].zeilen, (eintrag, seite)
