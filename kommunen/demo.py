@@ -47,9 +47,10 @@ def demo_users() -> dict[str, object]:
 
 def demo_kreise() -> Iterator[tuple[Kreis, dict[str, Kommune], dict]]:
     """The Kreise with demo content in data/demo/kreise/: each with its Kommunen by slug and
-    the content of its file."""
+    the content of its file. Lippe comes first, so its rows keep the ids they had when it
+    was the only demo Kreis."""
     kreise = {k.ags: k for k in Kreis.objects.prefetch_related("kommunen")}
-    for daten in demodaten.kreise():
+    for daten in sorted(demodaten.kreise(), key=lambda daten: daten["kreis"] != LIPPE_AGS):
         kreis = kreise[daten["kreis"]]
         yield kreis, {k.slug: k for k in kreis.kommunen.all()}, daten
 
@@ -61,6 +62,12 @@ def demo_regionen() -> Iterator[tuple[Region, dict[str, Kommune], dict]]:
         region = Region.objects.get(kurzname=daten["region"])
         kommunen = Kommune.objects.filter(kreis__region=region)
         yield region, {k.slug: k for k in kommunen}, daten
+
+
+def kreis_person(kreis: Kreis, daten: dict) -> str:
+    """The e-mail of the Kreis staff account that writes the Kreis's own demo entries: the
+    file's `kreis_person`, else `kreis.<slug>@demo.invalid`."""
+    return daten.get("kreis_person") or KREIS_REGION_EMAIL.format(slug=kreis.slug)
 
 
 # Invented people (no one from the press texts): first name, last name, female?

@@ -1,4 +1,7 @@
-"""Demo data: how far each of the 16 Lippe Kommunen has implemented each OZG service.
+"""Demo data: how far each Kommune of the demo Kreise has implemented each OZG service.
+
+Each file in data/demo/kreise/ names its forerunners (`ozg.vorreiter`), Kommunen whose
+online services the others of the Kreis adopt ("Einer für Alle").
 
 Deterministic pseudo-random (`random.Random(<AGS>)`): the same Kommune always gets the
 same ratings. Most are rated under the OZG-Reifegradmodell 2.0 (levels 0–7, since July
@@ -20,8 +23,6 @@ from kommunen.demo import cdo_email, demo_kreise, demo_users, kommunen_lippe
 from .models import ONLINE_AB, OzgLeistung, Reifegradmodell, Umsetzungsstand
 
 MODELL_2_0_SEIT = dt.date(2025, 7, 1)
-# Kommunen whose online services others have adopted ("Einer für Alle" within Lippe).
-VORREITER = ["lemgo", "detmold", "bad-salzuflen"]
 # Weights of the levels 0–7 (2.0) and 0–4 (1.1); EfA services are further along.
 GEWICHTE_2_0 = [14, 12, 16, 18, 15, 11, 8, 6]
 GEWICHTE_2_0_EFA = [3, 3, 6, 22, 22, 18, 14, 12]
@@ -38,10 +39,11 @@ def seed(stdout) -> None:
     heute = timezone.localdate()
     leistungen = list(OzgLeistung.objects.order_by("ozg_id"))
     users = demo_users()
-    gebiete = [(kommunen_lippe(), VORREITER, "lippe")]
-    # The other Kreise of the region, with their own forerunners (data/demo/kreise/*.yaml).
-    for kreis, kommunen, daten in demo_kreise():
-        gebiete.append((kommunen, daten["ozg"]["vorreiter"], kreis.slug))
+    # Every Kreis of data/demo/kreise/*.yaml, with its own forerunners.
+    gebiete = [
+        (kommunen, daten["ozg"]["vorreiter"], kreis.slug)
+        for kreis, kommunen, daten in demo_kreise()
+    ]
     vorhanden = set(
         Umsetzungsstand.objects.filter(
             kommune__in=[k for kommunen, *_ in gebiete for k in kommunen.values()]

@@ -7,13 +7,15 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from foerderung.demo import IKZ_AKTENZEICHEN
 from foerderung.models import Foerderbescheid
 from tests.browser.harness import assert_no_axe_violations, login_via_form
 
 pytestmark = pytest.mark.browser
 
 NBSP = "\u00a0"
+
+# The IKZ NRW Bescheid of the demo (data/demo/kreise/lippe.yaml).
+IKZ_AKTENZEICHEN = "34.2-IKZ-2021/017"
 
 
 def ikz_bescheid() -> Foerderbescheid:

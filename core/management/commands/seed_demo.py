@@ -1,5 +1,5 @@
 """`manage.py seed_demo`: demo data for the seven OWL Kreise on top of the reference data
-(Lippe from the apps' demo.py, the others from data/demo/).
+(every Kreis from data/demo/, read by the apps' demo.py).
 
 Refuses to run with DEBUG off unless `--force` (it creates accounts with a published
 password). Loads the reference data first, then calls `<app>/demo.py: seed(stdout)` for
