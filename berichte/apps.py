@@ -10,6 +10,7 @@ class BerichteConfig(AppConfig):
 
         from kommunen.models import Kommune, Mitgliedschaft
         from massnahmen.models import Massnahme, Nachnutzung
+        from massnahmen.signals import im_bulk_geschrieben
         from ozg.models import Umsetzungsstand
 
         from .wer_hat_das_schon import daten_geaendert
@@ -26,4 +27,7 @@ class BerichteConfig(AppConfig):
             daten_geaendert,
             sender=Massnahme.beteiligte.through,
             dispatch_uid="wer-hat-das-schon:beteiligte",
+        )
+        im_bulk_geschrieben.connect(
+            daten_geaendert, sender=Massnahme, dispatch_uid="wer-hat-das-schon:import"
         )

@@ -45,6 +45,7 @@ from .exports import (
     entneutralisieren,
 )
 from .models import Ampel, Massnahme, Sichtbarkeit
+from .signals import im_bulk_geschrieben
 
 ERLAUBTE_ENDUNGEN = (".csv", ".xlsx")
 MAX_DATEIGROESSE = 20 * 1024 * 1024
@@ -1061,6 +1062,7 @@ def schreiben(
     durchgangszeilen = _m2m_schreiben(neue, geaenderte)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         _historie_schreiben(gespeichert, durchgangszeilen, user=user, grund=grund, jetzt=jetzt)
+    im_bulk_geschrieben.send(sender=Massnahme, massnahmen=[e.massnahme for e in gespeichert])
 
 
 def _m2m_schreiben(

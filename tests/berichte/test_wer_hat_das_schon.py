@@ -6,7 +6,9 @@ queries, cached, and a change shows at once."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -305,3 +307,32 @@ def test_the_start_page_stays_within_its_query_budget(
         client.get("/")  # the data changed: computed again, no more queries than before
     with django_assert_max_num_queries(len(kalt.captured_queries) - 5):
         client.get("/")  # from the cache
+
+
+def test_a_solution_that_an_import_sets_in_umsetzung_shows_at_once(
+    welt, loesungen, login, django_capture_on_commit_callbacks
+):
+    """The import writes in bulk (no save signals): it must void the cached lists too, not
+    leave them stale for the cache's lifetime."""
+    from tests.massnahmen.test_export_import import EXPORT_CSV, csv_lesen, importieren
+
+    cdo = login(welt.users["cdo_eigen"])
+    assert "Idee Herford" not in abschnitt(cdo.get("/"))  # cached now, still geplant
+
+    kreis_herford = login(welt.users["kreis_fremd"])
+    rows = csv_lesen(kreis_herford.get(EXPORT_CSV))
+    kopf = rows[0]
+    rows = [kopf] + [r for r in rows[1:] if r[kopf.index("Titel")] == "Idee Herford"]
+    assert len(rows) == 2
+    rows[1][kopf.index("Status")] = Massnahme.Status.IN_UMSETZUNG.label
+    datei = io.StringIO(newline="")
+    csv.writer(datei, delimiter=";").writerows(rows)
+    lauf = importieren(
+        kreis_herford,
+        "status.csv",
+        datei.getvalue().encode("utf-8-sig"),
+        django_capture_on_commit_callbacks,
+    )
+    assert lauf.aktualisiert == 1
+
+    assert "Idee Herford" in abschnitt(login(welt.users["cdo_eigen"]).get("/"))
