@@ -85,8 +85,9 @@ def _workshop_aus_daten(
         {
             "beginn": beginn,
             "ende": _zeitpunkt(tag, *map(int, werte["bis"].split(":"))),
-            # Published three weeks ahead, but never in the future.
-            "veroeffentlicht_am": min(beginn - dt.timedelta(days=21), timezone.now()),
+            # Published three weeks ahead, but never in the future: at the latest at the
+            # start of today, so a second run on the same day changes nothing.
+            "veroeffentlicht_am": min(beginn - dt.timedelta(days=21), _zeitpunkt(heute, 0)),
             "format": werte["format"],
             "ort": werte.get("ort", ""),
             "online_link": werte.get("online_link", ""),

@@ -66,6 +66,15 @@ def row_counts() -> dict[str, int]:
     return counts
 
 
+def versions() -> dict[str, dict[int, int]]:
+    """The optimistic-locking version of every row of every model that has one."""
+    return {
+        model._meta.label: dict(model._default_manager.values_list("pk", "version"))
+        for model in apps.get_models()
+        if any(f.name == "version" for f in model._meta.concrete_fields)
+    }
+
+
 @pytest.mark.django_db
 def test_refuses_without_debug_unless_forced(settings):
     settings.DEBUG = False
@@ -446,9 +455,11 @@ class SeedDemoTests(TestCase):
         assert "luegde" in self.ausgabe
 
     def test_second_run_leaves_every_table_unchanged(self):
-        vorher = row_counts()
+        vorher, versionen_vorher = row_counts(), versions()
         ausgabe = seed_demo("--force")
         assert row_counts() == vorher
+        # Not only as many rows: none of them changed (a save bumps the row's version).
+        assert versions() == versionen_vorher
         assert "Referenzdaten sind aktuell – nichts geändert." in ausgabe
 
     def test_changed_demo_password_is_reset(self):
