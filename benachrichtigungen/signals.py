@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from foerderung.models import BescheidDokument
 from kommunen.models import Mitgliedschaft, Rolle
 from massnahmen.models import Ampel, Anhang, Massnahme, Nachnutzung, Statusmeldung
+from massnahmen.signals import im_bulk_geschrieben
 from workshops.models import Workshop
 
 from . import services
@@ -52,6 +53,36 @@ def _massnahme_gespeichert(sender, instance, created, raw=False, **kwargs):
     if instance.federfuehrend_id != lead_vorher or created:
         _danach(_folgen, instance.pk, [instance.federfuehrend_id])
     instance._benachrichtigung_stand = (instance.ampel, instance.federfuehrend_id)
+
+
+@receiver(im_bulk_geschrieben, sender=Massnahme)
+def _massnahmen_importiert(sender, neue, geaenderte, user=None, **kwargs):
+    """The import's bulk writes as if each Maßnahme had been saved: a light turned red is
+    news, and the lead and partners of a new Maßnahme (or its new lead) follow it. The
+    partners of all new ones are read in one query."""
+    person_id = user.pk if user is not None else None
+    partner: dict[int, list[int]] = {}
+    for massnahme_id, kommune_id in Massnahme.beteiligte.through.objects.filter(
+        massnahme_id__in=[m.pk for m in neue]
+    ).values_list("massnahme_id", "kommune_id"):
+        partner.setdefault(massnahme_id, []).append(kommune_id)
+    folgen = []
+    for massnahme in geaenderte:
+        ampel_vorher, lead_vorher = getattr(massnahme, "_benachrichtigung_stand", (None, None))
+        if massnahme.ampel == Ampel.ROT and ampel_vorher not in (None, Ampel.ROT):
+            _danach(_ampel_rot, massnahme.pk, massnahme.version, person_id)
+        if massnahme.federfuehrend_id != lead_vorher:
+            folgen.append((massnahme.pk, [massnahme.federfuehrend_id]))
+    folgen += [(m.pk, [m.federfuehrend_id, *partner.get(m.pk, [])]) for m in neue]
+    for massnahme in [*neue, *geaenderte]:
+        massnahme._benachrichtigung_stand = (massnahme.ampel, massnahme.federfuehrend_id)
+    if folgen:
+        _danach(_alle_folgen, folgen)
+
+
+def _alle_folgen(folgen) -> None:
+    for pk, kommune_ids in folgen:
+        _folgen(pk, kommune_ids)
 
 
 @receiver(m2m_changed, sender=Massnahme.beteiligte.through)

@@ -1062,7 +1062,12 @@ def schreiben(
     durchgangszeilen = _m2m_schreiben(neue, geaenderte)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         _historie_schreiben(gespeichert, durchgangszeilen, user=user, grund=grund, jetzt=jetzt)
-    im_bulk_geschrieben.send(sender=Massnahme, massnahmen=[e.massnahme for e in gespeichert])
+    im_bulk_geschrieben.send(
+        sender=Massnahme,
+        neue=[e.massnahme for e in neue],
+        geaenderte=[e.massnahme for e in geaenderte],
+        user=user,
+    )
 
 
 def _m2m_schreiben(

@@ -390,3 +390,38 @@ def test_inbox_and_buttons_are_valid_html(welt, login, tmp_path):
         dateien.append(datei)
     befunde = htmlcheck.validate(dateien)
     assert not befunde, htmlcheck.report(befunde)
+
+
+def test_an_import_that_turns_the_light_red_reaches_the_follower(
+    welt, login, django_capture_on_commit_callbacks
+):
+    """The import writes in bulk (no post_save): its red light is news all the same, and
+    the lead of a Maßnahme it creates follows it as after the form."""
+    import csv
+    import io
+
+    from massnahmen.models import Ampel
+    from tests.massnahmen.test_export_import import EXPORT_CSV, csv_lesen, importieren
+
+    services.folgen(person=welt.users["cdo_andere"], gegenstand=welt.massnahme, aktiv=True)
+    assert welt.massnahme.ampel != Ampel.ROT
+    kreis = login(welt.users["kreis"])
+    rows = csv_lesen(kreis.get(EXPORT_CSV))
+    kopf = rows[0]
+    zeile = next(r for r in rows[1:] if r[kopf.index("ID")] == str(welt.massnahme.pk))
+    zeile[kopf.index("Ampel")] = Ampel.ROT.label
+    neu = list(zeile)
+    for spalte in ("ID", "Version"):
+        neu[kopf.index(spalte)] = ""
+    neu[kopf.index("Titel")] = "Importierte Maßnahme aus Detmold"
+    datei = io.StringIO(newline="")
+    csv.writer(datei, delimiter=";").writerows([kopf, zeile, neu])
+    lauf = importieren(
+        kreis, "ampel.csv", datei.getvalue().encode("utf-8-sig"), django_capture_on_commit_callbacks
+    )
+    assert (lauf.aktualisiert, lauf.neu) == (1, 1)
+
+    html = inbox_text(login(welt.users["cdo_andere"]))
+    assert "Die Ampel von „Digitale Akte in Detmold“ steht jetzt auf Rot (gefährdet)." in html
+    importiert = Massnahme.objects.get(titel="Importierte Maßnahme aus Detmold")
+    assert Abo.objects.filter(person=welt.users["cdo_eigen"], massnahme=importiert).exists()
