@@ -492,6 +492,23 @@ def test_no_chart_repeats_a_table(request):
     ) in text
 
 
+def test_large_kreis_no_chart_repeats_a_table_its_one_figure_is_the_logo(request):
+    """Point 4e on the 500-Maßnahmen Kreis, whose Kreis staff uploaded a logo: the one
+    figure of 165 pages is that logo on the cover; every figure of the report is a table,
+    the summary's progress per Handlungsfeld included, and no page draws a chart."""
+    leser, baum = _gelesen(request, "gross", "pdf/ua-1")
+    figuren = [e for e in baum.elemente if e.rolle == "/Figure"]
+    assert len(figuren) == 1
+    bilder = [(s.nummer, o.was) for s in leser.seiten for o in s.objekte if o.was == "Bild"]
+    assert bilder == [(1, "Bild")]
+    assert not [s.nummer for s in leser.seiten for o in s.objekte if o.was == "Grafik"]
+    text = " ".join(leser.text.split())
+    assert (
+        "Durchschnittlicher Fortschritt der Maßnahmen je Handlungsfeld am 30.06.2026 und am "
+        "30.09.2026 Handlungsfeld Maßnahmen 2. Quartal 2026 3. Quartal 2026 Veränderung"
+    ) in text
+
+
 @pytest.mark.parametrize(("welcher", "variante"), BERICHTE)
 def test_the_viewer_shows_the_document_title_and_its_language(request, welcher, variante):
     """/DisplayDocTitle: a viewer's window and a screen reader announce the title, not
