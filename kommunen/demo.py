@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import Q
 
 from core import demodaten
 from core.formatting import zahl
@@ -70,117 +71,31 @@ def kreis_person(kreis: Kreis, daten: dict) -> str:
     return daten.get("kreis_person") or KREIS_REGION_EMAIL.format(slug=kreis.slug)
 
 
-# Invented people (no one from the press texts): first name, last name, female?
-CDOS = {
-    "augustdorf": ("Miriam", "Albers", True),
-    "bad-salzuflen": ("Jonas", "Brinkmann", False),
-    "barntrup": ("Katrin", "Vogt", True),
-    "blomberg": ("Henrik", "Stolte", False),
-    "detmold": ("Sabine", "Kortemeier", True),
-    "doerentrup": ("Felix", "Rehage", False),
-    "extertal": ("Anja", "Plöger", True),
-    "horn-bad-meinberg": ("Nils", "Tegeler", False),
-    "kalletal": ("Julia", "Hagemeier", True),
-    "lage": ("Markus", "Böke", False),
-    "lemgo": ("Christina", "Wessel", True),
-    "leopoldshoehe": ("Stefan", "Kuhlmann", False),
-    "luegde": ("Laura", "Niemeier", True),
-    "oerlinghausen": ("Patrick", "Husemann", False),
-    "schieder-schwalenberg": ("Sandra", "Klemme", True),
-    "schlangen": ("Daniel", "Oevermann", False),
-}
-
-WEBSITES = {
-    "augustdorf": "https://www.augustdorf.de",
-    "bad-salzuflen": "https://www.bad-salzuflen.de",
-    "barntrup": "https://www.barntrup.de",
-    "blomberg": "https://www.blomberg-lippe.de",
-    "detmold": "https://www.detmold.de",
-    "doerentrup": "https://www.doerentrup.de",
-    "extertal": "https://www.extertal.de",
-    "horn-bad-meinberg": "https://www.horn-badmeinberg.de",
-    "kalletal": "https://www.kalletal.de",
-    "lage": "https://www.lage.de",
-    "lemgo": "https://www.lemgo.de",
-    "leopoldshoehe": "https://www.leopoldshoehe.de",
-    "luegde": "https://www.luegde.de",
-    "oerlinghausen": "https://www.oerlinghausen.de",
-    "schieder-schwalenberg": "https://www.schieder-schwalenberg.de",
-    "schlangen": "https://www.schlangen.de",
-}
-
-PROFIL_ZUSATZ = {
-    "detmold": "Kreisstadt und Sitz der Bezirksregierung Detmold.",
-    "lemgo": "Alte Hansestadt; Sitz des Kommunalen Rechenzentrums Minden-Ravensberg/Lippe (krz).",
-    "blomberg": (
-        "Nelkenstadt; federführend im interkommunalen E-Government-Projekt mit Lügde, "
-        "Schieder-Schwalenberg und Kalletal."
-    ),
-    "bad-salzuflen": "Staatsbad; koordiniert das gemeinsame Schulungsprogramm.",
-    "luegde": "Partnerin im interkommunalen E-Government-Projekt mit Blomberg.",
-    "schieder-schwalenberg": "Partnerin im interkommunalen E-Government-Projekt mit Blomberg.",
-    "kalletal": "Partnerin im interkommunalen E-Government-Projekt mit Blomberg.",
-}
-
-
 def seed(stdout) -> None:
-    kreis = lippe()
     owl = Region.objects.get(kurzname=REGION_OWL)
-    kommunen = kommunen_lippe()
-    missing = sorted(set(CDOS) - set(kommunen))
-    if missing:
-        raise RuntimeError(f"Kommunen fehlen in den Referenzdaten: {', '.join(missing)}")
-
     accounts = DemoAccounts()
-    for slug, (vorname, nachname, weiblich) in CDOS.items():
-        user = accounts.ensure(
-            cdo_email(slug),
-            vorname,
-            nachname,
-            "Digitalisierungsbeauftragte" if weiblich else "Digitalisierungsbeauftragter",
-        )
-        upsert(Mitgliedschaft, {"user": user, "kommune": kommunen[slug]}, {"rolle": Rolle.CDO})
-    kreis_user = accounts.ensure(
-        KREIS_EMAIL, "Karin", "Wehmeier", "Stabsstelle Digitalisierung, Kreisverwaltung Lippe"
-    )
-    upsert(Mitgliedschaft, {"user": kreis_user, "kreis": kreis}, {"rolle": Rolle.KREIS})
-    owl_user = accounts.ensure(
-        OWL_EMAIL, "Tim", "Redeker", "DigitalBüro OWL, Regionale Koordination"
-    )
-    upsert(Mitgliedschaft, {"user": owl_user, "region": owl}, {"rolle": Rolle.REGION})
+    # Lippe's people first, so they keep the ids they had when Lippe was the only demo Kreis.
+    personen = sorted(demodaten.personen().items(), key=lambda item: item[0] != "lippe")
+    _personen(accounts, personen[:1])
+    for region in demodaten.regionen():
+        person = region.get("person")
+        if person:
+            vorname, nachname = person["name"].rsplit(" ", 1)
+            user = accounts.ensure(person["email"], vorname, nachname, person["funktion"])
+            upsert(Mitgliedschaft, {"user": user, "region": owl}, {"rolle": Rolle.REGION})
     accounts.ensure(ADMIN_EMAIL, "Portal", "Administration", "Technischer Betrieb", superuser=True)
-    _personen_der_region(accounts)
+    _personen(accounts, personen[1:])
     accounts.finish()
-    _profile_der_region()
-
-    for slug, kommune in kommunen.items():
-        art = "Stadt" if kommune.typ == Kommune.Typ.STADT else "Gemeinde"
-        profil = f"{art} im Kreis Lippe"
-        if kommune.einwohner:
-            profil += f" mit {zahl(kommune.einwohner)} Einwohnerinnen und Einwohnern"
-            if kommune.einwohner_stand:
-                profil += f" (Stand {kommune.einwohner_stand:%d.%m.%Y})"
-        profil += ". " + PROFIL_ZUSATZ.get(
-            slug,
-            "Teil der Kooperation der Digitalisierungsbeauftragten aller 16 lippischen Kommunen.",
-        )
-        # Only fill empty fields: a profile kept by the Kommune itself is never overwritten.
-        werte = {}
-        if not kommune.website and slug in WEBSITES:
-            werte["website"] = WEBSITES[slug]
-        if not kommune.beschreibung:
-            werte["beschreibung"] = profil
-        if werte:
-            upsert(Kommune, {"pk": kommune.pk}, werte, existing=kommune)
+    _profile()
 
 
-def _personen_der_region(accounts: DemoAccounts) -> None:
+def _personen(accounts: DemoAccounts, listen: list[tuple[str, bytes]]) -> None:
     """Kreis staff and CDOs of every Kreis with a list in data/demo/personen/, read as
     `kreis_einrichten` reads it (same checks), but with the demo password and no mail."""
     from .services import personen_pruefen
 
     kreise = {k.slug: k for k in Kreis.objects.all()}
-    for slug, inhalt in demodaten.personen().items():
+    for slug, inhalt in listen:
         for eintrag in personen_pruefen(kreis=kreise[slug], inhalt=inhalt):
             user = accounts.ensure(
                 eintrag.email, eintrag.vorname, eintrag.nachname, eintrag.funktion
@@ -189,20 +104,36 @@ def _personen_der_region(accounts: DemoAccounts) -> None:
             upsert(Mitgliedschaft, {"user": user, **bereich}, {"rolle": eintrag.rolle})
 
 
-def _profile_der_region() -> None:
-    """A short profile for every Kommune outside Lippe that has none yet."""
-    for kommune in (
-        Kommune.objects.exclude(kreis_id=LIPPE_AGS).filter(beschreibung="").select_related("kreis")
+def _profile() -> None:
+    """A short profile (and a website, where the Kreis's file names one) for every Kommune
+    that has none yet: type, Kreis and inhabitants, then the file's `profile` remark for the
+    Kommune or for all its Kommunen. A profile kept by the Kommune itself is never
+    overwritten: only empty fields are filled."""
+    angaben = {daten["kreis"]: daten.get("profile", {}) for daten in demodaten.kreise()}
+    for kommune in Kommune.objects.select_related("kreis").filter(
+        Q(beschreibung="") | Q(website="")
     ):
-        if kommune.typ == Kommune.Typ.KREISFREIE_STADT:
-            profil = "Kreisfreie Stadt in Ostwestfalen-Lippe"
-        else:
-            profil = f"{kommune.benennung.nomen} {kommune.kreis.lokativ}"
-        if kommune.einwohner:
-            profil += f" mit {zahl(kommune.einwohner)} Einwohnerinnen und Einwohnern"
-            if kommune.einwohner_stand:
-                profil += f" (Stand {kommune.einwohner_stand:%d.%m.%Y})"
-        upsert(Kommune, {"pk": kommune.pk}, {"beschreibung": profil + "."}, existing=kommune)
+        profile = angaben.get(kommune.kreis_id, {})
+        eigene = (profile.get("kommunen") or {}).get(kommune.slug, {})
+        werte = {}
+        if not kommune.website and eigene.get("website"):
+            werte["website"] = eigene["website"]
+        if not kommune.beschreibung:
+            werte["beschreibung"] = _profil(kommune, eigene.get("zusatz") or profile.get("zusatz"))
+        if werte:
+            upsert(Kommune, {"pk": kommune.pk}, werte, existing=kommune)
+
+
+def _profil(kommune: Kommune, zusatz: str | None) -> str:
+    if kommune.typ == Kommune.Typ.KREISFREIE_STADT:
+        profil = "Kreisfreie Stadt in Ostwestfalen-Lippe"
+    else:
+        profil = f"{kommune.benennung.nomen} {kommune.kreis.lokativ}"
+    if kommune.einwohner:
+        profil += f" mit {zahl(kommune.einwohner)} Einwohnerinnen und Einwohnern"
+        if kommune.einwohner_stand:
+            profil += f" (Stand {kommune.einwohner_stand:%d.%m.%Y})"
+    return f"{profil}. {zusatz}" if zusatz else f"{profil}."
 
 
 class DemoAccounts:
@@ -254,7 +185,7 @@ class DemoAccounts:
 
 
 def summary() -> list[str]:
-    kommunen = sorted(CDOS)
+    kommunen = sorted(kommunen_lippe())
     return [
         f"Demo-Zugänge (Passwort für alle: {PASSWORT}):",
         f"  {ADMIN_EMAIL:<32} Administration (Superuser)",

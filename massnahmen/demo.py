@@ -22,7 +22,6 @@ from core.reference import CREATED, upsert
 from core.stichtag import stand_nachtragen
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.demo import (
-    OWL_EMAIL,
     cdo_email,
     demo_kreise,
     demo_regionen,
@@ -189,7 +188,7 @@ def seed(stdout) -> None:
     for region, ihre, daten in demo_regionen():
         for eintrag in daten.get("massnahmen", []):
             spec = spec_aus_daten(eintrag)
-            anlegen(spec, region=region, kommunen=ihre, autor=users.get(OWL_EMAIL), ziel=None)
+            anlegen(spec, region=region, kommunen=ihre, autor=users.get(daten["person"]["email"]), ziel=None)
 
 
 def spec_aus_daten(eintrag: dict) -> Spec:

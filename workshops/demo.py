@@ -12,7 +12,6 @@ from django.utils import timezone
 from core.reference import upsert
 from handlungsfelder.models import Handlungsfeld
 from kommunen.demo import (
-    OWL_EMAIL,
     cdo_email,
     demo_kreise,
     demo_regionen,
@@ -67,7 +66,7 @@ def seed(stdout) -> None:
                 felder=felder,
                 kommunen=kommunen,
                 users=users,
-                veranstalter=users[OWL_EMAIL],
+                veranstalter=users[daten["person"]["email"]],
             )
 
 
