@@ -188,7 +188,13 @@ def seed(stdout) -> None:
     for region, ihre, daten in demo_regionen():
         for eintrag in daten.get("massnahmen", []):
             spec = spec_aus_daten(eintrag)
-            anlegen(spec, region=region, kommunen=ihre, autor=users.get(daten["person"]["email"]), ziel=None)
+            anlegen(
+                spec,
+                region=region,
+                kommunen=ihre,
+                autor=users.get(daten["person"]["email"]),
+                ziel=None,
+            )
 
 
 def spec_aus_daten(eintrag: dict) -> Spec:
