@@ -121,6 +121,13 @@ FORM_RENDERER = "core.renderer.Renderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Keep each worker thread's connection open between requests: a new PostgreSQL connection
+# costs the server a backend process and the worker the handshake, more than a whole small
+# page (issue 19: /healthz 2.2 ms of worker CPU, and 12 ms more wall time per request for
+# the connection). Checked before reuse, so a restarted database costs one failed attempt
+# at most; 0 closes after every request as before.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run` on a laptop: SQLite allows one writer. A request transaction that reads and
     # then writes (ATOMIC_REQUESTS) cannot upgrade its lock while another one writes, and
