@@ -6,9 +6,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal-Grundlagen"
 
     def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from django.urls import register_converter
 
         from . import compat, signals  # noqa: F401
+        from .cachestand import modell_geaendert
         from .eingaben import TokenConverter
         from .logging import install as install_request_id_logging
 
@@ -20,3 +22,10 @@ class CoreConfig(AppConfig):
         # Secret tokens in URLs (calendar feed): their exact shape, so NUL or a wrong length
         # is a 404 before any query.
         register_converter(TokenConverter, "token")
+        # Every write of the portal's data moves the cache keys of the figures on.
+        for name, signal in (
+            ("post_save", post_save),
+            ("post_delete", post_delete),
+            ("m2m_changed", m2m_changed),
+        ):
+            signal.connect(modell_geaendert, dispatch_uid=f"cachestand:{name}")

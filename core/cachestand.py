@@ -5,13 +5,34 @@ need to know the keys to delete them).
 A counter that is missing – never set, or evicted – starts at the current time in
 milliseconds, above any value it can have had before, so a key of an older generation is
 never met again.
+
+`daten_stand` is the counter of the portal's data as a whole: every save, delete and m2m
+change of a portal model moves it on (`core.apps` connects `modell_geaendert` to every
+model; the apps whose rows no figure reads are left out), and so does every write that
+sends no model signal but one of its own (the import's bulk writes,
+`massnahmen.signals.im_bulk_geschrieben`; history written dated in the past,
+`core.stichtag.vergangenheit_geaendert`). A figure cached under `daten_schluessel` is
+therefore never older than the last write. The counters live in the cache itself, so every
+process must share it (Redis in production, a file cache for `make run`; settings).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from functools import partial
 
 from django.core.cache import cache
+from django.db import transaction
+
+DATEN_SCHLUESSEL = "cachestand:daten"
+# Apps whose rows no cached figure reads and which are written on every login or request:
+# counting them would void the caches all the time.
+OHNE_APPS = frozenset(
+    {"sessions", "admin", "contenttypes", "account", "mfa", "benachrichtigungen", "zugang", "api"}
+)
+# Single models of that kind (the beat's heartbeat, every minute).
+OHNE_MODELLE = frozenset({"core.workerheartbeat"})
 
 
 def _neu() -> int:
@@ -29,3 +50,34 @@ def weiterzaehlen(schluessel: str) -> None:
         cache.incr(schluessel)
     except ValueError:  # not in the cache (yet, or evicted)
         cache.set(schluessel, _neu(), None)
+
+
+def daten_stand() -> int:
+    """The portal data's counter."""
+    return stand(DATEN_SCHLUESSEL)
+
+
+def daten_geaendert(**_kwargs) -> None:
+    """The portal's data changed: every figure cached under `daten_schluessel` is void.
+    Now, and once more after the commit: a request that read between the write and the
+    commit may have cached the old state under the new key."""
+    weiterzaehlen(DATEN_SCHLUESSEL)
+    transaction.on_commit(partial(weiterzaehlen, DATEN_SCHLUESSEL), robust=True)
+
+
+def modell_geaendert(sender, update_fields=None, **kwargs) -> None:
+    """Receiver of post_save, post_delete and m2m_changed for every model."""
+    meta = sender._meta
+    if meta.app_label in OHNE_APPS or meta.label_lower in OHNE_MODELLE:
+        return
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login, no data
+    daten_geaendert()
+
+
+def daten_schluessel(name: str, *teile) -> str:
+    """The cache key of a figure `name` computed from the portal's data and `teile` (whatever
+    else decides it: the viewer's rights, the Kreis, the date, the query): a new key after
+    every write."""
+    digest = hashlib.sha256(repr(teile).encode()).hexdigest()[:24]
+    return f"{name}:{daten_stand()}:{digest}"

@@ -22,7 +22,7 @@ import datetime as dt
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .cachestand import stand, weiterzaehlen
+from .cachestand import daten_geaendert, stand, weiterzaehlen
 from .quartal import Quartal
 
 # The figures of an ended quarter never change: every write is dated now, after the
@@ -38,8 +38,10 @@ def verlauf_stand() -> int:
 
 
 def vergangenheit_geaendert() -> None:
-    """History was written dated before now: cached figures of ended quarters are void."""
+    """History was written dated before now: cached figures of ended quarters are void,
+    and so is every figure cached under the data stand (it may read that history)."""
     weiterzaehlen(VERLAUF_STAND_SCHLUESSEL)
+    daten_geaendert()
 
 
 def stichtag(quartal: Quartal) -> dt.datetime:

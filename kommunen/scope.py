@@ -6,6 +6,7 @@ the tenancy logic lives in a single place.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -60,6 +61,15 @@ class Scope:
 
     def is_region_member(self, region_id: int | None) -> bool:
         return region_id is not None and region_id in self.mitglied_region_ids
+
+    @property
+    def cache_teil(self) -> tuple:
+        """The rights as a tuple of sorted ids, for cache keys (core.cachestand): the same
+        tuple, the same rows readable (a frozenset's order differs between processes)."""
+        return tuple(
+            sorted(wert) if isinstance(wert, frozenset) else wert
+            for wert in dataclasses.astuple(self)
+        )
 
 
 EMPTY = Scope()
