@@ -9,7 +9,7 @@ pages, no more.
 
 Every figure per quarter is the portal's own "as of the quarter's end" figure, computed by
 the functions the pages and the report use (`handlungsfelder.services.auswerten`,
-`ozg.kennzahl_quellen.ozg_leistungen_online`, `berichte.kennzahlen.kreise_mit_summen`); nothing
+`ozg.kennzahl_quellen.ozg_leistungen_online`, `dashboards.auswertung.kreise_mit_summen`); nothing
 is counted a second way here.
 
 Token, rate limit, caching and ETag: api.middleware.
@@ -29,8 +29,8 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 
-from berichte.kennzahlen import abruf_quote, kreise_mit_summen
 from core.quartal import Quartal
+from dashboards.auswertung import abruf_quote, kreise_mit_summen
 from foerderung.models import Foerderbescheid
 from handlungsfelder.models import Handlungsfeld, Kennzahl, Lebensbereich, Ziel
 from handlungsfelder.services import auswerten

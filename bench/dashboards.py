@@ -49,8 +49,8 @@ sys.path.insert(0, str(BASE_DIR))
 OHNE_CACHE = "/ ohne Cache"
 # (label, url name, query string, demo account or None for anonymous)
 SEITEN = [
-    ("/dashboard/", "berichte:dashboard", "", "kreis@demo.invalid"),
-    ("/region/", "berichte:region", "", "owl@demo.invalid"),
+    ("/dashboard/", "dashboards:dashboard", "", "kreis@demo.invalid"),
+    ("/region/", "dashboards:region", "", "owl@demo.invalid"),
     ("/ozg/", "ozg:matrix", "", "kreis@demo.invalid"),
     ("/oeffentlich/", "oeffentlich:index", "", None),
     ("/massnahmen/", "massnahmen:liste", "", "kreis@demo.invalid"),
@@ -64,7 +64,7 @@ MAX_VERHAELTNIS = 3.0
 MAX_ABFRAGEN = 15
 # Measured in the national database only: the synthetic region of seed_scale itself
 # (400 Kreise) as the admin, who may choose it. Goal (issue 19, point 4): at most 1 s.
-REGION_NATIONAL = ("/region/ SKALA", "berichte:region", "SKALA", "admin@demo.invalid")
+REGION_NATIONAL = ("/region/ SKALA", "dashboards:region", "SKALA", "admin@demo.invalid")
 MAX_REGION_NATIONAL_MS = 1000.0
 # Issue 19, point 2: median CPU time at demo scale (Kreis staff of Lippe).
 MAX_DEMO_MS = {"/dashboard/": 20.0, "/massnahmen/": 15.0, "/ozg/": 50.0}

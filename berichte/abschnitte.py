@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from core.formatting import euro, zahl
 from core.quartal import Quartal
 from core.stichtag import ist_abgelaufen, stand_am, stichtag
+from dashboards.auswertung import Zahlen, massnahmen_zahlen, summe_je_kreis
 from foerderung.models import (
     Mittelabruf,
     bescheide_zum_quartalsende,
@@ -50,8 +51,6 @@ from massnahmen.models import (
 )
 from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
 from workshops.models import Teilnahme, Workshop
-
-from .kennzahlen import Zahlen, massnahmen_zahlen, summe_je_kreis
 
 AMPEL_TEXT = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 FRIST_MONATE = 6
@@ -153,7 +152,7 @@ class Berichtsdaten:
 
     @cached_property
     def zahlen(self) -> dict[str, Zahlen]:
-        """The dashboard's figures (berichte.kennzahlen) for this and the previous quarter,
+        """The dashboard's figures (dashboards.auswertung) for this and the previous quarter,
         per Handlungsfeld id and in total (key None): the report uses the same definitions."""
         ergebnis = {}
         for quartal in (self.quartal, self.quartal.previous()):

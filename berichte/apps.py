@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class BerichteConfig(AppConfig):
     name = "berichte"
-    verbose_name = "Berichte und Dashboards"
+    verbose_name = "Berichte"
 
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save

@@ -25,14 +25,13 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from core.quartal import Quartal
+from dashboards.auswertung import abruf_quote, kreise_mit_summen
 from foerderung.models import Foerderbescheid, Mittelabruf
 from handlungsfelder.models import Kennzahl, KennzahlWert
 from handlungsfelder.services import auswerten
 from kommunen.models import Kommune, Kreis
 from massnahmen.exports import neutralisieren
 from ozg.models import OzgLeistung, Umsetzungsstand
-
-from .kennzahlen import abruf_quote, kreise_mit_summen
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,7 @@
 import rules
 
 from kommunen.rules import (
-    has_role,
     is_kreis_staff_anywhere,
-    is_region_user,
     reads_kreis,
     staff_of_kreis,
 )
@@ -19,6 +17,3 @@ rules.add_perm("berichte.add_quartalsbericht", is_kreis_staff_anywhere)
 rules.add_perm("berichte.request_quartalsbericht", is_staff_of_berichts_kreis)
 # Lift the freeze of a quarter (a massnahmen.Quartalsabschluss, which carries `kreis_id`).
 rules.add_perm("berichte.lift_quartalsabschluss", is_staff_of_berichts_kreis)
-rules.add_perm("berichte.view_region", is_region_user)
-# /dashboard/: everyone with a role (the Kreis shown is chosen among the readable ones).
-rules.add_perm("berichte.view_dashboard", has_role)

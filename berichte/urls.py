@@ -1,14 +1,22 @@
-"""URLs of the reading side: reports under /berichte/, dashboards at /dashboard/ and /region/.
+"""/berichte/: the quarterly reports (request, status, download) and lifting a freeze."""
 
-The two sub-modules carry no app_name, so all their names live in the `berichte` namespace
-(`berichte:liste`, `berichte:dashboard`, `berichte:region`).
-"""
+from django.urls import path
 
-from django.urls import include, path
+from . import views
 
 app_name = "berichte"
 
 urlpatterns = [
-    path("berichte/", include("berichte.urls_berichte")),
-    path("", include("berichte.urls_dashboards")),
+    path("", views.bericht_liste, name="liste"),
+    path("anfordern/", views.bericht_anfordern, name="anfordern"),
+    path("<id:pk>/", views.bericht_detail, name="detail"),
+    path("<id:pk>/pdf/", views.bericht_download, name="download"),
+    path("<id:pk>/erneut/", views.bericht_erneut, name="erneut"),
+    path("logo/<slug:kreis>/", views.logo_verwalten, name="logo"),
+    path("logo/<slug:kreis>/datei/", views.logo_datei, name="logo_datei"),
+    path(
+        "abschluss/<id:pk>/aufheben/",
+        views.abschluss_aufheben,
+        name="abschluss_aufheben",
+    ),
 ]

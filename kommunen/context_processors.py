@@ -21,8 +21,8 @@ ANGEMELDET = [
     ("OZG", "ozg:matrix"),
     ("Strategie", "handlungsfelder:strategie"),
 ]
-DASHBOARD = ("Dashboard", "berichte:dashboard")
-REGION = ("Region", "berichte:region")
+DASHBOARD = ("Dashboard", "dashboards:dashboard")
+REGION = ("Region", "dashboards:region")
 BERICHTE = ("Berichte", "berichte:liste")
 # By URL name only (kommunen imports nothing above it); base.html shows the unread count.
 BENACHRICHTIGUNGEN = ("Benachrichtigungen", "benachrichtigungen:liste")

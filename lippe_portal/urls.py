@@ -29,7 +29,8 @@ urlpatterns = [
     path("benachrichtigungen/", include("benachrichtigungen.urls")),
     path("konto/benachrichtigungen/", include("benachrichtigungen.urls_konto")),
     path("oeffentlich/", include("berichte.urls_oeffentlich")),
-    path("", include("berichte.urls")),
+    path("berichte/", include("berichte.urls")),
+    path("", include("dashboards.urls")),
     path("", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "foerderung",
     "workshops",
     "ozg",
+    # The reading side: dashboards' figures (auswertung) are read by the report and the API.
+    "dashboards",
     "berichte",
     # Follow and notifications; listens to the apps above, none of them imports it.
     "benachrichtigungen",

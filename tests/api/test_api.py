@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from api.models import ApiToken
-from berichte.kennzahlen import kommunen_tabelle, kreise_mit_summen
 from core.quartal import Quartal
+from dashboards.auswertung import kommunen_tabelle, kreise_mit_summen
 from handlungsfelder.services import auswerten
 from massnahmen.models import Massnahme
 from tests.factories import (

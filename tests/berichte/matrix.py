@@ -36,7 +36,7 @@ MATRIX = {
     "berichte:logo_datei": ("/berichte/logo/lippe/datei/", KREIS_LESEN),
 }
 
-_BEREICHE = ["dashboards", "oeffentlich"]
+_BEREICHE = ["oeffentlich"]
 _weitere = []
 for _bereich in _BEREICHE:
     try:

@@ -10,9 +10,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from berichte import kennzahlen
 from berichte.abschnitte import Berichtsdaten, fehlende_statusmeldungen
 from core.quartal import Quartal
+from dashboards import auswertung as kennzahlen
 from tests.factories import MassnahmeFactory, StatusmeldungFactory, UmsetzungsstandFactory
 from tests.stichtag import eingetragen_am
 

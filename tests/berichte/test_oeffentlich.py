@@ -14,7 +14,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from berichte.oeffentlich import LIZENZ_DCAT, LIZENZ_URL
-from tests.berichte.dashboard_hilfen import seitentext, seitentext_von
+from tests.dashboards.dashboard_hilfen import seitentext, seitentext_von
 from tests.factories import (
     LebensbereichFactory,
     MassnahmeFactory,

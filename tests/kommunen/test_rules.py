@@ -89,7 +89,7 @@ OBJECTLESS = [
     ("foerderung.add_foerderbescheid", expect("kreis_fremd", "kreis", "admin")),
     ("workshops.add_workshop", expect("kreis_fremd", "kreis", "region", "admin")),
     ("berichte.add_quartalsbericht", expect("kreis_fremd", "kreis", "admin")),
-    ("berichte.view_region", expect("region", "admin")),
+    ("dashboards.view_region", expect("region", "admin")),
     ("kommunen.view_kommune", expect(*[r for r in ROLLEN if r != "anonym"])),
 ]
 

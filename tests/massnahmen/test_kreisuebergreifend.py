@@ -15,7 +15,7 @@ import pytest
 from core.quartal import Quartal
 from massnahmen.models import Massnahme, Nachnutzung, Sichtbarkeit, Statusmeldung
 from ozg.models import Umsetzungsstand
-from tests.berichte.dashboard_hilfen import seitentext
+from tests.dashboards.dashboard_hilfen import seitentext
 from tests.factories import (
     KommuneFactory,
     KreisFactory,

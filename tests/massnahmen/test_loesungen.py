@@ -17,8 +17,8 @@ from django.db import connection
 from kommunen.models import Rolle
 from massnahmen.models import Anhang, Massnahme, Nachnutzung, Sichtbarkeit
 from tests import htmlcheck
-from tests.berichte.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
 from tests.conftest import require_or_skip
+from tests.dashboards.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
 from tests.factories import (
     HandlungsfeldFactory,
     KommuneFactory,

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from core.quartal import Quartal
 from massnahmen.models import Massnahme, Sichtbarkeit, Statusmeldung
-from tests.berichte.dashboard_hilfen import seitentext
+from tests.dashboards.dashboard_hilfen import seitentext
 from tests.factories import (
     KommuneFactory,
     KreisFactory,

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.berichte.dashboard_hilfen import seitentext
+from tests.dashboards.dashboard_hilfen import seitentext
 from tests.factories import (
     KommuneFactory,
     KreisFactory,

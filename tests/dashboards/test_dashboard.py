@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.quartal import Quartal
 from massnahmen.models import Massnahme
-from tests.berichte.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
+from tests.dashboards.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
 from tests.factories import (
     FoerderbescheidFactory,
     KommuneFactory,
@@ -269,12 +269,12 @@ def test_rules(welt, rolle, dashboard, region):
     from django.contrib.auth.models import AnonymousUser
 
     user = welt.users[rolle] or AnonymousUser()
-    assert user.has_perm("berichte.view_dashboard") is dashboard
-    assert user.has_perm("berichte.view_region") is region
+    assert user.has_perm("dashboards.view_dashboard") is dashboard
+    assert user.has_perm("dashboards.view_region") is region
 
 
 def test_a_user_without_membership_has_no_dashboard(db):
-    assert not UserFactory(email="neu@example.invalid").has_perm("berichte.view_dashboard")
+    assert not UserFactory(email="neu@example.invalid").has_perm("dashboards.view_dashboard")
 
 
 def test_a_past_quarter_shows_the_figures_of_its_end(welt, login):

@@ -10,7 +10,7 @@ import pytest
 
 from core.quartal import Quartal
 from massnahmen.models import Massnahme, Nachnutzung
-from tests.berichte.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
+from tests.dashboards.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
 from tests.factories import (
     FoerderbescheidFactory,
     HandlungsfeldFactory,

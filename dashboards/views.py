@@ -1,6 +1,6 @@
 """/dashboard/ (one Kreis at a glance) and /region/ (all Kreise of a region side by side).
 
-The figures come from berichte/kennzahlen.py; this module picks the Kreis or region the
+The figures come from dashboards/auswertung.py; this module picks the Kreis or region the
 user may see, builds the links to the filtered lists behind each figure and the charts.
 """
 
@@ -30,7 +30,7 @@ from kommunen.models import Kreis, Region
 from kommunen.scope import scope_for
 from massnahmen.models import FORTSCHRITT_ERKLAERUNG, Ampel, Massnahme, Sichtbarkeit
 
-from . import kennzahlen as k
+from . import auswertung as k
 
 
 def massnahmen_url(**params) -> str:
@@ -115,7 +115,7 @@ class KreisAuswahlForm(forms.Form):
 @login_required
 def dashboard(request):
     """One Kreis at a glance: Maßnahmen, Statusmeldungen, money, deadlines, Kommunen."""
-    _darf(request, "berichte.view_dashboard")
+    _darf(request, "dashboards.view_dashboard")
     scope = scope_for(request.user)
     kreis, kreise = _kreis_auswahl(request, scope)
     kreis_ags = kreis.ags
@@ -175,7 +175,7 @@ def dashboard(request):
     )
     return render(
         request,
-        "berichte/dashboard.html",
+        "dashboards/dashboard.html",
         {
             "kreis": kreis,
             "kreis_form": auswahl,
@@ -300,7 +300,7 @@ def _groesse_summe(kreise: list[Kreis], anzahl_massnahmen: int) -> k.Groesse:
 @login_required
 def region(request):
     """All Kreise of a region side by side: the DigitalBüro's view across the county lines."""
-    _darf(request, "berichte.view_region")
+    _darf(request, "dashboards.view_region")
     scope = scope_for(request.user)
     aktuell = Quartal.current()
     quartale = k.quartale_bis(aktuell)
@@ -367,7 +367,7 @@ def region(request):
             {
                 "kreis": kreis,
                 "zahlen": zahlen,
-                "dashboard_url": f"{reverse('berichte:dashboard')}?kreis={kreis.ags}",
+                "dashboard_url": f"{reverse('dashboards:dashboard')}?kreis={kreis.ags}",
                 "liste_url": liste(),
                 "status": [(s, n, liste(status=s.value)) for s, n in zahlen.status_liste],
                 "ampel": [(a, n, p, liste(ampel=a.value)) for a, n, p in zahlen.ampel_anteile],
@@ -474,7 +474,7 @@ def region(request):
     )
     return render(
         request,
-        "berichte/region.html",
+        "dashboards/region.html",
         {
             "form": form,
             "region": gewaehlte_region,

@@ -3,7 +3,7 @@
 Three counts per Kommune, each a link with a spoken label in singular or plural: through
 the template engine (three {% blocktranslate %} per row) the sixteen rows of Lippe cost
 more than all other tables of the page together. `kommunen_zeilen` gives the same bytes
-as the loop in `berichte/dashboard.html` did (tests/berichte/test_dashboard_zeilen.py
+as the loop in `dashboards/dashboard.html` did (tests/dashboards/test_dashboard_zeilen.py
 compares them with that loop).
 """
 

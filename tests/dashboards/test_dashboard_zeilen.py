@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.template import engines
 from django.utils.text import slugify
 
-from berichte.templatetags.dashboard_zeilen import kommunen_zeilen
+from dashboards.templatetags.dashboard_zeilen import kommunen_zeilen
 from kommunen.models import Kommune
 from tests.factories import KommuneFactory, KreisFactory
 
-# The row loop of berichte/dashboard.html before issue 19, the reference.
+# The row loop of dashboards/dashboard.html before issue 19, the reference.
 SCHLEIFE = """{% load i18n portal %}    {% for kommune, url in kommunen %}
       <tr>
         <th scope="row"><a href="{{ kommune.get_absolute_url }}">{{ kommune.name }}</a></th>

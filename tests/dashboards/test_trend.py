@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from berichte import kennzahlen as k
 from core.formatting import mit_einheit
 from core.quartal import Quartal, quartal_kurz
 from core.stichtag import stand_nachtragen, stichtag
+from dashboards import auswertung as k
 from tests.factories import MassnahmeFactory
 from tests.stichtag import verlauf, zurueckdatieren
 

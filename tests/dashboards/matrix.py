@@ -1,14 +1,14 @@
-"""Permission matrix rows of /dashboard/ and /region/ (merged by tests/berichte/matrix.py)."""
+"""Permission matrix rows of /dashboard/ and /region/ (the dashboards app)."""
 
 from tests.matrix import FORBIDDEN, KREIS_LESEN, NUR_ANGEMELDET, rolle
 
 MATRIX = {
     # Everyone with a role sees their own Kreis (Herford's staff: Herford).
-    "berichte:dashboard": ("/dashboard/", NUR_ANGEMELDET),
+    "dashboards:dashboard": ("/dashboard/", NUR_ANGEMELDET),
     # Asking for Lippe: another Kreis's staff get 404, as for any object outside their scope.
-    "berichte:dashboard (Kreis Lippe)": ("/dashboard/?kreis=05766", KREIS_LESEN),
+    "dashboards:dashboard (Kreis Lippe)": ("/dashboard/?kreis=05766", KREIS_LESEN),
     # The DigitalBüro and admins only.
-    "berichte:region": (
+    "dashboards:region": (
         "/region/",
         rolle(
             NUR_ANGEMELDET,
