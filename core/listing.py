@@ -32,6 +32,7 @@ from django_htmx.http import push_url
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.filters import auswahl_ohne_cursor
+from core.paginierung import SchluesselZuerstPaginator
 
 SORT_PARAM = "sortierung"
 PAGE_PARAM = "seite"
@@ -40,6 +41,8 @@ PAGE_PARAM = "seite"
 class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     filterset_class = None
     paginate_by = 25
+    # The page's keys first, whole rows for the page only (issue 19, point 3).
+    paginator_class = SchluesselZuerstPaginator
     page_kwarg = PAGE_PARAM
     partial_name = "tabelle"
     # public sort key → ORM ordering expression; the first entry is the default.
