@@ -81,3 +81,14 @@ def daten_schluessel(name: str, *teile) -> str:
     every write."""
     digest = hashlib.sha256(repr(teile).encode()).hexdigest()[:24]
     return f"{name}:{daten_stand()}:{digest}"
+
+
+def daten_zwischenspeicher(name: str, teile: tuple, berechnen, sekunden: int):
+    """`berechnen()`, cached under `daten_schluessel(name, *teile)` for at most `sekunden`
+    (what depends on the time of day besides the date); a write voids it at once."""
+    schluessel = daten_schluessel(name, *teile)
+    wert = cache.get(schluessel)
+    if wert is None:
+        wert = berechnen()
+        cache.set(schluessel, wert, sekunden)
+    return wert
