@@ -10,7 +10,7 @@
 - caching: without a token `Cache-Control: public, max-age=60`, with a token `private,
   no-store` (internal data); `Vary: Authorization` on both; an ETag on every 200, and 304 for
   a matching `If-None-Match`. The site-wide ConditionalGetMiddleware (and Last-Modified from
-  berichte.middleware) covers public GETs as well; this one adds the ETag to token answers,
+  oeffentlich.middleware) covers public GETs as well; this one adds the ETag to token answers,
   which that middleware skips for being no-store, and serves HEAD (django-ninja routes GET
   only). Both compute the same content ETag.
 

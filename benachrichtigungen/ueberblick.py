@@ -5,7 +5,7 @@ täglichen Überblick". Weekly (Monday 07:00, Europe/Berlin): those of the previ
 the kinds wanted weekly, and the person's open duties – Statusmeldungen owed, milestones
 due, workshop Ergebnisse assigned to their Kommune – and the deadlines of their
 Förderbescheide, and the Lösungskatalog's entries new since their last weekly overview that
-fit their Kommune's gaps (berichte.wer_hat_das_schon, the start page's „Wer hat das
+fit their Kommune's gaps (ozg.wer_hat_das_schon, the start page's „Wer hat das
 schon?“). Everything is read through the person's own `for_user()` when the mail is
 built, so it never holds what they may not read. Each overview has a key (person and
 day or ISO week): the task run twice sends once.
@@ -20,13 +20,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from berichte.wer_hat_das_schon import neu_im_katalog, passende_loesungen
 from core.quartal import Quartal
 from foerderung.models import Foerderbescheid
 from foerderung.services import ABGESCHLOSSENE_STATUS
 from kommunen.models import Kommune
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Meilenstein
+from ozg.wer_hat_das_schon import neu_im_katalog, passende_loesungen
 from workshops.models import Ergebnis, Workshop
 
 from . import mail

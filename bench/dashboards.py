@@ -91,9 +91,9 @@ def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
-    from berichte.wer_hat_das_schon import stand_weiterzaehlen
     from core.models import User
     from kommunen.models import Region
+    from ozg.wer_hat_das_schon import stand_weiterzaehlen
 
     seiten = list(SEITEN)
     skala = Region.objects.filter(kurzname=REGION_NATIONAL[2]).first() if skala else None

@@ -1,4 +1,5 @@
-"""Start page and the quarterly reports: the views that read across all apps."""
+"""/berichte/: the quarterly reports (request, status, download), the cover logo and lifting a
+freeze."""
 
 from __future__ import annotations
 
@@ -9,59 +10,18 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from core.downloads import datei_response
 from core.quartal import Quartal
-from kommunen.models import Kommune, Kreis
+from kommunen.models import Kreis
 from kommunen.scope import scope_for
 from massnahmen.models import Quartalsabschluss
-from massnahmen.services import offene_statusmeldungen
-from workshops.models import Workshop
 
 from . import services
-from .forms_berichte import AbschlussAufhebenForm, BerichtAnfordernForm, LogoForm
+from .forms import AbschlussAufhebenForm, BerichtAnfordernForm, LogoForm
 from .models import Deckblatt, Quartalsbericht
-
-OFFENE_MELDUNGEN_LIMIT = 20
-
-
-def startseite(request):
-    """Anonymous: what the portal is. Logged in: my Kommunen, my open Statusmeldungen,
-    the next workshops."""
-    if not request.user.is_authenticated:
-        return render(request, "berichte/startseite_anonym.html")
-
-    scope = scope_for(request.user)
-    quartal = Quartal.current()
-    meine_kommunen = Kommune.objects.filter(pk__in=scope.cdo_kommune_ids).select_related("kreis")
-    meine_kreise = Kreis.objects.filter(ags__in=scope.kreis_ids)
-
-    offene = offene_statusmeldungen(request.user, quartal)
-    offene_liste = list(offene[: OFFENE_MELDUNGEN_LIMIT + 1])
-
-    naechste_workshops = (
-        Workshop.objects.sichtbar_fuer(request.user)
-        .filter(ende__gte=timezone.now())
-        .select_related("kreis", "organisiert_von")
-        .order_by("beginn")[:5]
-    )
-    return render(
-        request,
-        "berichte/startseite.html",
-        {
-            "quartal": quartal,
-            "scope": scope,
-            "meine_kommunen": meine_kommunen,
-            "meine_kreise": meine_kreise,
-            "offene_meldungen": offene_liste[:OFFENE_MELDUNGEN_LIMIT],
-            "weitere_offene": len(offene_liste) > OFFENE_MELDUNGEN_LIMIT,
-            "naechste_workshops": naechste_workshops,
-        },
-    )
-
 
 # --- Quarterly reports (/berichte/) ----------------------------------------------------------
 

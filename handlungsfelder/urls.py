@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.strategie, name="strategie"),
     path("lebensbereiche/", views.lebensbereiche, name="lebensbereiche"),
     path("vergleich/", views.vergleich, name="vergleich"),
-    path("oeffentlich/", views.oeffentlich, name="oeffentlich"),
     path("ziele/neu/", views.ZielCreateView.as_view(), name="ziel_neu"),
     path("ziele/<id:pk>/bearbeiten/", views.ZielUpdateView.as_view(), name="ziel_bearbeiten"),
     path("ziele/<id:pk>/loeschen/", views.ZielDeleteView.as_view(), name="ziel_loeschen"),

@@ -7,28 +7,21 @@ Maßnahmen are read through the reverse relations `Ziel.massnahmen` and
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DeleteView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.locking import Konflikt, VersionKonfliktMixin
 from core.quartal import Quartal
 from core.views import ObjektEinmalMixin
-from kommunen.context_processors import navigation
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
@@ -94,7 +87,7 @@ def _felder_mit_zielen(ziele, verlaeufe, user=None) -> list[dict]:
     ]
 
 
-def _ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False, user=None):
+def ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False, user=None):
     ziele = list(
         ziele_qs.select_related("handlungsfeld", "kreis").prefetch_related(
             Prefetch("kennzahlen", queryset=Kennzahl.objects.select_related("ziel")),
@@ -113,7 +106,7 @@ def strategie(request):
         raise PermissionDenied
     kreise = list(lesbare_kreise(request.user))
     kreis = gewaehlter_kreis(request, kreise)
-    felder = _ziele_mit_auswertung(Ziel.objects.filter(kreis=kreis), kreis, user=request.user)
+    felder = ziele_mit_auswertung(Ziel.objects.filter(kreis=kreis), kreis, user=request.user)
     return render(
         request,
         "handlungsfelder/strategie.html",
@@ -504,48 +497,3 @@ class KennzahlDeleteView(
         return redirect(
             f"{reverse('handlungsfelder:strategie')}?kreis={ziel.kreis_id}#ziel-{ziel.pk}"
         )
-
-
-# --- Public ---------------------------------------------------------------------------------
-
-
-@require_safe
-@cache_control(public=True, max_age=300)
-def oeffentlich(request):
-    """/strategie/oeffentlich/: published Ziele with their Kennzahlen, no login, no names of
-    people; only published Maßnahmen are listed.
-
-    The same page for everyone, like /oeffentlich/ (the path is among
-    PORTAL_OEFFENTLICHE_PFADE): rendered without the request context, never reading
-    `request.user` or the session, so it is `public`, cookie-free and may be compressed;
-    without `?kreis=` it shows the first Kreis by name.
-    """
-    kreise = list(Kreis.objects.filter(ziele__veroeffentlicht=True).distinct().order_by("name"))
-    kreis = None
-    if kreise:
-        wunsch = request.GET.get("kreis")
-        kreis = (
-            next((k for k in kreise if wunsch in (k.ags, k.slug)), None) if wunsch else kreise[0]
-        )
-        if kreis is None:
-            raise Http404("Kreis nicht gefunden.")
-    felder = (
-        _ziele_mit_auswertung(
-            Ziel.objects.filter(kreis=kreis, veroeffentlicht=True), kreis, nur_veroeffentlicht=True
-        )
-        if kreis
-        else []
-    )
-    for feld in felder:
-        for ziel in feld["ziele"]:
-            ziel.diagramme = [verlauf_diagramm(v) for v in ziel.auswertungen]
-    kontext = {
-        "PORTAL_NAME": settings.PORTAL_NAME,
-        "user": AnonymousUser(),
-        "request": SimpleNamespace(path=request.path, GET=request.GET),
-        **navigation(SimpleNamespace(path=request.path, user=None)),
-        "kreis": kreis,
-        "kreise": kreise,
-        "felder": felder,
-    }
-    return HttpResponse(render_to_string("handlungsfelder/oeffentlich.html", kontext))

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.v1 import api as api_v1
-from berichte import oeffentlich
-from berichte.views import startseite
 from core.middleware import oeffentlicher_pfad
 from core.views import healthz, page_not_found
+from oeffentlich import views as oeffentlich
+from portal.views import startseite
 
 # The admin logs in through allauth too: same rate limits, same second factor.
 admin.autodiscover()
@@ -24,11 +24,12 @@ urlpatterns = [
     path("foerderung/", include("foerderung.urls")),
     path("workshops/", include("workshops.urls")),
     path("ozg/", include("ozg.urls")),
+    # Before /strategie/: /strategie/oeffentlich/ is a public page.
+    path("", include("oeffentlich.urls")),
     path("strategie/", include("handlungsfelder.urls")),
     path("protokoll/", include("zugang.urls")),
     path("benachrichtigungen/", include("benachrichtigungen.urls")),
     path("konto/benachrichtigungen/", include("benachrichtigungen.urls_konto")),
-    path("oeffentlich/", include("berichte.urls_oeffentlich")),
     path("berichte/", include("berichte.urls")),
     path("", include("dashboards.urls")),
     path("", include("core.urls")),

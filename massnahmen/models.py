@@ -47,7 +47,7 @@ REGIONSWEIT = (Sichtbarkeit.REGION, Sichtbarkeit.OEFFENTLICH)
 
 
 def lesbar_q(scope) -> Q:
-    """The Maßnahmen a user may read (DESIGN.md, "Users and what they do"), as one filter:
+    """The Maßnahmen a user may read (docs/ARCHITECTURE.md, "Users and what they do"), as one filter:
     those of the Kreise they read (their own; the region role: all of its region), the
     Region-visible or public ones of every region they belong to, and those of other Kreise
     a Kommune of theirs takes part in (`partner_q`)."""

@@ -1,4 +1,4 @@
-"""Who may do what with Maßnahmen (DESIGN.md, "Users and what they do").
+"""Who may do what with Maßnahmen (docs/ARCHITECTURE.md, "Users and what they do").
 
 - everyone with a role reads the Maßnahmen of their Kreis (region: all Kreise of the region),
   and every user of the region those with `sichtbarkeit` Region or öffentlich;

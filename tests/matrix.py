@@ -23,7 +23,7 @@ NUR_KREIS = {
     "region": FORBIDDEN,
     "admin": OK,
 }
-# The owning Kommune's CDO and the Kreis (the edit rule of DESIGN.md).
+# The owning Kommune's CDO and the Kreis (the edit rule of docs/ARCHITECTURE.md).
 EIGENE_KOMMUNE = {**NUR_KREIS, "cdo_eigen": OK}
 
 

@@ -51,10 +51,13 @@ INSTALLED_APPS = [
     # The reading side: dashboards' figures (auswertung) are read by the report and the API.
     "dashboards",
     "berichte",
+    "oeffentlich",
     # Follow and notifications; listens to the apps above, none of them imports it.
     "benachrichtigungen",
     # Audit log and second-factor duty; above every domain app so it may read roles.
     "zugang",
+    # The start page and the main navigation (docs/ARCHITECTURE.md: above the domain apps).
+    "portal",
     # The read API (/api/v1/) and its tokens; reads every app above.
     "api",
     # Last, as its documentation asks: deletes a FileField's file when its record is deleted
@@ -71,7 +74,7 @@ MIDDLEWARE = [
     "core.middleware.OeffentlichGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Last-Modified of the public responses: the newest change of the public data.
-    "berichte.middleware.DatenstandMiddleware",
+    "oeffentlich.middleware.DatenstandMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -110,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
-                "kommunen.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "benachrichtigungen.context_processors.ungelesen",
             ],
             "builtins": ["core.templatetags.portal", "template_partials.templatetags.partials"],

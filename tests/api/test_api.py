@@ -570,7 +570,7 @@ def test_list_queries_do_not_grow_with_the_page(welt, api_client):
     anonym, token = api_client(None), api_client("kreis")
     token.get("/api/v1/")  # the token's first use is recorded once (zuletzt benutzt)
     for client, url, grenze in (
-        # Public answers: +1 for the data stand of Last-Modified (berichte.middleware).
+        # Public answers: +1 for the data stand of Last-Modified (oeffentlich.middleware).
         (anonym, "/api/v1/massnahmen/", 7),
         (token, "/api/v1/massnahmen/", 9),
         (anonym, "/api/v1/ziele/", 9),
@@ -586,8 +586,8 @@ def test_list_queries_do_not_grow_with_the_page(welt, api_client):
 
 
 def test_running_quarter_figures_equal_the_open_data_tables(welt, api_client):
-    """The API and the open-data downloads (berichte.offene_daten) give the same numbers."""
-    from berichte.offene_daten import foerderung_saetze, ozg_saetze
+    """The API and the open-data downloads (oeffentlich.offene_daten) give the same numbers."""
+    from oeffentlich.offene_daten import foerderung_saetze, ozg_saetze
 
     leistungen = [OzgLeistungFactory() for _ in range(3)]
     UmsetzungsstandFactory(leistung=leistungen[0], kommune=welt.detmold, reifegrad=5)

@@ -1,5 +1,5 @@
 """The weekly overview's new solutions for the Kommune's gaps (issue 16, point 4): the
-catalogue entries of „Wer hat das schon?“ (berichte.wer_hat_das_schon, one definition) that
+catalogue entries of „Wer hat das schon?“ (ozg.wer_hat_das_schon, one definition) that
 entered the catalogue since the person's last weekly overview, only those they may read,
 as they arrive through a real SMTP server."""
 

@@ -1,14 +1,7 @@
-"""Permission matrix rows of the berichte app.
-
-This module is the one `tests/test_permission_matrix.py` discovers for the app label
-`berichte`; besides the report pages it merges the rows of the other berichte areas from
-`tests/berichte/matrix_<bereich>.py` (dashboards, public pages), each with `MATRIX` and
-optionally `objekte(welt)`.
-"""
+"""Permission matrix rows of the berichte app (the quarterly report); the dashboards and the
+public pages have theirs in tests/dashboards/matrix.py and tests/oeffentlich/matrix.py."""
 
 from __future__ import annotations
-
-import importlib
 
 from django.core.files.base import ContentFile
 
@@ -36,17 +29,6 @@ MATRIX = {
     "berichte:logo_datei": ("/berichte/logo/lippe/datei/", KREIS_LESEN),
 }
 
-_BEREICHE = ["oeffentlich"]
-_weitere = []
-for _bereich in _BEREICHE:
-    try:
-        _weitere.append(importlib.import_module(f"tests.berichte.matrix_{_bereich}"))
-    except ModuleNotFoundError as error:
-        if error.name != f"tests.berichte.matrix_{_bereich}":
-            raise
-for _modul in _weitere:
-    MATRIX.update(_modul.MATRIX)
-
 
 def objekte(welt) -> dict:
     bericht = Quartalsbericht(
@@ -59,8 +41,4 @@ def objekte(welt) -> dict:
     deckblatt = Deckblatt(kreis=welt.lippe)
     deckblatt.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\nmatrix"), save=False)
     deckblatt.save()
-    ids = {"bericht": bericht.pk, "bericht_offen": offen.pk, "abschluss": abschluss.pk}
-    for modul in _weitere:
-        if hasattr(modul, "objekte"):
-            ids.update(modul.objekte(welt))
-    return ids
+    return {"bericht": bericht.pk, "bericht_offen": offen.pk, "abschluss": abschluss.pk}

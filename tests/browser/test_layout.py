@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 BREITEN = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 800}}
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "screenshots"
 
-# Demo accounts of DESIGN.md, one per role; None: not logged in.
+# Demo accounts of docs/ARCHITECTURE.md, one per role; None: not logged in.
 ROLLEN = {
     "anonym": None,
     "cdo": "cdo.detmold@demo.invalid",
@@ -41,7 +41,7 @@ def _seiten(page, rolle: str) -> list[str]:
     )
     seiten = [link for link in links if not link.startswith(NICHT_UNSERE)]
     if rolle == "anonym":
-        from berichte.oeffentlich import veroeffentlichte
+        from oeffentlich.views import veroeffentlichte
 
         massnahme = veroeffentlichte().order_by("pk").first()
         return [

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from handlungsfelder.models import Kennzahl, Ziel
 from tests.matrix import (
-    ALLE_OK,
     FORBIDDEN,
     KREIS_LESEN,
     NUR_ANGEMELDET,
@@ -25,7 +24,6 @@ MATRIX = {
         "/strategie/vergleich/?kennzahl=q:massnahmen_abgeschlossen:kreis",
         NUR_ANGEMELDET,
     ),
-    "handlungsfelder:oeffentlich": ("/strategie/oeffentlich/", ALLE_OK),
     # New Ziele: Kreis staff, in their own Kreis (Herford's staff in Herford).
     "handlungsfelder:ziel_neu": ("/strategie/ziele/neu/", rolle(NUR_KREIS, kreis_fremd=OK)),
     "handlungsfelder:ziel_neu (Lippe gewählt)": ("/strategie/ziele/neu/?kreis=05766", NUR_KREIS),

@@ -79,20 +79,6 @@ def test_profile_query_count_does_not_grow_with_massnahmen(welt, login):
     assert _queries(client, "/kommunen/detmold/") == few
 
 
-def test_start_page_lists_open_statusmeldungen_for_my_kommune(welt, login):
-    html = login(welt.users["cdo_eigen"]).get("/").content.decode()
-    assert "Meine offenen Statusmeldungen" in html
-    assert "Digitale Akte in Detmold" in html
-    html = login(welt.users["cdo_andere"]).get("/").content.decode()
-    assert "Digitale Akte in Detmold" not in html  # Lemgo neither leads nor takes part
-
-
-def test_start_page_for_anonymous_explains_the_portal(client, db):
-    html = client.get("/").content.decode()
-    assert "16 Städte und Gemeinden" in html
-    assert "/accounts/login/" in html
-
-
 def test_cdo_edits_profile_and_bad_url_gets_german_error(welt, login):
     client = login(welt.users["cdo_eigen"])
     response = client.post(
@@ -120,15 +106,6 @@ def test_other_cdo_cannot_post_to_profile(welt, login):
     assert response.status_code == 403
     welt.detmold.refresh_from_db()
     assert welt.detmold.beschreibung == ""
-
-
-def test_start_page_hides_draft_workshops_from_cdos_and_region(welt, login):
-    from tests.factories import WorkshopFactory
-
-    WorkshopFactory(kreis=welt.lippe, titel="GEHEIMER ENTWURF", veroeffentlicht_am=None)
-    for rolle in ("cdo_eigen", "region"):
-        assert "GEHEIMER ENTWURF" not in login(welt.users[rolle]).get("/").content.decode()
-    assert "GEHEIMER ENTWURF" in login(welt.users["kreis"]).get("/").content.decode()
 
 
 @pytest.mark.parametrize("pfad", ["/", "/impressum/", "/datenschutz/"])

@@ -11,7 +11,7 @@ from .datenstand import datenstand
 
 class DatenstandMiddleware:
     """A public 200 to GET/HEAD without its own Last-Modified gets the newest change of the
-    public data (berichte.datenstand), so ConditionalGetMiddleware (above this one) answers
+    public data (oeffentlich.datenstand), so ConditionalGetMiddleware (above this one) answers
     a harvester's `If-Modified-Since` with 304. Only responses marked `public`: a private
     one (an API token's answer) may hold data the date does not cover.
     """

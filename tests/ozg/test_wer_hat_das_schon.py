@@ -13,11 +13,11 @@ import re
 
 import pytest
 
-from berichte.wer_hat_das_schon import MAX_LEISTUNGEN, berechnen, wer_hat_das_schon
 from kommunen.models import Kommune, Rolle
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Nachnutzung, Sichtbarkeit
 from ozg.models import ONLINE_AB, Reifegradmodell, Umsetzungsstand
+from ozg.wer_hat_das_schon import MAX_LEISTUNGEN, berechnen, wer_hat_das_schon
 from tests.factories import (
     HandlungsfeldFactory,
     KommuneFactory,

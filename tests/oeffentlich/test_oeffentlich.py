@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from berichte.oeffentlich import LIZENZ_DCAT, LIZENZ_URL
+from oeffentlich.views import LIZENZ_DCAT, LIZENZ_URL
 from tests.dashboards.dashboard_hilfen import seitentext, seitentext_von
 from tests.factories import (
     LebensbereichFactory,
@@ -191,7 +191,7 @@ def test_json_open_data(welt, client, daten):
 
 
 def test_dcat_ap_de_catalogue(welt, client, daten):
-    """Read as a harvester reads it (an RDF parser); the SHACL check is tests/berichte/test_dcat.py."""
+    """Read as a harvester reads it (an RDF parser); the SHACL check is tests/oeffentlich/test_dcat.py."""
     response = client.get("/oeffentlich/daten/katalog.rdf")
     assert response["Content-Type"].startswith("application/rdf+xml")
     g = Graph().parse(data=response.content, format="xml")

@@ -5,7 +5,7 @@ Kennzahlen of the strategy, the OZG coverage per Kommune and the funding totals 
 Every dataset has its Kreis as publisher and as `dct:spatial`, a vCard contact point, issue
 and modification dates from the data, and every distribution the Datenlizenz Deutschland –
 Namensnennung 2.0 and an IANA media-type IRI. CI checks the graph with pyshacl against the
-DCAT-AP 3.0 and DCAT-AP.de 3.0 shapes (tests/data/shacl/, tests/berichte/test_dcat.py).
+DCAT-AP 3.0 and DCAT-AP.de 3.0 shapes (tests/data/shacl/, tests/oeffentlich/test_dcat.py).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def kontakt() -> tuple[str, str]:
 
 def datensaetze() -> list[Datensatz]:
     """Every dataset of the catalogue (six queries, however many Kreise)."""
-    from .oeffentlich import kreise_mit_daten  # the cached figures of the public pages
+    from .views import kreise_mit_daten  # the cached figures of the public pages
 
     ergebnis = []
     for k in kreise_mit_daten():

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 
 from csp.constants import SELF
@@ -29,7 +26,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Max, Min, Prefetch, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,8 +40,9 @@ from core.eingaben import kreis_ags
 from core.formatting import euro
 from core.quartal import quartal_text
 from foerderung.models import Foerderbescheid, Mittelabruf
-from handlungsfelder.models import Handlungsfeld, Lebensbereich
-from kommunen.context_processors import navigation
+from handlungsfelder.diagramme import verlauf_diagramm
+from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
+from handlungsfelder.views import ziele_mit_auswertung
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import (
     FORTSCHRITT_ERKLAERUNG,
@@ -55,8 +53,9 @@ from massnahmen.models import (
     Statusmeldung,
     fortschritt_zaehlt_q,
 )
+from portal.context_processors import navigation
 
-from . import dcat, offene_daten
+from . import dcat
 from .datenstand import datenstand, download_etag
 
 CACHE_SEKUNDEN = 300
@@ -71,7 +70,7 @@ oeffentlich_cache = cache_control(public=True, max_age=CACHE_SEKUNDEN)
 # The downloads stream, so no middleware can hash their content: ETag and Last-Modified come
 # from the data stand, and a harvester's conditional request gets its 304 before any row is
 # read. (The pages and the catalogue get a content ETag from ConditionalGetMiddleware and
-# Last-Modified from berichte.middleware.DatenstandMiddleware.)
+# Last-Modified from oeffentlich.middleware.DatenstandMiddleware.)
 download_bedingt = condition(
     etag_func=lambda request, *args, **kwargs: download_etag(request),
     last_modified_func=lambda request, *args, **kwargs: datenstand(request),
@@ -83,7 +82,7 @@ def veroeffentlichte():
     return Massnahme.objects.veroeffentlicht()
 
 
-def _seite(request, template: str, context: dict) -> HttpResponse:
+def oeffentliche_seite(request, template: str, context: dict) -> HttpResponse:
     """Render without the request context: the same page for everyone (see module doc).
 
     Nothing here may touch `request.user` or the session.
@@ -100,12 +99,12 @@ def nicht_gefunden(request) -> HttpResponse:
     """The 404 of a public path: like every public page the same for everyone, so a
     logged-in visitor's name does not appear and the session is not read (lippe_portal.urls
     routes public paths here)."""
-    response = _seite(request, "404.html", {})
+    response = oeffentliche_seite(request, "404.html", {})
     response.status_code = 404
     return response
 
 
-def _kreis_aus_anfrage(request) -> Kreis | None:
+def kreis_aus_anfrage(request) -> Kreis | None:
     ags = kreis_ags(request.GET.get("kreis", ""))
     if ags is None:
         return None
@@ -212,7 +211,7 @@ def _liste_url(**params) -> str:
 @oeffentlich_cache
 def index(request):
     """The strategy, the figures and the newest published Maßnahmen."""
-    kreis = _kreis_aus_anfrage(request)
+    kreis = kreis_aus_anfrage(request)
     kreis_id = kreis.pk if kreis else None
     z = zahlen(kreis_id)
     fortschritt_hf = balkendiagramm(
@@ -241,7 +240,7 @@ def index(request):
     neueste = veroeffentlichte().select_related("handlungsfeld", "kreis", "region", "federfuehrend")
     if kreis:
         neueste = neueste.filter(kreis=kreis)
-    return _seite(
+    return oeffentliche_seite(
         request,
         "oeffentlich/index.html",
         {
@@ -260,7 +259,7 @@ def index(request):
 def _gefiltert(request):
     """Published Maßnahmen filtered by ?kreis, ?handlungsfeld, ?lebensbereich, ?status."""
     qs = veroeffentlichte()
-    kreis = _kreis_aus_anfrage(request)
+    kreis = kreis_aus_anfrage(request)
     filter_aktiv = {}
     if kreis:
         qs = qs.filter(kreis=kreis)
@@ -294,7 +293,7 @@ def massnahmen(request):
     seite = paginator.get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
-    return _seite(
+    return oeffentliche_seite(
         request,
         "oeffentlich/massnahme_list.html",
         {
@@ -432,7 +431,7 @@ def massnahme(request, pk: int):
     vorlage = (
         veroeffentlichte().filter(pk=m.nachnutzung_von_id).first() if m.nachnutzung_von_id else None
     )
-    return _seite(
+    return oeffentliche_seite(
         request,
         "oeffentlich/massnahme_detail.html",
         {
@@ -494,233 +493,46 @@ def einbetten(request, slug: str):
     return response
 
 
+# --- the strategy ---------------------------------------------------------------------------
+
+
 @require_safe
 @oeffentlich_cache
-def daten(request):
-    """The open data: formats, columns, licence, links, and the DCAT-AP.de catalogue."""
-    bestaende = offene_daten.bestaende()
-    tabellen = [
-        {
-            "tabelle": tabelle,
-            "url_name": f"oeffentlich:{schluessel}_csv",
-            "excel_url_name": f"oeffentlich:{schluessel}_excel_csv",
-            "kreise": sorted(bestaende[schluessel].values(), key=lambda b: b.kreis_name),
-        }
-        for schluessel, tabelle in offene_daten.TABELLEN.items()
-    ]
-    return _seite(
+def strategie(request):
+    """/strategie/oeffentlich/: published Ziele with their Kennzahlen, no login, no names of
+    people; only published Maßnahmen are listed.
+
+    The same page for everyone, like /oeffentlich/ (the path is among
+    PORTAL_OEFFENTLICHE_PFADE): rendered without the request context, never reading
+    `request.user` or the session, so it is `public`, cookie-free and may be compressed;
+    without `?kreis=` it shows the first Kreis by name.
+    """
+    kreise = list(Kreis.objects.filter(ziele__veroeffentlicht=True).distinct().order_by("name"))
+    kreis = None
+    if kreise:
+        wunsch = request.GET.get("kreis")
+        kreis = (
+            next((k for k in kreise if wunsch in (k.ags, k.slug)), None) if wunsch else kreise[0]
+        )
+        if kreis is None:
+            raise Http404("Kreis nicht gefunden.")
+    felder = (
+        ziele_mit_auswertung(
+            Ziel.objects.filter(kreis=kreis, veroeffentlicht=True), kreis, nur_veroeffentlicht=True
+        )
+        if kreis
+        else []
+    )
+    for feld in felder:
+        for ziel in feld["ziele"]:
+            ziel.diagramme = [verlauf_diagramm(v) for v in ziel.auswertungen]
+    return oeffentliche_seite(
         request,
-        "oeffentlich/daten.html",
+        "oeffentlich/strategie.html",
         {
-            "kreise": kreise_mit_daten(),
-            "felder": FELDER,
-            "tabellen": tabellen,
-            "lizenz_name": LIZENZ_NAME,
-            "lizenz_url": LIZENZ_URL,
-            "dialekte": offene_daten.DIALEKTE,
+            "request": SimpleNamespace(path=request.path, GET=request.GET),
+            "kreis": kreis,
+            "kreise": kreise,
+            "felder": felder,
         },
     )
-
-
-# --- open data ------------------------------------------------------------------------------
-
-
-def _json_wert(wert):
-    """JSON keeps the conventions it always had: ISO dates, amounts as text with a point."""
-    if isinstance(wert, dt.date):  # datetime too
-        return wert.isoformat()
-    if isinstance(wert, Decimal):
-        return f"{wert:.2f}"
-    return wert
-
-
-# (key, description, value of a Maßnahme). The same keys in CSV and JSON.
-FELDER: tuple[tuple[str, str, object], ...] = (
-    ("id", "Nummer der Maßnahme im Portal", lambda m, u: m.pk),
-    ("titel", "Titel", lambda m, u: m.titel),
-    ("beschreibung", "Beschreibung", lambda m, u: m.beschreibung),
-    (
-        "kreis_ags",
-        "Amtlicher Gemeindeschlüssel des Kreises (leer: ein Projekt der Region)",
-        lambda m, u: m.kreis_id or "",
-    ),
-    (
-        "kreis",
-        "Name des Kreises (leer: ein Projekt der Region)",
-        lambda m, u: m.kreis.name if m.kreis_id else "",
-    ),
-    ("handlungsfeld", "Handlungsfeld der Rahmenstrategie", lambda m, u: m.handlungsfeld.kurzname),
-    (
-        "lebensbereiche",
-        "Lebensbereiche, durch „|“ getrennt",
-        lambda m, u: "|".join(lb.name for lb in m._od_lebensbereiche),
-    ),
-    (
-        "federfuehrung",
-        "federführende Kommune (leer: der Kreis, bei einem Projekt der Region die Region)",
-        lambda m, u: m.federfuehrend.name if m.federfuehrend_id else "",
-    ),
-    (
-        "federfuehrung_ags",
-        "Gemeindeschlüssel der federführenden Kommune",
-        lambda m, u: m.federfuehrend.ags if m.federfuehrend_id else "",
-    ),
-    (
-        "beteiligte_kommunen",
-        "beteiligte Kommunen, durch „|“ getrennt",
-        lambda m, u: "|".join(k.name for k in m._od_beteiligte),
-    ),
-    ("status", "Status", lambda m, u: m.get_status_display()),
-    ("fortschritt_prozent", "Fortschritt in Prozent (0–100)", lambda m, u: m.fortschritt),
-    ("ampel", "Ampel: gruen, gelb oder rot", lambda m, u: m.ampel),
-    ("beginn", "Beginn", lambda m, u: m.beginn),
-    ("ende_geplant", "geplantes Ende", lambda m, u: m.ende_geplant),
-    (
-        "ende_tatsaechlich",
-        "tatsächliches Ende",
-        lambda m, u: m.ende_tatsaechlich,
-    ),
-    (
-        "budget_eur",
-        "Budget in Euro (leer: nicht angegeben)",
-        lambda m, u: None if m.budget is None else Decimal(m.budget).quantize(Decimal("0.01")),
-    ),
-    ("geaendert_am", "zuletzt geändert (Zeitpunkt)", lambda m, u: m.geaendert_am),
-    ("url", "Seite der Maßnahme im Portal", lambda m, u: u(m)),
-)
-
-
-def _opendata_queryset(request):
-    qs = veroeffentlichte()
-    kreis = _kreis_aus_anfrage(request)
-    if kreis:
-        qs = qs.filter(kreis=kreis)
-    qs = (
-        qs.select_related("kreis", "region", "handlungsfeld", "federfuehrend")
-        .prefetch_related(
-            Prefetch(
-                "lebensbereiche",
-                queryset=Lebensbereich.objects.order_by("reihenfolge", "name"),
-                to_attr="_od_lebensbereiche",
-            ),
-            Prefetch(
-                "beteiligte", queryset=Kommune.objects.order_by("name"), to_attr="_od_beteiligte"
-            ),
-        )
-        .order_by("kreis_id", "pk")
-    )
-    return qs, kreis
-
-
-def _url_bauer(request):
-    basis = request.build_absolute_uri("/")[:-1]
-    return lambda m: basis + reverse("oeffentlich:massnahme", kwargs={"pk": m.pk})
-
-
-def datensaetze(request) -> tuple[Iterator[dict], Kreis | None]:
-    """The published Maßnahmen as flat records (streamed in chunks)."""
-    qs, kreis = _opendata_queryset(request)
-    url = _url_bauer(request)
-    return (
-        (
-            {schluessel: wert(m, url) for schluessel, _, wert in FELDER}
-            for m in qs.iterator(chunk_size=1000)
-        ),
-        kreis,
-    )
-
-
-def _dateiname(kreis: Kreis | None, endung: str) -> str:
-    return f"massnahmen-{kreis.pk if kreis else 'alle'}.{endung}"
-
-
-def _csv_zeilen(saetze: Iterable[dict], dialekt) -> Iterator[str]:
-    kopf = [schluessel for schluessel, _, _ in FELDER]
-    return offene_daten.csv_zeilen(kopf, (satz.values() for satz in saetze), dialekt)
-
-
-def _download(inhalt, content_type: str, dateiname: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(inhalt, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{dateiname}"'
-    response["Link"] = f'<{LIZENZ_URL}>; rel="license"'
-    return response
-
-
-@require_safe
-@oeffentlich_cache
-@download_bedingt
-def massnahmen_csv(request, dialekt: str = "maschine"):
-    """CSV in one of two dialects (offene_daten.DIALEKTE): RFC 4180 for machines (UTF-8
-    without BOM, comma, ISO dates, decimal point) or for German Excel (BOM, semicolon,
-    TT.MM.JJJJ, decimal comma) — the same columns and rows."""
-    saetze, kreis = datensaetze(request)
-    endung = "csv" if dialekt == "maschine" else "excel.csv"
-    return _download(
-        _csv_zeilen(saetze, offene_daten.DIALEKTE[dialekt]),
-        "text/csv; charset=utf-8",
-        _dateiname(kreis, endung),
-    )
-
-
-def _json_teile(saetze: Iterable[dict], kopf: dict) -> Iterator[str]:
-    kopf_text = json.dumps(kopf, ensure_ascii=False, indent=None)
-    yield kopf_text[:-1] + ', "massnahmen": ['
-    for index, satz in enumerate(saetze):
-        satz = {schluessel: _json_wert(wert) for schluessel, wert in satz.items()}
-        yield ("," if index else "") + "\n" + json.dumps(satz, ensure_ascii=False)
-    yield "\n]}\n"
-
-
-@require_safe
-@oeffentlich_cache
-@download_bedingt
-def massnahmen_json(request):
-    """JSON: licence and source first, then the list of Maßnahmen (same keys as the CSV)."""
-    saetze, kreis = datensaetze(request)
-    kopf = {
-        "titel": "Veröffentlichte Maßnahmen der Digitalisierung"
-        + (f" – {kreis.name}" if kreis else ""),
-        "herausgeber": settings.PORTAL_NAME,
-        "quelle": request.build_absolute_uri(reverse("oeffentlich:index")),
-        "lizenz": {"name": LIZENZ_NAME, "url": LIZENZ_URL},
-        "stand": timezone.now().isoformat(timespec="seconds"),
-        "felder": {schluessel: beschreibung for schluessel, beschreibung, _ in FELDER},
-    }
-    return _download(
-        _json_teile(saetze, kopf), "application/json; charset=utf-8", _dateiname(kreis, "json")
-    )
-
-
-# --- the other tables and the DCAT-AP.de catalogue --------------------------------------------
-
-
-@require_safe
-@oeffentlich_cache
-@download_bedingt
-def tabelle_csv(request, schluessel: str, dialekt: str = "maschine"):
-    """Kennzahlen, OZG coverage or funding totals as CSV, in the same two dialects as the
-    Maßnahmen."""
-    tabelle = offene_daten.TABELLEN[schluessel]
-    kreis = _kreis_aus_anfrage(request)
-    zeilen = offene_daten.csv_zeilen(
-        tabelle.kopf, tabelle.saetze(kreis), offene_daten.DIALEKTE[dialekt]
-    )
-    endung = "csv" if dialekt == "maschine" else "excel.csv"
-    dateiname = f"{schluessel}-{kreis.pk if kreis else 'alle'}.{endung}"
-    return _download(zeilen, "text/csv; charset=utf-8", dateiname)
-
-
-@require_safe
-@oeffentlich_cache
-def katalog(request):
-    """The DCAT-AP.de catalogue (RDF/XML) that GovData and Open.NRW harvest."""
-    inhalt = dcat.katalog_graph(request).serialize(format="pretty-xml", encoding="utf-8")
-    return HttpResponse(inhalt, content_type="application/rdf+xml; charset=utf-8")
-
-
-@require_safe
-@oeffentlich_cache
-def katalog_ttl(request):
-    """The same catalogue as Turtle."""
-    inhalt = dcat.katalog_graph(request).serialize(format="turtle", encoding="utf-8")
-    return HttpResponse(inhalt, content_type="text/turtle; charset=utf-8")

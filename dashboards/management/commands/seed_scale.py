@@ -26,7 +26,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from berichte.wer_hat_das_schon import stand_weiterzaehlen
 from core.quartal import Quartal
 from core.stichtag import vergangenheit_geaendert
 from foerderung.models import Foerderbescheid, Foerderprogramm, Mittelabruf
@@ -34,6 +33,7 @@ from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, Kreis, Region
 from massnahmen.models import Massnahme, Meilenstein, Nachnutzung, Sichtbarkeit, Statusmeldung
 from ozg.models import OzgLeistung, Umsetzungsstand
+from ozg.wer_hat_das_schon import stand_weiterzaehlen
 from workshops.models import Workshop
 
 KURZNAME = "SKALA"

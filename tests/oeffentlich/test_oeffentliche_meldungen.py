@@ -220,6 +220,6 @@ def test_timeline_query_count_does_not_grow_with_its_entries(
     for n in range(5):
         _meldung(oeffentlich, f"2025-Q{n % 4 + 1}" if n < 4 else "2024-Q4", f"Meldung {n}")
         MeilensteinFactory(massnahme=oeffentlich)
-    # The detail page's 12 (tests/berichte/test_oeffentlich.py) and the payouts.
+    # The detail page's 12 (tests/oeffentlich/test_oeffentlich.py) and the payouts.
     with django_assert_max_num_queries(13):
         _seite(client, oeffentlich)

@@ -1,4 +1,4 @@
-"""Permission matrix rows of /oeffentlich/: open to everyone, unpublished is a 404 for all."""
+"""Permission matrix rows of the public pages: open to everyone, unpublished is a 404 for all."""
 
 import datetime as dt
 
@@ -16,6 +16,7 @@ from tests.matrix import ALLE_OK, NOT_FOUND
 NIEMAND = dict.fromkeys(ROLLEN, NOT_FOUND)
 
 MATRIX = {
+    "oeffentlich:strategie": ("/strategie/oeffentlich/", ALLE_OK),
     "oeffentlich:index": ("/oeffentlich/", ALLE_OK),
     "oeffentlich:index (Kreis Lippe)": ("/oeffentlich/?kreis=05766", ALLE_OK),
     "oeffentlich:massnahmen": ("/oeffentlich/massnahmen/", ALLE_OK),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from .scope import scope_for
+from kommunen.scope import scope_for
 
 # (label, url name). Pages that do not exist yet are skipped, so the menu grows with the apps.
 ANONYM = [
@@ -24,7 +24,7 @@ ANGEMELDET = [
 DASHBOARD = ("Dashboard", "dashboards:dashboard")
 REGION = ("Region", "dashboards:region")
 BERICHTE = ("Berichte", "berichte:liste")
-# By URL name only (kommunen imports nothing above it); base.html shows the unread count.
+# By URL name only (portal imports no app above it); base.html shows the unread count.
 BENACHRICHTIGUNGEN = ("Benachrichtigungen", "benachrichtigungen:liste")
 PROTOKOLL = ("Zugriffsprotokoll", "zugang:protokoll")
 VERWALTUNG = ("Verwaltung", "admin:index")
