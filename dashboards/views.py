@@ -284,6 +284,10 @@ def _regionen(scope) -> list[Region]:
     return list(queryset)
 
 
+# Cached figures of /region/ live at most this long: the key holds the data stand, the
+# region, the filters, the page and the date; a write voids them at once.
+REGION_CACHE_SEKUNDEN = 10 * 60
+
 # Kreise per page of /region/ (a real region, OWL, has seven: one page).
 KREISE_JE_SEITE = 20
 
@@ -336,7 +340,6 @@ def region(request):
     if not regionen:
         raise PermissionDenied
     handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
-    hf_namen = {hf.pk: hf.kurzname for hf in handlungsfelder}
 
     form = RegionFilterForm(
         request.GET or None, regionen=regionen, handlungsfelder=handlungsfelder, quartale=quartale
@@ -352,6 +355,51 @@ def region(request):
     quartal = Quartal.parse(gewaehlt["quartal"]) if gewaehlt.get("quartal") else aktuell
     hf_id = handlungsfeld.pk if handlungsfeld else None
 
+    nummer = _seitenzahl(request.GET.get("seite"))
+    # The figures come from the cache while the data stand is the same (core.cachestand):
+    # for a national region (400 Kreise, 100,000 Maßnahmen) their grouped queries over every
+    # Kreis take seconds. The form and the workshops (the viewer's own) are built anew.
+    kontext = daten_zwischenspeicher(
+        "region",
+        (
+            gewaehlte_region.pk,
+            gewaehlte_region.name,  # empty for a region user's (see _regionen)
+            hf_id,
+            str(quartal),
+            nummer,
+            timezone.localdate().isoformat(),
+        ),
+        lambda: _region_kontext(gewaehlte_region, handlungsfeld, handlungsfelder, quartal, nummer),
+        REGION_CACHE_SEKUNDEN,
+    )
+    seiten_query = request.GET.copy()
+    seiten_query.pop("seite", None)
+    return render(
+        request,
+        "dashboards/region.html",
+        {
+            **kontext,
+            "form": form,
+            "seiten_query": seiten_query.urlencode(),
+            "workshops": k.regionsworkshops(request.user, kontext["region"].pk, quartal=quartal),
+            "darf_projekt_anlegen": request.user.has_perm("massnahmen.add_regionsprojekt"),
+            "darf_workshop_anlegen": bool(scope.region_ids or scope.is_superuser)
+            and request.user.has_perm("workshops.add_workshop"),
+        },
+    )
+
+
+def _region_kontext(
+    gewaehlte_region: Region,
+    handlungsfeld: Handlungsfeld | None,
+    handlungsfelder: list[Handlungsfeld],
+    quartal: Quartal,
+    nummer: int,
+) -> dict:
+    """Everything /region/ shows for page `nummer` but the form and the viewer's own parts
+    (picklable, for the cache)."""
+    hf_id = handlungsfeld.pk if handlungsfeld else None
+    hf_namen = {hf.pk: hf.kurzname for hf in handlungsfelder}
     # A real region has a handful of Kreise, a national one hundreds: the Kreise are shown
     # a page at a time. The region's own figures (totals, the Statusmeldungen per quarter,
     # shared and reused Maßnahmen) come from grouped queries over all its Kreise; what is
@@ -359,7 +407,6 @@ def region(request):
     # lists all Kreise of the region (for the page count) with the sums of the page's.
     region_kreise = Kreis.objects.filter(region_id=gewaehlte_region.pk).order_by("name", "ags")
     alle_ids = region_kreise.values("ags")
-    nummer = _seitenzahl(request.GET.get("seite"))
     alle = k.kreise_mit_summen(alle_ids, nur=_seite_von(region_kreise, nummer), quartal=quartal)
     seite = Paginator(alle, KREISE_JE_SEITE).get_page(nummer)
     if seite.number != nummer:  # beyond the last page: get the sums of the page shown
@@ -440,8 +487,6 @@ def region(request):
         if auf_seiten
         else ""
     )
-    seiten_query = request.GET.copy()
-    seiten_query.pop("seite", None)
     vergleich = balkendiagramm(
         titel=f"Durchschnittlicher Fortschritt je Kreis{ausschnitt}",
         beschreibung=(
@@ -484,7 +529,6 @@ def region(request):
             gewaehlte_region.pk, quartal=quartal, handlungsfeld_id=hf_id
         )
     ]
-    workshops = k.regionsworkshops(request.user, gewaehlte_region.pk, quartal=quartal)
     x_labels = [q.kurz for q in k.quartale_bis(quartal)]
     meldungen_trend = liniendiagramm(
         titel="Abgegebene Statusmeldungen in der Region je Quartal",
@@ -500,39 +544,29 @@ def region(request):
             )
         ],
     )
-    return render(
-        request,
-        "dashboards/region.html",
-        {
-            "form": form,
-            "region": gewaehlte_region,
-            "handlungsfeld": handlungsfeld,
-            "quartal": quartal,
-            "zeilen": zeilen,
-            "page_obj": seite,
-            "is_paginated": auf_seiten,
-            "seiten_query": seiten_query.urlencode(),
-            "ausschnitt": ausschnitt,
-            "region_zahlen": region_zahlen,
-            "vergleich": vergleich,
-            "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
-            "meldungen_trend": meldungen_trend,
-            "groessen": groessen,
-            "groesse_region": groesse_region,
-            "je_einwohner": je_einwohner,
-            "stand": _stand(quartal),
-            "laufend": not ist_abgelaufen(quartal),
-            "projekte": projekte,
-            "workshops": workshops,
-            "darf_projekt_anlegen": request.user.has_perm("massnahmen.add_regionsprojekt"),
-            "darf_workshop_anlegen": bool(scope.region_ids or scope.is_superuser)
-            and request.user.has_perm("workshops.add_workshop"),
-            "trend_quartale": x_labels,
-            "trend_zeilen": [(kreis, trend[kreis.ags]) for kreis in kreise],
-            "geteilt": geteilt,
-            "geteilt_gesamt": geteilt_gesamt,
-            "nachgenutzt": nachgenutzt,
-            "nachgenutzt_gesamt": nachgenutzt_gesamt,
-            "breadcrumbs": [("Region", None)],
-        },
-    )
+    return {
+        "region": gewaehlte_region,
+        "handlungsfeld": handlungsfeld,
+        "quartal": quartal,
+        "zeilen": zeilen,
+        "page_obj": seite,
+        "is_paginated": auf_seiten,
+        "ausschnitt": ausschnitt,
+        "region_zahlen": region_zahlen,
+        "vergleich": vergleich,
+        "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
+        "meldungen_trend": meldungen_trend,
+        "groessen": groessen,
+        "groesse_region": groesse_region,
+        "je_einwohner": je_einwohner,
+        "stand": _stand(quartal),
+        "laufend": not ist_abgelaufen(quartal),
+        "projekte": projekte,
+        "trend_quartale": x_labels,
+        "trend_zeilen": [(kreis, trend[kreis.ags]) for kreis in kreise],
+        "geteilt": geteilt,
+        "geteilt_gesamt": geteilt_gesamt,
+        "nachgenutzt": nachgenutzt,
+        "nachgenutzt_gesamt": nachgenutzt_gesamt,
+        "breadcrumbs": [("Region", None)],
+    }

@@ -39,3 +39,19 @@ def abfragen_wachsen_nicht(client, url: str, mehr_daten: Callable[[], None], max
     assert len(gross) == len(klein), [q["sql"][:80] for q in gross.captured_queries]
     assert len(gross) <= maximum, [q["sql"][:80] for q in gross.captured_queries]
     return len(gross)
+
+
+def zweimal_gleich(client, url: str) -> str:
+    """The page's text, asked for twice (the second time from the cache): both must say the
+    same."""
+    erst = seitentext(client.get(url))
+    assert seitentext(client.get(url)) == erst
+    return erst
+
+
+def abfragen_beim_zweiten_mal(client, url: str) -> list[str]:
+    """The queries of the page's second request (its figures from the cache)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as abfragen:
+        assert client.get(url).status_code == 200
+    return [q["sql"][:80] for q in abfragen.captured_queries]

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.quartal import Quartal
 from massnahmen.models import Massnahme
-from tests.dashboards.dashboard_hilfen import seitentext
+from tests.dashboards.dashboard_hilfen import zweimal_gleich
 from tests.factories import (
     FoerderbescheidFactory,
     MassnahmeFactory,
@@ -31,10 +31,7 @@ MAX_ABFRAGEN_AUS_DEM_CACHE = 5
 
 
 def _zweimal(client, url="/dashboard/") -> str:
-    """The page twice, the second from the cache; both must say the same."""
-    erst = seitentext(client.get(url))
-    assert seitentext(client.get(url)) == erst
-    return erst
+    return zweimal_gleich(client, url)
 
 
 def test_the_second_request_takes_the_figures_from_the_cache(welt, login):
