@@ -62,7 +62,7 @@ def _sitzung(email: str) -> str:
     user = User.objects.get(email=email)
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "core.backends.GecachteRechteBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

@@ -27,15 +27,22 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 from django_htmx.http import push_url
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.cachestand import daten_zwischenspeicher
 from core.filters import auswahl_ohne_cursor
 from core.paginierung import SchluesselZuerstPaginator
 
 SORT_PARAM = "sortierung"
 PAGE_PARAM = "seite"
+# The filter form's fields as HTML live this long in the cache at most (their key holds the
+# data stand, so a write voids them at once; the date for choices that depend on it).
+FILTER_CACHE_SEKUNDEN = 10 * 60
 
 
 class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -126,9 +133,27 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             links[key] = {"url": f"?{query}", "aria_sort": state}
         return links
 
+    def filter_felder(self) -> str:
+        """The filter form's fields, rendered (includes/list_filter.html), cached per person,
+        query and data stand: their choices are queries of their own and their widgets a
+        good part of a list page's time (issue 19), yet they change only with the data."""
+        return daten_zwischenspeicher(
+            "listenfilter",
+            (
+                f"{type(self).__module__}.{type(self).__qualname__}",
+                self.request.user.pk,
+                sorted(self.request.GET.lists()),
+                timezone.localdate().isoformat(),
+            ),
+            lambda: render_to_string("includes/form_fields.html", {"form": self.filterset.form}),
+            FILTER_CACHE_SEKUNDEN,
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        # Rendered only where the page shows the form (not in the htmx table partial).
+        context["filter_felder"] = SimpleLazyObject(self.filter_felder)
         context["sort"] = self.sort_links()
         context["seiten_query"] = self.query_without(PAGE_PARAM)
         # The whole query, for links that show the same list elsewhere (CSV/XLSX exports).

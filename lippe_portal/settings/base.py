@@ -158,7 +158,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the permission sets cached (core.backends).
+    "core.backends.GecachteRechteBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 

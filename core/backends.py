@@ -1,0 +1,34 @@
+"""Django's model permissions (admin groups and user permissions), read from the cache.
+
+Every `perms.…` in a template and every `has_perm` that the rules backend (django-rules,
+the portal's own permissions) answers with no asks this backend next, and Django's
+ModelBackend loads the user's permissions and those of their groups anew on every
+request: two queries on every page that shows an action button (issue 19). The sets change
+only when a user, a group or a permission is written, and each of those writes moves the
+data stand on (core.cachestand), which is part of the key.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+from .cachestand import daten_schluessel
+
+CACHE_SEKUNDEN = 10 * 60
+
+
+class GecachteRechteBackend(ModelBackend):
+    """ModelBackend whose permission sets come from the cache (per user and data stand)."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            schluessel = daten_schluessel("modellrechte", user_obj.pk, user_obj.is_superuser)
+            rechte = cache.get(schluessel)
+            if rechte is None:
+                rechte = super().get_all_permissions(user_obj)
+                cache.set(schluessel, rechte, CACHE_SEKUNDEN)
+            user_obj._perm_cache = rechte
+        return user_obj._perm_cache
