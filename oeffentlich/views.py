@@ -1,4 +1,5 @@
-"""/oeffentlich/: the public transparency pages and the open data, without login.
+"""Every public page, without login: /oeffentlich/ (the transparency pages) and
+/strategie/oeffentlich/ (the published Ziele); the open data are in daten.py.
 
 What is shown: the strategy (Handlungsfelder, Lebensbereiche), the published Maßnahmen
 (`Massnahme.objects.veroeffentlicht()`: published and not archived) with their progress, and

@@ -40,7 +40,8 @@ INSTALLED_APPS = [
     "simple_history",
     # django-ninja: its templates and the Swagger UI files it ships (self-hosted API docs).
     "ninja",
-    # Project apps, in dependency order (each may import only those above it).
+    # Project apps. Which may import which: the layers of docs/ARCHITECTURE.md, enforced by
+    # tests/test_architektur.py (this order is the order of their ready() and templates).
     "core",
     "kommunen",
     "handlungsfelder",
@@ -48,11 +49,12 @@ INSTALLED_APPS = [
     "foerderung",
     "workshops",
     "ozg",
-    # The reading side: dashboards' figures (auswertung) are read by the report and the API.
+    # The reading side: dashboards' figures (auswertung) are read by the report, the public
+    # pages and the API.
     "dashboards",
     "berichte",
     "oeffentlich",
-    # Follow and notifications; listens to the apps above, none of them imports it.
+    # Follow and notifications; listens to the domain apps, berichte sends its mails through it.
     "benachrichtigungen",
     # Audit log and second-factor duty; above every domain app so it may read roles.
     "zugang",
