@@ -1,15 +1,19 @@
 """The one generic list view: filter, sort, paginate, and answer htmx with the table only.
 
-A concrete list is four declarative attributes (NetBox style)::
+A concrete list is a few declarative attributes (NetBox style)::
 
     class MassnahmeListView(FilteredListView):
         permission_required = "massnahmen.view_massnahme"
         filterset_class = MassnahmeFilterSet
+        table_class = MassnahmeTable
         template_name = "massnahmen/massnahme_list.html"
-        sortierungen = {"titel": "titel", "fortschritt": "fortschritt"}
 
         def get_base_queryset(self):
             return Massnahme.objects.for_user(self.request.user)
+
+The table (core/tables.py) declares the columns: the sort keys come from it, and the context
+holds the page's rows as `table`, drawn by `includes/table.html`. A list that is not a table
+(the Lösungskatalog's cards) names its sort keys in `sortierungen` instead.
 
 The template defines `{% partialdef tabelle %}` (table, result count, pagination and the
 links that depend on the query, such as exports); an htmx request that is not boosted gets only
@@ -37,6 +41,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.cachestand import daten_zwischenspeicher
 from core.filters import auswahl_ohne_cursor
 from core.paginierung import SchluesselZuerstPaginator
+from core.tables import Table
 
 SORT_PARAM = "sortierung"
 PAGE_PARAM = "seite"
@@ -52,14 +57,24 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     paginator_class = SchluesselZuerstPaginator
     page_kwarg = PAGE_PARAM
     partial_name = "tabelle"
-    # public sort key → ORM ordering expression; the first entry is the default.
+    table_class: type[Table] | None = None
+    # public sort key → ORM ordering expression (from `table_class` where there is one).
     sortierungen: dict[str, str] = {}
     standard_sortierung: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.table_class is not None and "table_class" in vars(cls):
+            cls.sortierungen = cls.table_class.sortierungen()
+            if "standard_sortierung" not in vars(cls):
+                cls.standard_sortierung = cls.table_class.default_sort
 
     def get_base_queryset(self):
         raise NotImplementedError
 
     def get_filterset(self, queryset):
+        if self.filterset_class is None:
+            return None
         filterset = self.filterset_class(
             self.request.GET or None, queryset=queryset, request=self.request
         )
@@ -67,8 +82,10 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return filterset
 
     def get_queryset(self):
-        self.filterset = self.get_filterset(self.get_base_queryset())
-        queryset = self.filterset.qs
+        queryset = self.get_base_queryset()
+        self.filterset = self.get_filterset(queryset)
+        if self.filterset is not None:
+            queryset = self.filterset.qs
         ordering = self.get_sortierung()
         if ordering:
             key = ordering.lstrip("-")
@@ -155,6 +172,10 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         # Rendered only where the page shows the form (not in the htmx table partial).
         context["filter_felder"] = SimpleLazyObject(self.filter_felder)
         context["sort"] = self.sort_links()
+        if self.table_class is not None:
+            context["table"] = self.table_class(
+                context["object_list"], sort_links=context["sort"], request=self.request
+            )
         context["seiten_query"] = self.query_without(PAGE_PARAM)
         # The whole query, for links that show the same list elsewhere (CSV/XLSX exports).
         context["liste_query"] = self.query_without()

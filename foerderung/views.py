@@ -39,6 +39,7 @@ from .forms import (
 )
 from .models import BescheidDokument, Foerderbescheid, Mittelabruf
 from .services import BereitsErfasst, mittelabruf_erfassen
+from .tables import FoerderbescheidTable
 
 
 def _crumbs(*eintraege) -> list[tuple[str, str | None]]:
@@ -67,19 +68,8 @@ class FoerderbescheidListView(FilteredListView):
 
     permission_required = "foerderung.view_foerderbescheid"
     filterset_class = FoerderbescheidFilterSet
+    table_class = FoerderbescheidTable
     template_name = "foerderung/foerderbescheid_list.html"
-    sortierungen = {
-        "bescheiddatum": "bescheiddatum",
-        "aktenzeichen": "aktenzeichen",
-        "programm": "programm__kurzname",
-        "empfaenger": "zuwendungsempfaenger__name",
-        "bewilligt": "bewilligter_betrag",
-        "abgerufen": "abgerufen_summe",
-        "verbleibend": "verbleibend_summe",
-        "ende": "bewilligungszeitraum_ende",
-        "status": "status",
-    }
-    standard_sortierung = "-bescheiddatum"
 
     def get_base_queryset(self):
         return bescheide_fuer_liste(self.request.user)

@@ -36,16 +36,19 @@ from core.models import User
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis
 
-from .exports import (
+from .exports import entneutralisieren
+from .models import Ampel, Massnahme, Sichtbarkeit
+from .signals import im_bulk_geschrieben
+from .tables import (
     AMPEL_KURZ,
     LISTEN_TRENNER,
     SICHTBARKEIT_KURZ,
-    SPALTEN,
+    MassnahmeTable,
     Spalte,
-    entneutralisieren,
 )
-from .models import Ampel, Massnahme, Sichtbarkeit
-from .signals import im_bulk_geschrieben
+
+# The columns the import expects: those the export writes, from the list's one declaration.
+SPALTEN: tuple[Spalte, ...] = MassnahmeTable.export_columns
 
 ERLAUBTE_ENDUNGEN = (".csv", ".xlsx")
 MAX_DATEIGROESSE = 20 * 1024 * 1024

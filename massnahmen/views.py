@@ -42,6 +42,7 @@ from .services import (
     statusmeldung_speichern,
     statusmeldung_vorlage,
 )
+from .tables import MassnahmeTable
 
 
 def _anzahl_nachnutzungen():
@@ -76,27 +77,11 @@ def massnahmen_fuer_liste(user):
 class MassnahmeListView(FilteredListView):
     permission_required = "massnahmen.view_massnahme"
     filterset_class = MassnahmeFilterSet
+    table_class = MassnahmeTable
     template_name = "massnahmen/massnahme_list.html"
-    sortierungen = {
-        "titel": "titel",
-        "handlungsfeld": "handlungsfeld__nummer",
-        "federfuehrung": "federfuehrend__name",
-        "status": "status",
-        "fortschritt": "fortschritt",
-        "ampel": "ampel",
-        "ende": "ende_geplant",
-        "nachnutzungen": "anzahl_nachnutzungen",
-    }
-    standard_sortierung = "handlungsfeld"
 
     def get_base_queryset(self):
         return massnahmen_fuer_liste(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Rows led by another Kreis (a partner's, a Region-visible one) say who leads them.
-        context["eigene_kreise"] = scope_for(self.request.user).eigene_kreis_ids
-        return context
 
 
 # --- Lösungskatalog (issue 15, point 4) -------------------------------------------------------

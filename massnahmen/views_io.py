@@ -40,7 +40,8 @@ from .services import (
     import_pruefung_sync_bytes,
     import_sync_max,
 )
-from .views import MassnahmeListView, massnahmen_fuer_liste
+from .tables import MassnahmeTable
+from .views import massnahmen_fuer_liste
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STANDARD_SORTIERUNG = ("handlungsfeld__nummer", "titel", "pk")
@@ -55,7 +56,7 @@ def _gefilterte_massnahmen(request):
     )
     queryset = filterset.qs
     gewuenscht = request.GET.get("sortierung", "")
-    ausdruck = MassnahmeListView.sortierungen.get(gewuenscht.lstrip("-"))
+    ausdruck = MassnahmeTable.sortierungen().get(gewuenscht.lstrip("-"))
     if ausdruck:
         queryset = queryset.order_by(
             f"-{ausdruck}" if gewuenscht.startswith("-") else ausdruck, "pk"

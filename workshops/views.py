@@ -33,6 +33,7 @@ from . import ical, services
 from .filtersets import KOMMENDE, WorkshopFilterSet
 from .forms import AnmeldungForm, ErgebnisForm, TeilnahmeErfassenForm, WorkshopForm
 from .models import Ergebnis, KalenderToken, Teilnahme, Workshop, meine_teilnahmen_q
+from .tables import WorkshopTable
 
 # How far back the personal feed reaches; older workshops drop out of calendars.
 FEED_RUECKBLICK = dt.timedelta(days=365)
@@ -74,14 +75,8 @@ class WorkshopListView(FilteredListView):
 
     permission_required = "workshops.view_workshop"
     filterset_class = WorkshopFilterSet
+    table_class = WorkshopTable
     template_name = "workshops/workshop_list.html"
-    sortierungen = {
-        "beginn": "beginn",
-        "titel": "titel",
-        "format": "format",
-        "handlungsfeld": "handlungsfeld__nummer",
-        "anmeldungen": "anzahl_kommunen",
-    }
 
     def get_base_queryset(self):
         return workshops_fuer_liste(self.request.user)

@@ -8,6 +8,7 @@ from core.listing import FilteredListView
 
 from .filtersets import ProtokolleintragFilterSet
 from .models import Protokolleintrag
+from .tables import ProtokolleintragTable
 
 
 class ProtokollListView(FilteredListView):
@@ -15,10 +16,9 @@ class ProtokollListView(FilteredListView):
 
     permission_required = "zugang.view_protokolleintrag"
     filterset_class = ProtokolleintragFilterSet
+    table_class = ProtokolleintragTable
     template_name = "zugang/protokolleintrag_list.html"
     paginate_by = 50
-    sortierungen = {"zeitpunkt": "zeitpunkt", "ereignis": "ereignis"}
-    standard_sortierung = "-zeitpunkt"
 
     def get_base_queryset(self):
         return (

@@ -1,16 +1,18 @@
-"""The Maßnahmen list renders its rows in Python (massnahmen_liste.massnahmen_zeilen): the
-same bytes as the template loop it replaced, for rows of the user's own Kreis and of
-another, archived, without planned end, and with characters that need escaping."""
+"""The Maßnahmen list renders its rows and header in Python (massnahmen.tables.MassnahmeTable):
+the same bytes as the template loop and header includes they replaced, for rows of the user's
+own Kreis and of another, archived, without planned end, and with characters that need
+escaping."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.template import engines
 
 from massnahmen.models import Ampel, Massnahme
-from massnahmen.templatetags.massnahmen_liste import massnahmen_zeilen
+from massnahmen.tables import MassnahmeTable
 from massnahmen.views import massnahmen_fuer_liste
 from tests.factories import KommuneFactory, KreisFactory, MassnahmeFactory, UserFactory
 
@@ -43,6 +45,42 @@ def test_same_html_as_the_template_loop():
     vorlage = engines["django"].from_string(SCHLEIFE)
     for eigene in (frozenset({eigener.ags}), frozenset()):
         erwartet = vorlage.render({"object_list": zeilen, "eigene_kreise": eigene})
-        assert "  " + massnahmen_zeilen(zeilen, eigene) == erwartet
-    fremd = massnahmen_zeilen(zeilen, {eigener.ags}).split("<tr>")[4]
+        assert "  " + MassnahmeTable(zeilen, eigene_kreise=eigene).zeilen() == erwartet
+    fremd = MassnahmeTable(zeilen, eigene_kreise={eigener.ags}).zeilen().split("<tr>")[4]
     assert '<span class="meta">federführend: Stadt Bad &lt;X&gt; (' in fremd
+
+
+# The header of massnahmen/massnahme_list.html before issue 20, one include per column.
+KOPF = """{% include "includes/sort_header.html" with key="titel" label="Maßnahme" %}
+      {% include "includes/sort_header.html" with key="handlungsfeld" label="Handlungsfeld" %}
+      {% include "includes/sort_header.html" with key="federfuehrung" label="Federführung" %}
+      {% include "includes/sort_header.html" with key="status" label="Status" %}
+      {% include "includes/sort_header.html" with key="fortschritt" label="Fortschritt" num=True %}
+      {% include "includes/sort_header.html" with key="ampel" label="Ampel" %}
+      {% include "includes/sort_header.html" with key="ende" label="geplantes Ende" %}
+      {% include "includes/sort_header.html" with key="nachnutzungen" label="Nachnutzungen" num=True %}"""
+
+
+def test_header_has_a_sort_link_with_aria_sort_per_column():
+    sort = {
+        key: {"url": f"?q=a&b&sortierung={key}", "aria_sort": "none"}
+        for key in MassnahmeTable.sortierungen()
+    }
+    sort["fortschritt"]["aria_sort"] = "descending"
+    erwartet = engines["django"].from_string("{% load portal %}" + KOPF).render({"sort": sort})
+    kopf = MassnahmeTable([], sort_links=sort, eigene_kreise=frozenset()).kopf()
+    assert _attribute_sortiert(kopf) == _attribute_sortiert(erwartet)
+    assert 'aria-sort="descending"' in kopf and "sortierung=fortschritt" in kopf
+    assert list(MassnahmeTable.sortierungen())[0] == "handlungsfeld"
+
+
+def _attribute_sortiert(html: str) -> str:
+    """The markup with each tag's attributes in alphabetical order and no white space between
+    tags (neither means anything in a table header)."""
+
+    def tag(match):
+        name, attrs = match.group(1), re.findall(r'\s([\w-]+="[^"]*")', match.group(2))
+        return "<" + " ".join([name, *sorted(attrs)]) + ">"
+
+    html = re.sub(r">\s+<", "><", html.strip())
+    return re.sub(r"<(\w+)((?:\s[\w-]+=\"[^\"]*\")*)>", tag, html)
