@@ -7,7 +7,7 @@ from . import views
 app_name = "benachrichtigungen"
 
 urlpatterns = [
-    path("", views.liste, name="liste"),
+    path("", views.BenachrichtigungListView.as_view(), name="liste"),
     path("<id:pk>/", views.oeffnen, name="oeffnen"),
     path("alle-gelesen/", views.alle_gelesen, name="alle_gelesen"),
     path("folgen/<slug:art>/<id:pk>/", views.folgen, name="folgen"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.listing import FilteredListView
 from handlungsfelder.models import Handlungsfeld
 
 from . import services
@@ -21,21 +21,27 @@ from .models import ARTEN, Benachrichtigung
 SEITENGROESSE = 50
 
 
-@login_required
-def liste(request):
+class BenachrichtigungListView(FilteredListView):
     """What happened to the things I follow; unread first."""
-    eintraege = Benachrichtigung.objects.fuer(request.user).neueste_zuerst()
-    seite = Paginator(eintraege, SEITENGROESSE).get_page(request.GET.get("seite"))
-    return render(
-        request,
-        "benachrichtigungen/liste.html",
-        {
-            "page_obj": seite,
-            "eintraege": seite.object_list,
-            "is_paginated": seite.has_other_pages(),
-            "breadcrumbs": [("Benachrichtigungen", None)],
-        },
-    )
+
+    permission_required = ()  # everyone signed in has an inbox
+    template_name = "benachrichtigungen/liste.html"
+    context_object_name = "eintraege"
+    paginate_by = SEITENGROESSE
+
+    def get_base_queryset(self):
+        return Benachrichtigung.objects.fuer(self.request.user).neueste_zuerst()
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range shows the nearest page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        seite = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, seite, seite.object_list, seite.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("Benachrichtigungen", None)]
+        return context
 
 
 @login_required

@@ -14,10 +14,13 @@ the page into the context as `table`; `includes/table.html` draws it inside the 
 `{% partialdef tabelle %}`. A table whose rows are also exported declares the file's
 columns as `export_columns` (there may be more of them than the page shows).
 
-Why not django-tables2: it renders every cell through the template engine, and the rows of a
-list page were a sixth of its server time when they went through templates (issue 19). Here a
-cell is a Python function returning escaped HTML, a row a string join, so a page of 25 rows
-costs well under a millisecond; the header and the cells come from the same declaration.
+Why not django-tables2: it renders every cell through the template engine (its table.html
+loops over rows and cells, a `Column.render` result goes through a template too), and the
+rows of a list page were a sixth of its server time when they went through templates
+(issue 19). Here a cell is a Python function returning escaped HTML and a row one string
+join. Measured on the 25 rows of /massnahmen/ (CPU time, median of 300): the same rows as a
+template loop 5.6-5.9 ms, as `MassnahmeTable` 2.1-2.4 ms; the eight sortable headers 0.30 ms
+as template includes, 0.07 ms here.
 """
 
 from __future__ import annotations

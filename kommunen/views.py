@@ -5,36 +5,55 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
-from django.views.generic import DetailView, ListView, UpdateView
+from django.views.generic import DetailView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.listing import FilteredListView
 from core.locking import VersionKonfliktMixin
 from core.quartal import Quartal
 from core.views import ObjektEinmalMixin
 
 from .forms import KommuneProfilForm
 from .models import Kommune, Mitgliedschaft, Rolle
+from .tables import KommuneTable
 
 
-class KommuneListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
-    """Kommunen of every Kreis the user may read, with population and counts."""
+class KommuneListView(FilteredListView):
+    """Kommunen of every Kreis the user may read, with population and counts: one table per
+    Kreis, all on one page (no filter, no paging)."""
 
     permission_required = "kommunen.view_kommune"
+    table_class = KommuneTable
     template_name = "kommunen/kommune_list.html"
     context_object_name = "kommunen"
+    paginate_by = None
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [("Kommunen", None)]
-        return context
-
-    def get_queryset(self):
+    def get_base_queryset(self):
         return (
             Kommune.objects.for_user(self.request.user)
             .select_related("kreis")
             .with_counts()
             .order_by("kreis__name", "name")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        je_kreis: dict = {}
+        for kommune in context["object_list"]:
+            je_kreis.setdefault(kommune.kreis, []).append(kommune)
+        context["kreise"] = [
+            (
+                kreis,
+                len(kommunen),
+                KommuneTable(
+                    kommunen,
+                    caption=f"Kommunen {kreis.lokativ} mit Einwohnerzahl und Anzahl der Maßnahmen",
+                ),
+            )
+            for kreis, kommunen in je_kreis.items()
+        ]
+        context["breadcrumbs"] = [("Kommunen", None)]
+        return context
 
 
 class KommuneDetailView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DetailView):
