@@ -78,3 +78,27 @@ def test_the_key_differs_by_every_part_and_by_the_stand(welt):
     assert a != daten_schluessel("figur", ("05766",), "2026-3")
     welt.lemgo.save()
     assert a != daten_schluessel("figur", ("05766",), "2026-4")
+
+
+def test_a_removed_role_is_gone_on_the_next_request(welt, login):
+    """The user's Scope comes from the cache (kommunen.scope): a Mitgliedschaft deleted
+    between two requests must take the access with it at once."""
+    from kommunen.models import Mitgliedschaft
+
+    client = login(welt.users["kreis"])
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/massnahmen/").status_code == 200
+    Mitgliedschaft.objects.filter(user=welt.users["kreis"]).delete()
+    assert client.get("/dashboard/").status_code == 403
+    assert "Digitale Akte in Detmold" not in client.get("/massnahmen/").content.decode()
+
+
+def test_a_new_role_counts_on_the_next_request(welt, login):
+    from kommunen.models import Mitgliedschaft, Rolle
+
+    client = login(welt.users["kreis_fremd"])
+    assert client.get("/dashboard/?kreis=05766").status_code == 404
+    Mitgliedschaft.objects.create(
+        user=welt.users["kreis_fremd"], rolle=Rolle.KREIS, kreis=welt.lippe
+    )
+    assert client.get("/dashboard/?kreis=05766").status_code == 200
