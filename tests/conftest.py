@@ -29,8 +29,9 @@ from tests.factories import (
 )
 
 # The browser harness (Playwright + axe-core) as a plugin: its session-wide browser is then
-# one instance for every test module that uses `page`.
-pytest_plugins = ["tests.browser.harness"]
+# one instance for every test module that uses `page`. `--timeline=FILE` (tests/timeline.py)
+# records where a run's time goes.
+pytest_plugins = ["tests.browser.harness", "tests.timeline"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
