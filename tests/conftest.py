@@ -157,6 +157,37 @@ def login(client):
     return _login
 
 
+# --- pytest-xdist groups ------------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` (`make test`) runs the tests of one `xdist_group` in one process.
+    pytest-xdist 3.8 marks them by appending "@<group>" to the node id through
+    `item._nodeid`, but pytest 9 keeps the id in `item._id`: the suffix never arrived and
+    every test was scheduled on its own (seen: the 500-Maßnahmen report of the group
+    "berichte-pdf", a session fixture, rendered in both processes). Done here as xdist
+    means it, once per xdist worker (only they set `config.option.loadgroup`)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        gruppen = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if not gruppen:
+            continue
+        endung = f"@{'_'.join(gruppen)}"
+        if not item.nodeid.endswith(endung):
+            item._id = NodeId.parse(f"{item.nodeid}{endung}")
+        if not item.nodeid.endswith(endung):  # pytest keeps the id elsewhere again
+            raise pytest.UsageError(f"xdist_group wirkt nicht: {item.nodeid}")
+
+
 # --- the attack suite's probe count (tests/security/proben.py) ---------------------------
 # Here and not in tests/security/conftest.py: the xdist controller of a whole-suite run
 # loads only this conftest, and it is the one that prints the summary.
