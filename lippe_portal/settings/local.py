@@ -20,3 +20,6 @@ CACHES = {
         "CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}?max_entries=10000"
     )
 }
+# One checkout, several databases (the demo and the national one of bench/dashboards.py):
+# each database its own keys, or one would read the figures cached for the other.
+CACHES["default"]["KEY_PREFIX"] = str(DATABASES["default"]["NAME"])  # noqa: F405
