@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from django.urls import register_converter
 
-        from . import compat, signals  # noqa: F401
+        from . import checks, compat, signals  # noqa: F401
         from .cachestand import modell_geaendert
         from .eingaben import TokenConverter
         from .logging import install as install_request_id_logging

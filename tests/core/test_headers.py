@@ -117,6 +117,8 @@ def _production_env() -> dict:
         "DJANGO_SETTINGS_MODULE": "lippe_portal.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "-production-check-only-" + "y" * 30,
         "DJANGO_ALLOWED_HOSTS": "portal.kreis-lippe.example",
+        # As in .env.example: the shared cache of every web and worker process.
+        "CACHE_URL": "redis://redis:6379/1",
     }
     for name in (
         "DJANGO_SECURE_SSL_REDIRECT",
@@ -138,6 +140,23 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_a_cache_per_process():
+    """Without CACHE_URL every gunicorn worker has a cache of its own: a write in one would
+    leave the figures cached in the others stale (core.cachestand)."""
+    env = _production_env()
+    del env["CACHE_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "core.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_harden_cookies_logs_and_second_factor():
