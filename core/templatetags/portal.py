@@ -42,11 +42,6 @@ def formularfeld(field, label="", hilfe_unten=False):
     return formularfeld_(field, label, hilfe_unten)
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 class _ScrollbereichNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
