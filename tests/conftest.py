@@ -88,6 +88,12 @@ def _celery_bleibt_eager():
 
 @pytest.fixture
 def welt(db) -> Welt:
+    return welt_anlegen()
+
+
+def welt_anlegen() -> Welt:
+    """The objects of `welt`, for fixtures of a wider scope that build it once (see
+    tests/test_permission_matrix.py)."""
     region = RegionFactory()
     lippe = KreisFactory(ags="05766", name="Lippe", slug="lippe", region=region)
     herford = KreisFactory(ags="05758", name="Herford", slug="herford", region=region)

@@ -2,6 +2,11 @@
 
 Each app keeps its rows in tests/<app>/matrix.py (see tests/matrix.py). When a URL is
 added without a row, `test_every_project_url_is_in_the_matrix` fails.
+
+The world and the matrix objects are built once per module and process (`matrix_welt`), not
+once per case: every case is one GET in a savepoint of its own (pytest-django's `db`), so
+whatever the request writes (session, audit log, last login) is rolled back before the next
+case, and each case still sees exactly the world it saw when it built its own.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import ROLLEN
+from tests.conftest import ROLLEN, welt_anlegen
 from tests.matrix import LOGIN
 
 
@@ -76,10 +82,35 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def matrix_welt(django_db_setup, django_db_blocker):
+    """`welt` and its `welt_ids`, built once in a transaction that stays open for the
+    module's tests and is rolled back after them; each test's `db` is a savepoint in it."""
+    with django_db_blocker.unblock():
+        aussen = transaction.atomic()
+        aussen.__enter__()
+        try:
+            welt = welt_anlegen()
+            ids = welt_ids(welt)
+        except BaseException:
+            transaction.set_rollback(True)
+            aussen.__exit__(None, None, None)
+            raise
+    yield welt, ids
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        aussen.__exit__(None, None, None)
+
+
+@pytest.fixture
+def welt(matrix_welt, db):
+    return matrix_welt[0]
+
+
 @pytest.mark.parametrize(("path", "rolle", "expected"), CASES)
-def test_status_per_role(welt, login, path, rolle, expected):
+def test_status_per_role(matrix_welt, welt, login, path, rolle, expected):
     client = login(welt.users[rolle])
-    url = path.format(**welt_ids(welt))
+    url = path.format(**matrix_welt[1])
     response = client.get(url)
     assert response.status_code == expected, (
         f"{rolle} auf {url}: {response.status_code}, erwartet {expected}"
