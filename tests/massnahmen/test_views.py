@@ -566,6 +566,9 @@ def test_detail_queries_do_not_grow_and_object_loads_once(welt, login):
         MeilensteinFactory(massnahme=welt.massnahme, titel=f"M{i}")
         StatusmeldungFactory(massnahme=welt.massnahme, quartal=f"20{10 + i}-Q1")
         Nachnutzung.objects.get_or_create(massnahme=welt.massnahme, kommune=welt.lemgo)
+    # As in _count_queries: the writes moved the data stand on, so the first request after
+    # them fills the caches (permissions, badge) again; what is compared is the page.
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     massnahme_selects = [
