@@ -65,10 +65,16 @@ def daten_geaendert(**_kwargs) -> None:
     transaction.on_commit(partial(weiterzaehlen, DATEN_SCHLUESSEL), robust=True)
 
 
+def erfasst(model) -> bool:
+    """Whether writes of `model` move the data stand on (what is cached under it may be
+    read from its rows)."""
+    meta = model._meta
+    return meta.app_label not in OHNE_APPS and meta.label_lower not in OHNE_MODELLE
+
+
 def modell_geaendert(sender, update_fields=None, **kwargs) -> None:
     """Receiver of post_save, post_delete and m2m_changed for every model."""
-    meta = sender._meta
-    if meta.app_label in OHNE_APPS or meta.label_lower in OHNE_MODELLE:
+    if not erfasst(sender):
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a login, no data

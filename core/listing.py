@@ -38,7 +38,7 @@ from django.views.generic import ListView
 from django_htmx.http import push_url
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.cachestand import daten_zwischenspeicher
+from core.cachestand import daten_zwischenspeicher, erfasst
 from core.filters import auswahl_ohne_cursor
 from core.paginierung import SchluesselZuerstPaginator
 from core.tables import Table
@@ -150,21 +150,36 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             links[key] = {"url": f"?{query}", "aria_sort": state}
         return links
 
+    def cache_teile(self, model) -> tuple | None:
+        """What decides this list besides the data: the view, the person, every GET
+        parameter (filters, sort, page) and the date (core.cachestand keys). None for a
+        list of rows whose writes do not move the data stand (the inbox, the audit log):
+        nothing of it is cached."""
+        if not erfasst(model):
+            return None
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.request.user.pk,
+            sorted(self.request.GET.lists()),
+            timezone.localdate().isoformat(),
+        )
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        if issubclass(self.paginator_class, SchluesselZuerstPaginator):
+            kwargs["cache_teile"] = self.cache_teile(queryset.model)
+        return super().get_paginator(queryset, *args, **kwargs)
+
     def filter_felder(self) -> str:
         """The filter form's fields, rendered (includes/list_filter.html), cached per person,
         query and data stand: their choices are queries of their own and their widgets a
         good part of a list page's time (issue 19), yet they change only with the data."""
-        return daten_zwischenspeicher(
-            "listenfilter",
-            (
-                f"{type(self).__module__}.{type(self).__qualname__}",
-                self.request.user.pk,
-                sorted(self.request.GET.lists()),
-                timezone.localdate().isoformat(),
-            ),
-            lambda: render_to_string("includes/form_fields.html", {"form": self.filterset.form}),
-            FILTER_CACHE_SEKUNDEN,
+        teile = self.cache_teile(self.filterset.queryset.model)
+        rendern = lambda: render_to_string(  # noqa: E731
+            "includes/form_fields.html", {"form": self.filterset.form}
         )
+        if teile is None:
+            return rendern()
+        return daten_zwischenspeicher("listenfilter", teile, rendern, FILTER_CACHE_SEKUNDEN)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

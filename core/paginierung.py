@@ -15,8 +15,13 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 
+from core.cachestand import daten_zwischenspeicher
+
 # The window count's name in the keys query; chosen to clash with no field or annotation.
 _GESAMT = "paginierung_gesamt"
+# Cached keys live at most this long (the key holds the data stand; the date for filters
+# such as "overdue" that depend on it is part of the view's `cache_teile`).
+CACHE_SEKUNDEN = 10 * 60
 # A page number from the address bar may be any size; OFFSET is a bigint.
 _GROESSTER_OFFSET = 2**63 - 1
 
@@ -43,7 +48,34 @@ def _schluessel_zuerst_moeglich(object_list) -> bool:
 
 class SchluesselZuerstPaginator(Paginator):
     """Django's Paginator with the same pages, in two queries for a page of a queryset:
-    the page's keys with the total (one pass of filter and sort), then the page's rows."""
+    the page's keys with the total (one pass of filter and sort), then the page's rows.
+
+    `cache_teile`: what decides the list besides the data (the view, the person, the
+    query); given, the keys and the total come from the cache while the data stand is the
+    same (core.cachestand), and only the rows are loaded."""
+
+    def __init__(self, *args, cache_teile: tuple | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_teile = cache_teile
+
+    def _treffer(self, bottom: int) -> list:
+        """Keys and total of the rows from `bottom` on, enough for the last page."""
+
+        def abfragen():
+            return list(
+                self.object_list.annotate(**{_GESAMT: Window(Count("*"))}).values_list(
+                    "pk", _GESAMT
+                )[bottom : bottom + self.per_page + self.orphans]
+            )
+
+        if self.cache_teile is None:
+            return abfragen()
+        return daten_zwischenspeicher(
+            "listenschluessel",
+            (*self.cache_teile, bottom, self.per_page, self.orphans),
+            abfragen,
+            CACHE_SEKUNDEN,
+        )
 
     def page(self, number):
         if not _schluessel_zuerst_moeglich(self.object_list):
@@ -53,11 +85,7 @@ class SchluesselZuerstPaginator(Paginator):
         if bottom + self.per_page + self.orphans > _GROESSTER_OFFSET:
             number = self.validate_number(number)  # no list is that long: EmptyPage
         # Enough keys for the last page, which takes up to `orphans` more rows.
-        treffer = list(
-            self.object_list.annotate(**{_GESAMT: Window(Count("*"))}).values_list("pk", _GESAMT)[
-                bottom : bottom + self.per_page + self.orphans
-            ]
-        )
+        treffer = self._treffer(bottom)
         if treffer:
             self.__dict__["count"] = treffer[0][1]  # the cached_property `count`
         elif number == 1:

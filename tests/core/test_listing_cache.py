@@ -78,3 +78,38 @@ def test_model_permissions_are_cached_per_person(welt):
     kreis.user_permissions.add(Permission.objects.get(codename="change_group"))
     assert User.objects.get(pk=kreis.pk).has_perm("auth.change_group")
     assert not fremd.has_perm("auth.change_group")
+
+
+def test_a_new_massnahme_is_in_the_list_on_the_next_request(welt, login):
+    """The page's keys and the total come from the cache as well (core.paginierung)."""
+    from tests.factories import MassnahmeFactory
+
+    client = login(welt.users["kreis"])
+    assert "1 Maßnahme gefunden" in client.get("/massnahmen/").content.decode()
+    MassnahmeFactory(
+        kreis=welt.lippe,
+        federfuehrend=welt.lemgo,
+        handlungsfeld=welt.handlungsfeld,
+        titel="Neu im Kreis",
+    )
+    html = client.get("/massnahmen/").content.decode()
+    assert "2 Maßnahmen gefunden" in html and "Neu im Kreis" in html
+
+
+def test_the_inbox_is_not_cached(welt, login):
+    """Notifications do not move the data stand (they are written all the time): the inbox,
+    a list of them, must therefore not come from the cache at all."""
+    from benachrichtigungen.models import Benachrichtigung
+
+    user = welt.users["kreis"]
+    client = login(user)
+    assert "Neue Statusmeldung zur Akte" not in client.get("/benachrichtigungen/").content.decode()
+    Benachrichtigung.objects.create(
+        empfaenger=user,
+        massnahme=welt.massnahme,
+        art=Benachrichtigung.Art.STATUSMELDUNG,
+        text="Neue Statusmeldung zur Akte",
+        link="/massnahmen/",
+        ereignis="statusmeldung:1",
+    )
+    assert "Neue Statusmeldung zur Akte" in client.get("/benachrichtigungen/").content.decode()
