@@ -28,13 +28,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "zuletzt_benutzt_am",
         "widerrufen_am",
     ]
-    actions = ["widerrufen"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:
         # A token is created by its owner on the account page, where it is shown once.
         return False
 
     @admin.action(description="Ausgewählte Tokens widerrufen")
-    def widerrufen(self, request, queryset):
+    def revoke(self, request, queryset):
         for token in queryset.aktiv():
-            token.widerrufen()
+            token.revoke()

@@ -16,7 +16,7 @@ MELDUNGEN = {
 }
 
 
-def _meldung(fehler: dict) -> str:
+def _message(fehler: dict) -> str:
     art = fehler.get("type", "")
     ctx = fehler.get("ctx") or {}
     if art in MELDUNGEN:
@@ -38,16 +38,16 @@ def _meldung(fehler: dict) -> str:
     return "Ungültige Angabe."
 
 
-def feldfehler(fehler_liste: list[dict]) -> list[dict]:
+def field_errors(fehler_liste: list[dict]) -> list[dict]:
     """pydantic/ninja errors → [{"parameter": name, "meldung": German text}]."""
     ergebnis = []
     for fehler in fehler_liste:
         ort = [str(teil) for teil in fehler.get("loc", ()) if teil not in ("query", "path")]
-        ergebnis.append({"parameter": ".".join(ort) or "?", "meldung": _meldung(fehler)})
+        ergebnis.append({"parameter": ".".join(ort) or "?", "meldung": _message(fehler)})
     return ergebnis
 
 
-def formularfehler(form) -> list[dict]:
+def form_errors(form) -> list[dict]:
     """A Django form's errors (already German) in the same shape."""
     return [
         {"parameter": feld, "meldung": " ".join(str(m) for m in meldungen)}

@@ -46,7 +46,7 @@ UNGUELTIG = (
 FALSCHES_SCHEMA = "Bitte das Token als „Authorization: Bearer <Token>“ senden."
 
 
-def _fehler(status: int, meldung: str, **header) -> JsonResponse:
+def _error(status: int, meldung: str, **header) -> JsonResponse:
     response = JsonResponse(
         {"detail": meldung}, status=status, json_dumps_params={"ensure_ascii": False}
     )
@@ -57,7 +57,7 @@ def _fehler(status: int, meldung: str, **header) -> JsonResponse:
     return response
 
 
-def token_aus_anfrage(request) -> tuple[bool, ApiToken | None]:
+def token_from_request(request) -> tuple[bool, ApiToken | None]:
     """(a token was sent, the valid token or None)."""
     kopf = request.headers.get("Authorization", "")
     if not kopf:
@@ -75,7 +75,7 @@ def token_aus_anfrage(request) -> tuple[bool, ApiToken | None]:
     return True, token
 
 
-def _client_adresse(request) -> str:
+def _client_address(request) -> str:
     from allauth.account.adapter import get_adapter
 
     try:
@@ -84,13 +84,13 @@ def _client_adresse(request) -> str:
         return request.META.get("REMOTE_ADDR", "unbekannt")
 
 
-def _zu_viele(request, token: ApiToken | None) -> JsonResponse | None:
+def _too_many(request, token: ApiToken | None) -> JsonResponse | None:
     """A fixed window of one minute; the counter lives in the cache (shared by all web
     processes when the cache is Redis)."""
     if token is not None:
         grenze, wer = settings.API_RATE_LIMIT_TOKEN, f"t{token.pk}"
     else:
-        grenze, wer = settings.API_RATE_LIMIT_ANONYM, f"a{_client_adresse(request)}"
+        grenze, wer = settings.API_RATE_LIMIT_ANONYM, f"a{_client_address(request)}"
     if not grenze:
         return None
     fenster = int(time.time() // 60)
@@ -104,7 +104,7 @@ def _zu_viele(request, token: ApiToken | None) -> JsonResponse | None:
     if anzahl <= grenze:
         return None
     warten = max(1, math.ceil((fenster + 1) * 60 - time.time()))
-    return _fehler(
+    return _error(
         429,
         f"Zu viele Anfragen: höchstens {grenze} je Minute"
         f"{' mit diesem Token' if token else ' ohne Token'}. "
@@ -113,7 +113,7 @@ def _zu_viele(request, token: ApiToken | None) -> JsonResponse | None:
     )
 
 
-class ApiZugangMiddleware:
+class ApiAccessMiddleware:
     """Token, rate limit and HTTP caching for every request under /api/ (module doc)."""
 
     def __init__(self, get_response):
@@ -125,20 +125,20 @@ class ApiZugangMiddleware:
         if request.method not in LESEND:
             # Read-only by design: no view under /api/ ever sees a write method, so none
             # needs a CSRF check (django-ninja's views are csrf_exempt).
-            response = _fehler(
+            response = _error(
                 405, "Die API ist nur lesend: erlaubt sind GET und HEAD.", Allow="GET, HEAD"
             )
             return response
-        gesendet, token = token_aus_anfrage(request)
+        gesendet, token = token_from_request(request)
         if gesendet and token is None:
             kopf = request.headers.get("Authorization", "")
             meldung = UNGUELTIG if kopf.lower().startswith("bearer ") else FALSCHES_SCHEMA
-            return _fehler(
+            return _error(
                 401, meldung, WWW_Authenticate='Bearer realm="api", error="invalid_token"'
             )
         request.api_token = token
         request.api_user = token.user if token else None
-        zu_viele = _zu_viele(request, token)
+        zu_viele = _too_many(request, token)
         if zu_viele is not None:
             return zu_viele
         if token is not None and (

@@ -74,7 +74,7 @@ class ApiToken(TimeStampedModel):
         return self.widerrufen_am is None
 
     @classmethod
-    def erzeugen(cls, *, user, bezeichnung: str) -> tuple[ApiToken, str]:
+    def issue(cls, *, user, bezeichnung: str) -> tuple[ApiToken, str]:
         """A new token for `user`: the stored record and the plain token (shown once)."""
         klartext = PRAEFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
@@ -85,7 +85,7 @@ class ApiToken(TimeStampedModel):
         )
         return token, klartext
 
-    def widerrufen(self) -> None:
+    def revoke(self) -> None:
         if self.widerrufen_am is None:
             self.widerrufen_am = timezone.now()
             self.save(update_fields=["widerrufen_am", "geaendert_am"])

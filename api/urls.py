@@ -8,5 +8,5 @@ app_name = "api"
 
 urlpatterns = [
     path("", views.zugang, name="zugang"),
-    path("<id:pk>/widerrufen/", views.widerrufen, name="widerrufen"),
+    path("<id:pk>/widerrufen/", views.revoke, name="widerrufen"),
 ]

@@ -41,7 +41,7 @@ from ozg.models import OzgLeistung, Umsetzungsstand
 from workshops.models import Workshop
 
 from . import schemas
-from .fehler import feldfehler, formularfehler
+from .fehler import field_errors, form_errors
 from .filtersets import ApiMassnahmeFilterSet
 
 BESCHREIBUNG = """
@@ -120,29 +120,29 @@ api = PortalApi(
 
 
 @api.exception_handler(NinjaValidationError)
-def _eingabefehler(request, exc):
-    return api.create_response(request, {"detail": feldfehler(exc.errors)}, status=422)
+def _on_input_error(request, exc):
+    return api.create_response(request, {"detail": field_errors(exc.errors)}, status=422)
 
 
 @api.exception_handler(Http404)
-def _nicht_gefunden(request, exc):
+def _on_not_found(request, exc):
     return api.create_response(request, {"detail": "Nicht gefunden."}, status=404)
 
 
 @api.exception_handler(HttpError)
-def _http_fehler(request, exc):
+def _on_http_error(request, exc):
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
-class Unzulaessig(Exception):
+class Unprocessable(Exception):
     """Input that passed the types but not the portal's own checks (422, per parameter)."""
 
     def __init__(self, fehler: list[dict]):
         self.fehler = fehler
 
 
-@api.exception_handler(Unzulaessig)
-def _unzulaessig(request, exc):
+@api.exception_handler(Unprocessable)
+def _on_unprocessable(request, exc):
     return api.create_response(request, {"detail": exc.fehler}, status=422)
 
 
@@ -176,12 +176,12 @@ def _person(request):
     return getattr(request, "api_user", None)
 
 
-def _seite(qs, blaettern: Blaettern) -> tuple[int, list]:
+def _page(qs, blaettern: Blaettern) -> tuple[int, list]:
     anzahl = qs.count()
     return anzahl, list(qs[blaettern.offset : blaettern.offset + blaettern.limit])
 
 
-def _rahmen(anzahl: int, blaettern: Blaettern, ergebnisse: list, **extra) -> dict:
+def _envelope(anzahl: int, blaettern: Blaettern, ergebnisse: list, **extra) -> dict:
     return {
         "anzahl": anzahl,
         "limit": blaettern.limit,
@@ -196,7 +196,7 @@ def _quartal(wert: str | None) -> Quartal:
         return Quartal.current()
     quartal = Quartal.parse(wert)
     if quartal > Quartal.current():
-        raise Unzulaessig(
+        raise Unprocessable(
             [{"parameter": "quartal", "meldung": "Dieses Quartal hat noch nicht begonnen."}]
         )
     return quartal
@@ -207,11 +207,11 @@ def _kreise(person) -> QuerySet:
     return Kreis.objects.for_user(person) if person else Kreis.objects.none()
 
 
-def _kreis_filter(qs, feld: str, kreis: str | None):
+def _filter_kreis(qs, feld: str, kreis: str | None):
     if not kreis:
         return qs
     if not Kreis.objects.filter(pk=kreis).exists():
-        raise Unzulaessig([{"parameter": "kreis", "meldung": "Diesen Kreis gibt es nicht."}])
+        raise Unprocessable([{"parameter": "kreis", "meldung": "Diesen Kreis gibt es nicht."}])
     return qs.filter(**{feld: kreis})
 
 
@@ -270,8 +270,8 @@ def index(request):
 )
 def kreise(request, blaettern: Query[Blaettern]):
     """Alle Kreise und kreisfreien Städte mit ihrem Amtlichen Gemeindeschlüssel."""
-    anzahl, liste = _seite(Kreis.objects.select_related("region").order_by("name"), blaettern)
-    return _rahmen(
+    anzahl, liste = _page(Kreis.objects.select_related("region").order_by("name"), blaettern)
+    return _envelope(
         anzahl,
         blaettern,
         [
@@ -301,9 +301,9 @@ class KommunenFilter(Blaettern):
 )
 def kommunen(request, filter: Query[KommunenFilter]):
     """Alle Städte und Gemeinden, wahlweise eines Kreises."""
-    qs = _kreis_filter(Kommune.objects.order_by("name", "pk"), "kreis_id", filter.kreis)
-    anzahl, liste = _seite(qs, filter)
-    return _rahmen(
+    qs = _filter_kreis(Kommune.objects.order_by("name", "pk"), "kreis_id", filter.kreis)
+    anzahl, liste = _page(qs, filter)
+    return _envelope(
         anzahl,
         filter,
         [
@@ -379,7 +379,7 @@ class MassnahmenFilter(Blaettern):
     )
 
 
-def _massnahmen_basis(person) -> QuerySet:
+def _massnahmen_base(person) -> QuerySet:
     if person is None:
         return Massnahme.objects.veroeffentlicht()
     return Massnahme.objects.for_user(person)
@@ -401,7 +401,7 @@ def _massnahme(request, m: Massnahme) -> dict:
         "kreis_ags": m.kreis_id,
         "handlungsfeld_id": m.handlungsfeld_id,
         "lebensbereich_ids": sorted(lb.pk for lb in m.lebensbereiche.all()),
-        "ziel_id": m.ziel_id if m.ziel_id and _ziel_sichtbar(m) else None,
+        "ziel_id": m.ziel_id if m.ziel_id and _ziel_visible(m) else None,
         "federfuehrend_id": m.federfuehrend_id,
         "beteiligte_ids": sorted(k.pk for k in m.beteiligte.all()),
         "status": m.status,
@@ -420,7 +420,7 @@ def _massnahme(request, m: Massnahme) -> dict:
     }
 
 
-def _ziel_sichtbar(m: Massnahme) -> bool:
+def _ziel_visible(m: Massnahme) -> bool:
     """Without a token only a published Ziel is named (an unpublished one is internal)."""
     return getattr(m, "_api_mit_token", False) or bool(m.ziel and m.ziel.veroeffentlicht)
 
@@ -453,14 +453,14 @@ def massnahmen(request, filter: Query[MassnahmenFilter]):
     }
     if person is None:
         daten.pop("archiviert", None)
-    filterset = ApiMassnahmeFilterSet(daten, queryset=_massnahmen_basis(person), person=person)
+    filterset = ApiMassnahmeFilterSet(daten, queryset=_massnahmen_base(person), person=person)
     if not filterset.is_valid():
-        raise Unzulaessig(formularfehler(filterset.form))
+        raise Unprocessable(form_errors(filterset.form))
     qs = _massnahmen_qs(filterset.qs.order_by("-pk"))
-    anzahl, liste = _seite(qs, filter)
+    anzahl, liste = _page(qs, filter)
     for m in liste:
         m._api_mit_token = person is not None
-    return _rahmen(anzahl, filter, [_massnahme(request, m) for m in liste])
+    return _envelope(anzahl, filter, [_massnahme(request, m) for m in liste])
 
 
 class MassnahmePfad(Schema):
@@ -478,7 +478,7 @@ def massnahme(request, pfad: Path[MassnahmePfad]):
     """Eine Maßnahme mit Meilensteinen und ihren öffentlichen Meldungen; mit Token auch mit
     ihren Statusmeldungen."""
     person = _person(request)
-    qs = _massnahmen_qs(_massnahmen_basis(person)).prefetch_related(
+    qs = _massnahmen_qs(_massnahmen_base(person)).prefetch_related(
         Prefetch("meilensteine", queryset=Meilenstein.objects.order_by("faellig_am", "pk")),
         Prefetch("statusmeldungen", queryset=Statusmeldung.objects.order_by("-quartal")),
     )
@@ -538,7 +538,7 @@ class ZieleFilter(Blaettern):
     )
 
 
-def _dezimal(wert) -> str | None:
+def _decimal(wert) -> str | None:
     return None if wert is None else f"{wert:f}"
 
 
@@ -555,7 +555,7 @@ def ziele(request, filter: Query[ZieleFilter]):
     Kreise, die Sie im Portal lesen."""
     person = _person(request)
     qs = Ziel.objects.for_user(person) if person else Ziel.objects.filter(veroeffentlicht=True)
-    qs = _kreis_filter(qs, "kreis_id", filter.kreis)
+    qs = _filter_kreis(qs, "kreis_id", filter.kreis)
     if filter.handlungsfeld:
         qs = qs.filter(handlungsfeld_id=filter.handlungsfeld)
     qs = qs.order_by("kreis_id", "handlungsfeld__nummer", "titel", "pk").prefetch_related(
@@ -563,7 +563,7 @@ def ziele(request, filter: Query[ZieleFilter]):
             "kennzahlen", queryset=Kennzahl.objects.select_related("ziel").order_by("name", "pk")
         )
     )
-    anzahl, liste = _seite(qs, filter)
+    anzahl, liste = _page(qs, filter)
     verlaeufe = auswerten([k for z in liste for k in z.kennzahlen.all()])
     ergebnisse = []
     for z in liste:
@@ -577,15 +577,15 @@ def ziele(request, filter: Query[ZieleFilter]):
                     "richtung": k.richtung,
                     "ebene": k.ebene,
                     "quelle": k.quelle,
-                    "basiswert": _dezimal(k.basiswert),
+                    "basiswert": _decimal(k.basiswert),
                     "basisdatum": k.basisdatum,
-                    "zielwert": _dezimal(k.zielwert),
+                    "zielwert": _decimal(k.zielwert),
                     "zieldatum": k.zieldatum,
                     "werte": [
                         {
                             "quartal": str(s.quartal),
-                            "ist": _dezimal(s.ist),
-                            "soll": _dezimal(s.soll),
+                            "ist": _decimal(s.ist),
+                            "soll": _decimal(s.soll),
                             "im_plan": s.im_plan,
                             "anzahl_kommunen": s.anzahl_kommunen,
                             "laufend": s.laufend,
@@ -606,7 +606,7 @@ def ziele(request, filter: Query[ZieleFilter]):
                 "kennzahlen": kennzahlen,
             }
         )
-    return _rahmen(anzahl, filter, ergebnisse)
+    return _envelope(anzahl, filter, ergebnisse)
 
 
 # --- figures: OZG and funding --------------------------------------------------------------
@@ -616,7 +616,7 @@ class StichtagBlaettern(Stichtag, Blaettern):
     pass
 
 
-def _anteil(teil: int, ganzes: int) -> float | None:
+def _share(teil: int, ganzes: int) -> float | None:
     return round(100 * teil / ganzes, 1) if ganzes else None
 
 
@@ -632,8 +632,8 @@ def ozg_abdeckung(request, filter: Query[StichtagBlaettern]):
     3, mit der Bewertung, die an dem Tag galt) — dieselbe Zählung wie die abgeleitete
     Kennzahl „OZG-Leistungen online“ und das Dashboard."""
     quartal = _quartal(filter.quartal)
-    qs = _kreis_filter(Kommune.objects.order_by("name", "pk"), "kreis_id", filter.kreis)
-    anzahl, liste = _seite(qs, filter)
+    qs = _filter_kreis(Kommune.objects.order_by("name", "pk"), "kreis_id", filter.kreis)
+    anzahl, liste = _page(qs, filter)
     katalog = OzgLeistung.objects.count()
     werte = (
         ozg_leistungen_online(
@@ -652,10 +652,12 @@ def ozg_abdeckung(request, filter: Query[StichtagBlaettern]):
                 "name": k.name,
                 "kreis_ags": k.kreis_id,
                 "online": online,
-                "anteil_prozent": _anteil(online, katalog),
+                "anteil_prozent": _share(online, katalog),
             }
         )
-    return _rahmen(anzahl, filter, ergebnisse, quartal=str(quartal), leistungen_im_katalog=katalog)
+    return _envelope(
+        anzahl, filter, ergebnisse, quartal=str(quartal), leistungen_im_katalog=katalog
+    )
 
 
 @api.get(
@@ -669,10 +671,10 @@ def foerderung_summen(request, filter: Query[StichtagBlaettern]):
     """Je Kreis die Zahl der Förderbescheide, die bewilligten und die abgerufenen Mittel zum
     Ende des Quartals — dieselben Summen wie auf dem Dashboard und im Quartalsbericht."""
     quartal = _quartal(filter.quartal)
-    qs = _kreis_filter(Kreis.objects.order_by("name"), "ags", filter.kreis)
-    anzahl, liste = _seite(qs, filter)
+    qs = _filter_kreis(Kreis.objects.order_by("name"), "ags", filter.kreis)
+    anzahl, liste = _page(qs, filter)
     summen = kreise_mit_summen([k.ags for k in liste], quartal=quartal) if liste else []
-    return _rahmen(
+    return _envelope(
         anzahl,
         filter,
         [
@@ -695,7 +697,7 @@ def foerderung_summen(request, filter: Query[StichtagBlaettern]):
 NUR_MIT_TOKEN = {"security": [{TOKEN_SCHEMA: []}]}
 
 
-def _person_pflicht(request):
+def _require_person(request):
     person = _person(request)
     if person is None:
         raise HttpError(
@@ -725,8 +727,8 @@ class BescheideFilter(Blaettern):
 def foerderbescheide(request, filter: Query[BescheideFilter]):
     """Die Förderbescheide der Kreise, die Sie im Portal lesen, mit der Summe der
     Mittelabrufe — wie die Liste /foerderung/."""
-    person = _person_pflicht(request)
-    qs = _kreis_filter(Foerderbescheid.objects.for_user(person), "kreis_id", filter.kreis)
+    person = _require_person(request)
+    qs = _filter_kreis(Foerderbescheid.objects.for_user(person), "kreis_id", filter.kreis)
     if filter.status:
         qs = qs.filter(status=filter.status)
     qs = (
@@ -735,8 +737,8 @@ def foerderbescheide(request, filter: Query[BescheideFilter]):
         .prefetch_related("partner", "massnahmen")
         .order_by("-bescheiddatum", "-pk")
     )
-    anzahl, liste = _seite(qs, filter)
-    return _rahmen(
+    anzahl, liste = _page(qs, filter)
+    return _envelope(
         anzahl,
         filter,
         [
@@ -780,13 +782,13 @@ class UmsetzungFilter(Blaettern):
 )
 def ozg_umsetzung(request, filter: Query[UmsetzungFilter]):
     """Die Zellen der OZG-Matrix der Kreise, die Sie im Portal lesen (heutiger Stand)."""
-    person = _person_pflicht(request)
-    qs = _kreis_filter(Umsetzungsstand.objects.for_user(person), "kommune__kreis_id", filter.kreis)
+    person = _require_person(request)
+    qs = _filter_kreis(Umsetzungsstand.objects.for_user(person), "kommune__kreis_id", filter.kreis)
     if filter.kommune:
         qs = qs.filter(kommune_id=filter.kommune)
     qs = qs.select_related("leistung").order_by("kommune_id", "leistung__ozg_id", "pk")
-    anzahl, liste = _seite(qs, filter)
-    return _rahmen(
+    anzahl, liste = _page(qs, filter)
+    return _envelope(
         anzahl,
         filter,
         [
@@ -827,20 +829,20 @@ class WorkshopsFilter(Blaettern):
     openapi_extra=NUR_MIT_TOKEN,
 )
 def workshops(request, filter: Query[WorkshopsFilter]):
-    """Die Workshops, die Sie im Portal sehen (`Workshop.objects.sichtbar_fuer`): die
+    """Die Workshops, die Sie im Portal sehen (`Workshop.objects.visible_to`): die
     veröffentlichten der Kreise, die Sie lesen, und die Entwürfe Ihres eigenen Kreises."""
-    person = _person_pflicht(request)
+    person = _require_person(request)
     # The workshops of the Kreise: a region workshop (issue 15, point 2) has no kreis_ags,
     # which the published schema promises (as with region projects, _massnahmen_qs).
-    qs = _kreis_filter(
-        Workshop.objects.sichtbar_fuer(person).filter(kreis__isnull=False), "kreis_id", filter.kreis
+    qs = _filter_kreis(
+        Workshop.objects.visible_to(person).filter(kreis__isnull=False), "kreis_id", filter.kreis
     )
     if filter.zeitraum == "kommende":
-        qs = qs.kommende()
+        qs = qs.upcoming()
     elif filter.zeitraum == "vergangene":
-        qs = qs.vergangene()
-    anzahl, liste = _seite(qs.order_by("beginn", "pk"), filter)
-    return _rahmen(
+        qs = qs.past()
+    anzahl, liste = _page(qs.order_by("beginn", "pk"), filter)
+    return _envelope(
         anzahl,
         filter,
         [

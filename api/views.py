@@ -34,7 +34,7 @@ def zugang(request):
                 "zuerst eines, das Sie nicht mehr brauchen.",
             )
         if form.is_valid():
-            token, klartext = ApiToken.erzeugen(
+            token, klartext = ApiToken.issue(
                 user=request.user, bezeichnung=form.cleaned_data["bezeichnung"]
             )
             request.session[SITZUNG_NEUES_TOKEN] = {"id": token.pk, "klartext": klartext}
@@ -57,10 +57,10 @@ def zugang(request):
 
 @login_required
 @require_POST
-def widerrufen(request, pk: int):
+def revoke(request, pk: int):
     """Revoke one of the person's own tokens (another person's is a 404)."""
     token = get_object_or_404(ApiToken.objects.for_user(request.user).aktiv(), pk=pk)
-    token.widerrufen()
+    token.revoke()
     messages.success(
         request,
         f"Das Token „{token.bezeichnung}“ wurde widerrufen. Anfragen damit werden ab sofort "

@@ -34,7 +34,7 @@ class PostausgangAccountAdapter(PortalAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         nachricht = self.render_mail(template_prefix, email, ctx)
-        mail.konto_mail_einreihen(
+        mail.enqueue_konto_mail(
             person=person,
             # Every request is its own mail (a second reset link is a new one).
             schluessel=f"konto:{template_prefix.rsplit('/', 1)[-1]}:{person.pk}:{uuid.uuid4().hex}",

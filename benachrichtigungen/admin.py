@@ -40,13 +40,13 @@ class MailAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("adresse", "betreff", "schluessel")
     readonly_fields = [f.name for f in Mail._meta.fields]
-    actions = ["erneut_versenden"]
+    actions = ["resend"]
 
     @admin.action(description="Erneut versenden (nur noch nicht versendete)")
-    def erneut_versenden(self, request, queryset):
-        from .mail import erneut_einreihen
+    def resend(self, request, queryset):
+        from .mail import requeue
 
-        anzahl = erneut_einreihen(queryset)
+        anzahl = requeue(queryset)
         self.message_user(request, f"{anzahl} E-Mail(s) erneut in die Warteschlange gestellt.")
 
     def has_add_permission(self, request):

@@ -10,21 +10,21 @@ from django.utils.functional import SimpleLazyObject
 ZAEHLER_SEKUNDEN = 60
 
 
-def zaehler_schluessel(user_id) -> str:
+def counter_key(user_id) -> str:
     return f"benachrichtigungen:ungelesen:{user_id}"
 
 
-def zaehler_vergessen(user_ids) -> None:
-    cache.delete_many([zaehler_schluessel(pk) for pk in user_ids])
+def forget_counter(user_ids) -> None:
+    cache.delete_many([counter_key(pk) for pk in user_ids])
 
 
-def ungelesen_anzahl(user) -> int:
+def count_unread(user) -> int:
     from .models import Benachrichtigung
 
-    schluessel = zaehler_schluessel(user.pk)
+    schluessel = counter_key(user.pk)
     anzahl = cache.get(schluessel)
     if anzahl is None:
-        anzahl = Benachrichtigung.objects.fuer(user).ungelesen().count()
+        anzahl = Benachrichtigung.objects.fuer(user).unread().count()
         cache.set(schluessel, anzahl, ZAEHLER_SEKUNDEN)
     return anzahl
 
@@ -34,4 +34,4 @@ def ungelesen(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"ungelesen": 0}
     # Evaluated only when a template shows it.
-    return {"ungelesen": SimpleLazyObject(lambda: ungelesen_anzahl(user))}
+    return {"ungelesen": SimpleLazyObject(lambda: count_unread(user))}

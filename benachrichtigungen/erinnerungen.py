@@ -24,7 +24,7 @@ from massnahmen.models import Massnahme, Quartalsabschluss
 
 from . import mail
 from .models import Erinnerungsregel, Mailart
-from .services import darf_lesen
+from .services import can_read
 
 VORHER, NACHHER, ESKALATION = "vorher", "nachher", "eskalation"
 # The Kreis's list is caught up this many days after it was due, not later (someone who
@@ -32,7 +32,7 @@ VORHER, NACHHER, ESKALATION = "vorher", "nachher", "eskalation"
 NACHHOLEN_TAGE = 7
 
 
-def faellige_stufen(regel: Erinnerungsregel, heute: dt.date) -> list[tuple[Quartal, str]]:
+def due_stufen(regel: Erinnerungsregel, heute: dt.date) -> list[tuple[Quartal, str]]:
     """The stages that apply on `heute`: (quarter, stage)."""
     laufend = Quartal.from_date(heute)
     stufen = []
@@ -58,7 +58,7 @@ def fehlende(kreis: Kreis, quartal: Quartal):
     )
 
 
-def _zustaendige(massnahmen) -> dict:
+def _responsible(massnahmen) -> dict:
     """{person: [Maßnahmen]}: who owes each Statusmeldung – the lead Kommune's CDOs, the
     Kreis staff where the Kreis leads."""
     kommunen = {m.federfuehrend_id for m in massnahmen if m.federfuehrend_id}
@@ -82,27 +82,27 @@ def _zustaendige(massnahmen) -> dict:
             else personen_je_kreis[m.kreis_id]
         )
         for person in personen:
-            if darf_lesen(person, m):
+            if can_read(person, m):
                 ergebnis[person].append(m)
     return ergebnis
 
 
-def formular_link(massnahme: Massnahme, quartal: Quartal, heute: dt.date) -> str:
+def form_link(massnahme: Massnahme, quartal: Quartal, heute: dt.date) -> str:
     pfad = reverse("massnahmen:statusmeldung", args=[massnahme.pk])
     if quartal != Quartal.from_date(heute):
         pfad += f"?quartal={quartal}"
-    return mail.absolut(pfad)
+    return mail.absolute_url(pfad)
 
 
-def _wollen(personen) -> set[int]:
+def _wants(personen) -> set[int]:
     """Who has not turned the reminders off."""
     ids = [p.pk for p in personen]
     return {pk for pk, h in mail.haeufigkeiten(ids, Mailart.ERINNERUNG).items() if h != "aus"}
 
 
-def _erinnern(kreis, regel, quartal: Quartal, stufe: str, heute: dt.date) -> int:
-    zustaendig = _zustaendige(list(fehlende(kreis, quartal)))
-    wollen = _wollen(zustaendig)
+def _remind(kreis, regel, quartal: Quartal, stufe: str, heute: dt.date) -> int:
+    zustaendig = _responsible(list(fehlende(kreis, quartal)))
+    wollen = _wants(zustaendig)
     eskalation_am = quartal.ende + dt.timedelta(days=regel.tage_bis_eskalation)
     gesendet = 0
     for person, massnahmen in sorted(zustaendig.items(), key=lambda e: e[0].pk):
@@ -133,9 +133,7 @@ def _erinnern(kreis, regel, quartal: Quartal, stufe: str, heute: dt.date) -> int
                 mail.Abschnitt(
                     "",
                     [
-                        mail.Eintrag(
-                            m.titel, formular_link(m, quartal, heute), m.federfuehrung_anzeige
-                        )
+                        mail.Eintrag(m.titel, form_link(m, quartal, heute), m.federfuehrung_anzeige)
                         for m in massnahmen
                     ],
                 )
@@ -145,7 +143,7 @@ def _erinnern(kreis, regel, quartal: Quartal, stufe: str, heute: dt.date) -> int
                 f"{eskalation_am:%d.%m.%Y} noch fehlt, erhält die Kreisverwaltung als Liste."
             ),
         )
-        if mail.mail_einreihen(
+        if mail.enqueue_mail(
             person=person,
             schluessel=f"erinnerung:{quartal}:{stufe}:{kreis.pk}:{person.pk}",
             inhalt=inhalt,
@@ -155,7 +153,7 @@ def _erinnern(kreis, regel, quartal: Quartal, stufe: str, heute: dt.date) -> int
     return gesendet
 
 
-def _eskalieren(kreis, quartal: Quartal) -> int:
+def _escalate(kreis, quartal: Quartal) -> int:
     massnahmen = list(fehlende(kreis, quartal))
     if not massnahmen:
         return 0
@@ -170,7 +168,7 @@ def _eskalieren(kreis, quartal: Quartal) -> int:
         .distinct()
         .order_by("pk")
     )
-    wollen = _wollen(personen)
+    wollen = _wants(personen)
     je_lead = defaultdict(list)
     for m in massnahmen:
         je_lead[m.federfuehrung_anzeige].append(m)
@@ -178,11 +176,11 @@ def _eskalieren(kreis, quartal: Quartal) -> int:
     for person in personen:
         if person.pk not in wollen:
             continue
-        lesbar = {lead: [m for m in ms if darf_lesen(person, m)] for lead, ms in je_lead.items()}
+        lesbar = {lead: [m for m in ms if can_read(person, m)] for lead, ms in je_lead.items()}
         abschnitte = [
             mail.Abschnitt(
                 f"{lead} ({len(ms)})",
-                [mail.Eintrag(m.titel, mail.absolut(m.get_absolute_url())) for m in ms],
+                [mail.Eintrag(m.titel, mail.absolute_url(m.get_absolute_url())) for m in ms],
             )
             for lead, ms in sorted(lesbar.items())
             if ms
@@ -199,7 +197,7 @@ def _eskalieren(kreis, quartal: Quartal) -> int:
             ),
             abschnitte=abschnitte,
         )
-        if mail.mail_einreihen(
+        if mail.enqueue_mail(
             person=person,
             schluessel=f"eskalation:{quartal}:{kreis.pk}:{person.pk}",
             inhalt=inhalt,
@@ -209,7 +207,7 @@ def _eskalieren(kreis, quartal: Quartal) -> int:
     return gesendet
 
 
-def statusmeldungen_erinnern(*, heute: dt.date | None = None) -> int:
+def remind_statusmeldungen(*, heute: dt.date | None = None) -> int:
     """Daily: send the reminders and lists that are due today; returns the mails queued.
     Idempotent: each (quarter, stage, Kreis, person) is sent once."""
     heute = heute or timezone.localdate()
@@ -217,9 +215,9 @@ def statusmeldungen_erinnern(*, heute: dt.date | None = None) -> int:
     gesendet = 0
     for kreis in Kreis.objects.order_by("ags"):
         regel = regeln.get(kreis.pk) or Erinnerungsregel(kreis=kreis)
-        for quartal, stufe in faellige_stufen(regel, heute):
+        for quartal, stufe in due_stufen(regel, heute):
             if stufe == ESKALATION:
-                gesendet += _eskalieren(kreis, quartal)
+                gesendet += _escalate(kreis, quartal)
             elif not Quartalsabschluss.ist_gesperrt(kreis.pk, quartal):
-                gesendet += _erinnern(kreis, regel, quartal, stufe, heute)
+                gesendet += _remind(kreis, regel, quartal, stufe, heute)
     return gesendet

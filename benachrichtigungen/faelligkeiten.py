@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.formatting import euro
 from foerderung.models import Erinnerung, Foerderbescheid
-from foerderung.services import ABGESCHLOSSENE_STATUS, faellige_stufe
+from foerderung.services import ABGESCHLOSSENE_STATUS, due_stufe
 from kommunen.models import Mitgliedschaft, Rolle
 from massnahmen.models import Massnahme, Meilenstein
 
@@ -38,13 +38,13 @@ NACHHOLEN_TAGE = 7
 # --- Meilenstein überfällig ------------------------------------------------------------------
 
 
-def meilenstein_ueberfaellig(stein: Meilenstein) -> int:
+def notify_meilenstein_overdue(stein: Meilenstein) -> int:
     """Tell the followers of the Maßnahme (its Kommunen, Handlungsfeld, Bescheide) that a
     milestone is overdue; moved to a new date and missed again, it is news again."""
     m = stein.massnahme
-    return services.benachrichtigen(
+    return services.notify(
         gegenstand=m,
-        abo_q=services._folgt_massnahme_q(m),
+        abo_q=services._follows_massnahme_q(m),
         art=Benachrichtigung.Art.MEILENSTEIN,
         text=(
             f"Der Meilenstein „{stein.titel}“ von „{m.titel}“ war am "
@@ -55,7 +55,7 @@ def meilenstein_ueberfaellig(stein: Meilenstein) -> int:
     )
 
 
-def meilensteine_pruefen(*, heute: dt.date) -> int:
+def check_meilensteine(*, heute: dt.date) -> int:
     """The milestones that became overdue in the last NACHHOLEN_TAGE days."""
     steine = (
         Meilenstein.objects.filter(
@@ -68,7 +68,7 @@ def meilensteine_pruefen(*, heute: dt.date) -> int:
         .select_related("massnahme")
         .order_by("faellig_am", "pk")
     )
-    return sum(meilenstein_ueberfaellig(stein) for stein in steine)
+    return sum(notify_meilenstein_overdue(stein) for stein in steine)
 
 
 # --- Frist naht (Förderbescheide) -----------------------------------------------------------
@@ -91,7 +91,7 @@ def _fristen(heute: dt.date, bis: dt.date) -> list[tuple[Foerderbescheid, str, d
     return fristen
 
 
-def verantwortliche(bescheid: Foerderbescheid):
+def responsible_personen(bescheid: Foerderbescheid):
     """User ids of the CDOs of recipient and partners and of the Kreis staff: they hear of
     a deadline whether they follow the Bescheid or not."""
     kommune_ids = [bescheid.zuwendungsempfaenger_id, *bescheid.partner.values_list("pk", flat=True)]
@@ -109,7 +109,7 @@ def _gross(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _frist_mail(bescheid: Foerderbescheid, art: str, datum: dt.date, tage: int):
+def _mail_frist(bescheid: Foerderbescheid, art: str, datum: dt.date, tage: int):
     """The reminder mail: what is due, the figures, what to do."""
     nachweis = art == Erinnerung.Art.VERWENDUNGSNACHWEIS
     was = "Verwendungsnachweis" if nachweis else "Ende des Bewilligungszeitraums"
@@ -150,7 +150,9 @@ def _frist_mail(bescheid: Foerderbescheid, art: str, datum: dt.date, tage: int):
     return inhalt
 
 
-def frist_naht(bescheid: Foerderbescheid, art: str, datum: dt.date, stufe: int, heute) -> int:
+def notify_frist_near(
+    bescheid: Foerderbescheid, art: str, datum: dt.date, stufe: int, heute
+) -> int:
     """Tell those responsible for the Bescheid and its followers (of the Bescheid and of its
     Kommunen) that a deadline comes near."""
     tage = (datum - heute).days
@@ -160,19 +162,19 @@ def frist_naht(bescheid: Foerderbescheid, art: str, datum: dt.date, stufe: int, 
         else "Bewilligungszeitraum endet"
     )
     kommunen = [bescheid.zuwendungsempfaenger_id, *bescheid.partner.values_list("pk", flat=True)]
-    return services.benachrichtigen(
+    return services.notify(
         gegenstand=bescheid,
         abo_q=Q(foerderbescheid=bescheid) | Q(kommune_id__in=kommunen),
-        zusaetzlich=verantwortliche(bescheid),
+        zusaetzlich=responsible_personen(bescheid),
         art=Benachrichtigung.Art.FRIST,
         text=f"Förderbescheid {bescheid.aktenzeichen}: {was} am {datum:%d.%m.%Y} ({_wann(tage)})",
         link=bescheid.get_absolute_url(),
         ereignis=f"frist:{bescheid.pk}:{art}:{datum:%Y-%m-%d}:{stufe}",
-        mail_inhalt=_frist_mail(bescheid, art, datum, tage),
+        mail_inhalt=_mail_frist(bescheid, art, datum, tage),
     )
 
 
-def fristen_pruefen(*, heute: dt.date) -> int:
+def check_fristen(*, heute: dt.date) -> int:
     """Deadlines of Verwendungsnachweis and funding end at the reminder levels of
     `settings.FOERDERUNG_ERINNERUNG_TAGE` (default 30 and 7 days before): each level once
     per Bescheid, kind and date; a missed day is caught up with the real distance.
@@ -182,7 +184,7 @@ def fristen_pruefen(*, heute: dt.date) -> int:
         return 0
     ausgeloest = 0
     for bescheid, art, datum in _fristen(heute, heute + dt.timedelta(days=max(stufen))):
-        stufe = faellige_stufe((datum - heute).days, stufen)
+        stufe = due_stufe((datum - heute).days, stufen)
         if stufe is None:
             continue
         with transaction.atomic():
@@ -191,7 +193,7 @@ def fristen_pruefen(*, heute: dt.date) -> int:
             )
             if not neu:
                 continue
-            frist_naht(bescheid, art, datum, stufe, heute)
+            notify_frist_near(bescheid, art, datum, stufe, heute)
             erinnerung.empfaenger = "\n".join(
                 sorted(
                     Benachrichtigung.objects.filter(
@@ -204,10 +206,10 @@ def fristen_pruefen(*, heute: dt.date) -> int:
     return ausgeloest
 
 
-def faelligkeiten_pruefen(*, heute: dt.date | None = None) -> dict[str, int]:
+def check_faelligkeiten(*, heute: dt.date | None = None) -> dict[str, int]:
     """Daily: overdue milestones and coming deadlines. Idempotent (see the module)."""
     heute = heute or timezone.localdate()
     return {
-        "meilensteine": meilensteine_pruefen(heute=heute),
-        "fristen": fristen_pruefen(heute=heute),
+        "meilensteine": check_meilensteine(heute=heute),
+        "fristen": check_fristen(heute=heute),
     }

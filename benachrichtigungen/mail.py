@@ -1,12 +1,12 @@
 """E-mail to one person: German, text and HTML, with a one-click unsubscribe (RFC 8058).
 
-Every mail the portal sends to a person goes through `mail_einreihen` – notifications,
+Every mail the portal sends to a person goes through `enqueue_mail` – notifications,
 overviews, reminders, Förder deadlines, workshop invitations, "Quartalsbericht liegt vor"
 and the invitation of `kreis_einrichten`: it renders the content for the recipient now
 (what they may read now), stores it in the outbox (`Mail`, unique `schluessel`) and queues
-the Celery task `mail_senden` after the commit. The task hands it to the SMTP server; a
+the Celery task `deliver_mail` after the commit. The task hands it to the SMTP server; a
 failure is logged and retried with back-off, and what is still unsent after all retries
-stays in the outbox for `postausgang_leeren`. Nothing of this runs in a web request's
+stays in the outbox for `flush_postausgang`. Nothing of this runs in a web request's
 critical path: a failing mail server never turns a save into an error page.
 """
 
@@ -58,7 +58,7 @@ class Inhalt:
     einleitung: str
     abschnitte: list[Abschnitt] = field(default_factory=list)
     schluss: str = ""
-    # Who signs: by default the recipient's own Kreis (absender_fuer).
+    # Who signs: by default the recipient's own Kreis (sender_for).
     absender: str = ""
 
 
@@ -71,7 +71,7 @@ class Anhang:
     typ: str
 
 
-def absender_fuer(person) -> str:
+def sender_for(person) -> str:
     """Who signs a mail to `person`: their own Kreis ("Ihr Kreis Herford") when they work
     in exactly one, their region when they work for one, else the portal. Never a fixed
     "Kreis Lippe": the portal serves every Kreis of the region."""
@@ -79,18 +79,18 @@ def absender_fuer(person) -> str:
     from kommunen.scope import scope_for
 
     scope = scope_for(person)
-    if len(scope.eigene_kreis_ids) == 1:
-        kreis = Kreis.objects.filter(pk=next(iter(scope.eigene_kreis_ids))).first()
+    if len(scope.own_kreis_ids) == 1:
+        kreis = Kreis.objects.filter(pk=next(iter(scope.own_kreis_ids))).first()
         if kreis is not None:
             return kreis.ihr
-    if not scope.eigene_kreis_ids and len(scope.region_ids) == 1:
+    if not scope.own_kreis_ids and len(scope.region_ids) == 1:
         region = Region.objects.filter(pk=next(iter(scope.region_ids))).first()
         if region is not None:
             return region.ihr
     return f"Ihr Team des {settings.PORTAL_NAME}s"
 
 
-def absolut(pfad: str) -> str:
+def absolute_url(pfad: str) -> str:
     """An absolute link into the portal (no request to build it from in a task)."""
     return f"{settings.PORTAL_BASE_URL}{pfad}"
 
@@ -106,7 +106,7 @@ def abmelde_token(person, arten) -> str:
     return signing.dumps({"p": person.pk, "a": sorted(set(arten))}, salt=ABMELDE_SALT)
 
 
-def abmelde_token_lesen(token: str) -> tuple[int, list[str]]:
+def read_abmelde_token(token: str) -> tuple[int, list[str]]:
     """(person id, kinds) of a token; raises signing.BadSignature when it is not ours."""
     daten = signing.loads(token, salt=ABMELDE_SALT)
     if not isinstance(daten, dict):
@@ -122,7 +122,7 @@ def abmelde_token_lesen(token: str) -> tuple[int, list[str]]:
     return person_id, arten
 
 
-def abmelden(*, person, arten) -> list[str]:
+def unsubscribe(*, person, arten) -> list[str]:
     """Turn the mail kinds `arten` off for `person`; returns the kinds that were on."""
     vorher = Mailpraeferenz.objects.fuer(person)
     for art in arten:
@@ -143,7 +143,7 @@ def haeufigkeiten(personen_ids, art: str) -> dict[int, str]:
     return {pk: gesetzt.get(pk, standard) for pk in personen_ids}
 
 
-def wollen(personen, art: str) -> list:
+def wants(personen, art: str) -> list:
     """Those of `personen` who have not turned mail of kind `art` off."""
     personen = list(personen)
     an = haeufigkeiten([p.pk for p in personen], art)
@@ -153,7 +153,7 @@ def wollen(personen, art: str) -> list:
 # --- Queue and send --------------------------------------------------------------------------
 
 
-def mail_einreihen(
+def enqueue_mail(
     *,
     person,
     schluessel: str,
@@ -180,7 +180,7 @@ def mail_einreihen(
     kopfzeilen = {"Auto-Submitted": "auto-generated"}
     abmelde_link = ""
     if not transaktional:
-        abmelde_link = absolut(reverse("konto:abmelden", args=[abmelde_token(person, arten)]))
+        abmelde_link = absolute_url(reverse("konto:abmelden", args=[abmelde_token(person, arten)]))
         kopfzeilen = {
             "List-Unsubscribe": f"<{abmelde_link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -188,11 +188,11 @@ def mail_einreihen(
         }
     kontext = {
         "inhalt": inhalt,
-        "absender": inhalt.absender or absender_fuer(person),
+        "absender": inhalt.absender or sender_for(person),
         "abmelde_link": abmelde_link,
-        "einstellungen_link": absolut(reverse("konto:benachrichtigungen")),
+        "einstellungen_link": absolute_url(reverse("konto:benachrichtigungen")),
         "portal_name": settings.PORTAL_NAME,
-        "portal_link": absolut("/"),
+        "portal_link": absolute_url("/"),
     }
     betreff = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inhalt.betreff}"
     return _speichern(
@@ -223,17 +223,17 @@ def _speichern(*, person, schluessel, betreff, text, html, kopfzeilen, anhaenge=
     except IntegrityError:  # another run queued it in the meantime
         return None
     mail_id = mail.pk
-    transaction.on_commit(lambda: _senden_lassen(mail_id), robust=True)
+    transaction.on_commit(lambda: _send_on_commit(mail_id), robust=True)
     return mail
 
 
-def an_alle(personen, *, art: str, schluessel, inhalt: Inhalt, anhaenge=()) -> int:
+def to_all(personen, *, art: str, schluessel, inhalt: Inhalt, anhaenge=()) -> int:
     """The same mail of kind `art` to each of `personen` who has not turned it off;
     `schluessel(person)` names each. Returns the number queued."""
     return sum(
         1
-        for person in wollen(personen, art)
-        if mail_einreihen(
+        for person in wants(personen, art)
+        if enqueue_mail(
             person=person,
             schluessel=schluessel(person),
             inhalt=inhalt,
@@ -243,12 +243,12 @@ def an_alle(personen, *, art: str, schluessel, inhalt: Inhalt, anhaenge=()) -> i
     )
 
 
-def ist_abbestellbar(mail: Mail) -> bool:
+def is_unsubscribable(mail: Mail) -> bool:
     """False for a transactional mail (it carries no List-Unsubscribe)."""
     return "List-Unsubscribe" in mail.kopfzeilen
 
 
-def konto_mail_einreihen(*, person, schluessel: str, betreff: str, text: str) -> Mail | None:
+def enqueue_konto_mail(*, person, schluessel: str, betreff: str, text: str) -> Mail | None:
     """A transactional mail whose text is written elsewhere (allauth's password reset):
     into the outbox as it is, with an HTML part made from the text, no unsubscribe."""
     if not person.is_active or not person.email:
@@ -267,13 +267,13 @@ def konto_mail_einreihen(*, person, schluessel: str, betreff: str, text: str) ->
     )
 
 
-def _senden_lassen(mail_id: int) -> None:
-    from .tasks import mail_senden
+def _send_on_commit(mail_id: int) -> None:
+    from .tasks import deliver_mail
 
-    mail_senden.delay(mail_id)
+    deliver_mail.delay(mail_id)
 
 
-def nachricht(mail: Mail) -> EmailMultiAlternatives:
+def message(mail: Mail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=mail.betreff, body=mail.text, to=[mail.adresse], headers=mail.kopfzeilen
     )
@@ -283,14 +283,14 @@ def nachricht(mail: Mail) -> EmailMultiAlternatives:
     return message
 
 
-def _endgueltig_abgewiesen(fehler: Exception) -> bool:
+def _rejected_for_good(fehler: Exception) -> bool:
     """The server refused the address for good (5xx): retrying will not help."""
     if isinstance(fehler, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in fehler.recipients.values())
     return False
 
 
-def zustellen(*, mail_id: int, letzter_versuch: bool = False) -> bool:
+def deliver(*, mail_id: int, letzter_versuch: bool = False) -> bool:
     """Hand one outbox mail to the mail server; True when it was sent now.
 
     A mail already sent (a task delivered twice) is left alone; the row lock keeps two
@@ -305,13 +305,13 @@ def zustellen(*, mail_id: int, letzter_versuch: bool = False) -> bool:
         if mail is None:
             return False
         try:
-            nachricht(mail).send()
+            message(mail).send()
         except (smtplib.SMTPException, OSError) as error:
             fehler = error
         else:
             # A transactional mail carries a set-password link: once delivered, the outbox
             # keeps only the sent-log, not a link someone with database access could use.
-            inhalt = {} if ist_abbestellbar(mail) else {"text": "", "html": ""}
+            inhalt = {} if is_unsubscribable(mail) else {"text": "", "html": ""}
             Mail.objects.filter(pk=mail.pk).update(
                 status=Mail.Status.GESENDET,
                 gesendet_am=timezone.now(),
@@ -321,7 +321,7 @@ def zustellen(*, mail_id: int, letzter_versuch: bool = False) -> bool:
                 **inhalt,
             )
             return True
-    endgueltig = _endgueltig_abgewiesen(fehler)
+    endgueltig = _rejected_for_good(fehler)
     if endgueltig:
         status = Mail.Status.ABGEWIESEN
     else:
@@ -344,14 +344,14 @@ def zustellen(*, mail_id: int, letzter_versuch: bool = False) -> bool:
     raise fehler
 
 
-def erneut_einreihen(mails) -> int:
+def requeue(mails) -> int:
     """Queue the unsent ones of `mails` again (an admin's decision, also for a refused
     address once it is corrected); returns how many."""
     ids = list(mails.exclude(status=Mail.Status.GESENDET).values_list("pk", flat=True))
     Mail.objects.filter(pk__in=ids, status=Mail.Status.ABGEWIESEN).update(status=Mail.Status.OFFEN)
     for mail_id in ids:
         try:
-            _senden_lassen(mail_id)
+            _send_on_commit(mail_id)
         except Exception:  # eager mode raises what the retries did not fix; go on
             logger.exception("Mail %s: erneuter Versand fehlgeschlagen", mail_id)
     return len(ids)
@@ -363,7 +363,7 @@ NACHHOLEN_NACH_MINUTEN = 30
 TEXT_AUFBEWAHRUNG_TAGE = 30
 
 
-def postausgang_leeren() -> int:
+def flush_postausgang() -> int:
     """Queue again what the retries did not deliver (and what was stored but never queued,
     e.g. when the broker was down); drop the text of mails sent long ago. Returns the
     number of mails queued."""
@@ -379,7 +379,7 @@ def postausgang_leeren() -> int:
     anzahl = 0
     for mail_id in list(offen[:500]):
         try:
-            _senden_lassen(mail_id)
+            _send_on_commit(mail_id)
         except Exception:  # eager mode raises what the retries did not fix; go on
             logger.exception("Mail %s: erneuter Versand fehlgeschlagen", mail_id)
         anzahl += 1

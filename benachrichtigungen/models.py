@@ -32,7 +32,7 @@ ARTEN = {
 }
 
 
-def _genau_eines() -> Q:
+def _exactly_one() -> Q:
     """Exactly one of the ARTEN foreign keys is set."""
     bedingung = Q()
     for art in ARTEN:
@@ -44,7 +44,7 @@ def _genau_eines() -> Q:
     return bedingung
 
 
-def sichtbar_q(user) -> Q:
+def visible_q(user) -> Q:
     """Rows whose followed thing `user` may read, by each kind's own `for_user()`."""
     return (
         Q(massnahme__in=Massnahme.objects.for_user(user).values("pk"))
@@ -116,7 +116,7 @@ class Abo(Gegenstand, TimeStampedModel):
         ordering = ["person", "-erstellt_am"]
         constraints = [
             models.CheckConstraint(
-                condition=_genau_eines(),
+                condition=_exactly_one(),
                 name="abo_genau_ein_gegenstand",
                 violation_error_message=(
                     "Ein Abo gilt genau einer Maßnahme, Kommune, einem Handlungsfeld oder "
@@ -143,12 +143,12 @@ class BenachrichtigungQuerySet(models.QuerySet):
         """The user's own notifications about things they may (still) read."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(sichtbar_q(user), empfaenger=user)
+        return self.filter(visible_q(user), empfaenger=user)
 
-    def ungelesen(self) -> BenachrichtigungQuerySet:
+    def unread(self) -> BenachrichtigungQuerySet:
         return self.filter(gelesen_am__isnull=True)
 
-    def neueste_zuerst(self) -> BenachrichtigungQuerySet:
+    def newest_first(self) -> BenachrichtigungQuerySet:
         """Unread first, then by time, newest first."""
         return self.order_by(models.F("gelesen_am").asc(nulls_first=True), "-erstellt_am", "-pk")
 
@@ -185,7 +185,7 @@ class Benachrichtigung(Gegenstand, TimeStampedModel):
         ordering = ["-erstellt_am"]
         constraints = [
             models.CheckConstraint(
-                condition=_genau_eines(),
+                condition=_exactly_one(),
                 name="benachrichtigung_genau_ein_gegenstand",
                 violation_error_message=(
                     "Eine Benachrichtigung gilt genau einer Maßnahme, Kommune, einem "
@@ -203,13 +203,13 @@ class Benachrichtigung(Gegenstand, TimeStampedModel):
     def __str__(self) -> str:
         return self.text
 
-    def als_gelesen(self) -> None:
-        from .context_processors import zaehler_vergessen
+    def mark_read(self) -> None:
+        from .context_processors import forget_counter
 
         if self.gelesen_am is None:
             self.gelesen_am = timezone.now()
             self.save(update_fields=["gelesen_am", "geaendert_am"])
-            zaehler_vergessen([self.empfaenger_id])
+            forget_counter([self.empfaenger_id])
 
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ class Mail(TimeStampedModel):
     it is unique, so a task that runs twice, or a retried one, never queues a mail twice.
     The content is rendered when the mail is queued (what the recipient may read then) and
     kept until it is sent, so a mail server that is down loses nothing: the task retries
-    with back-off, and `postausgang_leeren` queues again what is still unsent.
+    with back-off, and `flush_postausgang` queues again what is still unsent.
     """
 
     class Status(models.TextChoices):

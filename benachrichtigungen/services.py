@@ -20,7 +20,7 @@ from kommunen.models import Mitgliedschaft, Rolle
 from massnahmen.models import Anhang, Massnahme, Nachnutzung, Statusmeldung
 
 from . import mail
-from .context_processors import zaehler_vergessen
+from .context_processors import forget_counter
 from .models import ARTEN, Abo, Benachrichtigung
 
 LESERECHT = {
@@ -39,15 +39,15 @@ def art_von(gegenstand) -> str:
     raise TypeError(f"not followable: {type(gegenstand).__name__}")
 
 
-def darf_lesen(user, gegenstand) -> bool:
+def can_read(user, gegenstand) -> bool:
     return user.is_active and user.has_perm(LESERECHT[art_von(gegenstand)], gegenstand)
 
 
-def folgt(*, person, gegenstand) -> bool:
+def follows(*, person, gegenstand) -> bool:
     return Abo.objects.aktiv().filter(person=person, **{art_von(gegenstand): gegenstand}).exists()
 
 
-def folgen(*, person, gegenstand, aktiv: bool) -> Abo:
+def follow(*, person, gegenstand, aktiv: bool) -> Abo:
     """Follow (`aktiv`) or stop following; repeating the same request changes nothing."""
     abo, _ = Abo.objects.get_or_create(
         person=person,
@@ -63,7 +63,7 @@ def folgen(*, person, gegenstand, aktiv: bool) -> Abo:
     return abo
 
 
-def automatisch_folgen(*, massnahme: Massnahme, kommune_ids) -> int:
+def follow_automatically(*, massnahme: Massnahme, kommune_ids) -> int:
     """The CDOs of the given Kommunen follow `massnahme` (lead and partners); when the Kreis
     itself leads (no Kommune), its staff do. Idempotent: an existing Abo, also one a person
     ended on purpose, stays as it is. Only people who may read the Maßnahme. Returns the
@@ -79,7 +79,7 @@ def automatisch_folgen(*, massnahme: Massnahme, kommune_ids) -> int:
     neu = [
         Abo(person=person, massnahme=massnahme, automatisch=True)
         for person in personen
-        if darf_lesen(person, massnahme)
+        if can_read(person, massnahme)
     ]
     vorher = Abo.objects.filter(massnahme=massnahme).count()
     Abo.objects.bulk_create(neu, ignore_conflicts=True)
@@ -89,7 +89,7 @@ def automatisch_folgen(*, massnahme: Massnahme, kommune_ids) -> int:
 # --- Events --------------------------------------------------------------------------------
 
 
-def _abonnenten(abo_q: Q, *, ohne=None, zusaetzlich=None):
+def _subscribers(abo_q: Q, *, ohne=None, zusaetzlich=None):
     auswahl = Q(pk__in=Abo.objects.aktiv().filter(abo_q).values("person_id"))
     if zusaetzlich is not None:
         auswahl |= Q(pk__in=zusaetzlich)
@@ -99,7 +99,7 @@ def _abonnenten(abo_q: Q, *, ohne=None, zusaetzlich=None):
     return personen.order_by("pk")
 
 
-def benachrichtigen(
+def notify(
     *,
     gegenstand,
     abo_q: Q,
@@ -126,15 +126,15 @@ def benachrichtigen(
             ereignis=ereignis,
             **{art_von(gegenstand): gegenstand},
         )
-        for person in _abonnenten(abo_q, ohne=ohne, zusaetzlich=zusaetzlich)
-        if darf_lesen(person, gegenstand)
+        for person in _subscribers(abo_q, ohne=ohne, zusaetzlich=zusaetzlich)
+        if can_read(person, gegenstand)
     ]
     if not zeilen:
         return 0
     vorher = Benachrichtigung.objects.filter(ereignis=ereignis).count()
     Benachrichtigung.objects.bulk_create(zeilen, ignore_conflicts=True)
-    zaehler_vergessen([zeile.empfaenger_id for zeile in zeilen])
-    sofort_mailen(
+    forget_counter([zeile.empfaenger_id for zeile in zeilen])
+    mail_now(
         ereignis=ereignis,
         art=art,
         personen_ids=[z.empfaenger_id for z in zeilen],
@@ -143,7 +143,7 @@ def benachrichtigen(
     return Benachrichtigung.objects.filter(ereignis=ereignis).count() - vorher
 
 
-def sofort_mailen(*, ereignis: str, art: str, personen_ids, mail_inhalt=None) -> int:
+def mail_now(*, ereignis: str, art: str, personen_ids, mail_inhalt=None) -> int:
     """Mail the notifications of one event to the recipients who want this kind at once.
     The mail carries the notification's own text (written only for people who may read the
     thing) and links to its entry in the inbox, which opens only for the recipient."""
@@ -163,7 +163,7 @@ def sofort_mailen(*, ereignis: str, art: str, personen_ids, mail_inhalt=None) ->
                 abschnitte=[mail.Abschnitt("", [mail.Eintrag(eintrag.text, _inbox_link(eintrag))])],
             )
         )
-        if mail.mail_einreihen(
+        if mail.enqueue_mail(
             person=eintrag.empfaenger, schluessel=f"sofort:{eintrag.pk}", inhalt=inhalt, arten=[art]
         ):
             anzahl += 1
@@ -171,10 +171,10 @@ def sofort_mailen(*, ereignis: str, art: str, personen_ids, mail_inhalt=None) ->
 
 
 def _inbox_link(eintrag: Benachrichtigung) -> str:
-    return mail.absolut(reverse("benachrichtigungen:oeffnen", args=[eintrag.pk]))
+    return mail.absolute_url(reverse("benachrichtigungen:oeffnen", args=[eintrag.pk]))
 
 
-def _folgt_massnahme_q(massnahme: Massnahme) -> Q:
+def _follows_massnahme_q(massnahme: Massnahme) -> Q:
     """Followers of the Maßnahme, of its lead and partner Kommunen, of its Handlungsfeld
     and of the Förderbescheide that fund it."""
     kommunen = [massnahme.federfuehrend_id, *massnahme.beteiligte.values_list("pk", flat=True)]
@@ -186,11 +186,11 @@ def _folgt_massnahme_q(massnahme: Massnahme) -> Q:
     )
 
 
-def neue_statusmeldung(meldung: Statusmeldung) -> int:
+def notify_statusmeldung(meldung: Statusmeldung) -> int:
     m = meldung.massnahme
-    return benachrichtigen(
+    return notify(
         gegenstand=m,
-        abo_q=_folgt_massnahme_q(m),
+        abo_q=_follows_massnahme_q(m),
         art=Benachrichtigung.Art.STATUSMELDUNG,
         text=f"Neue Statusmeldung für das {quartal_text(meldung.quartal)} zu „{m.titel}“",
         link=m.get_absolute_url(),
@@ -199,10 +199,10 @@ def neue_statusmeldung(meldung: Statusmeldung) -> int:
     )
 
 
-def ampel_rot(massnahme: Massnahme, *, version: int, ohne=None) -> int:
-    return benachrichtigen(
+def notify_ampel_red(massnahme: Massnahme, *, version: int, ohne=None) -> int:
+    return notify(
         gegenstand=massnahme,
-        abo_q=_folgt_massnahme_q(massnahme),
+        abo_q=_follows_massnahme_q(massnahme),
         art=Benachrichtigung.Art.AMPEL_ROT,
         text=f"Die Ampel von „{massnahme.titel}“ steht jetzt auf Rot (gefährdet).",
         link=massnahme.get_absolute_url(),
@@ -211,11 +211,11 @@ def ampel_rot(massnahme: Massnahme, *, version: int, ohne=None) -> int:
     )
 
 
-def neues_dokument(anhang: Anhang) -> int:
+def notify_dokument(anhang: Anhang) -> int:
     m = anhang.massnahme
-    return benachrichtigen(
+    return notify(
         gegenstand=m,
-        abo_q=_folgt_massnahme_q(m),
+        abo_q=_follows_massnahme_q(m),
         art=Benachrichtigung.Art.DOKUMENT,
         text=f"Neues Dokument „{anhang.titel}“ zu „{m.titel}“",
         link=m.get_absolute_url(),
@@ -224,9 +224,9 @@ def neues_dokument(anhang: Anhang) -> int:
     )
 
 
-def neues_bescheid_dokument(dokument: BescheidDokument) -> int:
+def notify_bescheid_dokument(dokument: BescheidDokument) -> int:
     bescheid: Foerderbescheid = dokument.bescheid
-    return benachrichtigen(
+    return notify(
         gegenstand=bescheid,
         abo_q=Q(foerderbescheid=bescheid) | Q(kommune_id=bescheid.zuwendungsempfaenger_id),
         art=Benachrichtigung.Art.DOKUMENT,
@@ -237,11 +237,11 @@ def neues_bescheid_dokument(dokument: BescheidDokument) -> int:
     )
 
 
-def neue_nachnutzung(nachnutzung: Nachnutzung, ohne=None) -> int:
+def notify_nachnutzung(nachnutzung: Nachnutzung, ohne=None) -> int:
     m = nachnutzung.massnahme
-    return benachrichtigen(
+    return notify(
         gegenstand=m,
-        abo_q=_folgt_massnahme_q(m),
+        abo_q=_follows_massnahme_q(m),
         art=Benachrichtigung.Art.NACHNUTZUNG,
         text=f"{nachnutzung.kommune} nutzt die Lösung von „{m.titel}“ nach.",
         link=m.get_absolute_url(),
@@ -250,7 +250,7 @@ def neue_nachnutzung(nachnutzung: Nachnutzung, ohne=None) -> int:
     )
 
 
-def link_zu(gegenstand) -> str:
+def link_to(gegenstand) -> str:
     """Where a followed thing is shown (a Handlungsfeld: its section of the strategy)."""
     if isinstance(gegenstand, Handlungsfeld):
         return f"{reverse('handlungsfelder:strategie')}#hf-{gegenstand.nummer}"

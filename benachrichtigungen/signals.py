@@ -23,7 +23,7 @@ from workshops.models import Workshop
 from . import services
 
 
-def _danach(func, *args, **kwargs) -> None:
+def _after(func, *args, **kwargs) -> None:
     transaction.on_commit(partial(func, *args, **kwargs), robust=True)
 
 
@@ -35,7 +35,7 @@ def _handelnde_person_id():
 
 
 @receiver(post_init, sender=Massnahme)
-def _stand_merken(sender, instance, **kwargs):
+def _remember_stand(sender, instance, **kwargs):
     # From __dict__, so a deferred field is not loaded row by row.
     instance._benachrichtigung_stand = (
         instance.__dict__.get("ampel"),
@@ -44,19 +44,19 @@ def _stand_merken(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Massnahme)
-def _massnahme_gespeichert(sender, instance, created, raw=False, **kwargs):
+def _massnahme_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     ampel_vorher, lead_vorher = getattr(instance, "_benachrichtigung_stand", (None, None))
     if instance.ampel == Ampel.ROT and ampel_vorher not in (None, Ampel.ROT) and not created:
-        _danach(_ampel_rot, instance.pk, instance.version, _handelnde_person_id())
+        _after(_ampel_turned_red, instance.pk, instance.version, _handelnde_person_id())
     if instance.federfuehrend_id != lead_vorher or created:
-        _danach(_folgen, instance.pk, [instance.federfuehrend_id])
+        _after(_follow, instance.pk, [instance.federfuehrend_id])
     instance._benachrichtigung_stand = (instance.ampel, instance.federfuehrend_id)
 
 
 @receiver(im_bulk_geschrieben, sender=Massnahme)
-def _massnahmen_importiert(sender, neue, geaenderte, user=None, **kwargs):
+def _massnahmen_imported(sender, neue, geaenderte, user=None, **kwargs):
     """The import's bulk writes as if each Maßnahme had been saved: a light turned red is
     news, and the lead and partners of a new Maßnahme (or its new lead) follow it. The
     partners of all new ones are read in one query."""
@@ -70,68 +70,68 @@ def _massnahmen_importiert(sender, neue, geaenderte, user=None, **kwargs):
     for massnahme in geaenderte:
         ampel_vorher, lead_vorher = getattr(massnahme, "_benachrichtigung_stand", (None, None))
         if massnahme.ampel == Ampel.ROT and ampel_vorher not in (None, Ampel.ROT):
-            _danach(_ampel_rot, massnahme.pk, massnahme.version, person_id)
+            _after(_ampel_turned_red, massnahme.pk, massnahme.version, person_id)
         if massnahme.federfuehrend_id != lead_vorher:
             folgen.append((massnahme.pk, [massnahme.federfuehrend_id]))
     folgen += [(m.pk, [m.federfuehrend_id, *partner.get(m.pk, [])]) for m in neue]
     for massnahme in [*neue, *geaenderte]:
         massnahme._benachrichtigung_stand = (massnahme.ampel, massnahme.federfuehrend_id)
     if folgen:
-        _danach(_alle_folgen, folgen)
+        _after(_all_follow, folgen)
 
 
-def _alle_folgen(folgen) -> None:
+def _all_follow(folgen) -> None:
     for pk, kommune_ids in folgen:
-        _folgen(pk, kommune_ids)
+        _follow(pk, kommune_ids)
 
 
 @receiver(m2m_changed, sender=Massnahme.beteiligte.through)
-def _beteiligte_geaendert(sender, instance, action, reverse, pk_set, **kwargs):
+def _beteiligte_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action != "post_add" or not pk_set:
         return
     if reverse:  # kommune.massnahmen_beteiligt.add(...)
         for massnahme_id in pk_set:
-            _danach(_folgen, massnahme_id, [instance.pk])
+            _after(_follow, massnahme_id, [instance.pk])
     else:
-        _danach(_folgen, instance.pk, list(pk_set))
+        _after(_follow, instance.pk, list(pk_set))
 
 
 @receiver(post_save, sender=Mitgliedschaft)
-def _neue_mitgliedschaft(sender, instance, created, raw=False, **kwargs):
+def _mitgliedschaft_created(sender, instance, created, raw=False, **kwargs):
     """A new CDO follows the Maßnahmen their Kommune leads or takes part in."""
     if raw or not created or instance.rolle != Rolle.CDO or not instance.kommune_id:
         return
     ids = Massnahme.objects.aktiv().mit_kommune(instance.kommune_id).values_list("pk", flat=True)
     for massnahme_id in ids:
-        _danach(_folgen, massnahme_id, [instance.kommune_id])
+        _after(_follow, massnahme_id, [instance.kommune_id])
 
 
 @receiver(post_save, sender=Statusmeldung)
 def _statusmeldung(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        _danach(_mit, Statusmeldung, instance.pk, services.neue_statusmeldung)
+        _after(_mit, Statusmeldung, instance.pk, services.notify_statusmeldung)
 
 
 @receiver(post_save, sender=Anhang)
 def _anhang(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        _danach(_mit, Anhang, instance.pk, services.neues_dokument)
+        _after(_mit, Anhang, instance.pk, services.notify_dokument)
 
 
 @receiver(post_save, sender=BescheidDokument)
 def _bescheid_dokument(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        _danach(_mit, BescheidDokument, instance.pk, services.neues_bescheid_dokument)
+        _after(_mit, BescheidDokument, instance.pk, services.notify_bescheid_dokument)
 
 
 @receiver(post_save, sender=Nachnutzung)
 def _nachnutzung(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        _danach(_mit, Nachnutzung, instance.pk, services.neue_nachnutzung, _handelnde_person_id())
+        _after(_mit, Nachnutzung, instance.pk, services.notify_nachnutzung, _handelnde_person_id())
 
 
 @receiver(post_init, sender=Workshop)
-def _workshop_stand_merken(sender, instance, **kwargs):
+def _remember_workshop_stand(sender, instance, **kwargs):
     instance._benachrichtigung_stand = (
         instance.__dict__.get("veroeffentlicht_am"),
         instance.__dict__.get("abgesagt"),
@@ -139,7 +139,7 @@ def _workshop_stand_merken(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Workshop)
-def _workshop_gespeichert(sender, instance, created, raw=False, **kwargs):
+def _workshop_saved(sender, instance, created, raw=False, **kwargs):
     """Published: the invitations; cancelled after it was published: the cancellations.
     Queued after the commit, by the task (the workshops app sends nothing itself). Only a
     change of a saved workshop counts: one created as published (demo data) invites
@@ -151,9 +151,9 @@ def _workshop_gespeichert(sender, instance, created, raw=False, **kwargs):
     )
     if instance.veroeffentlicht_am is not None and not instance.abgesagt:
         if veroeffentlicht_vorher is None:
-            _danach(_workshop_mail, "einladung", instance.pk)
+            _after(_workshop_mail, "einladung", instance.pk)
     if instance.abgesagt and not abgesagt_vorher and instance.veroeffentlicht_am is not None:
-        _danach(_workshop_mail, "absage", instance.pk)
+        _after(_workshop_mail, "absage", instance.pk)
     instance._benachrichtigung_stand = (instance.veroeffentlicht_am, instance.abgesagt)
 
 
@@ -172,13 +172,13 @@ def _mit(model, pk, service, *args) -> None:
         service(objekt, *args)
 
 
-def _ampel_rot(pk, version, ohne) -> None:
+def _ampel_turned_red(pk, version, ohne) -> None:
     massnahme = Massnahme.objects.filter(pk=pk, ampel=Ampel.ROT).first()
     if massnahme is not None:
-        services.ampel_rot(massnahme, version=version, ohne=ohne)
+        services.notify_ampel_red(massnahme, version=version, ohne=ohne)
 
 
-def _folgen(pk, kommune_ids) -> None:
+def _follow(pk, kommune_ids) -> None:
     massnahme = Massnahme.objects.filter(pk=pk).first()
     if massnahme is not None:
-        services.automatisch_folgen(massnahme=massnahme, kommune_ids=kommune_ids)
+        services.follow_automatically(massnahme=massnahme, kommune_ids=kommune_ids)

@@ -1,4 +1,8 @@
-"""Celery tasks of the notifications (thin: they call the services)."""
+"""Celery tasks of the notifications (thin: they call the services).
+
+The registered names (`name=`) keep their German wording: queued messages and the beat
+schedule carry them, so renaming one would strand the messages of a running deployment.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import smtplib
 from celery import shared_task
 
 # About 30 s, 1, 2, 4 … minutes up to an hour between attempts: some 9 hours in all,
-# then `postausgang_leeren` takes over (every 15 minutes).
+# then `flush_postausgang` takes over (every 15 minutes).
 MAX_RETRIES = 12
 
 
@@ -22,35 +26,35 @@ MAX_RETRIES = 12
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def mail_senden(self, mail_id: int) -> bool:
+def deliver_mail(self, mail_id: int) -> bool:
     """Send one outbox mail through SMTP; retried with back-off when the server fails."""
-    from .mail import zustellen
+    from .mail import deliver
 
-    return zustellen(mail_id=mail_id, letzter_versuch=self.request.retries >= self.max_retries)
+    return deliver(mail_id=mail_id, letzter_versuch=self.request.retries >= self.max_retries)
 
 
 @shared_task(name="benachrichtigungen.postausgang_leeren")
-def postausgang_leeren() -> int:
+def flush_postausgang() -> int:
     """Every 15 minutes: queue again the mails still unsent."""
-    from .mail import postausgang_leeren as leeren
+    from .mail import flush_postausgang as leeren
 
     return leeren()
 
 
 @shared_task(name="benachrichtigungen.statusmeldungen_erinnern")
-def statusmeldungen_erinnern() -> int:
+def remind_statusmeldungen() -> int:
     """Daily (Celery beat): reminders of Statusmeldungen owed, the Kreis's list of the
     missing. Idempotent: a second run the same day sends nothing."""
-    from .erinnerungen import statusmeldungen_erinnern as erinnern
+    from .erinnerungen import remind_statusmeldungen as erinnern
 
     return erinnern()
 
 
 @shared_task(name="benachrichtigungen.faelligkeiten_pruefen")
-def faelligkeiten_pruefen() -> dict:
+def check_faelligkeiten() -> dict:
     """Daily (Celery beat): overdue milestones and deadlines of Förderbescheide that come
     near become notifications. Idempotent: a second run tells nobody twice."""
-    from .faelligkeiten import faelligkeiten_pruefen as pruefen
+    from .faelligkeiten import check_faelligkeiten as pruefen
 
     return pruefen()
 
@@ -74,14 +78,14 @@ def wochenueberblick() -> int:
 @shared_task(name="benachrichtigungen.workshop_einladung")
 def workshop_einladung(workshop_id: int) -> int:
     """The invitations of a workshop just published."""
-    from .workshops import einladungen_versenden
+    from .workshops import send_einladungen
 
-    return einladungen_versenden(workshop_id)
+    return send_einladungen(workshop_id)
 
 
 @shared_task(name="benachrichtigungen.workshop_absage")
 def workshop_absage(workshop_id: int) -> int:
     """Tell the registered people that a workshop is cancelled."""
-    from .workshops import absage_versenden
+    from .workshops import send_absage
 
-    return absage_versenden(workshop_id)
+    return send_absage(workshop_id)

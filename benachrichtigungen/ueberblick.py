@@ -49,7 +49,7 @@ NEUE_LOESUNGEN_HOECHSTENS = 10
 WOCHE_PREFIX = "woche:"
 
 
-def _mitternacht(tag: dt.date) -> dt.datetime:
+def _midnight(tag: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(tag, dt.time.min))
 
 
@@ -71,7 +71,7 @@ def _praeferenzen(ids) -> dict[int, dict[str, str]]:
     return ergebnis
 
 
-def _neuigkeiten(person, arten, von, bis) -> list[mail.Eintrag]:
+def _news(person, arten, von, bis) -> list[mail.Eintrag]:
     if not arten:
         return []
     eintraege = (
@@ -82,7 +82,7 @@ def _neuigkeiten(person, arten, von, bis) -> list[mail.Eintrag]:
     return [
         mail.Eintrag(
             b.text,
-            mail.absolut(reverse("benachrichtigungen:oeffnen", args=[b.pk])),
+            mail.absolute_url(reverse("benachrichtigungen:oeffnen", args=[b.pk])),
             timezone.localtime(b.erstellt_am).strftime("%d.%m.%Y"),
         )
         for b in eintraege
@@ -93,7 +93,7 @@ def tagesueberblick(*, heute: dt.date | None = None) -> int:
     """Daily: yesterday's notifications for those who want them daily; returns the mails."""
     heute = heute or timezone.localdate()
     gestern = heute - dt.timedelta(days=1)
-    von, bis = _mitternacht(gestern), _mitternacht(heute)
+    von, bis = _midnight(gestern), _midnight(heute)
     ids = set(
         Benachrichtigung.objects.filter(erstellt_am__gte=von, erstellt_am__lt=bis).values_list(
             "empfaenger_id", flat=True
@@ -103,7 +103,7 @@ def tagesueberblick(*, heute: dt.date | None = None) -> int:
     gesendet = 0
     for person in get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"):
         arten = _ereignis_arten(person.pk, Haeufigkeit.TAEGLICH, praeferenzen)
-        eintraege = _neuigkeiten(person, arten, von, bis)
+        eintraege = _news(person, arten, von, bis)
         if not eintraege:
             continue
         inhalt = mail.Inhalt(
@@ -111,7 +111,7 @@ def tagesueberblick(*, heute: dt.date | None = None) -> int:
             einleitung=f"das ist am {gestern:%d.%m.%Y} bei dem passiert, dem Sie folgen:",
             abschnitte=[mail.Abschnitt("", eintraege)],
         )
-        if mail.mail_einreihen(
+        if mail.enqueue_mail(
             person=person, schluessel=f"tag:{gestern}:{person.pk}", inhalt=inhalt, arten=arten
         ):
             gesendet += 1
@@ -130,21 +130,21 @@ def _statusmeldungen(person, scope, heute: dt.date) -> list[mail.Eintrag]:
     offen = (
         Massnahme.objects.for_user(person)
         .meldepflichtig(quartal)
-        .filter(_zustaendig_q(scope))
+        .filter(_responsible_q(scope))
         .ohne_statusmeldung(quartal)
         .order_by("titel", "pk")
     )
     return [
         mail.Eintrag(
             m.titel,
-            mail.absolut(reverse("massnahmen:statusmeldung", args=[m.pk])),
+            mail.absolute_url(reverse("massnahmen:statusmeldung", args=[m.pk])),
             f"fällig bis {quartal.ende:%d.%m.%Y}",
         )
         for m in offen
     ]
 
 
-def _zustaendig_q(scope, prefix: str = "") -> Q:
+def _responsible_q(scope, prefix: str = "") -> Q:
     """Maßnahmen the person answers for: led by their Kommune, or by their Kreis itself."""
     return Q(**{f"{prefix}federfuehrend_id__in": scope.cdo_kommune_ids}) | Q(
         **{f"{prefix}federfuehrend__isnull": True, f"{prefix}kreis_id__in": scope.kreis_ids}
@@ -152,7 +152,7 @@ def _zustaendig_q(scope, prefix: str = "") -> Q:
 
 
 def _meilensteine(person, scope, heute: dt.date) -> list[mail.Eintrag]:
-    lesbar = Massnahme.objects.for_user(person).aktiv().filter(_zustaendig_q(scope))
+    lesbar = Massnahme.objects.for_user(person).aktiv().filter(_responsible_q(scope))
     steine = (
         Meilenstein.objects.filter(
             massnahme__in=lesbar.values("pk"),
@@ -165,7 +165,7 @@ def _meilensteine(person, scope, heute: dt.date) -> list[mail.Eintrag]:
     return [
         mail.Eintrag(
             f"{s.titel} ({s.massnahme.titel})",
-            mail.absolut(s.massnahme.get_absolute_url()),
+            mail.absolute_url(s.massnahme.get_absolute_url()),
             f"{'überfällig seit' if s.faellig_am < heute else 'fällig am'} {s.faellig_am:%d.%m.%Y}",
         )
         for s in steine
@@ -177,7 +177,7 @@ def _ergebnisse(person, scope) -> list[mail.Eintrag]:
         return []
     offen = (
         Ergebnis.objects.filter(
-            workshop__in=Workshop.objects.sichtbar_fuer(person).values("pk"),
+            workshop__in=Workshop.objects.visible_to(person).values("pk"),
             verantwortlich_id__in=scope.cdo_kommune_ids,
         )
         .exclude(status=Ergebnis.Status.ERLEDIGT)
@@ -187,7 +187,7 @@ def _ergebnisse(person, scope) -> list[mail.Eintrag]:
     return [
         mail.Eintrag(
             f"{e.beschreibung[:120]} (Workshop „{e.workshop.titel}“)",
-            mail.absolut(e.workshop.get_absolute_url()),
+            mail.absolute_url(e.workshop.get_absolute_url()),
             f"fällig am {e.faellig_am:%d.%m.%Y}" if e.faellig_am else e.get_status_display(),
         )
         for e in offen
@@ -223,7 +223,7 @@ def _fristen(person, scope, heute: dt.date) -> list[mail.Eintrag]:
                         datum,
                         mail.Eintrag(
                             f"Förderbescheid {b.aktenzeichen}: {was}",
-                            mail.absolut(b.get_absolute_url()),
+                            mail.absolute_url(b.get_absolute_url()),
                             f"am {datum:%d.%m.%Y}",
                         ),
                     )
@@ -231,7 +231,7 @@ def _fristen(person, scope, heute: dt.date) -> list[mail.Eintrag]:
     return [eintrag for _, eintrag in sorted(eintraege, key=lambda e: e[0])]
 
 
-def _aufgaben(person, heute: dt.date) -> list[mail.Abschnitt]:
+def _tasks(person, heute: dt.date) -> list[mail.Abschnitt]:
     scope = scope_for(person)
     abschnitte = [
         ("Statusmeldungen, die noch fehlen", _statusmeldungen(person, scope, heute)),
@@ -242,7 +242,7 @@ def _aufgaben(person, heute: dt.date) -> list[mail.Abschnitt]:
     return [mail.Abschnitt(titel, eintraege) for titel, eintraege in abschnitte if eintraege]
 
 
-def _letzter_ueberblick_bis(person, montag: dt.date) -> dt.datetime | None:
+def _last_ueberblick_until(person, montag: dt.date) -> dt.datetime | None:
     """Where the person's last weekly overview before `montag` ended (midnight of the
     Monday it was sent for), read from its key in the outbox; None if they never had one."""
     montage = []
@@ -256,10 +256,10 @@ def _letzter_ueberblick_bis(person, montag: dt.date) -> dt.datetime | None:
             continue
         if gesendet_fuer < montag:
             montage.append(gesendet_fuer)
-    return _mitternacht(max(montage)) if montage else None
+    return _midnight(max(montage)) if montage else None
 
 
-def _neue_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
+def _new_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
     """Per Kommune of the person (as CDO): the catalogue entries that fit its gaps and
     entered the catalogue since the last weekly overview – the start page's list, read with
     the person's rights."""
@@ -280,7 +280,7 @@ def _neue_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
             mail.Eintrag(
                 f"{m.titel} – {m.federfuehrung_anzeige}, "
                 f"{m.handlungsfeld.kurzname or m.handlungsfeld.name}",
-                mail.absolut(m.get_absolute_url()),
+                mail.absolute_url(m.get_absolute_url()),
                 f"seit {timezone.localtime(m.im_katalog_seit):%d.%m.%Y} im Lösungskatalog",
             )
             for m in neu[:NEUE_LOESUNGEN_HOECHSTENS]
@@ -289,7 +289,7 @@ def _neue_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
             eintraege.append(
                 mail.Eintrag(
                     "Weitere neue Lösungen im Lösungskatalog",
-                    mail.absolut(reverse("loesungen:katalog")),
+                    mail.absolute_url(reverse("loesungen:katalog")),
                 )
             )
         abschnitte.append(
@@ -304,7 +304,7 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
     mails queued."""
     heute = heute or timezone.localdate()
     montag = heute - dt.timedelta(days=heute.weekday())
-    von, bis = _mitternacht(montag - dt.timedelta(days=7)), _mitternacht(montag)
+    von, bis = _midnight(montag - dt.timedelta(days=7)), _midnight(montag)
     jahr, woche, _ = montag.isocalendar()
     personen = (
         get_user_model()
@@ -323,7 +323,7 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
     for person in personen:
         arten = _ereignis_arten(person.pk, Haeufigkeit.WOECHENTLICH, praeferenzen)
         abschnitte = []
-        neu = _neuigkeiten(person, arten, von, bis)
+        neu = _news(person, arten, von, bis)
         if neu:
             abschnitte.append(mail.Abschnitt("Neues bei dem, dem Sie folgen", neu))
         aufgaben_an = (
@@ -333,7 +333,7 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
             == Haeufigkeit.WOECHENTLICH
         )
         if aufgaben_an:
-            abschnitte += _aufgaben(person, heute)
+            abschnitte += _tasks(person, heute)
         loesungen_an = scope_for(person).cdo_kommune_ids and (
             praeferenzen.get(person.pk, {}).get(
                 Mailart.LOESUNGEN, MAILART_HAEUFIGKEITEN[Mailart.LOESUNGEN][0]
@@ -341,8 +341,8 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
             == Haeufigkeit.WOECHENTLICH
         )
         if loesungen_an:
-            seit = _letzter_ueberblick_bis(person, montag) or von
-            abschnitte += _neue_loesungen(person, scope_for(person), seit=seit, bis=bis)
+            seit = _last_ueberblick_until(person, montag) or von
+            abschnitte += _new_loesungen(person, scope_for(person), seit=seit, bis=bis)
         if not abschnitte:
             continue
         inhalt = mail.Inhalt(
@@ -350,9 +350,9 @@ def wochenueberblick(*, heute: dt.date | None = None) -> int:
             einleitung="hier ist Ihr Überblick über die vergangene Woche und was jetzt ansteht:",
             abschnitte=abschnitte,
             schluss="Alle Benachrichtigungen finden Sie auch im Portal unter "
-            f"{mail.absolut(reverse('benachrichtigungen:liste'))}.",
+            f"{mail.absolute_url(reverse('benachrichtigungen:liste'))}.",
         )
-        if mail.mail_einreihen(
+        if mail.enqueue_mail(
             person=person,
             schluessel=f"{WOCHE_PREFIX}{jahr}-W{woche:02d}:{person.pk}",
             inhalt=inhalt,

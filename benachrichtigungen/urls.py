@@ -8,7 +8,7 @@ app_name = "benachrichtigungen"
 
 urlpatterns = [
     path("", views.BenachrichtigungListView.as_view(), name="liste"),
-    path("<id:pk>/", views.oeffnen, name="oeffnen"),
-    path("alle-gelesen/", views.alle_gelesen, name="alle_gelesen"),
-    path("folgen/<slug:art>/<id:pk>/", views.folgen, name="folgen"),
+    path("<id:pk>/", views.open_benachrichtigung, name="oeffnen"),
+    path("alle-gelesen/", views.mark_all_read, name="alle_gelesen"),
+    path("folgen/<slug:art>/<id:pk>/", views.follow, name="folgen"),
 ]

@@ -7,7 +7,7 @@ from . import views_konto
 app_name = "konto"
 
 urlpatterns = [
-    path("", views_konto.einstellungen, name="benachrichtigungen"),
-    path("abmelden/<str:token>/", views_konto.abmelden, name="abmelden"),
+    path("", views_konto.preferences, name="benachrichtigungen"),
+    path("abmelden/<str:token>/", views_konto.unsubscribe, name="abmelden"),
     path("erinnerungen/<slug:kreis>/", views_konto.erinnerungsregel, name="erinnerungsregel"),
 ]

@@ -15,7 +15,7 @@ from core.listing import FilteredListView
 from handlungsfelder.models import Handlungsfeld
 
 from . import services
-from .context_processors import zaehler_vergessen
+from .context_processors import forget_counter
 from .models import ARTEN, Benachrichtigung
 
 SEITENGROESSE = 50
@@ -30,7 +30,7 @@ class BenachrichtigungListView(FilteredListView):
     paginate_by = SEITENGROESSE
 
     def get_base_queryset(self):
-        return Benachrichtigung.objects.fuer(self.request.user).neueste_zuerst()
+        return Benachrichtigung.objects.fuer(self.request.user).newest_first()
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range shows the nearest page, not a 404.
@@ -45,11 +45,11 @@ class BenachrichtigungListView(FilteredListView):
 
 
 @login_required
-def oeffnen(request, pk: int):
+def open_benachrichtigung(request, pk: int):
     """Mark the notification read and go to what it is about. Someone else's
     notification, or one about something the person may no longer read, is a 404."""
     eintrag = get_object_or_404(Benachrichtigung.objects.fuer(request.user), pk=pk)
-    eintrag.als_gelesen()
+    eintrag.mark_read()
     if not url_has_allowed_host_and_scheme(eintrag.link, allowed_hosts=None):
         return redirect("benachrichtigungen:liste")
     return redirect(eintrag.link)
@@ -57,13 +57,13 @@ def oeffnen(request, pk: int):
 
 @login_required
 @require_POST
-def alle_gelesen(request):
+def mark_all_read(request):
     anzahl = (
         Benachrichtigung.objects.fuer(request.user)
-        .ungelesen()
+        .unread()
         .update(gelesen_am=timezone.now(), geaendert_am=timezone.now())
     )
-    zaehler_vergessen([request.user.pk])
+    forget_counter([request.user.pk])
     if anzahl:
         messages.success(request, "Alle Benachrichtigungen sind als gelesen markiert.")
     return redirect("benachrichtigungen:liste")
@@ -78,24 +78,24 @@ def _gegenstand(request, art: str, pk: int):
     else:
         # Something of another Kreis is a 404, not a 403 confirming that it exists.
         gegenstand = get_object_or_404(model.objects.for_user(request.user), pk=pk)
-    if not services.darf_lesen(request.user, gegenstand):
+    if not services.can_read(request.user, gegenstand):
         raise Http404
     return gegenstand
 
 
 @login_required
 @require_POST
-def folgen(request, art: str, pk: int):
+def follow(request, art: str, pk: int):
     """Follow (folgen=1) or stop following (folgen=0). With htmx the button is swapped in
     place; without JavaScript the browser goes back to the page it came from."""
     gegenstand = _gegenstand(request, art, pk)
     aktiv = request.POST.get("folgen") != "0"
-    services.folgen(person=request.user, gegenstand=gegenstand, aktiv=aktiv)
+    services.follow(person=request.user, gegenstand=gegenstand, aktiv=aktiv)
     if request.htmx:
         return render(
             request,
             "benachrichtigungen/includes/folgen.html",
-            folgen_kontext(request, gegenstand, folgt=aktiv, gemeldet=True),
+            follow_context(request, gegenstand, folgt=aktiv, gemeldet=True),
         )
     messages.success(
         request,
@@ -105,19 +105,19 @@ def folgen(request, art: str, pk: int):
     if not url_has_allowed_host_and_scheme(
         ziel, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        ziel = services.link_zu(gegenstand)
+        ziel = services.link_to(gegenstand)
     return redirect(ziel)
 
 
-def folgen_kontext(request, gegenstand, *, folgt: bool | None = None, gemeldet=False) -> dict:
+def follow_context(request, gegenstand, *, folgt: bool | None = None, gemeldet=False) -> dict:
     art = services.art_von(gegenstand)
     if folgt is None:
-        folgt = services.folgt(person=request.user, gegenstand=gegenstand)
+        folgt = services.follows(person=request.user, gegenstand=gegenstand)
     return {
         "folgen_url": reverse("benachrichtigungen:folgen", args=[art, gegenstand.pk]),
         "folgen_id": f"folgen-{art}-{gegenstand.pk}",
         "folgt": folgt,
         "gemeldet": gemeldet,
         "name": str(gegenstand),
-        "next": request.get_full_path() if not request.htmx else services.link_zu(gegenstand),
+        "next": request.get_full_path() if not request.htmx else services.link_to(gegenstand),
     }

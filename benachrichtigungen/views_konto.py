@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_required
-def einstellungen(request):
+def preferences(request):
     """Per kind of event: sofort, täglicher or wöchentlicher Überblick, aus."""
     form = MailpraeferenzForm(request.POST or None, person=request.user)
     if request.method == "POST" and form.is_valid():
@@ -52,14 +52,14 @@ def einstellungen(request):
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-def abmelden(request, token: str):
+def unsubscribe(request, token: str):
     """Unsubscribe without login, by the signed token of the mail (RFC 8058).
 
     GET shows a confirmation page with a button (so a link scanner opening the URL turns
     nothing off); POST turns the mail kinds off, be it the button or the mail program's
     one-click request (body `List-Unsubscribe=One-Click`, no CSRF token, no cookies)."""
     try:
-        person_id, arten = mail.abmelde_token_lesen(token)
+        person_id, arten = mail.read_abmelde_token(token)
     except signing.BadSignature:
         raise Http404("Dieser Abmeldelink ist ungültig.") from None
     person = get_user_model().objects.filter(pk=person_id, is_active=True).first()
@@ -67,7 +67,7 @@ def abmelden(request, token: str):
         raise Http404("Dieser Abmeldelink ist ungültig.")
     namen = [Mailart(art).label for art in arten]
     if request.method == "POST":
-        mail.abmelden(person=person, arten=arten)
+        mail.unsubscribe(person=person, arten=arten)
         logger.info("Person %s hat %s abbestellt", person.pk, ", ".join(arten))
         return render(
             request, "benachrichtigungen/abgemeldet.html", {"namen": namen, "fertig": True}

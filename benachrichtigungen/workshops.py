@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from workshops.ical import workshop_ics
 from workshops.models import Teilnahme, Workshop
-from workshops.services import einzuladende_personen
+from workshops.services import personen_to_invite
 
 from . import mail
 from .models import Mailart
@@ -26,8 +26,8 @@ def _termin(workshop: Workshop) -> str:
     return f"{datum(beginn, 'l, d.m.Y, H:i')}–{datum(ende, 'H:i')} Uhr"
 
 
-def _senden(workshop: Workshop, personen, *, was: str, inhalt: mail.Inhalt, anhang) -> int:
-    return mail.an_alle(
+def _send(workshop: Workshop, personen, *, was: str, inhalt: mail.Inhalt, anhang) -> int:
+    return mail.to_all(
         personen,
         art=Mailart.WORKSHOP,
         schluessel=lambda p: f"workshop:{was}:{workshop.pk}:{workshop.sequenz}:{p.pk}",
@@ -36,7 +36,7 @@ def _senden(workshop: Workshop, personen, *, was: str, inhalt: mail.Inhalt, anha
     )
 
 
-def einladungen_versenden(workshop_id: int) -> int:
+def send_einladungen(workshop_id: int) -> int:
     """The invitation to the CDOs of the Kreis (of the region, for a region workshop): date,
     agenda, a link to the workshop page and the appointment as .ics. Returns the mails."""
     workshop = (
@@ -46,7 +46,7 @@ def einladungen_versenden(workshop_id: int) -> int:
     )
     if workshop is None:  # unpublished or cancelled in the meantime
         return 0
-    link = mail.absolut(workshop.get_absolute_url())
+    link = mail.absolute_url(workshop.get_absolute_url())
     angaben = [
         mail.Eintrag(f"Termin: {_termin(workshop)}"),
         mail.Eintrag(f"Format: {workshop.get_format_display()}"),
@@ -78,12 +78,12 @@ def einladungen_versenden(workshop_id: int) -> int:
     anhang = mail.Anhang(
         "einladung.ics", workshop_ics(workshop, mit_link=True).decode(), "text/calendar"
     )
-    return _senden(
-        workshop, einzuladende_personen(workshop), was="einladung", inhalt=inhalt, anhang=anhang
+    return _send(
+        workshop, personen_to_invite(workshop), was="einladung", inhalt=inhalt, anhang=anhang
     )
 
 
-def absage_versenden(workshop_id: int) -> int:
+def send_absage(workshop_id: int) -> int:
     """Tell everybody still registered that the workshop is cancelled."""
     workshop = Workshop.objects.select_related("kreis", "region").filter(pk=workshop_id).first()
     if workshop is None or not workshop.abgesagt or workshop.veroeffentlicht_am is None:
@@ -100,7 +100,9 @@ def absage_versenden(workshop_id: int) -> int:
                 workshop.titel,
                 [
                     mail.Eintrag(f"Termin: {_termin(workshop)}"),
-                    mail.Eintrag("Details im Portal", mail.absolut(workshop.get_absolute_url())),
+                    mail.Eintrag(
+                        "Details im Portal", mail.absolute_url(workshop.get_absolute_url())
+                    ),
                 ],
             )
         ],
@@ -114,4 +116,4 @@ def absage_versenden(workshop_id: int) -> int:
     anhang = mail.Anhang(
         "absage.ics", workshop_ics(workshop, mit_link=False).decode(), "text/calendar"
     )
-    return _senden(workshop, personen.order_by("pk"), was="absage", inhalt=inhalt, anhang=anhang)
+    return _send(workshop, personen.order_by("pk"), was="absage", inhalt=inhalt, anhang=anhang)

@@ -35,7 +35,7 @@ def einladungslink(user) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
-    return mail.absolut(pfad)
+    return mail.absolute_url(pfad)
 
 
 def _inhalt(kreis: Kreis, user, rollen: list[str]) -> mail.Inhalt:
@@ -55,7 +55,7 @@ def _inhalt(kreis: Kreis, user, rollen: list[str]) -> mail.Inhalt:
                     [
                         mail.Eintrag(
                             f"Sie melden sich wie bisher mit {user.email} und Ihrem Passwort an",
-                            mail.absolut(reverse("account_login")),
+                            mail.absolute_url(reverse("account_login")),
                         )
                     ],
                 ),
@@ -82,7 +82,7 @@ def _inhalt(kreis: Kreis, user, rollen: list[str]) -> mail.Inhalt:
                     mail.Eintrag(
                         f"Der Link gilt {tage} Tag{'e' if tage != 1 else ''} und nur einmal. "
                         "Ist er abgelaufen, fordern Sie hier einen neuen an:",
-                        mail.absolut(reverse("account_reset_password")),
+                        mail.absolute_url(reverse("account_reset_password")),
                     ),
                 ],
             ),
@@ -95,7 +95,7 @@ def _inhalt(kreis: Kreis, user, rollen: list[str]) -> mail.Inhalt:
     )
 
 
-def mitteilen(*, kreis: Kreis, ergebnis: Ergebnis) -> None:
+def send_zugang(*, kreis: Kreis, ergebnis: Ergebnis) -> None:
     """One mail per person with new memberships; fills `ergebnis.mails` (queued) and
     `ergebnis.mail_fehler` (what the mail server refused or could not take yet – the
     outbox keeps trying)."""
@@ -109,7 +109,7 @@ def mitteilen(*, kreis: Kreis, ergebnis: Ergebnis) -> None:
             )
         )
         schluessel[email] = f"zugang:{user.pk}:{mitgliedschaften}"
-        mail.mail_einreihen(
+        mail.enqueue_mail(
             person=user,
             schluessel=schluessel[email],
             inhalt=_inhalt(kreis, user, rollen),

@@ -14,7 +14,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from core.files import UNBESTIMMT, dateiname_pruefen, validate_upload
+from core.files import UNBESTIMMT, check_filename, validate_upload
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -95,7 +95,7 @@ def logo_pruefen(upload) -> None:
         validate_upload(upload)
         _png_oeffnen(upload)
         return
-    dateiname_pruefen(name)  # the name rules of every upload
+    check_filename(name)  # the name rules of every upload
     typ = getattr(upload, "content_type", None)
     if typ and typ not in {"image/svg+xml", UNBESTIMMT}:
         raise ValidationError("Der Inhalt passt nicht zur Dateiendung.", code="content_type")

@@ -475,7 +475,7 @@ def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
                 [
                     mail.Eintrag(
                         f"Quartalsbericht {quartal.label}, Version {bericht.version}",
-                        mail.absolut(bericht.get_absolute_url()),
+                        mail.absolute_url(bericht.get_absolute_url()),
                     )
                 ],
             )
@@ -486,7 +486,7 @@ def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
             "danach eine neue Version anfordern."
         ),
     )
-    return mail.an_alle(
+    return mail.to_all(
         personen,
         art=Mailart.BERICHT,
         schluessel=lambda p: f"bericht:{bericht.pk}:{p.pk}",

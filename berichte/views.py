@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from core.downloads import datei_response
+from core.downloads import file_response
 from core.quartal import Quartal
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
@@ -176,7 +176,7 @@ def bericht_download(request, pk):
         raise PermissionDenied
     if bericht.status != Quartalsbericht.Status.FERTIG or not bericht.datei:
         raise Http404("Der Bericht ist noch nicht fertig.")
-    return datei_response(bericht.datei, dateiname=bericht.dateiname)
+    return file_response(bericht.datei, dateiname=bericht.dateiname)
 
 
 @transaction.non_atomic_requests

@@ -67,7 +67,7 @@ class EindeutigeZeilenFormSet(BaseInlineFormSet):
             gesehen.add(schluessel)
 
 
-def _hochladende_person_setzen(obj, user) -> None:
+def _set_hochgeladen_von(obj, user) -> None:
     if obj.pk is None and hasattr(obj, "hochgeladen_von_id") and not obj.hochgeladen_von_id:
         obj.hochgeladen_von = user
 
@@ -77,18 +77,18 @@ class HochgeladenVonMixin:
     admin who uploaded it (the field is read-only in the admin)."""
 
     def save_model(self, request, obj, form, change):
-        _hochladende_person_setzen(obj, request.user)
+        _set_hochgeladen_von(obj, request.user)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
-            _hochladende_person_setzen(inline_form.instance, request.user)
+            _set_hochgeladen_von(inline_form.instance, request.user)
         super().save_formset(request, form, formset, change)
 
 
 # What every document admin shows about the file, after its own columns and fields.
-DOKUMENT_SPALTEN = ("groesse_anzeige", "content_type", "hochgeladen_am", "hochgeladen_von")
-DOKUMENT_FELDER = ("content_type", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+DOKUMENT_SPALTEN = ("size_display", "content_type", "hochgeladen_am", "hochgeladen_von")
+DOKUMENT_FELDER = ("content_type", "size_display", "hochgeladen_am", "hochgeladen_von")
 
 
 class DokumentAdminMixin:
@@ -98,7 +98,7 @@ class DokumentAdminMixin:
     form = DokumentAdminForm
 
     @admin.display(description="Größe", ordering="groesse")
-    def groesse_anzeige(self, obj) -> str:
+    def size_display(self, obj) -> str:
         return filesizeformat(obj.groesse) if obj.groesse else "–"
 
 
@@ -118,12 +118,12 @@ class DokumentAdmin(DokumentAdminMixin, HochgeladenVonMixin, admin.ModelAdmin):
 # DatenschutzAktionenMixin), and the actions check again themselves.
 
 
-def darf_datenschutz_aktionen(user) -> bool:
+def can_use_datenschutz_actions(user) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-def _nur_superuser(request) -> None:
-    if not darf_datenschutz_aktionen(request.user):
+def _superuser_only(request) -> None:
+    if not can_use_datenschutz_actions(request.user):
         raise PermissionDenied("Nur Administratoren dürfen Personendaten exportieren oder löschen.")
 
 
@@ -131,13 +131,13 @@ class DatenschutzAktionenMixin:
     """For the persons' ModelAdmin: the privacy actions, offered to superusers only."""
 
     def has_datenschutz_permission(self, request) -> bool:
-        return darf_datenschutz_aktionen(request.user)
+        return can_use_datenschutz_actions(request.user)
 
 
 @admin.action(description="Personendaten exportieren (JSON)", permissions=["datenschutz"])
-def personendaten_exportieren(modeladmin, request, queryset):
+def export_personendaten(modeladmin, request, queryset):
     """Everything stored about the selected persons as one JSON download (Art. 15 DSGVO)."""
-    _nur_superuser(request)
+    _superuser_only(request)
     personen = list(queryset.order_by("pk"))
     if len(personen) == 1:
         inhalt, name = privacy.personendaten_json(personen[0]), privacy.dateiname(personen[0])
@@ -153,7 +153,7 @@ def personendaten_exportieren(modeladmin, request, queryset):
 @admin.action(description="Personen löschen (pseudonymisieren)", permissions=["datenschutz"])
 def pseudonymisieren(modeladmin, request, queryset):
     """Delete the selected persons by pseudonymisation, after a confirmation page."""
-    _nur_superuser(request)
+    _superuser_only(request)
     personen = [p for p in queryset.order_by("pk") if p.pk != request.user.pk]
     if len(personen) < queryset.count():
         messages.warning(request, "Ihr eigenes Konto können Sie hier nicht löschen.")

@@ -39,12 +39,12 @@ FRUEHESTES_JAHR, SPAETESTES_JAHR = 2000, 2100
 DATUM_AUSSERHALB = f"Bitte ein Datum zwischen {FRUEHESTES_JAHR} und {SPAETESTES_JAHR} angeben."
 
 
-def _datum_im_rahmen(value) -> None:
+def _date_in_range(value) -> None:
     if value is not None and not FRUEHESTES_JAHR <= value.year <= SPAETESTES_JAHR:
         raise ValidationError(DATUM_AUSSERHALB, code="datum_ausserhalb")
 
 
-def _datumsbereich_installieren() -> None:
+def _install_date_range() -> None:
     """Every forms.DateField and DateTimeField of the project (model forms, filters, admin)
     refuses years outside FRUEHESTES_JAHR..SPAETESTES_JAHR with a German message."""
     for feld in (forms.DateField, forms.DateTimeField):
@@ -54,14 +54,14 @@ def _datumsbereich_installieren() -> None:
 
         def validate_im_rahmen(self, value, _validate=validate):
             _validate(self, value)
-            _datum_im_rahmen(value)
+            _date_in_range(value)
 
         feld.validate = validate_im_rahmen
         feld._portal_datumsbereich = True
 
 
 def install() -> None:
-    _datumsbereich_installieren()
+    _install_date_range()
     single = form_models.ModelChoiceField
     multiple = form_models.ModelMultipleChoiceField
     if getattr(single, "_portal_overflow_guard", False):

@@ -18,12 +18,12 @@ from django.conf import settings
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _ordner() -> Path:
+def _folder() -> Path:
     return Path(settings.DEMO_DATA_DIR)
 
 
 @cache
-def _dateien(ordner: Path) -> tuple[dict, ...]:
+def _files(ordner: Path) -> tuple[dict, ...]:
     daten = []
     for datei in sorted(ordner.glob("*.yaml")):
         with datei.open(encoding="utf-8") as handle:
@@ -35,16 +35,16 @@ def _dateien(ordner: Path) -> tuple[dict, ...]:
 
 def kreise() -> tuple[dict, ...]:
     """The demo content of every Kreis that has a file, ordered by its slug."""
-    return _dateien(_ordner() / "kreise")
+    return _files(_folder() / "kreise")
 
 
 def regionen() -> tuple[dict, ...]:
     """The demo content of the regions themselves (their projects and workshops)."""
-    return _dateien(_ordner() / "regionen")
+    return _files(_folder() / "regionen")
 
 
 def personen() -> dict[str, bytes]:
     """The people lists by Kreis slug."""
     return {
-        datei.stem: datei.read_bytes() for datei in sorted((_ordner() / "personen").glob("*.csv"))
+        datei.stem: datei.read_bytes() for datei in sorted((_folder() / "personen").glob("*.csv"))
     }

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from .files import ERLAUBTE_DATEITYPEN, UNBESTIMMT
 
 
-def datei_response(datei, *, dateiname: str) -> FileResponse:
+def file_response(datei, *, dateiname: str) -> FileResponse:
     """An attachment download of a stored file. The type follows from the checked
     extension of the stored file, never from what a browser once declared."""
     try:
@@ -29,6 +29,6 @@ def datei_response(datei, *, dateiname: str) -> FileResponse:
 
 def dokument_response(dokument) -> FileResponse:
     """A core.files.Dokument under its original name."""
-    return datei_response(
+    return file_response(
         dokument.datei, dateiname=dokument.dateiname or dokument.datei.name.rsplit("/", 1)[-1]
     )

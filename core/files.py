@@ -27,7 +27,7 @@ ERLAUBTE_DATEITYPEN: dict[str, set[str]] = {
 UNBESTIMMT = "application/octet-stream"
 
 
-def dateiname_pruefen(name: str) -> None:
+def check_filename(name: str) -> None:
     """Refuse a name with a path or with a double extension ("rechnung.pdf.exe")."""
     base = os.path.basename(name.replace("\\", "/"))
     if base != name or name.startswith("."):
@@ -52,14 +52,14 @@ def validate_upload(upload) -> None:
         raise ValidationError(
             f"Dieser Dateityp ist nicht erlaubt. Erlaubt: {erlaubt}.", code="type"
         )
-    dateiname_pruefen(name)
+    check_filename(name)
     content_type = getattr(upload, "content_type", None)
     if content_type and content_type != UNBESTIMMT and content_type not in ERLAUBTE_DATEITYPEN[ext]:
         raise ValidationError("Der Inhalt passt nicht zur Dateiendung.", code="content_type")
-    if not inhalt_passt(upload):
+    if not content_matches(upload):
         raise ValidationError("Der Inhalt der Datei passt nicht zu ihrer Endung.", code="content")
     if ext in BUEROFORMATE:
-        behaelter_pruefen(upload, ext)
+        check_container(upload, ext)
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"Die Datei ist zu groß (höchstens {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).",
@@ -67,7 +67,7 @@ def validate_upload(upload) -> None:
         )
 
 
-class UploadsPruefenMixin:
+class UploadCheckMixin:
     """For forms with file fields: check every new upload itself with `validate_upload`.
 
     A model field's validator only sees the stored FieldFile, which no longer carries the
@@ -105,7 +105,7 @@ ERWARTETER_INHALT: dict[str, set[str]] = {
 }
 
 
-def inhalt_passt(upload) -> bool:
+def content_matches(upload) -> bool:
     """True when the first bytes match the extension."""
     import filetype
 
@@ -210,7 +210,7 @@ def _fehler(format_: Bueroformat, grund: str, code: str) -> ValidationError:
     return ValidationError(f"Die Datei ist nicht als {format_.name} lesbar: {grund}", code=code)
 
 
-def behaelter_pruefen(upload, ext: str) -> None:
+def check_container(upload, ext: str) -> None:
     """Refuse an OOXML or ODF file whose container does not have the structure of its
     format, or that carries executables, scripts or macros (unless the format allows
     macros). Raises ValidationError with a German reason."""
@@ -222,18 +222,18 @@ def behaelter_pruefen(upload, ext: str) -> None:
     try:
         with zipfile.ZipFile(upload) as archiv:
             eintraege = archiv.infolist()
-            _eintraege_pruefen(format_, eintraege)
+            _check_entries(format_, eintraege)
             if format_.odf_mimetype:
-                _odf_pruefen(format_, archiv, eintraege)
+                _check_odf(format_, archiv, eintraege)
             else:
-                _ooxml_pruefen(format_, archiv)
+                _check_ooxml(format_, archiv)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError):
         raise _fehler(format_, "Die Datei ist beschädigt.", "container") from None
     finally:
         upload.seek(position)
 
 
-def _eintraege_pruefen(format_: Bueroformat, eintraege) -> None:
+def _check_entries(format_: Bueroformat, eintraege) -> None:
     if len(eintraege) > MAX_EINTRAEGE or sum(e.file_size for e in eintraege) > MAX_ENTPACKT_BYTES:
         raise _fehler(format_, "Sie ist entpackt unplausibel groß.", "container")
     ausfuehrbar, makros = [], []
@@ -254,10 +254,10 @@ def _eintraege_pruefen(format_: Bueroformat, eintraege) -> None:
             code="executable",
         )
     if makros and not format_.makros_erlaubt:
-        raise _makro_fehler(format_)
+        raise _macro_error(format_)
 
 
-def _makro_fehler(format_: Bueroformat) -> ValidationError:
+def _macro_error(format_: Bueroformat) -> ValidationError:
     return ValidationError(
         f"Die Datei ({format_.name}) enthält Makros. Dokumente mit Makros werden aus "
         "Sicherheitsgründen nicht angenommen; bitte speichern Sie die Datei ohne Makros.",
@@ -276,7 +276,7 @@ def _lesen(archiv, name: str) -> bytes | None:
         return datei.read(MAX_XML_BYTES + 1)
 
 
-def _ooxml_pruefen(format_: Bueroformat, archiv) -> None:
+def _check_ooxml(format_: Bueroformat, archiv) -> None:
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
@@ -296,7 +296,7 @@ def _ooxml_pruefen(format_: Bueroformat, archiv) -> None:
     typen = {element.get("ContentType", "").lower() for element in wurzel} | set(teile.values())
     if any(marke in typ for typ in typen for marke in MAKRO_INHALTSTYPEN):
         if not format_.makros_erlaubt:
-            raise _makro_fehler(format_)
+            raise _macro_error(format_)
     hauptteile = [name for name, typ in teile.items() if typ == format_.ooxml_hauptteil]
     if not hauptteile or not all(_vorhanden(archiv, name) for name in hauptteile):
         raise _fehler(format_, "Der Hauptteil dieses Formats fehlt (falsche Endung?).", "structure")
@@ -312,7 +312,7 @@ def _vorhanden(archiv, name: str) -> bool:
     return True
 
 
-def _odf_pruefen(format_: Bueroformat, archiv, eintraege) -> None:
+def _check_odf(format_: Bueroformat, archiv, eintraege) -> None:
     erster = eintraege[0] if eintraege else None
     if erster is None or erster.filename != "mimetype":
         raise _fehler(format_, "Der Eintrag „mimetype“ steht nicht am Anfang.", "structure")

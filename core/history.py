@@ -47,7 +47,7 @@ class Eintrag:
 
 
 @dataclass(frozen=True)
-class _Darstellung:
+class _Display:
     """How the values of one model are shown, with the names of its related objects."""
 
     model: Any
@@ -92,7 +92,7 @@ class _Darstellung:
         return Truncator(str(value)).chars(160)
 
 
-def _darstellung(model, changes: Iterable, geld, prozent) -> _Darstellung:
+def _display(model, changes: Iterable, geld, prozent) -> _Display:
     """Load the names of all related objects the changes mention, one query per model."""
     ids: dict[Any, set] = defaultdict(set)
     for change in changes:
@@ -110,7 +110,7 @@ def _darstellung(model, changes: Iterable, geld, prozent) -> _Darstellung:
         related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(pks - {None}).items()}
         for related, pks in ids.items()
     }
-    return _Darstellung(model, frozenset(geld), frozenset(prozent), namen)
+    return _Display(model, frozenset(geld), frozenset(prozent), namen)
 
 
 def _person(record) -> str:
@@ -149,7 +149,7 @@ def verlauf(
                 deltas[record.history_id] = record.diff_against(
                     vorher, excluded_fields=ausgeblendet
                 ).changes
-    darstellung = _darstellung(
+    darstellung = _display(
         model, (c for changes in deltas.values() for c in changes), geld, prozent
     )
 
@@ -191,7 +191,7 @@ def verlauf(
     return eintraege
 
 
-def unterschiede(
+def differences(
     alt,
     neu,
     *,
@@ -202,7 +202,7 @@ def unterschiede(
     """Field changes between two historical records of the same object."""
     model = neu.instance_type
     changes = neu.diff_against(alt, excluded_fields=VERBORGEN | set(verborgen)).changes
-    darstellung = _darstellung(model, changes, geld, prozent)
+    darstellung = _display(model, changes, geld, prozent)
     return [
         Aenderung(
             darstellung.label(c.field),

@@ -1,17 +1,17 @@
 """Optimistic locking for the edit forms of shared records: one mechanism for every form.
 
-A record that several people edit carries a `version` (model base `Versioniert`); every
+A record that several people edit carries a `version` (model base `Versioned`); every
 save of a stored row increases it. Its form carries the version it was shown in a hidden
 field (form base `VersionFormMixin`). Saving locks the row and compares: if someone else
 saved in the meantime and the stored values differ from what the form would write, the save
-raises `Konflikt` and writes nothing. The view (`VersionKonfliktMixin`) answers 409 with the
+raises `Konflikt` and writes nothing. The view (`VersionConflictMixin`) answers 409 with the
 form as the person filled it in, the stored value beside theirs for every field that differs
 (`includes/versionskonflikt.html`), and the current version in the hidden field, so saving
 again is a deliberate decision to overwrite.
 
 A form that creates a row which a unique constraint allows only once (the OZG cell, a
 Kennzahl value) names the row another save may have created meanwhile
-(`bestehender_datensatz()`); the IntegrityError of that race becomes the same `Konflikt`.
+(`existing_record()`); the IntegrityError of that race becomes the same `Konflikt`.
 Any other unique-constraint race (two new Bescheide with one Aktenzeichen) is answered like
 the form's own check: 422 with the German message at the field (`Eindeutig`), never a 500.
 
@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from .formatting import euro, zahl
-from .history import Aenderung, unterschiede
+from .history import Aenderung, differences
 from .money import EuroField
 
 KONFLIKT_FEHLER = (
@@ -44,7 +44,7 @@ KONFLIKT_FEHLER = (
 GELOESCHT_FEHLER = "Der Eintrag wurde inzwischen gelöscht. Ihre Eingaben sind nicht gespeichert."
 
 
-class Versioniert(models.Model):
+class Versioned(models.Model):
     """Abstract base: a version number that every save of a stored row increases, so an
     open form that shows an older version notices (also after an admin or service save)."""
 
@@ -100,14 +100,14 @@ class Gegenstand:
     aktuelle_version: int | None
 
 
-def seit_version(records, geladene_version, *, geld=(), verborgen=()) -> Gegenstand:
+def since_version(records, geladene_version, *, geld=(), verborgen=()) -> Gegenstand:
     """The changes between the history row of `geladene_version` and the newest row of
     `records` (the history rows of one object), for a conflict message."""
     records = records.select_related("history_user").order_by("-history_id")
     neu = records.first()
     alt = records.filter(version=geladene_version).first() if geladene_version else None
     aenderungen = (
-        unterschiede(alt, neu, geld=geld, verborgen=verborgen) if alt is not None and neu else []
+        differences(alt, neu, geld=geld, verborgen=verborgen) if alt is not None and neu else []
     )
     return Gegenstand(
         aenderungen=aenderungen,
@@ -117,7 +117,7 @@ def seit_version(records, geladene_version, *, geld=(), verborgen=()) -> Gegenst
     )
 
 
-def _letzte_aenderung(objekt) -> tuple[str, dt.datetime | None]:
+def _last_change(objekt) -> tuple[str, dt.datetime | None]:
     """Who saved `objekt` last and when: from its change history if it has one."""
     history = getattr(objekt, "history", None)
     if history is not None:
@@ -172,7 +172,7 @@ def anzeige(feld: forms.Field | None, value) -> str:
     return Truncator(str(value)).chars(160)
 
 
-def vergleichen(form, aktuell) -> list[Aenderung]:
+def compare(form, aktuell) -> list[Aenderung]:
     """The fields where the stored row and the form's input differ: label, stored, input."""
     zeilen = []
     for name, feld in form.fields.items():
@@ -204,13 +204,13 @@ def pruefen(form, aktuell, geladene_version: int | None) -> None:
         raise Konflikt(form, None)
     if aktuell.version == geladene_version:
         return
-    vergleich = vergleichen(form, aktuell)
+    vergleich = compare(form, aktuell)
     if vergleich:
-        von, am = _letzte_aenderung(aktuell)
+        von, am = _last_change(aktuell)
         raise Konflikt(form, aktuell, vergleich, von, am)
 
 
-def gesperrt(model, pk):
+def is_locked(model, pk):
     """The stored row, locked until the transaction ends (None if it is gone)."""
     # No ordering: a default ordering by a related field would join, and FOR UPDATE
     # refuses the nullable side of an outer join.
@@ -232,11 +232,11 @@ class VersionField(forms.CharField):
 
 
 class VersionFormMixin:
-    """For the ModelForm of a `Versioniert` model: a hidden `version` field, and `save()`
+    """For the ModelForm of a `Versioned` model: a hidden `version` field, and `save()`
     that refuses (raises Konflikt) when someone else saved in the meantime.
 
     A form that may create a row guarded by a unique constraint overrides
-    `bestehender_datensatz()` to return the row with the same key, if there is one.
+    `existing_record()` to return the row with the same key, if there is one.
     """
 
     def __init__(self, *args, **kwargs):
@@ -251,7 +251,7 @@ class VersionFormMixin:
         wert = self.cleaned_data.get("version") or ""
         return int(wert) if wert.isascii() and wert.isdigit() and len(wert) < 10 else None
 
-    def bestehender_datensatz(self):
+    def existing_record(self):
         return None
 
     def save(self, commit: bool = True):
@@ -260,7 +260,7 @@ class VersionFormMixin:
             geladen = self.cleaned_data.get("version")
             neu = not instance.pk
             if not neu:
-                aktuell = gesperrt(type(instance), instance.pk)
+                aktuell = is_locked(type(instance), instance.pk)
                 pruefen(self, aktuell, geladen)
                 instance.version = aktuell.version
             try:
@@ -268,14 +268,14 @@ class VersionFormMixin:
                     return super().save(commit)
             except IntegrityError:
                 # Another save stored the same key between this form's check and its save.
-                aktuell = self.bestehender_datensatz() if neu else None
+                aktuell = self.existing_record() if neu else None
                 if aktuell is not None:
                     pruefen(self, aktuell, None)
                     return aktuell
-                self.eindeutigkeit_nachpruefen()
+                self.recheck_uniqueness()
                 raise
 
-    def eindeutigkeit_nachpruefen(self) -> None:
+    def recheck_uniqueness(self) -> None:
         """After a unique constraint refused the save: check the constraints again (the
         other save is committed now) and raise `Eindeutig` with the German message at the
         field, the same answer the form gives when the other save came first."""
@@ -297,8 +297,8 @@ class Eindeutig(Exception):
         self.form = form
 
 
-class VersionKonfliktMixin:
-    """For the create and edit views of a `Versioniert` model (put it first among the
+class VersionConflictMixin:
+    """For the create and edit views of a `Versioned` model (put it first among the
     bases): a Konflikt from saving the form is answered 409 with the form as it was filled
     in and the comparison (`versionskonflikt` in the template context), never a 500."""
 
@@ -307,14 +307,14 @@ class VersionKonfliktMixin:
             with transaction.atomic():
                 return super().post(request, *args, **kwargs)
         except Konflikt as konflikt:
-            return self.konflikt_antwort(konflikt)
+            return self.conflict_response(konflikt)
         except Eindeutig as eindeutig:
             antwort = self.form_invalid(eindeutig.form)
             if antwort.status_code == 200:
                 antwort.status_code = 422
             return antwort
 
-    def konflikt_antwort(self, konflikt: Konflikt):
+    def conflict_response(self, konflikt: Konflikt):
         form = konflikt.formular()
         if konflikt.aktuell is not None and getattr(self, "object", None) is not None:
             self.object = konflikt.aktuell  # headings show the stored record, not the input

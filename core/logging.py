@@ -21,7 +21,7 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 _GUELTIGE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-def neue_request_id(vorgabe: str | None = None) -> str:
+def new_request_id(vorgabe: str | None = None) -> str:
     """The given id if well-formed, otherwise a fresh random one."""
     if vorgabe and _GUELTIGE_ID.match(vorgabe):
         return vorgabe

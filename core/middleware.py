@@ -10,7 +10,7 @@ from django.contrib.auth import SESSION_KEY
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 
-from .logging import neue_request_id, request_id
+from .logging import new_request_id, request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -79,7 +79,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        rid = neue_request_id(request.headers.get(REQUEST_ID_HEADER))
+        rid = new_request_id(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = rid
         token = request_id.set(rid)
         try:

@@ -50,7 +50,7 @@ def _user_model():
     return get_user_model()
 
 
-def verknuepfte_felder() -> list[tuple[type[models.Model], models.Field]]:
+def related_fields() -> list[tuple[type[models.Model], models.Field]]:
     """(model, field) for every foreign key or one-to-one field pointing at the user model,
     in every installed app (history tables included)."""
     user_model = _user_model()
@@ -64,7 +64,7 @@ def verknuepfte_felder() -> list[tuple[type[models.Model], models.Field]]:
     return felder
 
 
-def _ohne_geheimes(label: str, werte: dict) -> dict:
+def _without_secrets(label: str, werte: dict) -> dict:
     verboten = GEHEIM | GEHEIM_JE_MODELL.get(label, set())
     return {k: v for k, v in werte.items() if k not in verboten}
 
@@ -72,7 +72,7 @@ def _ohne_geheimes(label: str, werte: dict) -> dict:
 def _zeilen(queryset) -> list[dict]:
     label = queryset.model._meta.label_lower
     return [
-        {"pk": row["pk"], **_ohne_geheimes(label, row["fields"])}
+        {"pk": row["pk"], **_without_secrets(label, row["fields"])}
         for row in serializers.serialize("python", queryset)
     ]
 
@@ -83,7 +83,7 @@ def personendaten(user) -> dict[str, Any]:
     person = _zeilen(user_model._base_manager.filter(pk=user.pk))[0]
     person.pop("user_permissions", None)
     daten: dict[str, dict[str, list]] = {}
-    for model, feld in verknuepfte_felder():
+    for model, feld in related_fields():
         queryset = model._base_manager.filter(**{feld.attname: user.pk}).order_by("pk")
         zeilen = _zeilen(queryset)
         if zeilen:
@@ -103,7 +103,7 @@ def personendaten_json(user) -> str:
     return json.dumps(personendaten(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-def _sitzungen_beenden(user) -> int:
+def _end_sessions(user) -> int:
     """Delete the person's sessions (Django stores the user id inside the session data)."""
     ids = [
         s.session_key
@@ -114,12 +114,12 @@ def _sitzungen_beenden(user) -> int:
     return len(ids)
 
 
-def _adresse_ersetzen(alt: str, neu: str, user) -> None:
+def _replace_address(alt: str, neu: str, user) -> None:
     """Replace the old address in every text of the rows linked to the person (e.g. the
     details of an audit log entry) and forget their IP addresses."""
     if not alt:
         return
-    for model, feld in verknuepfte_felder():
+    for model, feld in related_fields():
         zeilen = model._base_manager.filter(**{feld.attname: user.pk})
         for f in model._meta.concrete_fields:
             if isinstance(f, models.CharField | models.TextField) and not f.choices:
@@ -137,10 +137,10 @@ def pseudonymisieren(user) -> None:
     factors and sessions are removed; the apps end the rest (memberships, tokens)."""
     alt = user.email
     neu = f"geloescht-{user.pk}@geloescht.invalid"
-    _sitzungen_beenden(user)
+    _end_sessions(user)
     for _label, hook in _hooks("pseudonymisieren"):
         hook(user)
-    _adresse_ersetzen(alt, neu, user)
+    _replace_address(alt, neu, user)
     user.first_name = PSEUDONYM
     user.last_name = f"#{user.pk}"
     user.email = neu
@@ -162,7 +162,7 @@ def pseudonymisieren(user) -> None:
         model._base_manager.filter(user_id=user.pk).delete()
 
 
-def ist_pseudonymisiert(user) -> bool:
+def is_pseudonymised(user) -> bool:
     return user.first_name == PSEUDONYM and user.email.endswith("@geloescht.invalid")
 
 

@@ -105,7 +105,7 @@ class QuartalField(models.CharField):
         return name, path, args, kwargs
 
 
-def _quartal_oder_none(value) -> Quartal | None:
+def _quartal_or_none(value) -> Quartal | None:
     if value in (None, ""):
         return None
     try:
@@ -116,11 +116,11 @@ def _quartal_oder_none(value) -> Quartal | None:
 
 def quartal_text(value) -> str:
     """A quarter (or its stored form `2026-Q3`) as `3. Quartal 2026`; other text unchanged."""
-    quartal = _quartal_oder_none(value)
+    quartal = _quartal_or_none(value)
     return quartal.label if quartal else ("" if value is None else str(value))
 
 
 def quartal_kurz(value) -> str:
     """A quarter (or its stored form `2026-Q3`) as `Q3/2026`; other text unchanged."""
-    quartal = _quartal_oder_none(value)
+    quartal = _quartal_or_none(value)
     return quartal.kurz if quartal else ("" if value is None else str(value))

@@ -2,7 +2,7 @@
 
 An XLSX file is a ZIP of XML parts. A few kilobytes can declare a sheet of 1,048,576 rows ×
 16,384 columns (`<dimension ref="A1:XFD1048576"/>`) or hold one cell at `XFD1048576`, and a
-reader that fills the gaps with empty cells walks billions of them. `xlsx_grenzen_pruefen`
+reader that fills the gaps with empty cells walks billions of them. `check_xlsx_limits`
 looks only at the ZIP directory and streams the worksheet XML once through a regular
 expression (C speed, no objects per cell), so it costs milliseconds per megabyte and refuses:
 
@@ -34,7 +34,7 @@ _ZEILE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])[^>]*?\br\s*=\s*["\']
 _BEZUG = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 
 
-class TabelleZuGross(Exception):
+class SheetTooLarge(Exception):
     """The workbook exceeds a bound; the message is German."""
 
 
@@ -48,7 +48,7 @@ class Umfang:
     zellen: int
 
 
-def spalten_nummer(buchstaben: str) -> int:
+def column_number(buchstaben: str) -> int:
     """`A` → 1, `Z` → 26, `AA` → 27, `XFD` → 16384."""
     nummer = 0
     for zeichen in buchstaben.upper():
@@ -61,10 +61,10 @@ def _bezug(text: str) -> tuple[int, int] | None:
     treffer = _BEZUG.fullmatch(text.strip())
     if treffer is None:
         return None
-    return int(treffer.group(2)), spalten_nummer(treffer.group(1))
+    return int(treffer.group(2)), column_number(treffer.group(1))
 
 
-def _arbeitsblaetter(mappe: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+def _worksheets(mappe: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """Every worksheet part of the package. By content type when [Content_Types].xml names
     them (a sheet may live at any path), else by the usual location."""
     namen = {info.filename: info for info in mappe.infolist()}
@@ -88,55 +88,53 @@ def _arbeitsblaetter(mappe: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return blaetter
 
 
-def xlsx_grenzen_pruefen(
+def check_xlsx_limits(
     inhalt: bytes, *, max_zeilen: int, max_spalten: int, max_zellen: int, max_bytes: int
 ) -> Umfang:
     """Refuse a workbook beyond the bounds (see the module docstring); returns its extent.
 
-    `max_zeilen` counts the header row. Raises `TabelleZuGross`; a file that is no ZIP at all
+    `max_zeilen` counts the header row. Raises `SheetTooLarge`; a file that is no ZIP at all
     raises `zipfile.BadZipFile` (the caller has its own message for that).
     """
     with zipfile.ZipFile(io.BytesIO(inhalt)) as mappe:
         entpackt = sum(info.file_size for info in mappe.infolist())
         if entpackt > max_bytes:
-            raise TabelleZuGross(
+            raise SheetTooLarge(
                 f"Die Arbeitsmappe ist entpackt zu groß ({zahl(entpackt // (1024 * 1024))} MB, "
                 f"höchstens {zahl(max_bytes // (1024 * 1024))} MB). Bitte teilen Sie sie auf."
             )
         zeilen = spalten = zellen = 0
-        for blatt in _arbeitsblaetter(mappe):
-            z, s, n = _blatt_pruefen(
+        for blatt in _worksheets(mappe):
+            z, s, n = _check_sheet(
                 mappe, blatt, max_zeilen=max_zeilen, max_spalten=max_spalten, max_zellen=max_zellen
             )
             zeilen, spalten, zellen = max(zeilen, z), max(spalten, s), max(zellen, n)
     return Umfang(bytes_entpackt=entpackt, zeilen=zeilen, spalten=spalten, zellen=zellen)
 
 
-def _zu_viele_zeilen(max_zeilen: int) -> TabelleZuGross:
-    return TabelleZuGross(
+def _too_many_rows(max_zeilen: int) -> SheetTooLarge:
+    return SheetTooLarge(
         f"Das Tabellenblatt reicht über mehr als {zahl(max_zeilen - 1)} Zeilen (leere Zeilen "
         "zählen mit). Bitte löschen Sie leere Zeilen unter der Tabelle oder teilen Sie sie auf."
     )
 
 
-def _zu_viele_spalten(max_spalten: int) -> TabelleZuGross:
-    return TabelleZuGross(
+def _too_many_columns(max_spalten: int) -> SheetTooLarge:
+    return SheetTooLarge(
         f"Das Tabellenblatt reicht über mehr als {zahl(max_spalten)} Spalten, die Importdatei "
         "kennt nicht so viele. Bitte löschen Sie leere Spalten rechts der Tabelle."
     )
 
 
-def _grenzen(
-    zeile: int, spalte: int, *, max_zeilen: int, max_spalten: int
-) -> TabelleZuGross | None:
+def _limits(zeile: int, spalte: int, *, max_zeilen: int, max_spalten: int) -> SheetTooLarge | None:
     if zeile > max_zeilen:
-        return _zu_viele_zeilen(max_zeilen)
+        return _too_many_rows(max_zeilen)
     if spalte > max_spalten:
-        return _zu_viele_spalten(max_spalten)
+        return _too_many_columns(max_spalten)
     return None
 
 
-def _blatt_pruefen(
+def _check_sheet(
     mappe: zipfile.ZipFile,
     blatt: zipfile.ZipInfo,
     *,
@@ -162,7 +160,7 @@ def _blatt_pruefen(
                     ende = treffer.group(1).decode("ascii", "replace").split(":")[-1]
                     bezug = _bezug(ende)
                     if bezug is not None:
-                        fehler = _grenzen(*bezug, max_zeilen=max_zeilen, max_spalten=max_spalten)
+                        fehler = _limits(*bezug, max_zeilen=max_zeilen, max_spalten=max_spalten)
                         if fehler is not None:
                             raise fehler
             for treffer in _ZELLE.finditer(daten):
@@ -174,11 +172,11 @@ def _blatt_pruefen(
                         zeilen, spalten = max(zeilen, zeile), max(spalten, spalte)
             for treffer in _ZEILE.finditer(daten):
                 zeilen = max(zeilen, int(treffer.group(1)))
-            fehler = _grenzen(zeilen, spalten, max_zeilen=max_zeilen, max_spalten=max_spalten)
+            fehler = _limits(zeilen, spalten, max_zeilen=max_zeilen, max_spalten=max_spalten)
             if fehler is not None:
                 raise fehler
             if zellen > max_zellen:
-                raise TabelleZuGross(
+                raise SheetTooLarge(
                     f"Das Tabellenblatt hat mehr als {zahl(max_zellen)} Zellen. Bitte teilen "
                     "Sie es auf."
                 )

@@ -24,7 +24,7 @@ def sync_email_address(sender, instance, raw=False, **kwargs):
 
 
 @receiver(user_logged_in, dispatch_uid="core.sitzung_beginnt")
-def sitzung_beginnt(sender, request, user, **kwargs):
+def session_started(sender, request, user, **kwargs):
     """Start the idle clock at login (core.middleware.SitzungsAblaufMiddleware)."""
     from .middleware import sitzung_auffrischen
 

@@ -77,7 +77,7 @@ _AKTIONEN = {
 }
 
 
-def fehlende_berechtigung(request, exception=None) -> str:
+def missing_permission(request, exception=None) -> str:
     """What a refused user lacks, for the 403 page: the exception's own German message, or
     the view's `permission_required` read as „Maßnahme bearbeiten“; "" when unknown."""
     from django.apps import apps
@@ -122,7 +122,7 @@ def permission_denied(request, exception=None):
     return render(
         request,
         "403.html",
-        {"fehlt": fehlende_berechtigung(request, exception), "zurueck": _zurueck(request)},
+        {"fehlt": missing_permission(request, exception), "zurueck": _zurueck(request)},
         status=403,
     )
 
@@ -141,7 +141,7 @@ def server_error(request):
     return HttpResponseServerError(get_template("500.html").render())
 
 
-class ObjektEinmalMixin:
+class CachedObjectMixin:
     """Load the view's object once per request.
 
     rules' PermissionRequiredMixin calls get_object() for the permission check and the

@@ -585,10 +585,10 @@ def naechste_workshops(user, kreis_id: str, limit: int = 5):
     """The Kreis's next workshops and those of its region (issue 15, point 2), 1 query."""
     region = Kreis.objects.filter(ags=kreis_id).values("region_id")
     return list(
-        Workshop.objects.sichtbar_fuer(user)
+        Workshop.objects.visible_to(user)
         .filter(Q(kreis_id=kreis_id) | Q(kreis__isnull=True, region_id__in=region))
         .filter(abgesagt=False)
-        .kommende()
+        .upcoming()
         .select_related("organisiert_von")
         .order_by("beginn")[:limit]
     )
@@ -642,7 +642,7 @@ def regionsworkshops(user, region_id: int, *, quartal: Quartal, limit: int = 10)
     of `quartal`, and for the running quarter also the coming ones; soonest first, with
     `anzahl_kommunen` (Kommunen registered or present). 1 query."""
     queryset = (
-        Workshop.objects.sichtbar_fuer(user)
+        Workshop.objects.visible_to(user)
         .filter(kreis__isnull=True, region_id=region_id, beginn__gte=stichtag(quartal.previous()))
         .annotate(
             anzahl_kommunen=Count(

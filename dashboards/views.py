@@ -61,11 +61,11 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
     lesbar = Kreis.objects.for_scope(scope)
     gewuenscht = kreis_ags(request.GET.get("kreis", ""))
     eigene = sorted(scope.kreis_ids) or sorted(scope.cdo_kreis_ids)
-    einzig = len(scope.lesbare_kreis_ids) == 1 and not scope.is_superuser
-    if einzig and gewuenscht in ("", *scope.lesbare_kreis_ids):
+    einzig = len(scope.readable_kreis_ids) == 1 and not scope.is_superuser
+    if einzig and gewuenscht in ("", *scope.readable_kreis_ids):
         # Most users read one Kreis: it is the one shown, and the sums need no CASE per
         # column to leave out the others (a third of this query's cost to build, issue 19).
-        kreise = k.kreise_mit_summen(scope.lesbare_kreis_ids)
+        kreise = k.kreise_mit_summen(scope.readable_kreis_ids)
         if not kreise:
             raise PermissionDenied
         return kreise[0], [(kreis.ags, kreis.name) for kreis in kreise]

@@ -86,8 +86,8 @@ class MittelabrufInline(admin.TabularInline):
 
 class BescheidDokumentInline(DokumentAdminMixin, admin.TabularInline):
     model = BescheidDokument
-    fields = ("titel", "datei", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
-    readonly_fields = ("groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+    fields = ("titel", "datei", "size_display", "hochgeladen_am", "hochgeladen_von")
+    readonly_fields = ("size_display", "hochgeladen_am", "hochgeladen_von")
     extra = 0
 
     def get_queryset(self, request):

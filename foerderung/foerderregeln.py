@@ -30,11 +30,11 @@ class Regelpruefung:
     fehler: str | None = None
 
     @property
-    def hat_regel(self) -> bool:
+    def has_regel(self) -> bool:
         return self.hoechstbetrag is not None
 
     @property
-    def ueberschritten(self) -> bool:
+    def exceeded(self) -> bool:
         """The granted amount is above the rule's maximum (a warning, not an error)."""
         return (
             self.hoechstbetrag is not None
@@ -95,7 +95,7 @@ def pruefen(
     )
 
 
-def fuer_bescheid(bescheid, partner_anzahl: int | None = None) -> Regelpruefung:
+def for_bescheid(bescheid, partner_anzahl: int | None = None) -> Regelpruefung:
     """The rules for a stored Bescheid (partners counted unless given)."""
     if partner_anzahl is None:
         partner_anzahl = bescheid.partner.count()

@@ -11,7 +11,7 @@ from django import forms
 
 from core.files import ERLAUBTE_DATEITYPEN, validate_upload
 from core.formatting import euro, zahl
-from core.locking import VersionFormMixin, vergleichen
+from core.locking import VersionFormMixin, compare
 from core.money import EuroField, ProzentField
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
@@ -133,7 +133,7 @@ class FoerderbescheidForm(VersionFormMixin, forms.ModelForm):
         ):
             datumsfeld(self.fields[name])
 
-    def bestehender_datensatz(self):
+    def existing_record(self):
         """A double click on "Speichern" of a new Bescheid: the Bescheid the first click
         stored, if it holds exactly this input (else the Aktenzeichen is taken: a German
         error at the field)."""
@@ -146,7 +146,7 @@ class FoerderbescheidForm(VersionFormMixin, forms.ModelForm):
             .order_by()
             .first()
         )
-        return vorhanden if vorhanden is not None and not vergleichen(self, vorhanden) else None
+        return vorhanden if vorhanden is not None and not compare(self, vorhanden) else None
 
     def clean_foerderquote(self):
         # Checked here (not only in the model) to name the limit German style: the own
@@ -204,7 +204,7 @@ class FoerderbescheidForm(VersionFormMixin, forms.ModelForm):
                 foerderquote=daten.get("foerderquote"),
             )
         if self.instance.pk:
-            return foerderregeln.fuer_bescheid(self.instance)
+            return foerderregeln.for_bescheid(self.instance)
         return None
 
 

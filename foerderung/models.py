@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from core.fields import person_fk
 from core.files import Dokument
 from core.formatting import euro
-from core.locking import Versioniert
+from core.locking import Versioned
 from core.models import TimeStampedModel
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import ScopedQuerySet
@@ -113,7 +113,7 @@ class FoerderbescheidQuerySet(ScopedQuerySet):
         )
 
 
-class Foerderbescheid(Versioniert, TimeStampedModel):
+class Foerderbescheid(Versioned, TimeStampedModel):
     """A grant decision: who receives how much under which programme, for which Maßnahmen.
 
     The Eigenanteil and the total eligible expenses are derived from amount and rate,
@@ -263,7 +263,7 @@ class Foerderbescheid(Versioniert, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Mittelabruf(Versioniert, TimeStampedModel):
+class Mittelabruf(Versioned, TimeStampedModel):
     """A drawdown of granted money. The sum of all drawdowns of a Bescheid never exceeds
     the granted amount (checked in clean(), in the service under a row lock, and on
     PostgreSQL by a trigger)."""

@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from core.formatting import euro
 from core.history import Aenderung
-from core.locking import seit_version
+from core.locking import since_version
 
 from . import verlauf
 from .models import Foerderbescheid, Mittelabruf
@@ -29,24 +29,24 @@ ABGESCHLOSSENE_STATUS = {
 }
 
 
-def _zu_viel(verbleibend: Decimal) -> ValidationError:
+def _too_much(verbleibend: Decimal) -> ValidationError:
     return ValidationError(
         {"betrag": f"Der Abruf übersteigt die verbleibenden Mittel ({euro(verbleibend)})."}
     )
 
 
-def _sperren(bescheid: Foerderbescheid) -> Foerderbescheid:
+def _lock_bescheid(bescheid: Foerderbescheid) -> Foerderbescheid:
     """Lock the Bescheid row (`SELECT … FOR UPDATE`): every write to its drawdowns takes
     this lock first, so two requests at the same moment are serialised."""
     return Foerderbescheid.objects.select_for_update().get(pk=bescheid.pk)
 
 
-def _pruefen_und_speichern(gesperrt: Foerderbescheid, abruf: Mittelabruf, user) -> None:
+def _check_and_save(gesperrt: Foerderbescheid, abruf: Mittelabruf, user) -> None:
     """Save a drawdown of the locked Bescheid unless the sum would exceed the grant."""
     andere = gesperrt.mittelabrufe.exclude(pk=abruf.pk).aggregate(s=Sum("betrag"))["s"]
     verbleibend = gesperrt.bewilligter_betrag - (andere or Decimal("0"))
     if abruf.betrag > verbleibend:
-        raise _zu_viel(verbleibend)
+        raise _too_much(verbleibend)
     abruf.bescheid = gesperrt
     abruf.full_clean(validate_unique=False)
     abruf._history_user = user if getattr(user, "is_authenticated", False) else None
@@ -54,17 +54,17 @@ def _pruefen_und_speichern(gesperrt: Foerderbescheid, abruf: Mittelabruf, user) 
         with transaction.atomic():
             abruf.save()
     except IntegrityError as error:  # the database trigger; should not happen here
-        raise _zu_viel(verbleibend) from error
+        raise _too_much(verbleibend) from error
 
 
 @dataclass
-class BereitsErfasst(Exception):
+class AlreadyRecorded(Exception):
     """The same drawdown form was posted a second time; the first post was saved."""
 
     abruf: Mittelabruf
 
 
-def mittelabruf_erfassen(
+def record_mittelabruf(
     *,
     bescheid: Foerderbescheid,
     datum: dt.date,
@@ -84,11 +84,11 @@ def mittelabruf_erfassen(
     BereitsErfasst and records nothing.
     """
     with transaction.atomic():
-        gesperrt = _sperren(bescheid)
+        gesperrt = _lock_bescheid(bescheid)
         if erfassungsschluessel is not None:
             frueher = Mittelabruf.objects.filter(erfassungsschluessel=erfassungsschluessel)
             if frueher := frueher.first():
-                raise BereitsErfasst(frueher)
+                raise AlreadyRecorded(frueher)
         abruf = Mittelabruf(
             datum=datum,
             betrag=betrag,
@@ -97,12 +97,12 @@ def mittelabruf_erfassen(
             bemerkung=bemerkung,
             erfassungsschluessel=erfassungsschluessel,
         )
-        _pruefen_und_speichern(gesperrt, abruf, user)
+        _check_and_save(gesperrt, abruf, user)
     return abruf
 
 
 @dataclass
-class AbrufKonflikt(Exception):
+class AbrufConflict(Exception):
     """Someone else changed or deleted the drawdown after the form was shown.
 
     `abruf` is the drawdown as it is now, None when it was deleted; `aenderungen` what the
@@ -119,14 +119,14 @@ class AbrufKonflikt(Exception):
         return self.abruf is None
 
 
-def _konflikt(abruf_pk: int, aktuell: Mittelabruf | None, geladene_version) -> AbrufKonflikt:
-    seit = seit_version(
+def _konflikt(abruf_pk: int, aktuell: Mittelabruf | None, geladene_version) -> AbrufConflict:
+    seit = since_version(
         Mittelabruf.history.filter(id=abruf_pk),
         geladene_version,
         geld=verlauf.GELD,
         verborgen=verlauf.VERBORGEN,
     )
-    return AbrufKonflikt(
+    return AbrufConflict(
         abruf=aktuell,
         aenderungen=seit.aenderungen if aktuell is not None else [],
         von=seit.von,
@@ -134,7 +134,7 @@ def _konflikt(abruf_pk: int, aktuell: Mittelabruf | None, geladene_version) -> A
     )
 
 
-def _aktueller_abruf(
+def _current_abruf(
     gesperrt: Foerderbescheid, abruf_pk: int, geladene_version: int | None
 ) -> Mittelabruf:
     """The drawdown as stored, if it is still the version the form showed."""
@@ -144,7 +144,7 @@ def _aktueller_abruf(
     return aktuell
 
 
-def mittelabruf_aendern(
+def change_mittelabruf(
     *,
     bescheid: Foerderbescheid,
     abruf_pk: int,
@@ -159,15 +159,15 @@ def mittelabruf_aendern(
     what remains; nothing is written then.
     """
     with transaction.atomic():
-        gesperrt = _sperren(bescheid)
-        abruf = _aktueller_abruf(gesperrt, abruf_pk, geladene_version)
+        gesperrt = _lock_bescheid(bescheid)
+        abruf = _current_abruf(gesperrt, abruf_pk, geladene_version)
         for name, wert in werte.items():
             setattr(abruf, name, wert)
-        _pruefen_und_speichern(gesperrt, abruf, user)
+        _check_and_save(gesperrt, abruf, user)
     return abruf
 
 
-def mittelabruf_loeschen(
+def delete_mittelabruf(
     *, bescheid: Foerderbescheid, abruf_pk: int, geladene_version: int | None, user
 ) -> Mittelabruf:
     """Delete a drawdown recorded by mistake; the history keeps it (and who deleted it).
@@ -175,8 +175,8 @@ def mittelabruf_loeschen(
     Raises AbrufKonflikt when it was changed or deleted since the confirmation page.
     """
     with transaction.atomic():
-        gesperrt = _sperren(bescheid)
-        abruf = _aktueller_abruf(gesperrt, abruf_pk, geladene_version)
+        gesperrt = _lock_bescheid(bescheid)
+        abruf = _current_abruf(gesperrt, abruf_pk, geladene_version)
         abruf._history_user = user if getattr(user, "is_authenticated", False) else None
         abruf.delete()
     return abruf
@@ -187,7 +187,7 @@ def mittelabruf_loeschen(
 # they go to the inbox and through the one mail path with the person's preferences.
 
 
-def faellige_stufe(tage_bis_frist: int, stufen: list[int]) -> int | None:
+def due_stufe(tage_bis_frist: int, stufen: list[int]) -> int | None:
     """The reminder level that applies `tage_bis_frist` days before a deadline.
 
     With levels 30 and 7: 30 applies from 30 down to 8 days before, 7 from 7 down to the

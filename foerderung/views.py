@@ -25,7 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.downloads import dokument_response
 from core.formatting import euro
 from core.listing import FilteredListView
-from core.locking import VersionKonfliktMixin
+from core.locking import VersionConflictMixin
 from kommunen.models import Kommune
 
 from . import foerderregeln, services, verlauf
@@ -38,7 +38,7 @@ from .forms import (
     verwaltbare_kreise,
 )
 from .models import BescheidDokument, Foerderbescheid, Mittelabruf
-from .services import BereitsErfasst, mittelabruf_erfassen
+from .services import AlreadyRecorded, record_mittelabruf
 from .tables import FoerderbescheidTable
 
 
@@ -153,7 +153,7 @@ class FoerderbescheidDetailView(LoginRequiredMixin, PermissionRequiredMixin, Det
             partner=partner,
             massnahmen=list(bescheid.massnahmen.all()),
             dokumente=bescheid.dokumente.select_related("hochgeladen_von"),
-            regel=foerderregeln.fuer_bescheid(bescheid, partner_anzahl=len(partner)),
+            regel=foerderregeln.for_bescheid(bescheid, partner_anzahl=len(partner)),
             verlauf=verlauf.verlauf(bescheid),
             kann_bearbeiten=user.has_perm("foerderung.change_foerderbescheid", bescheid),
             kann_loeschen=user.has_perm("foerderung.delete_foerderbescheid", bescheid),
@@ -192,7 +192,7 @@ class BescheidFormMixin:
     def form_valid(self, form):
         response = super().form_valid(form)
         regel = form.regelpruefung()
-        if regel is not None and regel.ueberschritten:
+        if regel is not None and regel.exceeded:
             messages.warning(
                 self.request,
                 f"Der bewilligte Betrag ({euro(regel.bewilligter_betrag)}) liegt über dem "
@@ -206,7 +206,7 @@ class BescheidFormMixin:
 
 
 class FoerderbescheidCreateView(
-    VersionKonfliktMixin, LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, CreateView
+    VersionConflictMixin, LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, CreateView
 ):
     """Kreis staff record a new Förderbescheid for their Kreis."""
 
@@ -232,7 +232,7 @@ class FoerderbescheidCreateView(
 
 
 class FoerderbescheidUpdateView(
-    VersionKonfliktMixin, LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, UpdateView
+    VersionConflictMixin, LoginRequiredMixin, PermissionRequiredMixin, BescheidFormMixin, UpdateView
 ):
     """Kreis staff correct or complete a Bescheid (amount, partners, deadlines, status)."""
 
@@ -334,13 +334,13 @@ class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequire
     def form_valid(self, form):
         daten = form.cleaned_data
         try:
-            self.object = mittelabruf_erfassen(
+            self.object = record_mittelabruf(
                 bescheid=self.bescheid,
                 **form.werte(),
                 erfassungsschluessel=daten.get("erfassungsschluessel"),
                 user=self.request.user,
             )
-        except BereitsErfasst as doppelt:
+        except AlreadyRecorded as doppelt:
             return self.render_to_response(
                 self.get_context_data(form=form, bereits_erfasst=doppelt.abruf), status=409
             )
@@ -390,11 +390,11 @@ class AbrufMixin(BescheidMixin):
             id=self.kwargs["abruf_pk"], bescheid_id=self.bescheid.pk, history_type="-"
         ).exists()
         if self.request.method == "POST" and geloescht:
-            konflikt = services.AbrufKonflikt(abruf=None, aenderungen=[], von="", am=None)
-            return self.konflikt_antwort(konflikt)
+            konflikt = services.AbrufConflict(abruf=None, aenderungen=[], von="", am=None)
+            return self.conflict_response(konflikt)
         raise Http404("Diesen Mittelabruf gibt es nicht.")
 
-    def konflikt_antwort(self, konflikt: services.AbrufKonflikt, **kontext):
+    def conflict_response(self, konflikt: services.AbrufConflict, **kontext):
         return render(
             self.request,
             self.template_name,
@@ -443,16 +443,16 @@ class MittelabrufUpdateView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMi
         if not form.is_valid():
             return self.antwort(form, status=422)
         try:
-            gespeichert = services.mittelabruf_aendern(
+            gespeichert = services.change_mittelabruf(
                 bescheid=self.bescheid,
                 abruf_pk=abruf.pk,
                 geladene_version=form.cleaned_data.get("version"),
                 werte=form.werte(),
                 user=request.user,
             )
-        except services.AbrufKonflikt as konflikt:
+        except services.AbrufConflict as konflikt:
             if konflikt.geloescht:
-                return self.konflikt_antwort(konflikt)
+                return self.conflict_response(konflikt)
             # The form keeps what was typed, now against the current version: saving
             # again deliberately overwrites the other person's change.
             form = self.formular(konflikt.abruf, request.POST.copy())
@@ -490,15 +490,15 @@ class MittelabrufDeleteView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMi
         except ValueError:
             version = None
         try:
-            geloescht = services.mittelabruf_loeschen(
+            geloescht = services.delete_mittelabruf(
                 bescheid=self.bescheid,
                 abruf_pk=abruf.pk,
                 geladene_version=version,
                 user=request.user,
             )
-        except services.AbrufKonflikt as konflikt:
+        except services.AbrufConflict as konflikt:
             version = konflikt.abruf.version if konflikt.abruf else None
-            return self.konflikt_antwort(konflikt, version=version)
+            return self.conflict_response(konflikt, version=version)
         messages.success(
             request,
             f"Der {geloescht.bezeichnung} wurde gelöscht. "
@@ -531,12 +531,12 @@ class MittelabrufAuszahlenView(LoginRequiredMixin, AbrufMixin, PermissionRequire
         form = AuszahlungForm(request.POST, abruf=abruf)
         if abruf.status == Mittelabruf.Status.AUSGEZAHLT:
             # A second post of the same form, or one for a drawdown paid out meanwhile.
-            konflikt = services.AbrufKonflikt(abruf=abruf, aenderungen=[], von="", am=None)
-            return self.konflikt_antwort(konflikt, form=form)
+            konflikt = services.AbrufConflict(abruf=abruf, aenderungen=[], von="", am=None)
+            return self.conflict_response(konflikt, form=form)
         if not form.is_valid():
             return self.antwort(form, status=422)
         try:
-            services.mittelabruf_aendern(
+            services.change_mittelabruf(
                 bescheid=self.bescheid,
                 abruf_pk=abruf.pk,
                 geladene_version=form.cleaned_data["version"],
@@ -546,11 +546,11 @@ class MittelabrufAuszahlenView(LoginRequiredMixin, AbrufMixin, PermissionRequire
                 },
                 user=request.user,
             )
-        except services.AbrufKonflikt as konflikt:
+        except services.AbrufConflict as konflikt:
             if konflikt.abruf is not None:
                 form = AuszahlungForm(request.POST.copy(), abruf=konflikt.abruf)
                 form.data["version"] = konflikt.abruf.version
-            return self.konflikt_antwort(konflikt, form=form)
+            return self.conflict_response(konflikt, form=form)
         except ValidationError as error:
             form.add_error(None, error)
             return self.antwort(form, status=422)

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 
 from core.fields import optional_fk
 from core.formatting import zahl
-from core.locking import Versioniert
+from core.locking import Versioned
 from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
 from kommunen.models import Kommune, Kreis
@@ -56,7 +56,7 @@ class ZielQuerySet(ScopedQuerySet):
     """`for_user`: the Ziele of every Kreis the user can see."""
 
 
-class Ziel(Versioniert, TimeStampedModel):
+class Ziel(Versioned, TimeStampedModel):
     """A strategic goal of a Kreis under one Handlungsfeld; its Kennzahlen measure it."""
 
     kreis = models.ForeignKey(
@@ -93,7 +93,7 @@ class KennzahlQuerySet(ScopedQuerySet):
     kreis_lookup = "ziel__kreis_id"
 
 
-class Kennzahl(Versioniert, TimeStampedModel):
+class Kennzahl(Versioned, TimeStampedModel):
     """An indicator of a Ziel: baseline and target, measured per quarter (and per Kommune
     where `ebene` says so), or derived from data already in the portal."""
 
@@ -210,7 +210,7 @@ class Kennzahl(Versioniert, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class KennzahlWert(Versioniert, TimeStampedModel):
+class KennzahlWert(Versioned, TimeStampedModel):
     """A measured value of a Kennzahl for one quarter (and one Kommune, if measured there)."""
 
     kennzahl = models.ForeignKey(

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DeleteView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.locking import Konflikt, VersionKonfliktMixin
+from core.locking import Konflikt, VersionConflictMixin
 from core.quartal import Quartal
-from core.views import ObjektEinmalMixin
+from core.views import CachedObjectMixin
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
@@ -45,7 +45,7 @@ def _crumbs(*extra):
 def lesbare_kreise(user):
     scope = scope_for(user)
     kreise = Kreis.objects.order_by("name")
-    return kreise if scope.is_superuser else kreise.filter(pk__in=scope.lesbare_kreis_ids)
+    return kreise if scope.is_superuser else kreise.filter(pk__in=scope.readable_kreis_ids)
 
 
 def gewaehlter_kreis(request, kreise) -> Kreis:
@@ -348,7 +348,7 @@ class ZielCreateView(_Speichern, CreateView):
         return redirect(self.ziel_url(ziel))
 
 
-class ZielUpdateView(VersionKonfliktMixin, _Speichern, ObjektEinmalMixin, UpdateView):
+class ZielUpdateView(VersionConflictMixin, _Speichern, CachedObjectMixin, UpdateView):
     permission_required = "handlungsfelder.change_ziel"
     form_class = ZielForm
 
@@ -407,7 +407,7 @@ class KennzahlCreateView(_Speichern, CreateView):
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
 
 
-class KennzahlUpdateView(VersionKonfliktMixin, _Speichern, ObjektEinmalMixin, UpdateView):
+class KennzahlUpdateView(VersionConflictMixin, _Speichern, CachedObjectMixin, UpdateView):
     permission_required = "handlungsfelder.change_kennzahl"
     form_class = KennzahlForm
 
@@ -436,7 +436,7 @@ class KennzahlUpdateView(VersionKonfliktMixin, _Speichern, ObjektEinmalMixin, Up
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
 
 
-class ZielDeleteView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DeleteView):
+class ZielDeleteView(LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, DeleteView):
     """Delete a Ziel with its Kennzahlen and values; its Maßnahmen stay, without the Ziel."""
 
     permission_required = "handlungsfelder.delete_ziel"
@@ -469,7 +469,7 @@ class ZielDeleteView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMi
 
 
 class KennzahlDeleteView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DeleteView
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, DeleteView
 ):
     """Delete a Kennzahl with its typed values."""
 

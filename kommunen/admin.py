@@ -16,7 +16,7 @@ from django.db.models import Count
 from core.admin import (
     DatenschutzAktionenMixin,
     EindeutigeZeilenFormSet,
-    personendaten_exportieren,
+    export_personendaten,
     pseudonymisieren,
 )
 from core.formatting import zahl
@@ -131,7 +131,7 @@ class PersonAdmin(DatenschutzAktionenMixin, UserAdmin):
     ordering = ("last_name", "first_name", "email")
     date_hierarchy = "date_joined"
     inlines = [MitgliedschaftInline]
-    actions = [personendaten_exportieren, pseudonymisieren]
+    actions = [export_personendaten, pseudonymisieren]
 
     def has_delete_permission(self, request, obj=None):
         # A person is deleted by pseudonymisation (action above), never by removing the row:

@@ -92,11 +92,11 @@ def seed(stdout) -> None:
 def _personen(accounts: DemoAccounts, listen: list[tuple[str, bytes]]) -> None:
     """Kreis staff and CDOs of every Kreis with a list in data/demo/personen/, read as
     `kreis_einrichten` reads it (same checks), but with the demo password and no mail."""
-    from .services import personen_pruefen
+    from .services import check_personen
 
     kreise = {k.slug: k for k in Kreis.objects.all()}
     for slug, inhalt in listen:
-        for eintrag in personen_pruefen(kreis=kreise[slug], inhalt=inhalt):
+        for eintrag in check_personen(kreis=kreise[slug], inhalt=inhalt):
             user = accounts.ensure(
                 eintrag.email, eintrag.vorname, eintrag.nachname, eintrag.funktion
             )

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core.eingaben import https_origins, https_origins_validator
 from core.fields import optional_fk
-from core.locking import Versioniert
+from core.locking import Versioned
 from core.models import TimeStampedModel
 
 from .scope import ScopedQuerySet
@@ -215,7 +215,7 @@ class KommuneQuerySet(ScopedQuerySet):
         )
 
 
-class Kommune(BenanntMixin, Versioniert, TimeStampedModel):
+class Kommune(BenanntMixin, Versioned, TimeStampedModel):
     """A Stadt or Gemeinde, keyed by its 8-digit AGS, which begins with its Kreis's AGS."""
 
     class Typ(models.TextChoices):
@@ -280,7 +280,7 @@ class Kommune(BenanntMixin, Versioniert, TimeStampedModel):
         return reverse("kommunen:detail", kwargs={"slug": self.slug})
 
     @property
-    def einbettende_origins(self) -> list[str]:
+    def embedding_origins(self) -> list[str]:
         """The origins of `einbettende_websites`, normalised (core.eingaben.https_origins);
         a stored value that no longer passes (edited in the database) frames nowhere."""
         try:
@@ -306,7 +306,7 @@ class Rolle(models.TextChoices):
     REGION = "region", "Regionale Koordination (DigitalBüro)"
 
 
-def kreis_oder_region(
+def kreis_or_region(
     *, related_name: str, region_related_name: str, was: str
 ) -> tuple[models.ForeignKey, models.ForeignKey]:
     """The owner of something that belongs to a Kreis or, as the region's own (issue 15,

@@ -31,7 +31,7 @@ class Scope:
     mitglied_region_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
-    def lesbare_kreis_ids(self) -> frozenset[str]:
+    def readable_kreis_ids(self) -> frozenset[str]:
         """Kreise (by AGS) whose data the user may read."""
         return self.cdo_kreis_ids | self.kreis_ids | self.region_kreis_ids
 
@@ -40,13 +40,13 @@ class Scope:
         return bool(self.cdo_kommune_ids or self.kreis_ids or self.region_ids)
 
     def can_read_kreis(self, kreis_id: str) -> bool:
-        return self.is_superuser or kreis_id in self.lesbare_kreis_ids
+        return self.is_superuser or kreis_id in self.readable_kreis_ids
 
     def kreis_q(self, lookup: str = "kreis_id") -> Q:
         """A filter on the Kreis reachable through `lookup`: everything for superusers."""
         if self.is_superuser:
             return Q()
-        return Q(**{f"{lookup}__in": self.lesbare_kreis_ids})
+        return Q(**{f"{lookup}__in": self.readable_kreis_ids})
 
     def is_kreis_staff(self, kreis_id: str) -> bool:
         return kreis_id in self.kreis_ids
@@ -55,7 +55,7 @@ class Scope:
         return kommune_id is not None and kommune_id in self.cdo_kommune_ids
 
     @property
-    def eigene_kreis_ids(self) -> frozenset[str]:
+    def own_kreis_ids(self) -> frozenset[str]:
         """The Kreise the user works in as CDO or Kreis staff (not by the region role)."""
         return self.cdo_kreis_ids | self.kreis_ids
 

@@ -2,7 +2,7 @@
 
 A Kreis that joins the portal needs no code: its Kreis and Kommunen come from the reference
 data, its people from a list the Kreisverwaltung keeps anyway (e-mail, name, Kommune or Kreis,
-role). `personen_pruefen` reads and checks the whole list first; only a list without a bad
+role). `check_personen` reads and checks the whole list first; only a list without a bad
 row is applied by `kreis_einrichten`, in one transaction. It returns whom to tell:
 benachrichtigungen.zugaenge then sends every new person an invitation with a set-password
 link (Django's password-reset tokens, through allauth's reset page) on the one mail path.
@@ -168,7 +168,7 @@ def _zeilen(inhalt: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]
     return positionen, zeilen
 
 
-def _name_teilen(name: str) -> tuple[str, str]:
+def _split_name(name: str) -> tuple[str, str]:
     """ "Anna Albers" and "Albers, Anna" → ("Anna", "Albers")."""
     if "," in name:
         nachname, _, vorname = name.partition(",")
@@ -184,7 +184,7 @@ def _ags(wert: str, stellen: int) -> str:
     return wert
 
 
-def personen_pruefen(*, kreis: Kreis, inhalt: bytes) -> list[Eintrag]:
+def check_personen(*, kreis: Kreis, inhalt: bytes) -> list[Eintrag]:
     """Read and check the whole list; `ListeFehlerhaft` with every bad row if one is bad."""
     positionen, zeilen = _zeilen(inhalt)
     kommunen = {k.ags: k for k in Kommune.objects.filter(kreis=kreis)}
@@ -209,7 +209,7 @@ def personen_pruefen(*, kreis: Kreis, inhalt: bytes) -> list[Eintrag]:
                 validate_email(email)
             except ValidationError:
                 meldungen.append(f"„{email}“ ist keine gültige E-Mail-Adresse.")
-        vorname, nachname = _name_teilen(name)
+        vorname, nachname = _split_name(name)
         if not name:
             meldungen.append("Der Name fehlt.")
         elif not vorname or not nachname:
@@ -280,11 +280,11 @@ def personen_pruefen(*, kreis: Kreis, inhalt: bytes) -> list[Eintrag]:
         raise ListeFehlerhaft(fehler)
     if not eintraege:
         raise ListeFehlerhaft(["Die Liste enthält unter der Kopfzeile keine Person."])
-    _vorhandenes_markieren(eintraege)
+    _mark_existing(eintraege)
     return eintraege
 
 
-def _vorhandenes_markieren(eintraege: list[Eintrag]) -> None:
+def _mark_existing(eintraege: list[Eintrag]) -> None:
     """Mark people and memberships that exist already (two queries for the whole list)."""
     personen = {
         u.email.lower(): u
@@ -301,7 +301,7 @@ def _vorhandenes_markieren(eintraege: list[Eintrag]) -> None:
         eintrag.mitgliedschaft_vorhanden = (eintrag.email, eintrag.bereich.pk) in bestehend
 
 
-def kreis_einrichten(*, kreis: Kreis, inhalt: bytes, probelauf: bool = False) -> Ergebnis:
+def set_up_kreis(*, kreis: Kreis, inhalt: bytes, probelauf: bool = False) -> Ergebnis:
     """Create the people and memberships of the list; `ergebnis.mitzuteilen` names whom
     to invite (benachrichtigungen.zugaenge.mitteilen sends it).
 
@@ -309,7 +309,7 @@ def kreis_einrichten(*, kreis: Kreis, inhalt: bytes, probelauf: bool = False) ->
     memberships that exist already are left as they are, so a second run changes nothing
     and names nobody.
     """
-    eintraege = personen_pruefen(kreis=kreis, inhalt=inhalt)
+    eintraege = check_personen(kreis=kreis, inhalt=inhalt)
     ergebnis = Ergebnis(eintraege)
     neue_personen = {e.email for e in eintraege if not e.person_vorhanden}
     ergebnis.personen_neu = len(neue_personen)

@@ -9,9 +9,9 @@ from django.views.generic import DetailView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.listing import FilteredListView
-from core.locking import VersionKonfliktMixin
+from core.locking import VersionConflictMixin
 from core.quartal import Quartal
-from core.views import ObjektEinmalMixin
+from core.views import CachedObjectMixin
 
 from .forms import KommuneProfilForm
 from .models import Kommune, Mitgliedschaft, Rolle
@@ -56,7 +56,7 @@ class KommuneListView(FilteredListView):
         return context
 
 
-class KommuneDetailView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DetailView):
+class KommuneDetailView(LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, DetailView):
     """The profile of one Kommune: contacts, Maßnahmen led and joined, OZG services online."""
 
     permission_required = "kommunen.view_kommune"
@@ -106,7 +106,7 @@ class KommuneDetailView(LoginRequiredMixin, ObjektEinmalMixin, PermissionRequire
 
 
 class KommuneUpdateView(
-    VersionKonfliktMixin, LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, UpdateView
+    VersionConflictMixin, LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, UpdateView
 ):
     """The Kommune's CDO (or the Kreis) keeps website and short profile up to date."""
 

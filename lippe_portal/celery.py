@@ -31,7 +31,7 @@ GESENDET_SEKUNDEN = 300
 GESENDET_HOECHSTENS = 1000
 
 
-def _sendebeginn_merken(task_id: str) -> None:
+def _remember_publish_start(task_id: str) -> None:
     jetzt = time.monotonic()
     _gesendet.pop(task_id, None)  # a re-publish goes to the end, keeping the time order
     while _gesendet:
@@ -43,17 +43,17 @@ def _sendebeginn_merken(task_id: str) -> None:
 
 
 @before_task_publish.connect(dispatch_uid="portal.before_task_publish")
-def _request_id_mitgeben(sender=None, headers=None, **kwargs):
+def _pass_request_id(sender=None, headers=None, **kwargs):
     from core.logging import request_id
 
     if headers is not None:
         headers.setdefault(REQUEST_ID_HEADER, request_id.get())
         if headers.get("id"):
-            _sendebeginn_merken(headers["id"])
+            _remember_publish_start(headers["id"])
 
 
 @after_task_publish.connect(dispatch_uid="portal.after_task_publish")
-def _gesendet_loggen(sender=None, headers=None, **kwargs):
+def _log_published(sender=None, headers=None, **kwargs):
     task_id = (headers or {}).get("id")
     start = _gesendet.pop(task_id, None)
     dauer_ms = round((time.monotonic() - start) * 1000, 1) if start is not None else None
@@ -66,20 +66,20 @@ def _gesendet_loggen(sender=None, headers=None, **kwargs):
 
 
 @task_prerun.connect(dispatch_uid="portal.task_prerun")
-def _task_beginnt(task_id=None, task=None, **kwargs):
-    from core.logging import neue_request_id, request_id
+def _task_started(task_id=None, task=None, **kwargs):
+    from core.logging import new_request_id, request_id
 
     rid = getattr(task.request, REQUEST_ID_HEADER, None) if task is not None else None
     token = None
     if rid and rid != "-":
-        token = request_id.set(neue_request_id(rid))
+        token = request_id.set(new_request_id(rid))
     elif request_id.get() == "-":
-        token = request_id.set(task_id or neue_request_id())
+        token = request_id.set(task_id or new_request_id())
     _gestartet[task_id] = (time.monotonic(), token)
 
 
 @task_postrun.connect(dispatch_uid="portal.task_postrun")
-def _task_endet(task_id=None, task=None, state=None, **kwargs):
+def _task_ended(task_id=None, task=None, state=None, **kwargs):
     from core.logging import request_id
 
     start, token = _gestartet.pop(task_id, (None, None))

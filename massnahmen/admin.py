@@ -71,8 +71,8 @@ class StatusmeldungInline(admin.StackedInline):
 
 class AnhangInline(DokumentAdminMixin, admin.TabularInline):
     model = Anhang
-    fields = ("titel", "art", "datei", "groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
-    readonly_fields = ("groesse_anzeige", "hochgeladen_am", "hochgeladen_von")
+    fields = ("titel", "art", "datei", "size_display", "hochgeladen_am", "hochgeladen_von")
+    readonly_fields = ("size_display", "hochgeladen_am", "hochgeladen_von")
     extra = 0
 
     def get_queryset(self, request):

@@ -108,7 +108,7 @@ class MassnahmeFilterSet(MassnahmeSucheFilterSet):
         # The dashboards link their figures to this list per Kreis; with only one Kreis to
         # read, the choice is hidden (the scope is already that Kreis).
         self.filters["kreis"].queryset = Kreis.objects.for_scope(scope)
-        if not scope.is_superuser and len(scope.lesbare_kreis_ids) < 2:
+        if not scope.is_superuser and len(scope.readable_kreis_ids) < 2:
             self.form.fields["kreis"].widget = forms.HiddenInput()
 
     @property
@@ -212,7 +212,7 @@ class LoesungFilterSet(MassnahmeSucheFilterSet):
             kreise = Kreis.objects.all()
         else:
             kreise = Kreis.objects.filter(
-                Q(ags__in=scope.lesbare_kreis_ids) | Q(region_id__in=scope.mitglied_region_ids)
+                Q(ags__in=scope.readable_kreis_ids) | Q(region_id__in=scope.mitglied_region_ids)
             )
         self.filters["kreis"].queryset = kreise.order_by("name")
         self.form.fields[

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from core.files import ERLAUBTE_DATEITYPEN, UploadsPruefenMixin
+from core.files import ERLAUBTE_DATEITYPEN, UploadCheckMixin
 from core.money import EuroField
 from handlungsfelder.models import Ziel
 from kommunen.models import Kommune
@@ -227,7 +227,7 @@ class StatusmeldungForm(forms.ModelForm):
         help_texts = {"fortschritt": "Ganze Zahl von 0 bis 100."}
 
 
-class AnhangForm(UploadsPruefenMixin, forms.ModelForm):
+class AnhangForm(UploadCheckMixin, forms.ModelForm):
     class Meta:
         model = Anhang
         fields = ["titel", "art", "datei"]

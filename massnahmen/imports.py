@@ -176,7 +176,7 @@ def vorpruefen(inhalt: bytes, dateiname: str) -> int:
 
 
 def _xlsx_vorpruefen(inhalt: bytes):
-    from core.sheets import TabelleZuGross, xlsx_grenzen_pruefen
+    from core.sheets import SheetTooLarge, check_xlsx_limits
 
     # XLSX is a ZIP container; check that before anything reads it.
     if not zipfile.is_zipfile(io.BytesIO(inhalt)):
@@ -185,14 +185,14 @@ def _xlsx_vorpruefen(inhalt: bytes):
             "oder LibreOffice als „Excel-Arbeitsmappe (.xlsx)“."
         )
     try:
-        return xlsx_grenzen_pruefen(
+        return check_xlsx_limits(
             inhalt,
             max_zeilen=max_zeilen() + 1,
             max_spalten=MAX_SPALTEN,
             max_zellen=max_zellen(),
             max_bytes=MAX_ENTPACKT,
         )
-    except TabelleZuGross as error:
+    except SheetTooLarge as error:
         raise DateiFehler(str(error)) from error
     except Exception as error:  # noqa: BLE001 - zipfile raises many kinds on broken files
         raise DateiFehler(

@@ -17,11 +17,11 @@ from simple_history.models import HistoricalRecords
 
 from core.fields import optional_fk, person_fk
 from core.files import Dokument, zufaelliger_pfad
-from core.locking import Versioniert
+from core.locking import Versioned
 from core.models import TimeStampedModel
 from core.quartal import QuartalField, quartal_text
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
-from kommunen.models import Kommune, Kreis, kreis_oder_region
+from kommunen.models import Kommune, Kreis, kreis_or_region
 from kommunen.scope import ScopedQuerySet
 
 PROZENT = [MinValueValidator(0, "Mindestens 0 %%."), MaxValueValidator(100, "Höchstens 100 %%.")]
@@ -53,7 +53,7 @@ def lesbar_q(scope) -> Q:
     a Kommune of theirs takes part in (`partner_q`)."""
     if scope.is_superuser:
         return Q()
-    q = Q(kreis_id__in=scope.lesbare_kreis_ids)
+    q = Q(kreis_id__in=scope.readable_kreis_ids)
     if scope.mitglied_region_ids:
         region_kreise = Kreis.objects.filter(region_id__in=scope.mitglied_region_ids)
         q |= Q(sichtbarkeit__in=REGIONSWEIT, kreis_id__in=region_kreise.values("ags"))
@@ -166,7 +166,7 @@ def beteiligungen_zum_quartalsende(quartal):
     return snapshot.objects.filter(history_id__in=stand.values("history_id"))
 
 
-class Massnahme(Versioniert, TimeStampedModel):
+class Massnahme(Versioned, TimeStampedModel):
     """A measure of the joint digitalisation strategy, led by one Kommune or by the Kreis."""
 
     class Status(models.TextChoices):
@@ -184,7 +184,7 @@ class Massnahme(Versioniert, TimeStampedModel):
 
     # A region project (issue 15, point 2): led and run by the region's DigitalBüro, no
     # Kreis's data; open to every member of the region.
-    kreis, region = kreis_oder_region(
+    kreis, region = kreis_or_region(
         related_name="massnahmen", region_related_name="projekte", was="Projekt"
     )
     titel = models.CharField("Titel", max_length=250)
@@ -308,7 +308,7 @@ class Massnahme(Versioniert, TimeStampedModel):
 
     def ist_lesbar_fuer(self, scope) -> bool:
         """`lesbar_q` for one loaded Maßnahme (its Kreis with select_related, if possible)."""
-        if scope.is_superuser or self.kreis_id in scope.lesbare_kreis_ids:
+        if scope.is_superuser or self.kreis_id in scope.readable_kreis_ids:
             return True
         if self.region_id:
             return scope.is_region_member(self.region_id)

@@ -22,7 +22,7 @@ from django.forms.models import construct_instance
 from django.utils import timezone, translation
 
 from core.history import Aenderung
-from core.locking import gesperrt, seit_version
+from core.locking import is_locked, since_version
 from core.models import User
 from core.quartal import Quartal
 from kommunen.models import Kommune, Kreis
@@ -64,7 +64,7 @@ class Konflikt(Exception):
 
 
 def _konflikt(massnahme: Massnahme, geladene_version: int) -> Konflikt:
-    seit = seit_version(massnahme.history.all(), geladene_version, geld={"budget"})
+    seit = since_version(massnahme.history.all(), geladene_version, geld={"budget"})
     return Konflikt(
         aktuelle_version=seit.aktuelle_version or massnahme.version,
         aenderungen=seit.aenderungen,
@@ -82,7 +82,7 @@ def massnahme_speichern(*, form, meilensteine=None, geladene_version: int | None
     with transaction.atomic():
         massnahme = form.instance
         if massnahme.pk:
-            aktuell = gesperrt(Massnahme, massnahme.pk)
+            aktuell = is_locked(Massnahme, massnahme.pk)
             if aktuell.version != geladene_version:
                 raise _konflikt(aktuell, geladene_version or 0)
             massnahme.version = aktuell.version  # save() counts it up

@@ -334,7 +334,7 @@ class MassnahmeTable(Table):
     def __init__(self, rows, *, eigene_kreise=None, **kwargs) -> None:
         super().__init__(rows, **kwargs)
         if eigene_kreise is None and self.request is not None:
-            eigene_kreise = scope_for(self.request.user).eigene_kreis_ids
+            eigene_kreise = scope_for(self.request.user).own_kreis_ids
         self.eigene_kreise = eigene_kreise
         # Massnahme.get_absolute_url, reversed once per page instead of once per row.
         platzhalter = 1_000_000_001

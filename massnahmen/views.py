@@ -24,7 +24,7 @@ from core.downloads import dokument_response
 from core.history import verlauf
 from core.listing import SORT_PARAM, FilteredListView
 from core.quartal import Quartal
-from core.views import ObjektEinmalMixin
+from core.views import CachedObjectMixin
 from kommunen.models import Kommune, Kreis, Region
 from kommunen.scope import scope_for
 
@@ -200,7 +200,7 @@ def _crumbs(*extra):
 
 
 class MassnahmeDetailView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DetailView
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, DetailView
 ):
     """Everything about one Maßnahme on one page, including who changed what."""
 
@@ -434,7 +434,7 @@ class RegionsprojektCreateView(MassnahmeCreateView):
 
 
 class MassnahmeUpdateView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, MassnahmeFormMixin, UpdateView
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, MassnahmeFormMixin, UpdateView
 ):
     permission_required = "massnahmen.change_massnahme"
 
@@ -459,7 +459,7 @@ class MassnahmeUpdateView(
 
 
 class MassnahmeArchivView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, View
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, SingleObjectMixin, View
 ):
     """POST: archive or restore (CDOs archive instead of deleting)."""
 
@@ -481,7 +481,7 @@ class MassnahmeArchivView(
 
 
 class MassnahmeDeleteView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, DeleteView
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, DeleteView
 ):
     permission_required = "massnahmen.delete_massnahme"
     template_name = "massnahmen/massnahme_confirm_delete.html"
@@ -509,7 +509,7 @@ class MassnahmeDeleteView(
 
 
 class StatusmeldungView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
 ):
     """This quarter's Statusmeldung of a Maßnahme: create (figures from the Maßnahme, texts
     from the previous quarter) or edit, until the quarter is frozen for the report. What
@@ -631,7 +631,7 @@ class StatusmeldungView(
 
 
 class AnhangCreateView(
-    LoginRequiredMixin, ObjektEinmalMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
+    LoginRequiredMixin, CachedObjectMixin, PermissionRequiredMixin, SingleObjectMixin, TemplateView
 ):
     permission_required = "massnahmen.add_anhang"
     template_name = "massnahmen/anhang_form.html"

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.files import BUEROFORMATE, behaelter_pruefen
+from core.files import BUEROFORMATE, check_container
 from core.formatting import zahl
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
@@ -155,7 +155,7 @@ class ImportForm(forms.Form):
         ext = os.path.splitext(name.lower())[1]
         if ext in BUEROFORMATE:
             # A readable workbook may still carry macros or programs: refused like uploads.
-            behaelter_pruefen(upload, ext)
+            check_container(upload, ext)
         self.inhalt = inhalt
         return upload
 

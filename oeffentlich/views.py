@@ -486,7 +486,7 @@ def einbetten(request, slug: str):
             },
         )
     )
-    origins = kommune.einbettende_origins
+    origins = kommune.embedding_origins
     response._csp_replace = {"frame-ancestors": [SELF, *origins]}
     response.xframe_options_exempt = True
     roh = response.content + "\n".join(origins).encode()

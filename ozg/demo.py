@@ -29,7 +29,7 @@ GEWICHTE_2_0_EFA = [3, 3, 6, 22, 22, 18, 14, 12]
 GEWICHTE_1_1 = [18, 22, 25, 25, 10]
 
 
-def _zufallsdatum(rng: random.Random, von: dt.date, bis: dt.date) -> dt.date:
+def _random_date(rng: random.Random, von: dt.date, bis: dt.date) -> dt.date:
     if bis <= von:
         return von
     return von + dt.timedelta(days=rng.randrange((bis - von).days + 1))
@@ -75,18 +75,18 @@ def _staende(heute, kommunen, vorreiter_liste, portal, leistungen, users, vorhan
             modell = Reifegradmodell.V1_1 if alt else Reifegradmodell.V2_0
             stufe = min(stufe + bonus * (rng.random() < 0.3), len(gewichte) - 1)
             if alt:
-                bewertet = _zufallsdatum(
+                bewertet = _random_date(
                     rng,
                     MODELL_2_0_SEIT - dt.timedelta(days=540),
                     MODELL_2_0_SEIT - dt.timedelta(days=1),
                 )
             else:
-                bewertet = _zufallsdatum(
+                bewertet = _random_date(
                     rng, max(MODELL_2_0_SEIT, heute - dt.timedelta(days=365)), heute
                 )
             online = stufe >= ONLINE_AB[modell]
             online_seit = (
-                _zufallsdatum(rng, bewertet - dt.timedelta(days=4 * 365), bewertet)
+                _random_date(rng, bewertet - dt.timedelta(days=4 * 365), bewertet)
                 if online
                 else None
             )

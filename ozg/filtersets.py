@@ -38,7 +38,7 @@ class OzgLeistungFilterSet(django_filters.FilterSet):
         label="Spalten",
         choices=[],
         empty_label="alle Kommunen",
-        method="nur_spalte",
+        method="only_spalte",
         help_text="Eine Kommune allein zeigt nur ihre Spalte.",
     )
     luecken = django_filters.BooleanFilter(
@@ -69,26 +69,26 @@ class OzgLeistungFilterSet(django_filters.FilterSet):
         self.filters["kommune"].extra["choices"] = [(pk, k.name) for pk, k in self.kommunen.items()]
 
     @property
-    def gewaehlte_kommune(self) -> Kommune | None:
+    def selected_kommune(self) -> Kommune | None:
         """The one Kommune whose column alone is shown ("nur meine Kommune"), if any."""
         if not self.is_bound or not self.form.is_valid():
             return None
         return self.kommunen.get(self.form.cleaned_data.get("kommune") or "")
 
     @property
-    def nur_luecken(self) -> bool:
+    def only_luecken(self) -> bool:
         """Whether only the gaps are shown ("nur Lücken")."""
         if not self.is_bound or not self.form.is_valid():
             return False
         return bool(self.form.cleaned_data.get("luecken"))
 
-    def nur_spalte(self, queryset, name, value):
+    def only_spalte(self, queryset, name, value):
         return queryset  # chooses the columns, not the rows
 
     def filter_luecken(self, queryset, name, value):
         if not value or self.kreis is None:
             return queryset
-        kommune = self.gewaehlte_kommune
+        kommune = self.selected_kommune
         if kommune is None:
             return self.filter_abdeckung(queryset, "abdeckung", "offen")
         online = Umsetzungsstand.objects.filter(

@@ -65,7 +65,7 @@ class ReifegradForm(VersionFormMixin, forms.ModelForm):
             stand.bewertet_von = self.user
         return super().save(commit)
 
-    def bestehender_datensatz(self) -> Umsetzungsstand | None:
+    def existing_record(self) -> Umsetzungsstand | None:
         # The cell's rating that someone else created while this form was open.
         return Umsetzungsstand.objects.filter(
             leistung_id=self.instance.leistung_id, kommune_id=self.instance.kommune_id

@@ -144,14 +144,14 @@ class Zeile:
     @property
     def fehlend(self) -> list[Kommune]:
         """The Kommunen that do not offer the service online yet (all columns shown), named
-        only while there are few of them; `anzahl_fehlend` counts them in any case."""
+        only while there are few of them; `count_missing` counts them in any case."""
         if len(self.zellen) < self.anzahl_kommunen:
             return []
         fehlend = [z.kommune for z in self.zellen if not z.online]
         return fehlend if len(fehlend) <= FEHLEND_NAMENTLICH else []
 
     @property
-    def anzahl_fehlend(self) -> int:
+    def count_missing(self) -> int:
         return max(self.anzahl_kommunen - self.online, 0)
 
     @property
@@ -172,7 +172,7 @@ class Zeile:
             namen = ", ".join(escape(str(kommune)) for kommune in fehlend)
             inhalt = f'<span class="ozg-fehlend">fehlt in: {namen}</span>\n  '
         else:
-            anzahl = self.anzahl_fehlend
+            anzahl = self.count_missing
             text = ngettext(
                 "fehlt in %(anzahl)s Kommune", "fehlt in %(anzahl)s Kommunen", anzahl
             ) % {"anzahl": localize(anzahl)}
@@ -235,7 +235,7 @@ class Matrix:
     zeilen: list[Zeile]
     anzahl_leistungen: int
     flaechendeckend: int
-    online_je_leistung: dict[int, int] = field(default_factory=dict)
+    online_per_leistung: dict[int, int] = field(default_factory=dict)
     anzahl_kommunen: int = 0
 
     @property
@@ -251,7 +251,7 @@ class Matrix:
     def zeile(self, leistung_id: int) -> Zeile | None:
         return next((z for z in self.zeilen if z.leistung.pk == leistung_id), None)
 
-    def gruppe_von(self, leistung_id: int) -> Gruppe | None:
+    def gruppe_of(self, leistung_id: int) -> Gruppe | None:
         return next(
             (g for g in self.gruppen if any(z.leistung.pk == leistung_id for z in g.zeilen)), None
         )
@@ -303,7 +303,7 @@ class ZellenStand:
     stufe_anzeige = Umsetzungsstand.stufe_anzeige
 
 
-def zellen_fuer(
+def zellen_for(
     leistungen: Sequence[OzgLeistung], kommunen: Sequence[Kommune]
 ) -> dict[tuple[int, int], ZellenStand]:
     """The states of these services in these Kommunen, by (leistung id, kommune id)."""
@@ -339,7 +339,7 @@ def zellen_fuer(
     }
 
 
-def online_je_leistung(leistungen: QuerySet[OzgLeistung], kreis_id: str) -> dict[int, int]:
+def online_per_leistung(leistungen: QuerySet[OzgLeistung], kreis_id: str) -> dict[int, int]:
     """Per service of the filter: in how many Kommunen of the Kreis it is online."""
     return dict(
         Umsetzungsstand.objects.filter(
@@ -351,7 +351,7 @@ def online_je_leistung(leistungen: QuerySet[OzgLeistung], kreis_id: str) -> dict
     )
 
 
-def online_je_kommune(leistungen: QuerySet[OzgLeistung], kommunen: Iterable[Kommune]) -> dict:
+def online_per_kommune(leistungen: QuerySet[OzgLeistung], kommunen: Iterable[Kommune]) -> dict:
     """Per Kommune: how many services of the filter it offers online."""
     return dict(
         Umsetzungsstand.objects.filter(
@@ -382,9 +382,9 @@ def matrix(
     per Kommune.
     """
     gezeigt = list(kommunen if spalten_kommunen is None else spalten_kommunen)
-    staende = zellen_fuer(seite, gezeigt)
-    je_leistung = online_je_leistung(leistungen_gefiltert, kreis_id)
-    je_kommune = online_je_kommune(leistungen_gefiltert, gezeigt)
+    staende = zellen_for(seite, gezeigt)
+    je_leistung = online_per_leistung(leistungen_gefiltert, kreis_id)
+    je_kommune = online_per_kommune(leistungen_gefiltert, gezeigt)
     bearbeitbar = {k.pk: darf_bearbeiten(k) for k in gezeigt}
     zeilen = [
         Zeile(

@@ -8,7 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.fields import optional_fk, person_fk
-from core.locking import Versioniert
+from core.locking import Versioned
 from core.models import TimeStampedModel
 from kommunen.models import Kommune
 from kommunen.scope import ScopedQuerySet
@@ -62,7 +62,7 @@ class UmsetzungsstandQuerySet(ScopedQuerySet):
         return self.filter(online=True)
 
 
-class Umsetzungsstand(Versioniert, TimeStampedModel):
+class Umsetzungsstand(Versioned, TimeStampedModel):
     """How far one Kommune offers one OZG service: the Reifegrad with the model it was
     rated under, since when it is online, where, and whose solution is reused."""
 
@@ -149,7 +149,7 @@ class Umsetzungsstand(Versioniert, TimeStampedModel):
         return str(self.reifegrad)
 
     @property
-    def ist_online(self) -> bool:
+    def is_online(self) -> bool:
         """Like the stored `online`, but also right before the row is saved."""
         return self.reifegrad >= ONLINE_AB[Reifegradmodell(self.reifegradmodell)]
 

@@ -24,11 +24,11 @@ LEISTUNGEN_JE_SEITE = 60
 KREIS_PARAM = "kreis"
 
 
-def _lesbare_kreise(scope: Scope):
+def _readable_kreise(scope: Scope):
     return Kreis.objects.for_scope(scope).order_by("name")
 
 
-def _standard_kreis(scope: Scope, kreise) -> str | None:
+def _default_kreis(scope: Scope, kreise) -> str | None:
     """The user's own Kreis first (as CDO or staff), then the first of their region."""
     eigene = sorted(scope.cdo_kreis_ids | scope.kreis_ids)
     if eigene:
@@ -36,11 +36,11 @@ def _standard_kreis(scope: Scope, kreise) -> str | None:
     return kreise[0].pk if kreise else None
 
 
-def _zu_bearbeiten(user, kommune: Kommune) -> bool:
+def _editable(user, kommune: Kommune) -> bool:
     return user.has_perm("ozg.change_umsetzungsstand", Umsetzungsstand(kommune=kommune))
 
 
-def _matrix_kontext(request, query: QueryDict, kreis: Kreis) -> dict:
+def _matrix_context(request, query: QueryDict, kreis: Kreis) -> dict:
     """Everything the matrix page shows for this query string (filter, columns, page).
 
     The page itself and the answer to an inline edit (its out-of-band coverage figures)
@@ -56,11 +56,11 @@ def _matrix_kontext(request, query: QueryDict, kreis: Kreis) -> dict:
     leistungen = filterset.qs.order_by("themenfeld", "name", "pk")
     paginator = Paginator(leistungen, LEISTUNGEN_JE_SEITE)
     seite = paginator.get_page(query.get("seite"))
-    gewaehlt = filterset.gewaehlte_kommune
+    gewaehlt = filterset.selected_kommune
     # "nur Lücken" chooses rows; the coverage figures stay those of the filter without it,
     # so that closing a gap raises them (and a column does not read "0 online" by design).
     basis, anzahl_basis = filterset.qs, paginator.count
-    if filterset.nur_luecken:
+    if filterset.only_luecken:
         ohne = query.copy()
         ohne.pop("luecken", None)
         basis = OzgLeistungFilterSet(
@@ -73,7 +73,7 @@ def _matrix_kontext(request, query: QueryDict, kreis: Kreis) -> dict:
         leistungen_gefiltert=basis,
         anzahl_leistungen=anzahl_basis,
         seite=list(seite.object_list),
-        darf_bearbeiten=lambda k: _zu_bearbeiten(request.user, k),
+        darf_bearbeiten=lambda k: _editable(request.user, k),
         spalten_kommunen=[k for k in kommunen if k.pk == gewaehlt.pk] if gewaehlt else None,
     )
     return {
@@ -83,12 +83,12 @@ def _matrix_kontext(request, query: QueryDict, kreis: Kreis) -> dict:
         "matrix": daten,
         "page_obj": seite,
         "eine_kommune": gewaehlt,
-        "nur_luecken": filterset.nur_luecken,
+        "nur_luecken": filterset.only_luecken,
         "anzahl_gezeigt": paginator.count,
     }
 
 
-def _ansicht_links(request, kreis: Kreis, kontext: dict) -> dict:
+def _view_links(request, kreis: Kreis, kontext: dict) -> dict:
     """The quick views: all Kommunen or only the user's own; all services or only gaps."""
     filterset = kontext["filter"]
     eigene = scope_for(request.user).cdo_kommune_ids
@@ -105,7 +105,7 @@ def _ansicht_links(request, kreis: Kreis, kontext: dict) -> dict:
                 query[name] = wert
         return f"?{query.urlencode()}"
 
-    gewaehlt = filterset.gewaehlte_kommune
+    gewaehlt = filterset.selected_kommune
     return {
         "meine_kommune": meine,
         "url_alle_kommunen": mit(kommune=None),
@@ -122,19 +122,19 @@ def _ansicht_links(request, kreis: Kreis, kontext: dict) -> dict:
 def matrix(request):
     """Reifegrad of every OZG service in every Kommune of one Kreis, with coverage."""
     scope = scope_for(request.user)
-    kreise = list(_lesbare_kreise(scope))
-    gewuenscht = request.GET.get(KREIS_PARAM) or _standard_kreis(scope, kreise)
+    kreise = list(_readable_kreise(scope))
+    gewuenscht = request.GET.get(KREIS_PARAM) or _default_kreis(scope, kreise)
     kreis = next((k for k in kreise if k.pk == gewuenscht), None)
     if kreis is None:
         # Another Kreis's matrix is a 404, like its objects.
         raise Http404("Kreis nicht gefunden.")
-    kontext = _matrix_kontext(request, request.GET, kreis)
+    kontext = _matrix_context(request, request.GET, kreis)
     seite = kontext["page_obj"]
     seiten_query = request.GET.copy()
     seiten_query.pop("seite", None)
     context = {
         **kontext,
-        **_ansicht_links(request, kreis, kontext),
+        **_view_links(request, kreis, kontext),
         "kreise": kreise,
         "is_paginated": seite.has_other_pages(),
         "seiten_query": seiten_query.urlencode(),
@@ -149,7 +149,7 @@ def matrix(request):
 # --- one cell ------------------------------------------------------------------------------
 
 
-def _zelle_laden(request, leistung: int, kommune: int):
+def _load_zelle(request, leistung: int, kommune: int):
     """The cell's service, Kommune and state; a Kommune outside the user's Kreise is a 404."""
     kommune_obj = get_object_or_404(
         Kommune.objects.for_user(request.user).select_related("kreis"), pk=kommune
@@ -170,7 +170,7 @@ def _matrix_url(request, kommune: Kommune, anker: str) -> str:
     return f"{reverse('ozg:matrix')}?{query.urlencode()}#{anker}"
 
 
-def _ist_htmx(request) -> bool:
+def _is_htmx(request) -> bool:
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted
 
@@ -179,7 +179,7 @@ def _ist_htmx(request) -> bool:
 @require_GET
 def zelle(request, leistung: int, kommune: int):
     """The cell as the matrix shows it (htmx: "Abbrechen" of the inline form)."""
-    leistung_obj, kommune_obj, stand = _zelle_laden(request, leistung, kommune)
+    leistung_obj, kommune_obj, stand = _load_zelle(request, leistung, kommune)
     if not request.user.has_perm("ozg.view_umsetzungsstand", stand):
         raise PermissionDenied
     return render(
@@ -194,12 +194,12 @@ def zelle(request, leistung: int, kommune: int):
     )
 
 
-def _gespeichert_inline(request, leistung: OzgLeistung, kommune: Kommune):
+def _saved_inline(request, leistung: OzgLeistung, kommune: Kommune):
     """The saved cell, and out of band every coverage figure it changes (its row, its
     Kommune's column, its Themenfeld, the summary), for the matrix the user came from."""
     zurueck = QueryDict(request.GET.get("zurueck", ""), mutable=True)
     zurueck[KREIS_PARAM] = kommune.kreis_id
-    kontext = _matrix_kontext(request, zurueck, kommune.kreis)
+    kontext = _matrix_context(request, zurueck, kommune.kreis)
     daten = kontext["matrix"]
     return render(
         request,
@@ -215,12 +215,12 @@ def _gespeichert_inline(request, leistung: OzgLeistung, kommune: Kommune):
                 leistung,
                 [],
                 daten.anzahl_kommunen,
-                matrix_.online_je_leistung(
+                matrix_.online_per_leistung(
                     OzgLeistung.objects.filter(pk=leistung.pk), kommune.kreis_id
                 ).get(leistung.pk, 0),
             ),
             "spalte": daten.spalte(kommune.pk),
-            "gruppe": daten.gruppe_von(leistung.pk),
+            "gruppe": daten.gruppe_of(leistung.pk),
         },
     )
 
@@ -233,10 +233,10 @@ def stand(request, leistung: int, kommune: int):
     htmx gets the small form inside the cell (GET) and the saved cell (POST); without
     JavaScript this is a normal form page that returns to the matrix.
     """
-    leistung_obj, kommune_obj, stand_obj = _zelle_laden(request, leistung, kommune)
+    leistung_obj, kommune_obj, stand_obj = _load_zelle(request, leistung, kommune)
     if not request.user.has_perm("ozg.change_umsetzungsstand", stand_obj):
         raise PermissionDenied
-    inline = _ist_htmx(request)
+    inline = _is_htmx(request)
     form_class = ReifegradForm if inline else UmsetzungsstandForm
     zelle_obj = matrix_.Zelle(leistung_obj, kommune_obj, stand_obj if stand_obj.pk else None, True)
     form = form_class(
@@ -258,7 +258,7 @@ def stand(request, leistung: int, kommune: int):
                 zelle_obj = matrix_.Zelle(leistung_obj, kommune_obj, konflikt.aktuell, True)
         else:
             if inline:
-                return _gespeichert_inline(request, leistung_obj, kommune_obj)
+                return _saved_inline(request, leistung_obj, kommune_obj)
             messages.success(
                 request,
                 f"Gespeichert: {matrix_.zelle(leistung_obj, kommune_obj, request.user).beschreibung}.",

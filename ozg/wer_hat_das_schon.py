@@ -140,7 +140,7 @@ def _rechte_schluessel(user) -> str:
     teile = (
         scope.is_superuser,
         sorted(scope.cdo_kommune_ids),
-        sorted(scope.lesbare_kreis_ids),
+        sorted(scope.readable_kreis_ids),
         sorted(scope.kreis_ids),
         sorted(scope.mitglied_region_ids),
     )

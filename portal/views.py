@@ -30,7 +30,7 @@ def startseite(request):
     offene_liste = list(offene[: OFFENE_MELDUNGEN_LIMIT + 1])
 
     naechste_workshops = (
-        Workshop.objects.sichtbar_fuer(request.user)
+        Workshop.objects.visible_to(request.user)
         .filter(ende__gte=timezone.now())
         .select_related("kreis", "organisiert_von")
         .order_by("beginn")[:5]

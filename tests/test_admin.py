@@ -227,7 +227,7 @@ def daten(db, settings, tmp_path):
         bescheid=bescheid, art="verwendungsnachweis", frist=dt.date(2027, 3, 31), tage_vorher=30
     )
     KalenderToken.objects.create(user=person, token="geheim-" + "x" * 30)
-    ApiToken.erzeugen(user=person, bezeichnung="Auswertung Kreistag 2026")
+    ApiToken.issue(user=person, bezeichnung="Auswertung Kreistag 2026")
     Importlauf.objects.create(
         kreis=lippe, datei="dokumente/aa/x.csv", dateiname="massnahmen.csv", hochgeladen_von=person
     )

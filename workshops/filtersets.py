@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.search import volltext
 from handlungsfelder.models import Handlungsfeld
 
-from .models import Teilnahme, Workshop, meine_teilnahmen_q
+from .models import Teilnahme, Workshop, own_teilnahmen_q
 
 KOMMENDE, VERGANGENE, ALLE = "kommende", "vergangene", "alle"
 ZEITRAEUME = [(KOMMENDE, "kommende"), (VERGANGENE, "vergangene"), (ALLE, "alle")]
@@ -69,9 +69,9 @@ class WorkshopFilterSet(django_filters.FilterSet):
     def filter_zeitraum(self, queryset, name, value):
         jetzt = timezone.now()
         if value == KOMMENDE:
-            return queryset.kommende(jetzt)
+            return queryset.upcoming(jetzt)
         if value == VERGANGENE:
-            return queryset.vergangene(jetzt)
+            return queryset.past(jetzt)
         return queryset
 
     def filter_angemeldet(self, queryset, name, value):
@@ -79,7 +79,7 @@ class WorkshopFilterSet(django_filters.FilterSet):
             return queryset
         angemeldet = Exists(
             Teilnahme.objects.filter(workshop_id=OuterRef("pk"), status__in=Teilnahme.AKTIV).filter(
-                meine_teilnahmen_q(self.user)
+                own_teilnahmen_q(self.user)
             )
         )
         return queryset.filter(angemeldet if value == "ja" else ~angemeldet)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from core.compat import FRUEHESTES_JAHR, SPAETESTES_JAHR
-from core.files import UploadsPruefenMixin
+from core.files import UploadCheckMixin
 from core.locking import VersionFormMixin
 from kommunen.models import Kommune, Kreis, Mitgliedschaft, Region, Rolle
 from kommunen.scope import scope_for
@@ -40,7 +40,7 @@ def _im_rahmen(value: dt.date | dt.datetime | None) -> bool:
     return value is None or FRUEHESTES_JAHR <= value.year <= SPAETESTES_JAHR
 
 
-class WorkshopForm(VersionFormMixin, UploadsPruefenMixin, forms.ModelForm):
+class WorkshopForm(VersionFormMixin, UploadCheckMixin, forms.ModelForm):
     """Create or edit a workshop. The Kreis is fixed once the workshop exists; every saved
     change bumps `sequenz` so calendar apps replace their copy."""
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from core.fields import optional_fk
 from core.files import validate_upload, zufaelliger_pfad
-from core.locking import Versioniert
+from core.locking import Versioned
 from core.models import TimeStampedModel
 from handlungsfelder.models import Handlungsfeld
-from kommunen.models import Kommune, kreis_oder_region
+from kommunen.models import Kommune, kreis_or_region
 from kommunen.scope import ScopedQuerySet
 from massnahmen.models import Massnahme
 
@@ -27,7 +27,7 @@ class WorkshopQuerySet(ScopedQuerySet):
             kreis__isnull=True, region_id__in=scope.mitglied_region_ids
         )
 
-    def sichtbar_fuer(self, user) -> WorkshopQuerySet:
+    def visible_to(self, user) -> WorkshopQuerySet:
         """What the user may see: published workshops of readable Kreise and of their
         region, and the drafts of those they run (Kreis staff, the region's DigitalBüro; the
         Kommunen see a workshop once it is published and the invitations are out)."""
@@ -46,15 +46,15 @@ class WorkshopQuerySet(ScopedQuerySet):
     def veroeffentlicht(self) -> WorkshopQuerySet:
         return self.filter(veroeffentlicht_am__isnull=False)
 
-    def kommende(self, jetzt=None) -> WorkshopQuerySet:
+    def upcoming(self, jetzt=None) -> WorkshopQuerySet:
         """Not over yet (a workshop running right now still counts as upcoming)."""
         return self.filter(ende__gte=jetzt or timezone.now())
 
-    def vergangene(self, jetzt=None) -> WorkshopQuerySet:
+    def past(self, jetzt=None) -> WorkshopQuerySet:
         return self.filter(ende__lt=jetzt or timezone.now())
 
 
-class Workshop(Versioniert, TimeStampedModel):
+class Workshop(Versioned, TimeStampedModel):
     """A meeting of the CDOs (video conference, in person or hybrid) run by the Kreis."""
 
     class Format(models.TextChoices):
@@ -64,7 +64,7 @@ class Workshop(Versioniert, TimeStampedModel):
 
     # A workshop of the region (issue 15, point 2): run by its DigitalBüro, open to every
     # CDO of the region.
-    kreis, region = kreis_oder_region(
+    kreis, region = kreis_or_region(
         related_name="workshops", region_related_name="workshops", was="Workshop"
     )
     titel = models.CharField("Titel", max_length=250)
@@ -149,7 +149,7 @@ class Workshop(Versioniert, TimeStampedModel):
             raise ValidationError(errors)
 
 
-def meine_teilnahmen_q(user, prefix: str = "") -> Q:
+def own_teilnahmen_q(user, prefix: str = "") -> Q:
     """Teilnahmen that are "mine": my own, or those for a Kommune I am CDO of."""
     from kommunen.scope import scope_for
 
@@ -201,7 +201,7 @@ class Teilnahme(TimeStampedModel):
         return f"{self.person} – {self.workshop}"
 
 
-class Ergebnis(Versioniert, TimeStampedModel):
+class Ergebnis(Versioned, TimeStampedModel):
     """An action item from a workshop, with the responsible Kommune and a due date;
     it can be turned into a Maßnahme."""
 

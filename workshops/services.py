@@ -34,7 +34,7 @@ def _bump(workshop: Workshop, **felder) -> Workshop:
 # --- publishing and cancelling -------------------------------------------------------
 
 
-def veroeffentlichen(*, workshop: Workshop) -> bool:
+def publish(*, workshop: Workshop) -> bool:
     """Publish a draft: the Kommunen see it from now on and their CDOs get an invitation
     (benachrichtigungen.workshops, once the transaction has committed). False if it was
     published before – no second round of invitations."""
@@ -48,7 +48,7 @@ def veroeffentlichen(*, workshop: Workshop) -> bool:
     return True
 
 
-def absagen(*, workshop: Workshop) -> bool:
+def cancel(*, workshop: Workshop) -> bool:
     """Cancel: the workshop stays visible as "abgesagt", calendars show it as cancelled
     (STATUS:CANCELLED with a higher SEQUENCE) and registered people get a mail
     (benachrichtigungen.workshops). False if it was cancelled before."""
@@ -62,7 +62,7 @@ def absagen(*, workshop: Workshop) -> bool:
     return True
 
 
-def _im_gebiet(workshop: Workshop, massnahme) -> bool:
+def _in_gebiet(workshop: Workshop, massnahme) -> bool:
     """The Maßnahme belongs to the workshop's Kreis (to a Kreis of its region, for a region
     workshop)."""
     if workshop.region_id:
@@ -70,7 +70,7 @@ def _im_gebiet(workshop: Workshop, massnahme) -> bool:
     return workshop.kreis_id == massnahme.kreis_id
 
 
-def einzuladende_personen(workshop: Workshop):
+def personen_to_invite(workshop: Workshop):
     """The active CDOs of the workshop's Kreis (of its region, for a region workshop) with
     an address, each once."""
     return (
@@ -86,15 +86,15 @@ def einzuladende_personen(workshop: Workshop):
     )
 
 
-def einzuladende(workshop: Workshop) -> list[str]:
+def invitees(workshop: Workshop) -> list[str]:
     """Their e-mail addresses (the confirmation page counts them)."""
-    return sorted(set(einzuladende_personen(workshop).values_list("email", flat=True)))
+    return sorted(set(personen_to_invite(workshop).values_list("email", flat=True)))
 
 
 # --- registration and attendance -----------------------------------------------------
 
 
-def anmelden(*, workshop: Workshop, user, kommune: Kommune | None = None) -> Teilnahme:
+def register(*, workshop: Workshop, user, kommune: Kommune | None = None) -> Teilnahme:
     """Register `user` for their Kommune (or, as Kreis staff, for the Kreis).
 
     Raises ValidationError with a German message when the workshop is not open for
@@ -128,7 +128,7 @@ def anmelden(*, workshop: Workshop, user, kommune: Kommune | None = None) -> Tei
     with transaction.atomic():
         # The row lock serialises registrations, so the last free place is taken once.
         locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-        _anmeldung_offen(locked)
+        _anmeldung_open(locked)
         teilnahme = Teilnahme.objects.filter(workshop=locked, person=user).first()
         if teilnahme and teilnahme.status in Teilnahme.AKTIV:
             return teilnahme
@@ -146,7 +146,7 @@ def anmelden(*, workshop: Workshop, user, kommune: Kommune | None = None) -> Tei
     return teilnahme
 
 
-def abmelden(*, workshop: Workshop, user) -> Teilnahme | None:
+def deregister(*, workshop: Workshop, user) -> Teilnahme | None:
     """Withdraw the user's registration (kept as "abgesagt" so the Kreis sees it)."""
     with transaction.atomic():
         locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -162,7 +162,7 @@ def abmelden(*, workshop: Workshop, user) -> Teilnahme | None:
     return teilnahme
 
 
-def _anmeldung_offen(workshop: Workshop) -> None:
+def _anmeldung_open(workshop: Workshop) -> None:
     if workshop.veroeffentlicht_am is None:
         raise ValidationError("Der Workshop ist noch nicht veröffentlicht.")
     if workshop.abgesagt:
@@ -172,7 +172,7 @@ def _anmeldung_offen(workshop: Workshop) -> None:
 
 
 @transaction.atomic
-def teilnahme_erfassen(
+def record_teilnahme(
     *,
     workshop: Workshop,
     status_je_teilnahme: dict[int, str],
@@ -204,23 +204,21 @@ def teilnahme_erfassen(
 # --- calendar subscription -----------------------------------------------------------
 
 
-def neuer_token() -> str:
+def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 def kalender_token(*, user) -> KalenderToken:
     """The user's calendar token, created on first use."""
-    token, _ = KalenderToken.objects.get_or_create(user=user, defaults={"token": neuer_token()})
+    token, _ = KalenderToken.objects.get_or_create(user=user, defaults={"token": new_token()})
     return token
 
 
-def kalender_token_erneuern(*, user) -> KalenderToken:
+def renew_kalender_token(*, user) -> KalenderToken:
     """Replace the token: the old subscription URL stops working at once."""
-    token, created = KalenderToken.objects.get_or_create(
-        user=user, defaults={"token": neuer_token()}
-    )
+    token, created = KalenderToken.objects.get_or_create(user=user, defaults={"token": new_token()})
     if not created:
-        token.token = neuer_token()
+        token.token = new_token()
         token.save(update_fields=["token", "geaendert_am"])
     return token
 
@@ -228,7 +226,7 @@ def kalender_token_erneuern(*, user) -> KalenderToken:
 # --- Ergebnis → Maßnahme -------------------------------------------------------------
 
 
-def massnahme_vorbelegung(ergebnis: Ergebnis) -> dict[str, str]:
+def massnahme_initial(ergebnis: Ergebnis) -> dict[str, str]:
     """GET parameters that prefill the Maßnahme form (`massnahmen:neu`) from an Ergebnis."""
     workshop = ergebnis.workshop
     erste_zeile = ergebnis.beschreibung.strip().splitlines()[0] if ergebnis.beschreibung else ""
@@ -249,7 +247,7 @@ def massnahme_vorbelegung(ergebnis: Ergebnis) -> dict[str, str]:
     return params
 
 
-def ergebnis_verknuepfen(*, ergebnis_id, massnahme, user=None) -> Ergebnis | None:
+def link_ergebnis(*, ergebnis_id, massnahme, user=None) -> Ergebnis | None:
     """Link the Ergebnis to the Maßnahme that was just created from it.
 
     Call it after the new Maßnahme is saved, with the `ergebnis` GET/POST parameter as
@@ -271,7 +269,7 @@ def ergebnis_verknuepfen(*, ergebnis_id, massnahme, user=None) -> Ergebnis | Non
             .filter(pk=pk)
             .first()
         )
-        if ergebnis is None or not _im_gebiet(ergebnis.workshop, massnahme):
+        if ergebnis is None or not _in_gebiet(ergebnis.workshop, massnahme):
             return None
         if ergebnis.massnahme_id not in (None, massnahme.pk):
             return None

@@ -23,16 +23,16 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django.views.generic.detail import SingleObjectMixin
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.downloads import datei_response
+from core.downloads import file_response
 from core.listing import FilteredListView
-from core.locking import VersionKonfliktMixin
+from core.locking import VersionConflictMixin
 from kommunen.scope import scope_for
 from massnahmen.views import MassnahmeCreateView
 
 from . import ical, services
 from .filtersets import KOMMENDE, WorkshopFilterSet
 from .forms import AnmeldungForm, ErgebnisForm, TeilnahmeErfassenForm, WorkshopForm
-from .models import Ergebnis, KalenderToken, Teilnahme, Workshop, meine_teilnahmen_q
+from .models import Ergebnis, KalenderToken, Teilnahme, Workshop, own_teilnahmen_q
 from .tables import WorkshopTable
 
 # How far back the personal feed reaches; older workshops drop out of calendars.
@@ -47,7 +47,7 @@ def workshops_fuer_liste(user):
     """The rows of the list: visible to the user, with everything a row shows."""
     aktiv = Teilnahme.objects.filter(workshop_id=OuterRef("pk"), status__in=Teilnahme.AKTIV)
     return (
-        Workshop.objects.sichtbar_fuer(user)
+        Workshop.objects.visible_to(user)
         .select_related("kreis", "region", "handlungsfeld", "organisiert_von")
         .annotate(
             anzahl_kommunen=Count(
@@ -55,7 +55,7 @@ def workshops_fuer_liste(user):
                 filter=Q(teilnahmen__status__in=Teilnahme.AKTIV),
                 distinct=True,
             ),
-            ich_angemeldet=Exists(aktiv.filter(meine_teilnahmen_q(user))),
+            ich_angemeldet=Exists(aktiv.filter(own_teilnahmen_q(user))),
         )
     )
 
@@ -104,7 +104,7 @@ class SichtbarerWorkshopMixin(LoginRequiredMixin, PermissionRequiredMixin, Singl
     context_object_name = "workshop"
 
     def get_queryset(self):
-        return Workshop.objects.sichtbar_fuer(self.request.user).select_related(
+        return Workshop.objects.visible_to(self.request.user).select_related(
             "kreis", "region", "handlungsfeld", "organisiert_von"
         )
 
@@ -214,7 +214,7 @@ class WorkshopCreateView(
 
 
 class WorkshopUpdateView(
-    VersionKonfliktMixin, SichtbarerWorkshopMixin, WorkshopFormMixin, UpdateView
+    VersionConflictMixin, SichtbarerWorkshopMixin, WorkshopFormMixin, UpdateView
 ):
     """Kreis staff edit a workshop; calendars pick up the change (SEQUENCE + 1)."""
 
@@ -269,12 +269,12 @@ class WorkshopVeroeffentlichenView(BestaetigenView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["aktion"] = "veroeffentlichen"
-        context["anzahl_einzuladende"] = len(services.einzuladende(self.object))
+        context["anzahl_einzuladende"] = len(services.invitees(self.object))
         return context
 
     def ausfuehren(self, workshop):
-        if services.veroeffentlichen(workshop=workshop):
-            anzahl = len(services.einzuladende(workshop))
+        if services.publish(workshop=workshop):
+            anzahl = len(services.invitees(workshop))
             messages.success(
                 self.request,
                 f"Der Workshop ist veröffentlicht. Die Einladung geht an {anzahl} "
@@ -298,7 +298,7 @@ class WorkshopAbsagenView(BestaetigenView):
         return context
 
     def ausfuehren(self, workshop):
-        if services.absagen(workshop=workshop):
+        if services.cancel(workshop=workshop):
             messages.success(
                 self.request,
                 "Der Workshop ist abgesagt. Die angemeldeten Personen werden benachrichtigt.",
@@ -321,7 +321,7 @@ class AnmeldenView(SichtbarerWorkshopMixin, View):
             messages.error(request, "Bitte wählen Sie eine Ihrer Kommunen.")
             return redirect(workshop)
         try:
-            teilnahme = services.anmelden(workshop=workshop, user=request.user, kommune=kommune)
+            teilnahme = services.register(workshop=workshop, user=request.user, kommune=kommune)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -339,7 +339,7 @@ class AbmeldenView(SichtbarerWorkshopMixin, View):
     def post(self, request, *args, **kwargs):
         workshop = self.get_object()
         try:
-            teilnahme = services.abmelden(workshop=workshop, user=request.user)
+            teilnahme = services.deregister(workshop=workshop, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -362,7 +362,7 @@ class TeilnahmeErfassenView(SichtbarerWorkshopMixin, FormView):
 
     def form_valid(self, form):
         workshop = self.get_object()
-        anzahl = services.teilnahme_erfassen(
+        anzahl = services.record_teilnahme(
             workshop=workshop,
             status_je_teilnahme=form.status_je_teilnahme(),
             nachtragen=form.cleaned_data["nachtragen"],
@@ -414,7 +414,7 @@ class ErgebnisMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_queryset(self):
         return Ergebnis.objects.filter(
-            workshop__in=Workshop.objects.sichtbar_fuer(self.request.user)
+            workshop__in=Workshop.objects.visible_to(self.request.user)
         ).select_related("workshop", "workshop__kreis", "verantwortlich", "massnahme")
 
     def get_object(self, queryset=None):
@@ -423,7 +423,7 @@ class ErgebnisMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return self._ergebnis
 
 
-class ErgebnisUpdateView(VersionKonfliktMixin, ErgebnisMixin, UpdateView):
+class ErgebnisUpdateView(VersionConflictMixin, ErgebnisMixin, UpdateView):
     """Kreis staff edit a result; the responsible Kommune updates its status."""
 
     form_class = ErgebnisForm
@@ -462,7 +462,7 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
             return self.handle_no_permission()
         self.ergebnis = get_object_or_404(
             Ergebnis.objects.filter(
-                workshop__in=Workshop.objects.sichtbar_fuer(request.user)
+                workshop__in=Workshop.objects.visible_to(request.user)
             ).select_related("workshop", "workshop__kreis", "verantwortlich__kreis", "massnahme"),
             pk=kwargs["pk"],
         )
@@ -487,12 +487,12 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
         return workshop.kreis
 
     def get_initial(self):
-        werte = services.massnahme_vorbelegung(self.ergebnis)
+        werte = services.massnahme_initial(self.ergebnis)
         werte.pop("ergebnis", None)
         return werte
 
     def nach_speichern(self, massnahme) -> None:
-        services.ergebnis_verknuepfen(
+        services.link_ergebnis(
             ergebnis_id=self.ergebnis.pk, massnahme=massnahme, user=self.request.user
         )
 
@@ -519,7 +519,7 @@ class ProtokollView(SichtbarerWorkshopMixin, View):
             raise Http404("Zu diesem Workshop gibt es kein Protokoll als Dokument.")
         ext = os.path.splitext(workshop.protokoll_datei.name)[1].lower()
         name = f"Protokoll-{slugify(workshop.titel)[:60] or workshop.pk}{ext}"
-        return datei_response(workshop.protokoll_datei, dateiname=name)
+        return file_response(workshop.protokoll_datei, dateiname=name)
 
 
 def _ics_response(body: bytes, dateiname: str | None = None) -> HttpResponse:
@@ -574,7 +574,7 @@ class KalenderErneuernView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.kalender_token_erneuern(user=request.user)
+        services.renew_kalender_token(user=request.user)
         messages.success(
             request,
             "Die Abo-Adresse wurde erneuert. Die bisherige Adresse funktioniert nicht mehr; "
@@ -599,7 +599,7 @@ class KalenderFeedView(View):
             raise Http404("Unbekannte Kalender-Adresse.")
         user = eintrag.user
         workshops = list(
-            Workshop.objects.sichtbar_fuer(user)
+            Workshop.objects.visible_to(user)
             .veroeffentlicht()
             .filter(ende__gte=timezone.now() - FEED_RUECKBLICK)
             .select_related("kreis", "region", "handlungsfeld", "organisiert_von")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
-from .pflicht import mfa_pflichtig
+from .pflicht import mfa_required
 
 
 class PortalMfaAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        if authenticator.type == Authenticator.Type.TOTP and mfa_pflichtig(authenticator.user):
+        if authenticator.type == Authenticator.Type.TOTP and mfa_required(authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)

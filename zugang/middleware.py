@@ -11,8 +11,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from core.middleware import oeffentlicher_pfad
 
 from .models import Protokolleintrag
-from .pflicht import hat_totp, mfa_pflichtig
-from .services import protokollieren
+from .pflicht import has_totp, mfa_required
+from .services import log_protokolleintrag
 
 HINWEIS_MFA = (
     "Für Ihre Rolle ist ein zweiter Faktor vorgeschrieben. Bitte richten Sie jetzt eine "
@@ -20,7 +20,7 @@ HINWEIS_MFA = (
 )
 
 
-class MfaPflichtMiddleware:
+class MfaRequiredMiddleware:
     """Members of a role in PORTAL_MFA_PFLICHT_ROLLEN without TOTP go to the TOTP set-up.
 
     Only the set-up itself (allauth's 2FA and re-authentication pages), logout, the legal
@@ -32,7 +32,7 @@ class MfaPflichtMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def _frei(self, path: str) -> bool:
+    def _exempt(self, path: str) -> bool:
         if oeffentlicher_pfad(path):
             return True
         frei = (
@@ -49,10 +49,10 @@ class MfaPflichtMiddleware:
     def __call__(self, request):
         if (
             settings.PORTAL_MFA_PFLICHT_ROLLEN
-            and not self._frei(request.path)
+            and not self._exempt(request.path)
             and request.user.is_authenticated
-            and mfa_pflichtig(request.user)
-            and not hat_totp(request.user)
+            and mfa_required(request.user)
+            and not has_totp(request.user)
         ):
             ziel = reverse("mfa_activate_totp")
             messages.warning(request, HINWEIS_MFA)
@@ -63,7 +63,7 @@ class MfaPflichtMiddleware:
         return self.get_response(request)
 
 
-class ZugriffVerweigertMiddleware:
+class AccessDeniedMiddleware:
     """Every 403 answer (permission, CSRF) becomes an audit entry."""
 
     def __init__(self, get_response):
@@ -74,7 +74,7 @@ class ZugriffVerweigertMiddleware:
         if response.status_code == 403:
             user = getattr(request, "user", None)
             person = user if user is not None and user.is_authenticated else None
-            protokollieren(
+            log_protokolleintrag(
                 ereignis=Protokolleintrag.Ereignis.ZUGRIFF_VERWEIGERT,
                 request=request,
                 person=person,

@@ -8,7 +8,7 @@ from django.conf import settings
 from kommunen.scope import scope_for
 
 
-def mfa_pflichtig(user) -> bool:
+def mfa_required(user) -> bool:
     """The user holds a role for which the second factor is required.
 
     Role codes: "kreis", "region", "cdo" (as in kommunen.Rolle) and "admin" (superusers).
@@ -25,5 +25,5 @@ def mfa_pflichtig(user) -> bool:
     )
 
 
-def hat_totp(user) -> bool:
+def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -29,7 +29,7 @@ def client_ip(request) -> str | None:
         return None
 
 
-def ip_kuerzen(ip: str | None) -> str | None:
+def shorten_ip(ip: str | None) -> str | None:
     """IPv4 to its /24 network, IPv6 to its /48 (the host part set to zero)."""
     if not ip:
         return None
@@ -41,7 +41,7 @@ def ip_kuerzen(ip: str | None) -> str | None:
     return str(ipaddress.ip_network(f"{adresse}/{praefix}", strict=False).network_address)
 
 
-def kreise_der_person(user) -> set[str]:
+def kreise_of_person(user) -> set[str]:
     """The Kreise whose staff may read entries about this person (CDO or Kreis role)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
@@ -54,7 +54,7 @@ def kreise_der_person(user) -> set[str]:
     return set(scope.cdo_kreis_ids | scope.kreis_ids)
 
 
-def protokollieren(
+def log_protokolleintrag(
     *,
     ereignis: str,
     request=None,
@@ -65,7 +65,7 @@ def protokollieren(
 ) -> Protokolleintrag:
     """Write one entry; the Kreise default to those of the person."""
     if kreis_ids is None:
-        kreis_ids = kreise_der_person(person)
+        kreis_ids = kreise_of_person(person)
     eintrag = Protokolleintrag.objects.create(
         ereignis=ereignis,
         person=person,
@@ -86,7 +86,7 @@ def protokollieren(
     return eintrag
 
 
-def protokoll_aufraeumen(*, jetzt=None) -> dict[str, int]:
+def clean_up_protokoll(*, jetzt=None) -> dict[str, int]:
     """Shorten old IP addresses, delete entries past the retention period."""
     jetzt = jetzt or timezone.now()
     _, je_modell = Protokolleintrag.objects.filter(
@@ -101,7 +101,7 @@ def protokoll_aufraeumen(*, jetzt=None) -> dict[str, int]:
     gekuerzt = 0
     for eintrag in alt.only("pk", "ip").iterator():
         Protokolleintrag.objects.filter(pk=eintrag.pk).update(
-            ip=ip_kuerzen(eintrag.ip), ip_gekuerzt=True
+            ip=shorten_ip(eintrag.ip), ip_gekuerzt=True
         )
         gekuerzt += 1
     return {"geloescht": geloescht, "ip_gekuerzt": gekuerzt}

@@ -15,29 +15,29 @@ from simple_history.models import HistoricalRecords
 from kommunen.models import Kreis, Mitgliedschaft
 
 from .models import Protokolleintrag
-from .services import protokollieren
+from .services import log_protokolleintrag
 
 E = Protokolleintrag.Ereignis
 
 
 @receiver(user_logged_in, dispatch_uid="zugang.anmeldung")
-def anmeldung(sender, request, user, **kwargs):
-    protokollieren(ereignis=E.ANMELDUNG, request=request, person=user)
+def on_login(sender, request, user, **kwargs):
+    log_protokolleintrag(ereignis=E.ANMELDUNG, request=request, person=user)
 
 
 @receiver(user_logged_out, dispatch_uid="zugang.abmeldung")
-def abmeldung(sender, request, user, **kwargs):
+def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        protokollieren(ereignis=E.ABMELDUNG, request=request, person=user)
+        log_protokolleintrag(ereignis=E.ABMELDUNG, request=request, person=user)
 
 
 @receiver(user_login_failed, dispatch_uid="zugang.anmeldung_fehlgeschlagen")
-def anmeldung_fehlgeschlagen(sender, credentials, request=None, **kwargs):
+def on_login_failed(sender, credentials, request=None, **kwargs):
     # The address someone typed is stored only as a link to an existing account: an
     # unknown address (a typo, or someone probing) is personal data we have no need for.
     adresse = credentials.get("email") or credentials.get("username") or ""
     person = get_user_model().objects.filter(email__iexact=adresse).first() if adresse else None
-    protokollieren(
+    log_protokolleintrag(
         ereignis=E.ANMELDUNG_FEHLGESCHLAGEN,
         request=request,
         person=person,
@@ -45,17 +45,17 @@ def anmeldung_fehlgeschlagen(sender, credentials, request=None, **kwargs):
     )
 
 
-def _aktuelle_anfrage():
+def _current_request():
     """The request being served (set by simple_history's HistoryRequestMiddleware)."""
     return getattr(HistoricalRecords.context, "request", None)
 
 
-def _handelnde_person(request):
+def _acting_person(request):
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 
 
-def _kreis_der_mitgliedschaft(m: Mitgliedschaft) -> set[str]:
+def _kreis_of_mitgliedschaft(m: Mitgliedschaft) -> set[str]:
     if m.kreis_id:
         return {m.kreis_id}
     if m.kommune_id:
@@ -63,12 +63,12 @@ def _kreis_der_mitgliedschaft(m: Mitgliedschaft) -> set[str]:
     return set()
 
 
-def _beschreibung(m: Mitgliedschaft) -> str:
+def _description(m: Mitgliedschaft) -> str:
     return f"{m.get_rolle_display()}: {m.bereich}"
 
 
 @receiver(pre_save, sender=Mitgliedschaft, dispatch_uid="zugang.rolle_vorher")
-def rolle_vorher(sender, instance, raw=False, **kwargs):
+def remember_rolle(sender, instance, raw=False, **kwargs):
     instance._zugang_vorher = None
     if raw or instance.pk is None:
         return
@@ -77,14 +77,14 @@ def rolle_vorher(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Mitgliedschaft, dispatch_uid="zugang.rolle_gespeichert")
-def rolle_gespeichert(sender, instance, created, raw=False, **kwargs):
+def rolle_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    request = _aktuelle_anfrage()
+    request = _current_request()
     vorher = getattr(instance, "_zugang_vorher", None)
-    kreise = _kreis_der_mitgliedschaft(instance)
+    kreise = _kreis_of_mitgliedschaft(instance)
     if created or vorher is None:
-        ereignis, details = E.ROLLE_VERGEBEN, _beschreibung(instance)
+        ereignis, details = E.ROLLE_VERGEBEN, _description(instance)
     else:
         if (vorher.rolle, vorher.kommune_id, vorher.kreis_id, vorher.region_id, vorher.user_id) == (
             instance.rolle,
@@ -94,20 +94,20 @@ def rolle_gespeichert(sender, instance, created, raw=False, **kwargs):
             instance.user_id,
         ):
             return  # saved without a change of role or scope
-        kreise |= _kreis_der_mitgliedschaft(vorher)
+        kreise |= _kreis_of_mitgliedschaft(vorher)
         ereignis = E.ROLLE_GEAENDERT
-        details = f"vorher {_beschreibung(vorher)}; jetzt {_beschreibung(instance)}"
-    protokollieren(
+        details = f"vorher {_description(vorher)}; jetzt {_description(instance)}"
+    log_protokolleintrag(
         ereignis=ereignis,
         request=request,
         person=instance.user,
-        ausgeloest_von=_handelnde_person(request),
+        ausgeloest_von=_acting_person(request),
         kreis_ids=kreise,
         details=details,
     )
 
 
-def _wird_geloescht(origin, model, pk) -> bool:
+def _being_deleted(origin, model, pk) -> bool:
     """Whether the deletion that reached us started at this object (a cascade from it)."""
     if isinstance(origin, model):
         return origin.pk == pk
@@ -117,25 +117,25 @@ def _wird_geloescht(origin, model, pk) -> bool:
 
 
 @receiver(post_delete, sender=Mitgliedschaft, dispatch_uid="zugang.rolle_entzogen")
-def rolle_entzogen(sender, instance, origin=None, **kwargs):
-    request = _aktuelle_anfrage()
+def rolle_revoked(sender, instance, origin=None, **kwargs):
+    request = _current_request()
     User = get_user_model()
     # When the person or the Kreis itself is being deleted, the entry must not point at it
     # (the row would be gone before the transaction ends).
-    person = None if _wird_geloescht(origin, User, instance.user_id) else instance.user
+    person = None if _being_deleted(origin, User, instance.user_id) else instance.user
     kreise = {
         kreis_id
-        for kreis_id in _kreis_der_mitgliedschaft(instance)
-        if not _wird_geloescht(origin, Kreis, kreis_id)
+        for kreis_id in _kreis_of_mitgliedschaft(instance)
+        if not _being_deleted(origin, Kreis, kreis_id)
     }
-    handelnd = _handelnde_person(request)
-    if handelnd is not None and _wird_geloescht(origin, User, handelnd.pk):
+    handelnd = _acting_person(request)
+    if handelnd is not None and _being_deleted(origin, User, handelnd.pk):
         handelnd = None
-    protokollieren(
+    log_protokolleintrag(
         ereignis=E.ROLLE_ENTZOGEN,
         request=request,
         person=person,
         ausgeloest_von=handelnd,
         kreis_ids=kreise,
-        details=_beschreibung(instance),
+        details=_description(instance),
     )

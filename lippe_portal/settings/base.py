@@ -83,7 +83,7 @@ MIDDLEWARE = [
     # Before Session/CSRF: sees their cookies on a response marked public.
     "core.middleware.OeffentlichCacheSchutzMiddleware",
     # /api/ only: token, rate limit, Cache-Control, ETag and 304 (before the session is read).
-    "api.middleware.ApiZugangMiddleware",
+    "api.middleware.ApiAccessMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,8 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "zugang.middleware.MfaPflichtMiddleware",
-    "zugang.middleware.ZugriffVerweigertMiddleware",
+    "zugang.middleware.MfaRequiredMiddleware",
+    "zugang.middleware.AccessDeniedMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]

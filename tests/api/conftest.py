@@ -13,7 +13,7 @@ def token_fuer(welt):
     """`token_fuer(rolle)` → the plain token of a new token of that role's person."""
 
     def _token(rolle: str) -> str:
-        _, klartext = ApiToken.erzeugen(user=welt.users[rolle], bezeichnung=f"Test {rolle}")
+        _, klartext = ApiToken.issue(user=welt.users[rolle], bezeichnung=f"Test {rolle}")
         return klartext
 
     return _token

@@ -39,5 +39,5 @@ MATRIX = {
 def objekte(welt) -> dict:
     from api.models import ApiToken
 
-    token, _ = ApiToken.erzeugen(user=welt.users["cdo_eigen"], bezeichnung="Matrix")
+    token, _ = ApiToken.issue(user=welt.users["cdo_eigen"], bezeichnung="Matrix")
     return {"api_token": token.pk}

@@ -379,7 +379,7 @@ def test_a_wrong_or_revoked_token_is_refused_not_treated_as_anonymous(welt, date
     klartext = token_fuer("kreis")
     client = Client(headers={"Authorization": f"Bearer {klartext}"})
     assert client.get("/api/v1/massnahmen/").status_code == 200
-    ApiToken.objects.get().widerrufen()
+    ApiToken.objects.get().revoke()
     antwort = client.get("/api/v1/massnahmen/")
     assert antwort.status_code == 401
     assert "ungültig oder wurde widerrufen" in antwort.json()["detail"]

@@ -128,7 +128,7 @@ def vertragswelt(welt, _verbindung_offen):
     WorkshopFactory(
         kreis=welt.herford, titel=f"{GEHEIM} Workshop", veroeffentlicht_am=timezone.now()
     )
-    _, lippe_token = ApiToken.erzeugen(user=welt.users["kreis"], bezeichnung="Vertragstest")
+    _, lippe_token = ApiToken.issue(user=welt.users["kreis"], bezeichnung="Vertragstest")
     return {"welt": welt, "lippe_token": lippe_token, "herford_id": herford.pk}
 
 

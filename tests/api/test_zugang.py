@@ -57,7 +57,7 @@ def test_an_empty_name_is_refused_at_the_field(welt, login):
 
 
 def test_nobody_revokes_another_persons_token(welt, login):
-    fremd, _ = ApiToken.erzeugen(user=welt.users["cdo_eigen"], bezeichnung="Detmold")
+    fremd, _ = ApiToken.issue(user=welt.users["cdo_eigen"], bezeichnung="Detmold")
     for rolle in ("cdo_andere", "kreis", "admin"):
         antwort = login(welt.users[rolle]).post(f"/accounts/api-zugang/{fremd.pk}/widerrufen/")
         assert antwort.status_code == 404
@@ -69,7 +69,7 @@ def test_nobody_revokes_another_persons_token(welt, login):
 
 def test_at_most_ten_active_tokens(welt, login):
     for n in range(10):
-        ApiToken.erzeugen(user=welt.users["kreis"], bezeichnung=f"Skript {n}")
+        ApiToken.issue(user=welt.users["kreis"], bezeichnung=f"Skript {n}")
     antwort = login(welt.users["kreis"]).post("/accounts/api-zugang/", {"bezeichnung": "elftes"})
     assert antwort.status_code == 422
     assert "bereits 10 aktive Tokens" in antwort.content.decode()

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core import mail as django_mail
 
-from benachrichtigungen.erinnerungen import statusmeldungen_erinnern
+from benachrichtigungen.erinnerungen import remind_statusmeldungen
 from benachrichtigungen.models import Erinnerungsregel, Mail, Mailpraeferenz
 from core.quartal import Quartal
 from kommunen.models import Rolle
@@ -29,7 +29,7 @@ Q3 = Quartal(2026, 3)  # ends 30.09.2026
 
 def lauf(capture, tag: dt.date) -> int:
     with capture(execute=True):
-        return statusmeldungen_erinnern(heute=tag)
+        return remind_statusmeldungen(heute=tag)
 
 
 def an(adresse: str) -> list:

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core import mail as django_mail
 
 from benachrichtigungen import services
-from benachrichtigungen.faelligkeiten import faelligkeiten_pruefen, fristen_pruefen
+from benachrichtigungen.faelligkeiten import check_faelligkeiten, check_fristen
 from benachrichtigungen.models import Benachrichtigung, Mail, Mailpraeferenz
-from benachrichtigungen.tasks import faelligkeiten_pruefen as faelligkeiten_task
+from benachrichtigungen.tasks import check_faelligkeiten as faelligkeiten_task
 from foerderung.models import Erinnerung, Foerderbescheid
 from kommunen.models import Rolle
 from massnahmen.models import Massnahme, Sichtbarkeit
@@ -36,12 +36,12 @@ HEUTE = dt.date(2026, 5, 4)
 
 def lauf(capture, heute):
     with capture(execute=True):
-        return faelligkeiten_pruefen(heute=heute)
+        return check_faelligkeiten(heute=heute)
 
 
 def frist_lauf(capture, heute):
     with capture(execute=True):
-        return fristen_pruefen(heute=heute)
+        return check_fristen(heute=heute)
 
 
 def inbox(person, art=None):
@@ -57,7 +57,7 @@ def inbox(person, art=None):
 @pytest.fixture
 def stein(welt):
     # The lead's CDO follows the Maßnahme (as the signal does after the commit).
-    services.automatisch_folgen(massnahme=welt.massnahme, kommune_ids=[welt.detmold.pk])
+    services.follow_automatically(massnahme=welt.massnahme, kommune_ids=[welt.detmold.pk])
     return MeilensteinFactory(
         massnahme=welt.massnahme, titel="Pilot im Bürgerbüro", faellig_am=HEUTE
     )
@@ -67,7 +67,7 @@ def test_an_overdue_milestone_reaches_the_followers_the_day_after_once(
     welt, stein, django_capture_on_commit_callbacks
 ):
     detmold, lemgo = welt.users["cdo_eigen"], welt.users["cdo_andere"]
-    services.folgen(person=lemgo, gegenstand=welt.lemgo, aktiv=True)  # not this Maßnahme's
+    services.follow(person=lemgo, gegenstand=welt.lemgo, aktiv=True)  # not this Maßnahme's
     assert lauf(django_capture_on_commit_callbacks, HEUTE)["meilensteine"] == 0
     # Due today is not overdue; tomorrow it is, for the lead's CDO (who follows by default).
     assert lauf(django_capture_on_commit_callbacks, HEUTE + dt.timedelta(days=1)) == {
@@ -136,8 +136,8 @@ def test_a_cdo_of_another_kreis_never_hears_of_a_kreis_visible_milestone_but_a_p
     herford = UserFactory(email="cdo.herford@example.invalid")
     MitgliedschaftFactory(user=herford, rolle=Rolle.CDO, kommune=welt.herford_stadt)
     # Following the Handlungsfeld (readable by all) does not open the Maßnahme.
-    services.folgen(person=herford, gegenstand=welt.handlungsfeld, aktiv=True)
-    services.folgen(person=welt.users["kreis_fremd"], gegenstand=welt.handlungsfeld, aktiv=True)
+    services.follow(person=herford, gegenstand=welt.handlungsfeld, aktiv=True)
+    services.follow(person=welt.users["kreis_fremd"], gegenstand=welt.handlungsfeld, aktiv=True)
     assert welt.massnahme.sichtbarkeit == Sichtbarkeit.KREIS
     lauf(django_capture_on_commit_callbacks, HEUTE + dt.timedelta(days=1))
     assert inbox(herford) == [] and inbox(welt.users["kreis_fremd"]) == []
@@ -150,7 +150,7 @@ def test_a_cdo_of_another_kreis_never_hears_of_a_kreis_visible_milestone_but_a_p
     lauf(django_capture_on_commit_callbacks, HEUTE + dt.timedelta(days=1))
     assert [t for t in inbox(herford) if "Schulung" in t]
     # Herford's Kreis staff may now read it too (a partner of their Kreis takes part).
-    assert services.darf_lesen(welt.users["kreis_fremd"], welt.massnahme)
+    assert services.can_read(welt.users["kreis_fremd"], welt.massnahme)
     assert [t for t in inbox(welt.users["kreis_fremd"]) if "Schulung" in t]
 
 
@@ -296,7 +296,7 @@ def test_other_kreise_are_not_told_even_when_they_follow_the_kommune(
     erinnerung_welt, welt, django_capture_on_commit_callbacks
 ):
     fremd = welt.users["kreis_fremd"]
-    services.folgen(person=fremd, gegenstand=welt.detmold, aktiv=True)  # readable Kommune
+    services.follow(person=fremd, gegenstand=welt.detmold, aktiv=True)  # readable Kommune
     frist_lauf(django_capture_on_commit_callbacks, HEUTE)
     for rolle in ("cdo_andere", "kreis_fremd", "region", "admin"):
         assert welt.users[rolle].email not in empfaenger()
@@ -307,7 +307,7 @@ def test_a_follower_of_the_bescheid_hears_of_it_and_preferences_count(
     erinnerung_welt, welt, django_capture_on_commit_callbacks
 ):
     lemgo = welt.users["cdo_andere"]  # same Kreis, may read the Bescheid, not responsible
-    services.folgen(person=lemgo, gegenstand=erinnerung_welt, aktiv=True)
+    services.follow(person=lemgo, gegenstand=erinnerung_welt, aktiv=True)
     Mailpraeferenz.objects.create(
         person=welt.users["kreis"], art="frist", haeufigkeit="woechentlich"
     )

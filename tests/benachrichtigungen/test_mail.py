@@ -13,7 +13,7 @@ from django.test import Client
 
 from benachrichtigungen import mail, services
 from benachrichtigungen.models import Benachrichtigung, Mail, Mailpraeferenz
-from benachrichtigungen.tasks import postausgang_leeren
+from benachrichtigungen.tasks import flush_postausgang
 from massnahmen.models import Sichtbarkeit
 from tests.benachrichtigungen.smtp import teile
 
@@ -23,11 +23,11 @@ pytestmark = pytest.mark.django_db
 def rot(massnahme, capture, version=2):
     """The traffic light of `massnahme` turned red (the event, as the signal sends it)."""
     with capture(execute=True):
-        return services.ampel_rot(massnahme, version=version)
+        return services.notify_ampel_red(massnahme, version=version)
 
 
 def folgt(person, gegenstand):
-    services.folgen(person=person, gegenstand=gegenstand, aktiv=True)
+    services.follow(person=person, gegenstand=gegenstand, aktiv=True)
 
 
 def abmelde_url(nachricht) -> str:
@@ -270,13 +270,13 @@ def test_a_mail_server_that_is_down_is_no_error_page_and_loses_nothing(
         settings.EMAIL_PORT = port
         Mail.objects.update(geaendert_am=versand.geaendert_am - dt.timedelta(hours=1))
         with django_capture_on_commit_callbacks(execute=True):
-            assert postausgang_leeren() == 1
+            assert flush_postausgang() == 1
         [nachricht] = postfach.an("cdo.lemgo@example.invalid")
         assert "Neue Statusmeldung" in nachricht["Subject"]
         # Once sent, a second sweep sends nothing.
         Mail.objects.update(geaendert_am=versand.geaendert_am - dt.timedelta(hours=1))
         with django_capture_on_commit_callbacks(execute=True):
-            assert postausgang_leeren() == 0
+            assert flush_postausgang() == 0
         assert len(postfach.eingang) == 1
     finally:
         controller.stop()
@@ -314,7 +314,7 @@ def test_settings_unsubscribe_pages_and_the_mail_are_valid_html(
         dateien.append(datei)
     # The mails' HTML parts: a notification, a transactional one and one made from text.
     with django_capture_on_commit_callbacks(execute=True):
-        mail.mail_einreihen(
+        mail.enqueue_mail(
             person=welt.users["kreis"],
             schluessel="test:transaktional",
             inhalt=mail.Inhalt(
@@ -326,7 +326,7 @@ def test_settings_unsubscribe_pages_and_the_mail_are_valid_html(
             arten=(),
             transaktional=True,
         )
-        mail.konto_mail_einreihen(
+        mail.enqueue_konto_mail(
             person=welt.users["cdo_eigen"],
             schluessel="test:konto",
             betreff="Passwort zurücksetzen",
@@ -410,7 +410,7 @@ def test_admin_sends_a_refused_mail_again(welt, smtp, client):
     """An address the server refused for good (5xx) is kept as abgewiesen, not retried;
     once it is corrected, the admin action sends it."""
     person = welt.users["cdo_andere"]
-    versand = mail.mail_einreihen(
+    versand = mail.enqueue_mail(
         person=person,
         schluessel="test:abgewiesen",
         inhalt=mail.Inhalt(betreff="Test", einleitung="Test"),
@@ -420,7 +420,7 @@ def test_admin_sends_a_refused_mail_again(welt, smtp, client):
     client.force_login(welt.users["admin"])
     response = client.post(
         "/admin/benachrichtigungen/mail/",
-        {"action": "erneut_versenden", "_selected_action": [versand.pk]},
+        {"action": "resend", "_selected_action": [versand.pk]},
         follow=True,
     )
     assert "1 E-Mail(s) erneut in die Warteschlange gestellt." in response.content.decode()
@@ -443,4 +443,4 @@ def test_a_permanently_refused_address_is_kept_and_not_retried(
     # The sweep leaves it alone too.
     Mail.objects.update(geaendert_am=versand.geaendert_am - dt.timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert postausgang_leeren() == 0
+        assert flush_postausgang() == 0

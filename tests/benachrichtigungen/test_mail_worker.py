@@ -29,7 +29,7 @@ def test_a_worker_sends_the_queued_mail_through_smtp(transactional_db, echter_br
     )
     try:
         person = UserFactory(email="cdo.detmold@example.invalid")
-        versand = mail.mail_einreihen(
+        versand = mail.enqueue_mail(
             person=person,
             schluessel="test:worker",
             inhalt=mail.Inhalt(

@@ -119,9 +119,9 @@ def test_new_statusmeldung_and_red_light_reach_the_follower(
     welt, login, django_capture_on_commit_callbacks
 ):
     lemgo = welt.users["cdo_andere"]
-    services.folgen(person=lemgo, gegenstand=welt.massnahme, aktiv=True)
+    services.follow(person=lemgo, gegenstand=welt.massnahme, aktiv=True)
     # The author follows too, but is not told about their own Statusmeldung.
-    services.folgen(person=welt.users["cdo_eigen"], gegenstand=welt.massnahme, aktiv=True)
+    services.follow(person=welt.users["cdo_eigen"], gegenstand=welt.massnahme, aktiv=True)
 
     statusmeldung_abgeben(
         login(welt.users["cdo_eigen"]),
@@ -140,7 +140,7 @@ def test_new_statusmeldung_and_red_light_reach_the_follower(
 
 
 def test_red_light_only_when_it_turns_red(welt, django_capture_on_commit_callbacks):
-    services.folgen(person=welt.users["kreis"], gegenstand=welt.massnahme, aktiv=True)
+    services.follow(person=welt.users["kreis"], gegenstand=welt.massnahme, aktiv=True)
     m = Massnahme.objects.get(pk=welt.massnahme.pk)
     with django_capture_on_commit_callbacks(execute=True):
         m.ampel = "gelb"
@@ -158,7 +158,7 @@ def test_red_light_only_when_it_turns_red(welt, django_capture_on_commit_callbac
 def test_new_document_reaches_followers_of_the_lead_kommune(
     welt, login, django_capture_on_commit_callbacks
 ):
-    services.folgen(person=welt.users["region"], gegenstand=welt.detmold, aktiv=True)
+    services.follow(person=welt.users["region"], gegenstand=welt.detmold, aktiv=True)
     pdf = SimpleUploadedFile("Konzept.pdf", b"%PDF-1.7\n%test", content_type="application/pdf")
     with django_capture_on_commit_callbacks(execute=True):
         response = login(welt.users["cdo_eigen"]).post(
@@ -180,8 +180,8 @@ def test_other_kreis_never_hears_about_a_kreis_internal_massnahme(
     herford_cdo = UserFactory(email="cdo.herford@example.invalid")
     MitgliedschaftFactory(user=herford_cdo, rolle=Rolle.CDO, kommune=welt.herford_stadt)
     for person in (welt.users["kreis_fremd"], herford_cdo, welt.users["kreis"]):
-        services.folgen(person=person, gegenstand=welt.handlungsfeld, aktiv=True)
-    services.folgen(person=herford_cdo, gegenstand=welt.herford_stadt, aktiv=True)
+        services.follow(person=person, gegenstand=welt.handlungsfeld, aktiv=True)
+    services.follow(person=herford_cdo, gegenstand=welt.herford_stadt, aktiv=True)
 
     statusmeldung_abgeben(
         login(welt.users["cdo_eigen"]), welt.massnahme, django_capture_on_commit_callbacks
@@ -200,7 +200,7 @@ def test_a_region_visible_massnahme_reaches_the_other_kreis(
     from massnahmen.models import Sichtbarkeit
 
     Massnahme.objects.filter(pk=welt.massnahme.pk).update(sichtbarkeit=Sichtbarkeit.REGION)
-    services.folgen(person=welt.users["kreis_fremd"], gegenstand=welt.handlungsfeld, aktiv=True)
+    services.follow(person=welt.users["kreis_fremd"], gegenstand=welt.handlungsfeld, aktiv=True)
     statusmeldung_abgeben(
         login(welt.users["cdo_eigen"]), welt.massnahme, django_capture_on_commit_callbacks
     )
@@ -308,8 +308,8 @@ def test_badge_costs_one_count_query_and_then_none(welt, login):
     meldung = Statusmeldung.objects.create(
         massnahme=welt.massnahme, quartal="2026-Q3", fortschritt=10, ampel="gruen", erreicht="x"
     )
-    services.folgen(person=user, gegenstand=welt.massnahme, aktiv=True)
-    services.neue_statusmeldung(meldung)
+    services.follow(person=user, gegenstand=welt.massnahme, aktiv=True)
+    services.notify_statusmeldung(meldung)
     html = client.get("/massnahmen/").content.decode()
     assert 'Benachrichtigungen <span class="portal-nav__zaehler">2<' in html
 
@@ -339,7 +339,7 @@ def test_lead_and_partners_follow_their_massnahme(welt, django_capture_on_commit
     }
 
     # Lemgo stops following; taking part again (or saving again) does not undo that.
-    services.folgen(person=welt.users["cdo_andere"], gegenstand=neu, aktiv=False)
+    services.follow(person=welt.users["cdo_andere"], gegenstand=neu, aktiv=False)
     with django_capture_on_commit_callbacks(execute=True):
         neu.beteiligte.remove(welt.lemgo)
         neu.beteiligte.add(welt.lemgo)
@@ -357,12 +357,12 @@ def test_lead_and_partners_follow_their_massnahme(welt, django_capture_on_commit
 
 
 def test_every_event_reaches_a_person_once(welt):
-    services.folgen(person=welt.users["kreis"], gegenstand=welt.massnahme, aktiv=True)
+    services.follow(person=welt.users["kreis"], gegenstand=welt.massnahme, aktiv=True)
     meldung = Statusmeldung.objects.create(
         massnahme=welt.massnahme, quartal="2026-Q3", fortschritt=10, ampel="gruen", erreicht="x"
     )
-    assert services.neue_statusmeldung(meldung) == 1
-    assert services.neue_statusmeldung(meldung) == 0
+    assert services.notify_statusmeldung(meldung) == 1
+    assert services.notify_statusmeldung(meldung) == 0
     assert Benachrichtigung.objects.count() == 1
 
 
@@ -403,7 +403,7 @@ def test_an_import_that_turns_the_light_red_reaches_the_follower(
     from massnahmen.models import Ampel
     from tests.massnahmen.test_export_import import EXPORT_CSV, csv_lesen, importieren
 
-    services.folgen(person=welt.users["cdo_andere"], gegenstand=welt.massnahme, aktiv=True)
+    services.follow(person=welt.users["cdo_andere"], gegenstand=welt.massnahme, aktiv=True)
     assert welt.massnahme.ampel != Ampel.ROT
     kreis = login(welt.users["kreis"])
     rows = csv_lesen(kreis.get(EXPORT_CSV))

@@ -68,7 +68,7 @@ def test_inbox_shows_overdue_milestone_and_coming_deadline(demo, page, breite, t
 
     from django.utils import timezone
 
-    from benachrichtigungen.faelligkeiten import faelligkeiten_pruefen
+    from benachrichtigungen.faelligkeiten import check_faelligkeiten
     from foerderung.models import Foerderbescheid
     from massnahmen.models import Massnahme, Meilenstein
 
@@ -86,11 +86,11 @@ def test_inbox_shows_overdue_milestone_and_coming_deadline(demo, page, breite, t
     )
     from django.contrib.auth import get_user_model
 
-    from benachrichtigungen.services import folgen
+    from benachrichtigungen.services import follow
 
     kreis = get_user_model().objects.get(email="kreis@demo.invalid")
-    folgen(person=kreis, gegenstand=massnahme, aktiv=True)
-    faelligkeiten_pruefen(heute=heute)
+    follow(person=kreis, gegenstand=massnahme, aktiv=True)
+    check_faelligkeiten(heute=heute)
 
     page.set_viewport_size({"width": breite, "height": 844})
     login_via_form(page, "kreis@demo.invalid")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import core.history
-from core.history import Aenderung, unterschiede, verlauf
+from core.history import Aenderung, differences, verlauf
 from tests.factories import KommuneFactory, MassnahmeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_unterschiede_between_two_rows(massnahme):
     alt = massnahme.history.latest()
     _als(None, massnahme, budget=None, veroeffentlicht=True, ende_geplant=dt.date(2027, 3, 31))
 
-    assert unterschiede(alt, massnahme.history.latest(), geld={"budget"}) == [
+    assert differences(alt, massnahme.history.latest(), geld={"budget"}) == [
         Aenderung("Budget (EUR)", f"12.000,00{NBSP}€", "–"),
         Aenderung("geplantes Ende", "30.06.2027", "31.03.2027"),
         Aenderung(

@@ -69,23 +69,23 @@ def test_a_queued_task_takes_the_request_id_along():
 
     from lippe_portal.celery import (
         REQUEST_ID_HEADER,
-        _request_id_mitgeben,
-        _task_beginnt,
-        _task_endet,
+        _pass_request_id,
+        _task_ended,
+        _task_started,
     )
 
     headers = {"id": "t-1"}
     token = request_id.set("web-anfrage-0001")
     try:
-        _request_id_mitgeben(sender="core.worker_heartbeat", headers=headers)
+        _pass_request_id(sender="core.worker_heartbeat", headers=headers)
     finally:
         request_id.reset(token)
     assert headers[REQUEST_ID_HEADER] == "web-anfrage-0001"
 
     task = SimpleNamespace(name="core.worker_heartbeat", request=SimpleNamespace(**headers))
-    _task_beginnt(task_id="t-1", task=task)
+    _task_started(task_id="t-1", task=task)
     assert request_id.get() == "web-anfrage-0001"
-    _task_endet(task_id="t-1", task=task, state="SUCCESS")
+    _task_ended(task_id="t-1", task=task, state="SUCCESS")
     assert request_id.get() == "-"
 
 
@@ -98,13 +98,13 @@ def test_failed_publishes_do_not_pile_up_in_memory(monkeypatch):
     jetzt = [1000.0]
     monkeypatch.setattr(portal_celery.time, "monotonic", lambda: jetzt[0])
     for i in range(5 * portal_celery.GESENDET_HOECHSTENS):
-        portal_celery._request_id_mitgeben(sender="x", headers={"id": f"kaputt-{i}"})
+        portal_celery._pass_request_id(sender="x", headers={"id": f"kaputt-{i}"})
     assert len(portal_celery._gesendet) <= portal_celery.GESENDET_HOECHSTENS
 
     # Much later: the stale entries go with the next publish, which is still timed.
     jetzt[0] += portal_celery.GESENDET_SEKUNDEN + 1
-    portal_celery._request_id_mitgeben(sender="x", headers={"id": "gut"})
+    portal_celery._pass_request_id(sender="x", headers={"id": "gut"})
     assert list(portal_celery._gesendet) == ["gut"]
     jetzt[0] += 0.25
-    portal_celery._gesendet_loggen(sender="x", headers={"id": "gut"})
+    portal_celery._log_published(sender="x", headers={"id": "gut"})
     assert portal_celery._gesendet == {}

@@ -61,7 +61,7 @@ def _admin(welt) -> Client:
 def test_export_contains_everything_linked_to_the_person_but_no_secrets(welt, person):
     response = _admin(welt).post(
         "/admin/core/user/",
-        {"action": "personendaten_exportieren", "_selected_action": [person.pk]},
+        {"action": "export_personendaten", "_selected_action": [person.pk]},
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -116,7 +116,7 @@ def test_pseudonymisation_removes_the_person_but_keeps_history(welt, person):
     assert (person.funktion, person.telefon) == ("", "")
     assert not person.has_usable_password()
     assert not person.is_active
-    assert privacy.ist_pseudonymisiert(person)
+    assert privacy.is_pseudonymised(person)
     assert not EmailAddress.objects.filter(user=person).exists()
     assert not Authenticator.objects.filter(user=person).exists()
     assert not KalenderToken.objects.filter(user=person).exists()
@@ -155,7 +155,7 @@ def test_the_admin_cannot_pseudonymise_themself(welt):
     )
     assert "eigenes Konto" in response.content.decode()
     admin_user.refresh_from_db()
-    assert admin_user.is_active and not privacy.ist_pseudonymisiert(admin_user)
+    assert admin_user.is_active and not privacy.is_pseudonymised(admin_user)
 
 
 @pytest.fixture
@@ -183,14 +183,14 @@ def test_staff_without_superuser_can_open_the_persons_but_not_use_the_privacy_ac
     assert liste.status_code == 200  # the persons admin itself is open to this user
     formular = liste.context["action_form"]  # None when no action is left
     aktionen = [wert for wert, _ in formular.fields["action"].choices] if formular else []
-    assert "personendaten_exportieren" not in aktionen
+    assert "export_personendaten" not in aktionen
     assert "pseudonymisieren" not in aktionen
     assert "Personendaten exportieren" not in liste.content.decode()
 
     # Posting the actions by hand does not run them either.
     export = personalstelle.post(
         "/admin/core/user/",
-        {"action": "personendaten_exportieren", "_selected_action": [person.pk]},
+        {"action": "export_personendaten", "_selected_action": [person.pk]},
     )
     assert "attachment" not in export.get("Content-Disposition", "")
     assert not export["Content-Type"].startswith("application/json")
@@ -199,7 +199,7 @@ def test_staff_without_superuser_can_open_the_persons_but_not_use_the_privacy_ac
         {"action": "pseudonymisieren", "_selected_action": [person.pk], "bestaetigt": "ja"},
     )
     person.refresh_from_db()
-    assert person.last_name == "Kramer-Lipp" and not privacy.ist_pseudonymisiert(person)
+    assert person.last_name == "Kramer-Lipp" and not privacy.is_pseudonymised(person)
 
 
 def test_privacy_actions_refuse_non_superusers_when_called_directly(welt, person):
@@ -207,16 +207,16 @@ def test_privacy_actions_refuse_non_superusers_when_called_directly(welt, person
     from django.core.exceptions import PermissionDenied
     from django.test import RequestFactory
 
-    from core.admin import personendaten_exportieren, pseudonymisieren
+    from core.admin import export_personendaten, pseudonymisieren
 
     request = RequestFactory().post("/admin/core/user/", {"bestaetigt": "ja"})
     request.user = User.objects.create_user(email="stab@example.invalid", is_staff=True)
     modeladmin = site._registry[User]
-    for aktion in (personendaten_exportieren, pseudonymisieren):
+    for aktion in (export_personendaten, pseudonymisieren):
         with pytest.raises(PermissionDenied):
             aktion(modeladmin, request, User.objects.filter(pk=person.pk))
     person.refresh_from_db()
-    assert not privacy.ist_pseudonymisiert(person)
+    assert not privacy.is_pseudonymised(person)
 
 
 def test_admin_offers_pseudonymisation_instead_of_hard_delete(client, django_user_model):

@@ -69,7 +69,7 @@ def test_four_nrw_partners_give_exactly_245000_euro(welt, ikz, vier_kommunen):
     regel = form.regelpruefung()
     assert regel.nrw_partner == 4
     assert regel.hoechstbetrag == Decimal("245000.00")
-    assert not regel.ueberschritten
+    assert not regel.exceeded
     assert regel.eigenanteil == Decimal("27222.22")
     assert regel.eigenanteil_prozent == Decimal("10")
     bescheid = form.save()
@@ -102,7 +102,7 @@ def test_amount_above_maximum_is_a_warning_not_an_error(welt, ikz, vier_kommunen
     assert form.is_valid(), form.errors
     regel = form.regelpruefung()
     assert regel.hoechstbetrag == Decimal("210000")
-    assert regel.ueberschritten
+    assert regel.exceeded
 
 
 def test_programme_without_rule_has_no_maximum(welt, vier_kommunen):
@@ -115,7 +115,7 @@ def test_programme_without_rule_has_no_maximum(welt, vier_kommunen):
     )
     assert form.is_valid(), form.errors
     assert form.regelpruefung().hoechstbetrag is None
-    assert not form.regelpruefung().ueberschritten
+    assert not form.regelpruefung().exceeded
 
 
 def test_rate_above_programme_maximum_keeps_own_share_of_ten_percent(welt, ikz, vier_kommunen):

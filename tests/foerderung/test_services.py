@@ -35,7 +35,7 @@ class TestMittelabrufErfassen:
     def test_records_the_drawdown_with_its_author_in_the_history(self, welt):
         bescheid = FoerderbescheidFactory(kreis=welt.lippe, bewilligter_betrag=Decimal("1000"))
         user = welt.users["kreis"]
-        abruf = services.mittelabruf_erfassen(
+        abruf = services.record_mittelabruf(
             bescheid=bescheid,
             datum=dt.date(2022, 6, 1),
             betrag=Decimal("400"),
@@ -51,7 +51,7 @@ class TestMittelabrufErfassen:
         bescheid = FoerderbescheidFactory(kreis=welt.lippe, bewilligter_betrag=Decimal("1000"))
         MittelabrufFactory(bescheid=bescheid, betrag=Decimal("999.99"))
         with pytest.raises(ValidationError) as error:
-            services.mittelabruf_erfassen(
+            services.record_mittelabruf(
                 bescheid=bescheid,
                 datum=dt.date(2022, 6, 1),
                 betrag=Decimal("0.02"),
@@ -68,7 +68,7 @@ class TestMittelabrufErfassen:
         bescheid = FoerderbescheidFactory(kreis=welt.lippe, bewilligter_betrag=Decimal("1000"))
         Foerderbescheid.objects.filter(pk=bescheid.pk).update(bewilligter_betrag=Decimal("500"))
         with pytest.raises(ValidationError):
-            services.mittelabruf_erfassen(
+            services.record_mittelabruf(
                 bescheid=bescheid,
                 datum=dt.date(2022, 6, 1),
                 betrag=Decimal("600"),
@@ -96,7 +96,7 @@ def _zwei_gleichzeitige_abrufe(bescheid, betrag: Decimal) -> list[tuple[str, obj
     def abrufen():
         try:
             barriere.wait(timeout=10)
-            abruf = services.mittelabruf_erfassen(
+            abruf = services.record_mittelabruf(
                 bescheid=bescheid,
                 datum=dt.date(2022, 6, 1),
                 betrag=betrag,
@@ -179,7 +179,7 @@ def _gleichzeitig(*aufgaben) -> list[tuple[str, object]]:
             ergebnisse.append(("gespeichert", aufgabe()))
         except ValidationError as error:
             ergebnisse.append(("abgelehnt", error.message_dict))
-        except services.AbrufKonflikt as konflikt:
+        except services.AbrufConflict as konflikt:
             ergebnisse.append(("konflikt", konflikt))
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             ergebnisse.append(("fehler", repr(error)))
@@ -197,7 +197,7 @@ def _gleichzeitig(*aufgaben) -> list[tuple[str, object]]:
 
 def _aendern(bescheid, abruf, betrag: str, user=None):
     return lambda: (
-        services.mittelabruf_aendern(
+        services.change_mittelabruf(
             bescheid=bescheid,
             abruf_pk=abruf.pk,
             geladene_version=abruf.version,
@@ -229,7 +229,7 @@ def test_edit_racing_a_new_drawdown_never_exceeds_the_grant():
     abruf = MittelabrufFactory(bescheid=bescheid, betrag=Decimal("100"))
 
     def neu():
-        return services.mittelabruf_erfassen(
+        return services.record_mittelabruf(
             bescheid=bescheid,
             datum=dt.date(2022, 6, 1),
             betrag=Decimal("500"),
@@ -267,8 +267,8 @@ class TestMittelabrufAendernUndLoeschen:
     def test_stale_version_writes_nothing(self, welt):
         abruf = MittelabrufFactory(bescheid=FoerderbescheidFactory(kreis=welt.lippe))
         _aendern(abruf.bescheid, abruf, "40000")()
-        with pytest.raises(services.AbrufKonflikt) as konflikt:
-            services.mittelabruf_loeschen(
+        with pytest.raises(services.AbrufConflict) as konflikt:
+            services.delete_mittelabruf(
                 bescheid=abruf.bescheid, abruf_pk=abruf.pk, geladene_version=1, user=None
             )
         assert not konflikt.value.geloescht
@@ -279,10 +279,10 @@ class TestMittelabrufAendernUndLoeschen:
 
     def test_deleted_drawdown_is_a_conflict(self, welt):
         abruf = MittelabrufFactory(bescheid=FoerderbescheidFactory(kreis=welt.lippe))
-        services.mittelabruf_loeschen(
+        services.delete_mittelabruf(
             bescheid=abruf.bescheid, abruf_pk=abruf.pk, geladene_version=1, user=None
         )
-        with pytest.raises(services.AbrufKonflikt) as konflikt:
+        with pytest.raises(services.AbrufConflict) as konflikt:
             _aendern(abruf.bescheid, abruf, "1")()
         assert konflikt.value.geloescht
         assert Mittelabruf.history.filter(id=abruf.pk, history_type="-").exists()
@@ -295,4 +295,4 @@ class TestMittelabrufAendernUndLoeschen:
     ("tage", "stufe"), [(31, None), (30, 30), (8, 30), (7, 7), (0, 7), (-1, None)]
 )
 def test_reminder_levels(tage, stufe):
-    assert services.faellige_stufe(tage, [7, 30]) == stufe
+    assert services.due_stufe(tage, [7, 30]) == stufe

@@ -435,7 +435,7 @@ class TestMittelabruf:
         def abgelehnt(**kwargs):
             raise ValidationError({"betrag": "Der Abruf übersteigt die verbleibenden Mittel."})
 
-        monkeypatch.setattr("foerderung.views.mittelabruf_erfassen", abgelehnt)
+        monkeypatch.setattr("foerderung.views.record_mittelabruf", abgelehnt)
         response = login(welt.users["kreis"]).post(
             self.url.format(bescheid.pk),
             {"datum": "2024-01-15", "betrag": "1", "status": "beantragt"},

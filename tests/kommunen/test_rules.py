@@ -122,7 +122,7 @@ def test_leaving_a_kommune_removes_access_at_once(welt):
     Mitgliedschaft.objects.filter(user=cdo).delete()
     forget_scope(cdo)  # a new request computes the scope afresh
     assert not cdo.has_perm("massnahmen.view_massnahme", welt.massnahme)
-    assert scope_for(cdo).lesbare_kreis_ids == frozenset()
+    assert scope_for(cdo).readable_kreis_ids == frozenset()
 
 
 def test_inactive_user_has_no_scope(welt):
@@ -134,10 +134,10 @@ def test_inactive_user_has_no_scope(welt):
 
 
 def test_scope_of_each_role(welt):
-    assert scope_for(welt.users["cdo_eigen"]).lesbare_kreis_ids == {"05766"}
-    assert scope_for(welt.users["kreis_fremd"]).lesbare_kreis_ids == {"05758"}
-    assert scope_for(welt.users["region"]).lesbare_kreis_ids == {"05766", "05758"}
-    assert scope_for(None).lesbare_kreis_ids == frozenset()
+    assert scope_for(welt.users["cdo_eigen"]).readable_kreis_ids == {"05766"}
+    assert scope_for(welt.users["kreis_fremd"]).readable_kreis_ids == {"05758"}
+    assert scope_for(welt.users["region"]).readable_kreis_ids == {"05766", "05758"}
+    assert scope_for(None).readable_kreis_ids == frozenset()
 
 
 def test_person_with_two_memberships_gets_both(welt):

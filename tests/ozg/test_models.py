@@ -55,5 +55,5 @@ def test_reifegrad_must_fit_its_model(modell, stufe, gueltig):
 def test_online_is_derived_by_the_database(modell, stufe, online):
     stand = UmsetzungsstandFactory(reifegradmodell=modell, reifegrad=stufe)
     assert Umsetzungsstand.objects.get(pk=stand.pk).online is online
-    assert stand.ist_online is online
+    assert stand.is_online is online
     assert Umsetzungsstand.objects.online().filter(pk=stand.pk).exists() is online

@@ -145,7 +145,7 @@ def test_nothing_with_a_session_is_compressed(welt, login, offen):
         assert response.status_code == 200, url
         assert "Content-Encoding" not in response, url
     # An API answer to a personal token (internal data) neither.
-    _token, klartext = ApiToken.erzeugen(user=welt.users["kreis"], bezeichnung="Test")
+    _token, klartext = ApiToken.issue(user=welt.users["kreis"], bezeichnung="Test")
     response = login(None).get(
         "/api/v1/kreise/", HTTP_ACCEPT_ENCODING="gzip", HTTP_AUTHORIZATION=f"Bearer {klartext}"
     )

@@ -193,7 +193,7 @@ def test_ical_feed_keeps_hostile_titles_inside_one_property(lage):
 def test_invitation_mail_escapes_markup_and_allows_no_header_injection(
     lage, django_capture_on_commit_callbacks
 ):
-    from benachrichtigungen.workshops import einladungen_versenden
+    from benachrichtigungen.workshops import send_einladungen
 
     welt = lage.welt
     beginn = timezone.now() + dt.timedelta(days=3)
@@ -208,7 +208,7 @@ def test_invitation_mail_escapes_markup_and_allows_no_header_injection(
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        einladungen_versenden(workshop.pk)
+        send_einladungen(workshop.pk)
     assert mail.outbox, "keine Einladung verschickt"
     for nachricht in mail.outbox:
         assert "\n" not in nachricht.subject and "\r" not in nachricht.subject

@@ -182,7 +182,7 @@ def test_unknown_renewed_or_inactive_tokens_are_404(welt, client, workshop):
     assert client.get("/workshops/kalender/gibt-es-nicht.ics").status_code == 404
     user = welt.users["cdo_eigen"]
     alt = services.kalender_token(user=user).token
-    neu = services.kalender_token_erneuern(user=user).token
+    neu = services.renew_kalender_token(user=user).token
     assert alt != neu
     assert client.get(f"/workshops/kalender/{alt}.ics").status_code == 404
     assert client.get(f"/workshops/kalender/{neu}.ics").status_code == 200
@@ -200,7 +200,7 @@ def test_feed_is_not_cached_and_answers_head(welt, client, workshop):
 
 
 def test_tokens_are_long_random_and_unique(welt):
-    tokens = {services.neuer_token() for _ in range(50)}
+    tokens = {services.new_token() for _ in range(50)}
     assert len(tokens) == 50
     assert all(len(t) >= 43 for t in tokens)
     services.kalender_token(user=welt.users["cdo_eigen"])

@@ -32,7 +32,7 @@ def test_invitations_go_to_active_cdos_of_the_kreis_once(welt, entwurf):
     MitgliedschaftFactory(user=welt.users["cdo_eigen"], rolle=Rolle.CDO, kommune=welt.blomberg)
     inaktiv = UserFactory(email="inaktiv@example.invalid", is_active=False)
     MitgliedschaftFactory(user=inaktiv, rolle=Rolle.CDO, kommune=welt.blomberg)
-    assert services.einzuladende(entwurf) == [
+    assert services.invitees(entwurf) == [
         "cdo.detmold@example.invalid",
         "cdo.lemgo@example.invalid",
     ]
@@ -40,7 +40,7 @@ def test_invitations_go_to_active_cdos_of_the_kreis_once(welt, entwurf):
 
 def test_publish_sends_invitations_after_commit(welt, entwurf, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.veroeffentlichen(workshop=entwurf) is True
+        assert services.publish(workshop=entwurf) is True
     assert mail.outbox == []  # nothing before the transaction commits
     assert len(callbacks) == 1
     with django_capture_on_commit_callbacks(execute=True):  # the mails: after their commit
@@ -52,9 +52,9 @@ def test_publish_sends_invitations_after_commit(welt, entwurf, django_capture_on
 
 def test_publish_twice_invites_once(welt, entwurf, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.veroeffentlichen(workshop=entwurf)
+        services.publish(workshop=entwurf)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.veroeffentlichen(workshop=entwurf) is False
+        assert services.publish(workshop=entwurf) is False
     assert callbacks == []
     assert len(mail.outbox) == 2
 
@@ -94,18 +94,18 @@ def test_a_cdo_who_turned_workshop_mails_off_is_not_invited(
         person=welt.users["cdo_andere"], art="workshop", haeufigkeit="aus"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert workshop_mails.einladungen_versenden(workshop.pk) == 1
+        assert workshop_mails.send_einladungen(workshop.pk) == 1
         # The task run twice sends nothing twice.
-        assert workshop_mails.einladungen_versenden(workshop.pk) == 0
+        assert workshop_mails.send_einladungen(workshop.pk) == 0
     assert [m.to for m in mail.outbox] == [["cdo.detmold@example.invalid"]]
 
 
 def test_no_invitations_for_cancelled_or_unpublished(welt, workshop, entwurf):
-    assert workshop_mails.einladungen_versenden(entwurf.pk) == 0
+    assert workshop_mails.send_einladungen(entwurf.pk) == 0
     workshop.abgesagt = True
     workshop.save()
-    assert workshop_mails.einladungen_versenden(workshop.pk) == 0
-    assert workshop_mails.einladungen_versenden(999_999) == 0
+    assert workshop_mails.send_einladungen(workshop.pk) == 0
+    assert workshop_mails.send_einladungen(999_999) == 0
     assert mail.outbox == []
 
 
@@ -123,7 +123,7 @@ def test_cancel_bumps_sequence_and_mails_the_registered_only(
         status=Teilnahme.Status.ABGESAGT,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.absagen(workshop=workshop) is True
+        assert services.cancel(workshop=workshop) is True
     workshop.refresh_from_db()
     assert workshop.abgesagt and workshop.sequenz == 1
     assert [m.to for m in mail.outbox] == [["cdo.detmold@example.invalid"]]
@@ -132,14 +132,14 @@ def test_cancel_bumps_sequence_and_mails_the_registered_only(
     assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.absagen(workshop=workshop) is False
+        assert services.cancel(workshop=workshop) is False
     workshop.refresh_from_db()
     assert workshop.sequenz == 1 and len(mail.outbox) == 1
 
 
 def test_cancelling_a_draft_mails_nobody(welt, entwurf, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.absagen(workshop=entwurf)
+        services.cancel(workshop=entwurf)
     assert mail.outbox == []
     assert workshop_absage.delay(entwurf.pk).get() == 0
 
@@ -148,29 +148,29 @@ def test_cancelling_a_draft_mails_nobody(welt, entwurf, django_capture_on_commit
 
 
 def test_register_for_own_kommune(welt, workshop):
-    teilnahme = services.anmelden(workshop=workshop, user=welt.users["cdo_eigen"])
+    teilnahme = services.register(workshop=workshop, user=welt.users["cdo_eigen"])
     assert teilnahme.kommune == welt.detmold
     # Registering twice keeps the one registration.
-    services.anmelden(workshop=workshop, user=welt.users["cdo_eigen"])
+    services.register(workshop=workshop, user=welt.users["cdo_eigen"])
     assert Teilnahme.objects.count() == 1
 
 
 def test_cdo_of_two_kommunen_chooses(welt, workshop):
     user = welt.users["cdo_eigen"]
     MitgliedschaftFactory(user=user, rolle=Rolle.CDO, kommune=welt.blomberg)
-    teilnahme = services.anmelden(workshop=workshop, user=user, kommune=welt.blomberg)
+    teilnahme = services.register(workshop=workshop, user=user, kommune=welt.blomberg)
     assert teilnahme.kommune == welt.blomberg
 
 
 def test_kreis_staff_register_for_the_kreis(welt, workshop):
-    teilnahme = services.anmelden(workshop=workshop, user=welt.users["kreis"])
+    teilnahme = services.register(workshop=workshop, user=welt.users["kreis"])
     assert teilnahme.kommune is None
 
 
 @pytest.mark.parametrize("rolle", ["cdo_andere", "region", "kreis_fremd"])
 def test_nobody_registers_a_kommune_that_is_not_theirs(welt, workshop, rolle):
     with pytest.raises(ValidationError):
-        services.anmelden(workshop=workshop, user=welt.users[rolle], kommune=welt.detmold)
+        services.register(workshop=workshop, user=welt.users[rolle], kommune=welt.detmold)
     assert not Teilnahme.objects.exists()
 
 
@@ -183,25 +183,25 @@ def test_seat_limit_counts_active_registrations(welt, workshop):
         kommune=welt.lemgo,
         status=Teilnahme.Status.ABGESAGT,
     )
-    services.anmelden(workshop=workshop, user=welt.users["cdo_eigen"])
+    services.register(workshop=workshop, user=welt.users["cdo_eigen"])
     with pytest.raises(ValidationError, match="ausgebucht"):
-        services.anmelden(workshop=workshop, user=welt.users["cdo_andere"])
-    services.abmelden(workshop=workshop, user=welt.users["cdo_eigen"])
-    services.anmelden(workshop=workshop, user=welt.users["cdo_andere"])
+        services.register(workshop=workshop, user=welt.users["cdo_andere"])
+    services.deregister(workshop=workshop, user=welt.users["cdo_eigen"])
+    services.register(workshop=workshop, user=welt.users["cdo_andere"])
 
 
 def test_no_unregistering_after_the_workshop(welt, workshop):
-    services.anmelden(workshop=workshop, user=welt.users["cdo_eigen"])
+    services.register(workshop=workshop, user=welt.users["cdo_eigen"])
     workshop.beginn = timezone.now() - dt.timedelta(days=2)
     workshop.ende = workshop.beginn + dt.timedelta(hours=2)
     workshop.save()
     with pytest.raises(ValidationError, match="vorbei"):
-        services.abmelden(workshop=workshop, user=welt.users["cdo_eigen"])
+        services.deregister(workshop=workshop, user=welt.users["cdo_eigen"])
     assert Teilnahme.objects.get().status == Teilnahme.Status.ANGEMELDET
 
 
 def test_unregister_without_registration_is_harmless(welt, workshop):
-    assert services.abmelden(workshop=workshop, user=welt.users["cdo_eigen"]) is None
+    assert services.deregister(workshop=workshop, user=welt.users["cdo_eigen"]) is None
 
 
 # --- attendance ------------------------------------------------------------------------
@@ -210,14 +210,14 @@ def test_unregister_without_registration_is_harmless(welt, workshop):
 def test_attendance_sets_status_and_adds_walk_ins_once(welt, workshop):
     t = TeilnahmeFactory(workshop=workshop, person=welt.users["cdo_eigen"], kommune=welt.detmold)
     lemgo = welt.users["cdo_andere"].mitgliedschaften.get()
-    geaendert = services.teilnahme_erfassen(
+    geaendert = services.record_teilnahme(
         workshop=workshop,
         status_je_teilnahme={t.pk: "teilgenommen"},
         nachtragen=[lemgo],
     )
     assert geaendert == 2
     assert (
-        services.teilnahme_erfassen(
+        services.record_teilnahme(
             workshop=workshop, status_je_teilnahme={t.pk: "teilgenommen"}, nachtragen=[lemgo]
         )
         == 0
@@ -231,7 +231,7 @@ def test_attendance_sets_status_and_adds_walk_ins_once(welt, workshop):
 def test_attendance_ignores_foreign_teilnahmen_and_bad_status(welt, workshop, entwurf):
     fremd = TeilnahmeFactory(workshop=entwurf, person=welt.users["cdo_eigen"])
     t = TeilnahmeFactory(workshop=workshop, person=welt.users["cdo_andere"])
-    services.teilnahme_erfassen(
+    services.record_teilnahme(
         workshop=workshop, status_je_teilnahme={fremd.pk: "teilgenommen", t.pk: "kaputt"}
     )
     fremd.refresh_from_db()
@@ -244,13 +244,13 @@ def test_attendance_ignores_foreign_teilnahmen_and_bad_status(welt, workshop, en
 
 def test_link_ergebnis_to_the_new_massnahme(welt, ergebnis):
     massnahme = MassnahmeFactory(kreis=welt.lippe, federfuehrend=welt.detmold)
-    verknuepft = services.ergebnis_verknuepfen(ergebnis_id=str(ergebnis.pk), massnahme=massnahme)
+    verknuepft = services.link_ergebnis(ergebnis_id=str(ergebnis.pk), massnahme=massnahme)
     assert verknuepft == ergebnis
     ergebnis.refresh_from_db()
     assert ergebnis.massnahme == massnahme
     assert ergebnis.status == Ergebnis.Status.IN_ARBEIT
     # Calling again with the same Maßnahme is harmless.
-    assert services.ergebnis_verknuepfen(ergebnis_id=ergebnis.pk, massnahme=massnahme)
+    assert services.link_ergebnis(ergebnis_id=ergebnis.pk, massnahme=massnahme)
 
 
 @pytest.mark.parametrize(
@@ -258,18 +258,18 @@ def test_link_ergebnis_to_the_new_massnahme(welt, ergebnis):
 )
 def test_malformed_ergebnis_ids_are_ignored(welt, ergebnis, ergebnis_id):
     massnahme = MassnahmeFactory(kreis=welt.lippe)
-    assert services.ergebnis_verknuepfen(ergebnis_id=ergebnis_id, massnahme=massnahme) is None
+    assert services.link_ergebnis(ergebnis_id=ergebnis_id, massnahme=massnahme) is None
     ergebnis.refresh_from_db()
     assert ergebnis.massnahme is None
 
 
 def test_no_link_across_kreise_or_over_an_existing_link(welt, ergebnis):
     fremd = MassnahmeFactory(kreis=welt.herford)
-    assert services.ergebnis_verknuepfen(ergebnis_id=ergebnis.pk, massnahme=fremd) is None
+    assert services.link_ergebnis(ergebnis_id=ergebnis.pk, massnahme=fremd) is None
     erste = MassnahmeFactory(kreis=welt.lippe)
     zweite = MassnahmeFactory(kreis=welt.lippe)
-    services.ergebnis_verknuepfen(ergebnis_id=ergebnis.pk, massnahme=erste)
-    assert services.ergebnis_verknuepfen(ergebnis_id=ergebnis.pk, massnahme=zweite) is None
+    services.link_ergebnis(ergebnis_id=ergebnis.pk, massnahme=erste)
+    assert services.link_ergebnis(ergebnis_id=ergebnis.pk, massnahme=zweite) is None
     ergebnis.refresh_from_db()
     assert ergebnis.massnahme == erste
 
@@ -277,25 +277,25 @@ def test_no_link_across_kreise_or_over_an_existing_link(welt, ergebnis):
 def test_link_checks_the_users_permission_when_given(welt, ergebnis):
     massnahme = MassnahmeFactory(kreis=welt.lippe)
     assert (
-        services.ergebnis_verknuepfen(
+        services.link_ergebnis(
             ergebnis_id=ergebnis.pk, massnahme=massnahme, user=welt.users["cdo_andere"]
         )
         is None
     )
-    assert services.ergebnis_verknuepfen(
+    assert services.link_ergebnis(
         ergebnis_id=ergebnis.pk, massnahme=massnahme, user=welt.users["cdo_eigen"]
     )
 
 
 def test_prefill_takes_the_first_line_and_keeps_titles_short(welt, ergebnis):
-    params = services.massnahme_vorbelegung(ergebnis)
+    params = services.massnahme_initial(ergebnis)
     assert params["titel"] == "Stand der E-Akte in allen Kommunen abfragen"
     ergebnis.beschreibung = "x" * 400
-    params = services.massnahme_vorbelegung(ergebnis)
+    params = services.massnahme_initial(ergebnis)
     assert len(params["titel"]) == 250 and params["titel"].endswith("…")
     ergebnis.verantwortlich = None
     ergebnis.workshop.handlungsfeld = None
-    params = services.massnahme_vorbelegung(ergebnis)
+    params = services.massnahme_initial(ergebnis)
     assert "federfuehrend" not in params and "handlungsfeld" not in params
 
 
@@ -306,7 +306,7 @@ def test_the_invitation_arrives_by_smtp_with_text_html_and_calendar(
     from tests.benachrichtigungen.smtp import teile
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert workshop_mails.einladungen_versenden(workshop.pk) == 2
+        assert workshop_mails.send_einladungen(workshop.pk) == 2
     [nachricht] = smtp.an("cdo.detmold@example.invalid")
     text, html = teile(nachricht)
     assert "lädt Sie herzlich zum folgenden Workshop ein" in text

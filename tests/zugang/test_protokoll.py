@@ -11,7 +11,7 @@ from django.utils import timezone
 from kommunen.models import Mitgliedschaft, Rolle
 from tests.factories import PASSWORD, MassnahmeFactory, UserFactory
 from zugang.models import Protokolleintrag
-from zugang.services import ip_kuerzen, protokoll_aufraeumen
+from zugang.services import clean_up_protokoll, shorten_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_old_entries_are_shortened_then_deleted(welt, settings):
     uralt = Protokolleintrag.objects.create(
         ereignis=E.ANMELDUNG, ip="192.0.2.77", zeitpunkt=jetzt - timedelta(days=400)
     )
-    ergebnis = protokoll_aufraeumen(jetzt=jetzt)
+    ergebnis = clean_up_protokoll(jetzt=jetzt)
     assert ergebnis == {"geloescht": 1, "ip_gekuerzt": 1}
     frisch.refresh_from_db()
     alt.refresh_from_db()
@@ -170,9 +170,9 @@ def test_old_entries_are_shortened_then_deleted(welt, settings):
 
 
 def test_ip_kuerzen():
-    assert ip_kuerzen("203.0.113.199") == "203.0.113.0"
-    assert ip_kuerzen("2001:db8:abcd:12::7") == "2001:db8:abcd::"
-    assert ip_kuerzen("kaputt") is None and ip_kuerzen(None) is None
+    assert shorten_ip("203.0.113.199") == "203.0.113.0"
+    assert shorten_ip("2001:db8:abcd:12::7") == "2001:db8:abcd::"
+    assert shorten_ip("kaputt") is None and shorten_ip(None) is None
 
 
 def test_leaving_a_kommune_ends_access_with_the_next_request(client, welt):

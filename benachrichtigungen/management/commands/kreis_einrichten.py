@@ -13,9 +13,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from benachrichtigungen.zugaenge import mitteilen
+from benachrichtigungen.zugaenge import send_zugang
 from kommunen.models import Kreis
-from kommunen.services import ListeFehlerhaft, kreis_einrichten
+from kommunen.services import ListeFehlerhaft, set_up_kreis
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             ) from error
         probelauf = options["probelauf"]
         try:
-            ergebnis = kreis_einrichten(kreis=kreis, inhalt=inhalt, probelauf=probelauf)
+            ergebnis = set_up_kreis(kreis=kreis, inhalt=inhalt, probelauf=probelauf)
         except ListeFehlerhaft as fehler:
             zeilen = "\n".join(f"  {meldung}" for meldung in fehler.fehler)
             raise CommandError(
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             ) from fehler
 
         if not probelauf:
-            mitteilen(kreis=kreis, ergebnis=ergebnis)
+            send_zugang(kreis=kreis, ergebnis=ergebnis)
         for eintrag in ergebnis.eintraege:
             if eintrag.mitgliedschaft_vorhanden:
                 was = "besteht bereits, nichts zu tun"
