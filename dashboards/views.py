@@ -420,10 +420,19 @@ def _region_kontext(
     kreis_ids = [kreis.ags for kreis in kreise]
     je_hf = k.massnahmen_zahlen(alle_ids, quartal=quartal, handlungsfeld_id=hf_id)
     je_kreis = k.summe_je_kreis(je_hf)
-    meldungen = k.meldungen_je_kreis(alle_ids, k.quartale_bis(quartal), handlungsfeld_id=hf_id)
-    meldungen_region = Counter()
-    for (_kreis, quartal_text), anzahl in meldungen.items():
-        meldungen_region[quartal_text] += anzahl
+    # The Statusmeldungen per Kreis for the page's Kreise only; the region's per quarter
+    # added up from them when the page shows every Kreis, else counted in one query.
+    meldungen = k.meldungen_je_kreis(kreis_ids, k.quartale_bis(quartal), handlungsfeld_id=hf_id)
+    if seite.paginator.num_pages > 1:
+        meldungen_region = Counter(
+            k.meldungen_je_quartal(
+                [kreis.ags for kreis in alle], k.quartale_bis(quartal), handlungsfeld_id=hf_id
+            )
+        )
+    else:
+        meldungen_region = Counter()
+        for (_kreis, quartal_text), anzahl in meldungen.items():
+            meldungen_region[quartal_text] += anzahl
     trend = k.trend(
         kreis_ids, bis=quartal, handlungsfeld_id=hf_id, meldungen=meldungen, stand=je_kreis
     )

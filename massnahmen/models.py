@@ -285,7 +285,12 @@ class Massnahme(Versioned, TimeStampedModel):
                 violation_error_message="Eine abgeschlossene Maßnahme braucht ein tatsächliches Ende.",
             ),
         ]
-        indexes = [models.Index(fields=["kreis", "status"])]
+        indexes = [
+            models.Index(fields=["kreis", "status"]),
+            # The first Maßnahmen by title among many (/region/'s shared Maßnahmen of a
+            # national region): read in order until enough are found, no sort of all.
+            models.Index(fields=["titel", "id"], name="massnahme_titel"),
+        ]
 
     def __str__(self) -> str:
         return self.titel
@@ -533,6 +538,9 @@ class Statusmeldung(TimeStampedModel):
         verbose_name = "Statusmeldung"
         verbose_name_plural = "Statusmeldungen"
         ordering = ["massnahme", "-quartal"]
+        # The Statusmeldungen of a quarter (who has reported for it, how many per quarter):
+        # the unique constraint's index starts with the Maßnahme and does not help there.
+        indexes = [models.Index(fields=["quartal", "massnahme"], name="statusmeldung_quartal")]
         constraints = [
             models.UniqueConstraint(
                 fields=["massnahme", "quartal"],

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from core.quartal import Quartal
-from massnahmen.models import Massnahme, Nachnutzung
+from massnahmen.models import Massnahme, Nachnutzung, Statusmeldung
 from tests.dashboards.dashboard_hilfen import abfragen_wachsen_nicht, seitentext
 from tests.factories import (
     FoerderbescheidFactory,
@@ -388,3 +388,46 @@ def test_region_projects_and_workshops_are_on_the_region_page(welt, login):
     KreisFactory(ags="09162", name="München", slug="muenchen", region=andere)
     text = seitentext(admin.get(f"/region/?region={andere.pk}"))
     assert "Regionales Datenportal OWL" not in text and "Regionaltreffen OWL" not in text
+
+
+def test_the_statusmeldungen_of_many_kreise_are_counted_as_those_of_each(welt, grosse_region):
+    """The region's Statusmeldungen per quarter (the chart of a region on several pages):
+    for a few Kreise counted directly, for most Kreise of the country as all less those of
+    the Maßnahmen outside; either way the sums per Kreis, without another region's Kreis
+    or a region's own project."""
+    from collections import Counter
+
+    from django.core.cache import cache
+
+    from dashboards import auswertung as k
+    from kommunen.models import Kreis
+
+    jetzt = Quartal.current()
+    draussen = KreisFactory(ags="09999", name="Kreis Draußen", region=RegionFactory())
+    ausserhalb = [
+        MassnahmeFactory(kreis=draussen, federfuehrend=KommuneFactory(kreis=draussen)),
+        MassnahmeFactory(region=grosse_region, kreis=None, federfuehrend=None),
+    ]
+    drinnen = list(Massnahme.objects.filter(kreis__region=grosse_region).order_by("pk")[:6])
+    for massnahme in drinnen + ausserhalb:
+        StatusmeldungFactory(massnahme=massnahme, quartal=str(jetzt))
+    StatusmeldungFactory(massnahme=drinnen[0], quartal=str(jetzt.previous()))
+    quartale = k.quartale_bis(jetzt)
+    region_kreise = list(Kreis.objects.filter(region=grosse_region).values_list("ags", flat=True))
+    assert 2 * len(region_kreise) > Kreis.objects.count()  # the way "all less outside"
+    for kreis_ids in [region_kreise, region_kreise[:3]]:
+        for hf in [None, welt.handlungsfeld.pk]:
+            cache.delete(k.ANZAHL_KREISE_SCHLUESSEL)
+            summe = Counter()
+            for (_kreis, quartal), anzahl in k.meldungen_je_kreis(
+                kreis_ids, quartale, handlungsfeld_id=hf
+            ).items():
+                summe[quartal] += anzahl
+            assert k.meldungen_je_quartal(kreis_ids, quartale, handlungsfeld_id=hf) == summe
+    von_kreisen = Statusmeldung.objects.filter(massnahme__kreis__region=grosse_region)
+    assert k.meldungen_je_quartal(region_kreise, quartale) == {
+        str(jetzt.previous()): von_kreisen.filter(quartal=str(jetzt.previous())).count(),
+        str(jetzt): von_kreisen.filter(quartal=str(jetzt)).count(),
+    }
+    # … and those outside were there to be left out.
+    assert Statusmeldung.objects.filter(quartal=str(jetzt), massnahme__in=ausserhalb).count() == 2
