@@ -59,7 +59,14 @@ SEITEN = [
     # (the lists from the cache) and computed afresh on every request.
     ("/ Startseite", "home", "", "cdo.detmold@demo.invalid"),
     (OHNE_CACHE, "home", "", "cdo.detmold@demo.invalid"),
+    # The API's list endpoints (issue 19, point 2), as a harvester without a token reads them.
+    ("API massnahmen", "api_v1:massnahmen", "", None),
+    ("API kommunen", "api_v1:kommunen", "", None),
+    # Funding and workshops are internal: read with Kreis staff's personal token.
+    ("API bescheide", "api_v1:foerderbescheide", "", "kreis@demo.invalid"),
+    ("API workshops", "api_v1:workshops", "", "kreis@demo.invalid"),
 ]
+API = "API "
 MAX_VERHAELTNIS = 3.0
 MAX_ABFRAGEN = 15
 # Measured in the national database only: the synthetic region of seed_scale itself
@@ -86,6 +93,8 @@ def _django(database_url: str) -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver"]
+    # The API's rate limit per client address would answer most timed requests with a 429.
+    settings.API_RATE_LIMIT_ANONYM = 0
 
 
 def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
@@ -96,6 +105,7 @@ def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
+    from api.models import ApiToken
     from core.cachestand import DATEN_SCHLUESSEL, weiterzaehlen
     from core.models import User
     from kommunen.models import Region
@@ -115,12 +125,17 @@ def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
             ergebnisse[label] = {"fehlt": f"URL-Name {name} ist (noch) nicht geroutet"}
             continue
         client = Client()
+        token = None
         if email:
             user = User.objects.filter(email=email).first()
             if user is None:
                 ergebnisse[label] = {"fehlt": f"Konto {email} fehlt (seed_demo gelaufen?)"}
                 continue
-            client.force_login(user)
+            if label.startswith(API):
+                token, klartext = ApiToken.issue(user=user, bezeichnung="bench/dashboards.py")
+                client = Client(headers={"Authorization": f"Bearer {klartext}"})
+            else:
+                client.force_login(user)
         for _ in range(3):  # warm-up: session write after login, template loading, caches
             status = client.get(url).status_code
         # „Wer hat das schon?“ without its cache: the key moves on before every request.
@@ -141,6 +156,8 @@ def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         sql = [q["sql"] for q in queries.captured_queries]
+        if token is not None:
+            token.delete()
         ergebnisse[label] = {
             "url": url,
             "status": status,
