@@ -30,10 +30,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 
 from core.quartal import Quartal
-from dashboards.auswertung import abruf_quote, kreise_mit_summen
+from dashboards.auswertung import abruf_quote, kreise_with_summen
 from foerderung.models import Foerderbescheid
 from handlungsfelder.models import Handlungsfeld, Kennzahl, Lebensbereich, Ziel
-from handlungsfelder.services import auswerten
+from handlungsfelder.services import evaluate
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import Ampel, Massnahme, Meilenstein, Statusmeldung
 from ozg.kennzahl_quellen import ozg_leistungen_online
@@ -495,7 +495,7 @@ def massnahme(request, pfad: Path[MassnahmePfad]):
         {
             "quartal": s.quartal,
             "zusammenfassung": s.oeffentliche_zusammenfassung,
-            "veroeffentlicht_am": s.oeffentlich_seit,
+            "veroeffentlicht_am": s.public_since,
         }
         for s in (
             Statusmeldung.objects.oeffentlich()
@@ -564,7 +564,7 @@ def ziele(request, filter: Query[ZieleFilter]):
         )
     )
     anzahl, liste = _page(qs, filter)
-    verlaeufe = auswerten([k for z in liste for k in z.kennzahlen.all()])
+    verlaeufe = evaluate([k for z in liste for k in z.kennzahlen.all()])
     ergebnisse = []
     for z in liste:
         kennzahlen = []
@@ -673,7 +673,7 @@ def foerderung_summen(request, filter: Query[StichtagBlaettern]):
     quartal = _quartal(filter.quartal)
     qs = _filter_kreis(Kreis.objects.order_by("name"), "ags", filter.kreis)
     anzahl, liste = _page(qs, filter)
-    summen = kreise_mit_summen([k.ags for k in liste], quartal=quartal) if liste else []
+    summen = kreise_with_summen([k.ags for k in liste], quartal=quartal) if liste else []
     return _envelope(
         anzahl,
         filter,

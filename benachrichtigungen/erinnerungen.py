@@ -52,7 +52,7 @@ def fehlende(kreis: Kreis, quartal: Quartal):
     return (
         Massnahme.objects.filter(kreis=kreis)
         .meldepflichtig(quartal)
-        .ohne_statusmeldung(quartal)
+        .without_statusmeldung(quartal)
         .select_related("federfuehrend", "kreis")
         .order_by("federfuehrend__name", "titel", "pk")
     )
@@ -218,6 +218,6 @@ def remind_statusmeldungen(*, heute: dt.date | None = None) -> int:
         for quartal, stufe in due_stufen(regel, heute):
             if stufe == ESKALATION:
                 gesendet += _escalate(kreis, quartal)
-            elif not Quartalsabschluss.ist_gesperrt(kreis.pk, quartal):
+            elif not Quartalsabschluss.is_locked(kreis.pk, quartal):
                 gesendet += _remind(kreis, regel, quartal, stufe, heute)
     return gesendet

@@ -26,7 +26,7 @@ from foerderung.services import ABGESCHLOSSENE_STATUS
 from kommunen.models import Kommune
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Meilenstein
-from ozg.wer_hat_das_schon import neu_im_katalog, passende_loesungen
+from ozg.wer_hat_das_schon import matching_loesungen, new_in_katalog
 from workshops.models import Ergebnis, Workshop
 
 from . import mail
@@ -131,7 +131,7 @@ def _statusmeldungen(person, scope, heute: dt.date) -> list[mail.Eintrag]:
         Massnahme.objects.for_user(person)
         .meldepflichtig(quartal)
         .filter(_responsible_q(scope))
-        .ohne_statusmeldung(quartal)
+        .without_statusmeldung(quartal)
         .order_by("titel", "pk")
     )
     return [
@@ -270,7 +270,7 @@ def _new_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
         .order_by("name")
     ):
         neu = list(
-            neu_im_katalog(passende_loesungen(kommune, person), seit=seit, bis=bis)[
+            new_in_katalog(matching_loesungen(kommune, person), seit=seit, bis=bis)[
                 : NEUE_LOESUNGEN_HOECHSTENS + 1
             ]
         )

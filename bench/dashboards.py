@@ -106,10 +106,10 @@ def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
     from django.urls import NoReverseMatch, reverse
 
     from api.models import ApiToken
-    from core.cachestand import DATEN_SCHLUESSEL, weiterzaehlen
+    from core.cachestand import DATEN_SCHLUESSEL, advance
     from core.models import User
     from kommunen.models import Region
-    from ozg.wer_hat_das_schon import stand_weiterzaehlen
+    from ozg.wer_hat_das_schon import advance_stand
 
     seiten = list(SEITEN)
     skala = Region.objects.filter(kurzname=REGION_NATIONAL[2]).first() if skala else None
@@ -139,11 +139,11 @@ def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:
         for _ in range(3):  # warm-up: session write after login, template loading, caches
             status = client.get(url).status_code
         # „Wer hat das schon?“ without its cache: the key moves on before every request.
-        kalt = stand_weiterzaehlen if label == OHNE_CACHE else (lambda: None)
+        kalt = advance_stand if label == OHNE_CACHE else (lambda: None)
         if label == REGION_NATIONAL_KALT:
 
             def kalt():
-                weiterzaehlen(DATEN_SCHLUESSEL)
+                advance(DATEN_SCHLUESSEL)
 
         zeiten, cpu = [], []
         for _ in range(LAEUFE_KALT if label == REGION_NATIONAL_KALT else laeufe):

@@ -106,9 +106,9 @@ def main() -> None:
 
 
 def aufwaermen() -> None:
-    from berichte.pdf import html_zu_pdf
+    from berichte.pdf import html_to_pdf
 
-    html_zu_pdf("<html lang='de'><head><title>x</title></head><body><p>Warm-up</p></body></html>")
+    html_to_pdf("<html lang='de'><head><title>x</title></head><body><p>Warm-up</p></body></html>")
 
 
 def weasyprint_allein(html: str, variante: str) -> bytes:
@@ -138,8 +138,8 @@ def messen(ags, name, variante, quartal, wiederholungen, ablage) -> dict:
 
     from berichte import services
     from berichte.models import Quartalsbericht
-    from berichte.pdf import nachbearbeiten, tabellen_als_csv
-    from berichte.tasks import bericht_erstellen
+    from berichte.pdf import postprocess, tabellen_as_csv
+    from berichte.tasks import create_bericht
     from kommunen.models import Kreis
 
     kreis = Kreis.objects.get(ags=ags)
@@ -152,24 +152,24 @@ def messen(ags, name, variante, quartal, wiederholungen, ablage) -> dict:
             variante=variante,
             mit_steckbriefen=True,
         )
-        cpu, wand, ergebnis = _gestoppt(bericht_erstellen.apply, args=[bericht.pk])
+        cpu, wand, ergebnis = _gestoppt(create_bericht.apply, args=[bericht.pk])
         bericht.refresh_from_db()
         assert ergebnis.successful() and bericht.status == "fertig", bericht.fehler
         return cpu, wand, bericht
 
-    kontext = services.bericht_kontext(kreis=kreis, quartal=quartal, stand=timezone.now())
+    kontext = services.bericht_context(kreis=kreis, quartal=quartal, stand=timezone.now())
     anzahl = kontext["abschnitte"][0].daten["anzahl_massnahmen"]
     assert anzahl, f"{name}: der Bericht {quartal.label} ist leer"
     html_s, _, html = _gestoppt(
-        services.bericht_als_html, kreis=kreis, quartal=quartal, stand=timezone.now(), version=1
+        services.bericht_as_html, kreis=kreis, quartal=quartal, stand=timezone.now(), version=1
     )
     aufgaben, weasy = [], []
     for _ in range(wiederholungen):
         aufgaben.append(aufgabe())
         weasy.append(_gestoppt(weasyprint_allein, html, variante))
     roh = weasy[-1][2]
-    nach_s = _gestoppt(nachbearbeiten, roh)[0]
-    csv_s = _gestoppt(tabellen_als_csv, html)[0] if variante == "pdf/a-3b" else 0.0
+    nach_s = _gestoppt(postprocess, roh)[0]
+    csv_s = _gestoppt(tabellen_as_csv, html)[0] if variante == "pdf/a-3b" else 0.0
     bericht = aufgaben[-1][2]
     if ablage:
         ablage.mkdir(parents=True, exist_ok=True)

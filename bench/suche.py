@@ -47,13 +47,13 @@ def _django() -> None:
 def _median_ms(client, url: str, laeufe: int) -> tuple[float, int]:
     # The lists keep a page's keys and total under the data stand (core.cachestand): moved
     # on before every request, so each one searches afresh, as after any write in the portal.
-    from core.cachestand import DATEN_SCHLUESSEL, weiterzaehlen
+    from core.cachestand import DATEN_SCHLUESSEL, advance
 
     for _ in range(2):
         status = client.get(url).status_code
     zeiten = []
     for _ in range(laeufe):
-        weiterzaehlen(DATEN_SCHLUESSEL)
+        advance(DATEN_SCHLUESSEL)
         start = time.perf_counter()
         client.get(url)
         zeiten.append(time.perf_counter() - start)

@@ -30,12 +30,12 @@ from django.utils.translation import ngettext
 
 from core.formatting import euro, zahl
 from core.quartal import Quartal
-from core.stichtag import ist_abgelaufen, stand_am, stichtag
-from dashboards.auswertung import Zahlen, massnahmen_zahlen, summe_je_kreis
+from core.stichtag import is_expired, stand_on, stichtag
+from dashboards.auswertung import Zahlen, massnahmen_zahlen, sum_per_kreis
 from foerderung.models import (
     Mittelabruf,
-    bescheide_zum_quartalsende,
-    mittelabrufe_zum_quartalsende,
+    bescheide_at_quartalsende,
+    mittelabrufe_at_quartalsende,
 )
 from handlungsfelder.models import Handlungsfeld
 from handlungsfelder.services import zielerreichung as zielerreichung_der_kennzahlen
@@ -46,17 +46,17 @@ from massnahmen.models import (
     Massnahme,
     Meilenstein,
     meldepflichtig_q,
-    stand_zum_quartalsende,
-    statusmeldungen_zum_quartalsende,
+    stand_at_quartalsende,
+    statusmeldungen_at_quartalsende,
 )
-from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
+from ozg.models import stand_at_quartalsende as ozg_stand_zum_quartalsende
 from workshops.models import Teilnahme, Workshop
 
 AMPEL_TEXT = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 FRIST_MONATE = 6
 
 
-def _plus_monate(tag: dt.date, monate: int) -> dt.date:
+def _plus_months(tag: dt.date, monate: int) -> dt.date:
     """The same day `monate` months later (the month's last day where it is shorter)."""
     jahr, monat = divmod(tag.year * 12 + tag.month - 1 + monate, 12)
     monat += 1
@@ -92,11 +92,11 @@ class Berichtsdaten:
 
     @cached_property
     def massnahmen(self) -> list[dict]:
-        """The Kreis's active Maßnahmen as of the quarter's end (`stand_zum_quartalsende`),
+        """The Kreis's active Maßnahmen as of the quarter's end (`stand_at_quartalsende`),
         ordered by Handlungsfeld and title, each with this quarter's Statusmeldung
         (`meldung`, or None) and last quarter's (`vorher`)."""
         zeilen = list(
-            stand_zum_quartalsende(self.quartal)
+            stand_at_quartalsende(self.quartal)
             .filter(kreis_id=self.kreis.pk)
             .annotate(
                 meldepflichtig=ExpressionWrapper(
@@ -114,12 +114,12 @@ class Berichtsdaten:
                 "federfuehrend_id",
                 "federfuehrend__name",
                 "meldepflichtig",
-                *(["history_id"] if ist_abgelaufen(self.quartal) else []),
+                *(["history_id"] if is_expired(self.quartal) else []),
             )
         )
         meldungen = defaultdict(dict)
         for meldung in (
-            statusmeldungen_zum_quartalsende(self.quartal)
+            statusmeldungen_at_quartalsende(self.quartal)
             .filter(
                 massnahme_id__in=[z["id"] for z in zeilen],
                 quartal__in=[str(self.quartal), str(self.quartal.previous())],
@@ -158,7 +158,7 @@ class Berichtsdaten:
         for quartal in (self.quartal, self.quartal.previous()):
             je_hf = massnahmen_zahlen([self.kreis.pk], quartal=quartal)
             werte = {hf_id: z for (_kreis, hf_id), z in je_hf.items()}
-            werte[None] = summe_je_kreis(je_hf).get(self.kreis.pk, Zahlen())
+            werte[None] = sum_per_kreis(je_hf).get(self.kreis.pk, Zahlen())
             ergebnis[str(quartal)] = werte
         return ergebnis
 
@@ -180,7 +180,7 @@ class Berichtsdaten:
         """{id: {status, ampel}} of the Kreis's Maßnahmen as of the previous quarter's end."""
         return {
             z["id"]: z
-            for z in stand_zum_quartalsende(self.quartal.previous())
+            for z in stand_at_quartalsende(self.quartal.previous())
             .filter(kreis_id=self.kreis.pk)
             .values("id", "status", "ampel")
         }
@@ -194,7 +194,7 @@ class Berichtsdaten:
     def beteiligungen(self) -> dict[int, set[int]]:
         """{kommune_id: ids of the Maßnahmen it takes part in} as of the quarter's end (the
         many-to-many snapshot of each history row; today's rows while the quarter runs)."""
-        if ist_abgelaufen(self.quartal):
+        if is_expired(self.quartal):
             through = Massnahme.history.model._meta.get_field(
                 "historicalmassnahme_beteiligte"
             ).related_model
@@ -235,7 +235,7 @@ def titelseite(daten: Berichtsdaten) -> dict:
     }
 
 
-def _veraenderung(vorher, jetzt, stellen: int, einheit: str) -> str:
+def _change(vorher, jetzt, stellen: int, einheit: str) -> str:
     """A signed difference in German style; "–" when either side is missing."""
     if vorher is None or jetzt is None:
         return "–"
@@ -272,7 +272,7 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
             "anzahl": jetzt[feld["pk"]].anzahl,
             "vorher": _prozent(vorher.get(feld["pk"])),
             "jetzt": _prozent(jetzt[feld["pk"]]),
-            "differenz": _veraenderung(
+            "differenz": _change(
                 vorher[feld["pk"]].fortschritt if feld["pk"] in vorher else None,
                 jetzt[feld["pk"]].fortschritt,
                 1,
@@ -288,7 +288,7 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
             "label": "Statusmeldungen",
             "vorher": _meldungen(a),
             "jetzt": _meldungen(b),
-            "differenz": _veraenderung(a.gemeldet, b.gemeldet, 0, "")
+            "differenz": _change(a.gemeldet, b.gemeldet, 0, "")
             if a.meldepflichtig and b.meldepflichtig
             else "–",
         },
@@ -296,14 +296,14 @@ def zusammenfassung(daten: Berichtsdaten) -> dict:
             "label": "durchschnittlicher Fortschritt",
             "vorher": "–" if a.fortschritt is None else f"{zahl(a.fortschritt, 1)} %",
             "jetzt": "–" if b.fortschritt is None else f"{zahl(b.fortschritt, 1)} %",
-            "differenz": _veraenderung(a.fortschritt, b.fortschritt, 1, " Prozentpunkte"),
+            "differenz": _change(a.fortschritt, b.fortschritt, 1, " Prozentpunkte"),
         },
     ] + [
         {
             "label": f"Ampel {AMPEL_TEXT[farbe]}",
             "vorher": zahl(a.ampel[farbe]),
             "jetzt": zahl(b.ampel[farbe]),
-            "differenz": _veraenderung(a.ampel[farbe], b.ampel[farbe], 0, ""),
+            "differenz": _change(a.ampel[farbe], b.ampel[farbe], 0, ""),
         }
         for farbe in AMPEL_TEXT
     ]
@@ -354,7 +354,7 @@ def meilensteine(daten: Berichtsdaten) -> dict:
     titel = {z["id"]: z["titel"] for z in daten.massnahmen}
     zeilen = [
         {**m, "massnahme__titel": titel[m["massnahme_id"]]}
-        for m in stand_am(Meilenstein.history, stichtag(daten.quartal))
+        for m in stand_on(Meilenstein.history, stichtag(daten.quartal))
         .filter(
             massnahme_id__in=list(titel),
             faellig_am__range=(naechstes.beginn, naechstes.ende),
@@ -370,12 +370,12 @@ def meilensteine(daten: Berichtsdaten) -> dict:
 def foerderung(daten: Berichtsdaten) -> dict:
     """The Förderbescheide of the Kreis issued by the quarter's end, with the money granted,
     drawn (of it paid out) and remaining at that day, and the deadlines of the six months
-    after the quarter (`bescheide_zum_quartalsende`, `mittelabrufe_zum_quartalsende`)."""
+    after the quarter (`bescheide_at_quartalsende`, `mittelabrufe_at_quartalsende`)."""
     von = daten.quartal.ende + dt.timedelta(days=1)
     # Six months: 1 October to 31 March, not to 1 April.
-    bis = _plus_monate(von, FRIST_MONATE) - dt.timedelta(days=1)
+    bis = _plus_months(von, FRIST_MONATE) - dt.timedelta(days=1)
     bescheide = list(
-        bescheide_zum_quartalsende(daten.quartal)
+        bescheide_at_quartalsende(daten.quartal)
         .filter(kreis_id=daten.kreis.pk)
         .order_by("bescheiddatum", "aktenzeichen")
         .values(
@@ -391,7 +391,7 @@ def foerderung(daten: Berichtsdaten) -> dict:
     )
     abrufe = {
         z["bescheid_id"]: z
-        for z in mittelabrufe_zum_quartalsende(daten.quartal)
+        for z in mittelabrufe_at_quartalsende(daten.quartal)
         .filter(bescheid_id__in=[b["id"] for b in bescheide])
         .order_by()
         .values("bescheid_id")
@@ -512,7 +512,7 @@ def zielerreichung(daten: Berichtsdaten) -> dict:
 # --- Reading aids: the summary in sentences, the contents, a page per Kommune ---------------
 
 
-def _mehr_weniger(differenz: int, vergleich: str) -> str:
+def _more_less(differenz: int, vergleich: str) -> str:
     """ "7 mehr als am Ende des 2. Quartals 2026", "2 weniger …", "so viele wie …"."""
     if differenz > 0:
         return f"{zahl(differenz)} mehr als {vergleich}"
@@ -640,7 +640,7 @@ def _satz_ozg(daten: Berichtsdaten, vergleich: str) -> str:
         "online": zahl(online),
         "bewertet": zahl(jetzt["summe_bewertet"]),
         "anteil": zahl(jetzt["anteil"], 1),
-        "veraenderung": _mehr_weniger(online - vorher, vergleich),
+        "veraenderung": _more_less(online - vorher, vergleich),
     }
 
 
@@ -837,7 +837,7 @@ class FertigerAbschnitt:
     quer: bool = False
 
 
-def abschnitte_waehlen(*, mit_steckbriefen: bool = True) -> list[Abschnitt]:
+def select_abschnitte(*, mit_steckbriefen: bool = True) -> list[Abschnitt]:
     """The sections of a report: all, or all but the Steckbriefe appendix."""
     return [a for a in ABSCHNITTE if mit_steckbriefen or a.schluessel != STECKBRIEFE]
 

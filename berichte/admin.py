@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from .logo import logo_pruefen
+from .logo import check_logo
 from .models import Deckblatt, Quartalsbericht
 
 
@@ -69,7 +69,7 @@ class DeckblattAdminForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data["logo"]
         if logo and logo != getattr(self.instance, "logo", None):
-            logo_pruefen(logo)
+            check_logo(logo)
         return logo
 
 

@@ -9,7 +9,7 @@ from core.quartal import Quartal
 from kommunen.models import Kreis
 from kommunen.scope import scope_for
 
-from .logo import logo_pruefen
+from .logo import check_logo
 from .models import Quartalsbericht
 
 # Quarters offered: the last eight complete ones. Not the running one: requesting a report
@@ -45,14 +45,14 @@ class QuartalAuswahlField(forms.ChoiceField):
         super().validate(value)
 
 
-def anforderbare_kreise(user):
+def requestable_kreise(user):
     """The Kreise the user may request reports for: where they are Kreis staff."""
     if user.is_superuser:
         return Kreis.objects.order_by("name")
     return Kreis.objects.filter(ags__in=scope_for(user).kreis_ids).order_by("name")
 
 
-class BerichtAnfordernForm(forms.Form):
+class BerichtRequestForm(forms.Form):
     """Kreis staff: which Kreis (when they serve several), which quarter, which PDF variant,
     with or without the Steckbriefe appendix."""
 
@@ -84,7 +84,7 @@ class BerichtAnfordernForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kreis"].queryset = anforderbare_kreise(user)
+        self.fields["kreis"].queryset = requestable_kreise(user)
         self.fields["quartal"].choices = quartal_auswahl()
         self.fields["quartal"].initial = str(Quartal.last_complete())
         if len(self.fields["kreis"].queryset) == 1:
@@ -98,7 +98,7 @@ class BerichtAnfordernForm(forms.Form):
             raise ValidationError("Bitte wählen Sie ein Quartal aus der Liste.") from error
 
 
-class AbschlussAufhebenForm(forms.Form):
+class AbschlussLiftForm(forms.Form):
     aufhebungsgrund = forms.CharField(
         label="Grund der Aufhebung",
         help_text="Der Grund wird mit Ihrem Namen und der Uhrzeit festgehalten.",
@@ -131,7 +131,7 @@ class LogoForm(forms.Form):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo:
-            logo_pruefen(logo)
+            check_logo(logo)
         return logo
 
     def clean(self):

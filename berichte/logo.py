@@ -50,7 +50,7 @@ def _lokaler_name(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 
 
-def svg_ist_harmlos(inhalt: bytes) -> bool:
+def is_svg_harmless(inhalt: bytes) -> bool:
     """True when the SVG only draws (see module doc); raises ValidationError when it is
     no SVG at all."""
     from defusedxml import DefusedXmlException
@@ -80,7 +80,7 @@ def svg_ist_harmlos(inhalt: bytes) -> bool:
     return True
 
 
-def logo_pruefen(upload) -> None:
+def check_logo(upload) -> None:
     """Refuse anything but a plain PNG or a drawing-only SVG of at most 2 MB."""
     name = upload.name or ""
     ext = os.path.splitext(name.lower())[1]
@@ -93,7 +93,7 @@ def logo_pruefen(upload) -> None:
         )
     if ext == ".png":
         validate_upload(upload)
-        _png_oeffnen(upload)
+        _open_png(upload)
         return
     check_filename(name)  # the name rules of every upload
     typ = getattr(upload, "content_type", None)
@@ -102,11 +102,11 @@ def logo_pruefen(upload) -> None:
     upload.seek(0)
     inhalt = upload.read()
     upload.seek(0)
-    if not svg_ist_harmlos(inhalt):
+    if not is_svg_harmless(inhalt):
         raise ValidationError(MELDUNG_SVG_AKTIV, code="svg_aktiv")
 
 
-def _png_oeffnen(upload) -> None:
+def _open_png(upload) -> None:
     from PIL import Image, UnidentifiedImageError
 
     upload.seek(0)

@@ -16,7 +16,7 @@ from kommunen.scope import ScopedQuerySet
 
 
 class QuartalsberichtQuerySet(ScopedQuerySet):
-    def offen(self) -> QuartalsberichtQuerySet:
+    def open(self) -> QuartalsberichtQuerySet:
         """Still to be rendered: requested or being rendered right now."""
         return self.filter(status__in=Quartalsbericht.OFFEN)
 
@@ -92,7 +92,7 @@ class Quartalsbericht(TimeStampedModel):
         return reverse("berichte:detail", kwargs={"pk": self.pk})
 
     @property
-    def ist_offen(self) -> bool:
+    def is_open(self) -> bool:
         return self.status in self.OFFEN
 
     @property

@@ -1,11 +1,11 @@
 """HTML → PDF with WeasyPrint: tagged PDF/UA-1 by default, PDF/A-3b for the e-Akte.
 
-WeasyPrint's structure tree lacks two things a screen reader needs, and `nachbearbeiten`
+WeasyPrint's structure tree lacks two things a screen reader needs, and `postprocess`
 adds them afterwards with pikepdf: the `/Scope` of every table header cell (the HTML
 `scope` attribute is not carried over), and running page headers and footers marked as
 pagination artifacts (WeasyPrint tags them as structure elements that are not part of the
 tree). The PDF/A-3b variant carries the report's figures as a CSV attachment
-(`tabellen_als_csv`), so the e-Akte keeps them machine-readable.
+(`tabellen_as_csv`), so the e-Akte keeps them machine-readable.
 
 Nothing outside the project is ever fetched while rendering: `LokalerUrlFetcher` serves the
 project's static files (fonts, CSS) and stored media, and refuses every other URL, so a
@@ -45,11 +45,11 @@ BASIS_URL = "https://bericht.invalid/"
 SEITENRAND_MM = {"oben": 22, "rechts": 18, "unten": 20, "links": 20}
 
 
-class UnerlaubteAdresse(ValueError):
+class ForbiddenAddress(ValueError):
     """The report asked for a resource outside the project's static and media files."""
 
 
-def _lokale_datei(url: str) -> tuple[bytes, str] | None:
+def _local_file(url: str) -> tuple[bytes, str] | None:
     teile = urlsplit(url)
     if f"{teile.scheme}://{teile.netloc}/" != BASIS_URL or teile.query:
         return None
@@ -71,11 +71,11 @@ def _lokale_datei(url: str) -> tuple[bytes, str] | None:
     return None
 
 
-def _abrufen(url: str) -> tuple[bytes, str]:
-    gefunden = _lokale_datei(url)
+def _fetch(url: str) -> tuple[bytes, str]:
+    gefunden = _local_file(url)
     if gefunden is None:
         logger.warning("Report rendering refused to fetch %s", url[:200])
-        raise UnerlaubteAdresse(f"Nicht erlaubte Adresse: {url[:200]}")
+        raise ForbiddenAddress(f"Nicht erlaubte Adresse: {url[:200]}")
     inhalt, pfad = gefunden
     return inhalt, mimetypes.guess_type(pfad)[0] or "application/octet-stream"
 
@@ -87,7 +87,7 @@ def url_fetcher():
     except ImportError:  # WeasyPrint before the fetcher class: a function returning a dict
 
         def abrufen(url):
-            inhalt, typ = _abrufen(url)
+            inhalt, typ = _fetch(url)
             return {"string": inhalt, "mime_type": typ, "redirected_url": url}
 
         abrufen.fetch = abrufen
@@ -95,7 +95,7 @@ def url_fetcher():
 
     class LokalerUrlFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            inhalt, typ = _abrufen(url)
+            inhalt, typ = _fetch(url)
             return URLFetcherResponse(url, inhalt, {"Content-Type": typ})
 
     return LokalerUrlFetcher(allowed_protocols=["https"], allow_redirects=False)
@@ -110,7 +110,7 @@ class Pdf:
 CSV_ANHANG = "Quartalsbericht-Daten.csv"
 
 
-def html_zu_pdf(html: str, *, variante: str = STANDARD_VARIANTE) -> Pdf:
+def html_to_pdf(html: str, *, variante: str = STANDARD_VARIANTE) -> Pdf:
     """Render report HTML to a tagged PDF of the given variant."""
     if variante not in VARIANTEN:
         raise ValueError(f"Unbekannte PDF-Variante: {variante}")
@@ -125,7 +125,7 @@ def html_zu_pdf(html: str, *, variante: str = STANDARD_VARIANTE) -> Pdf:
         # content (ISO 32000-2, 7.11.3).
         anhaenge.append(
             Attachment(
-                string=tabellen_als_csv(html),
+                string=tabellen_as_csv(html),
                 name=CSV_ANHANG,
                 description="Die Zahlen und Angaben des Berichts, eine Zeile je Wert",
                 relationship="Data",
@@ -133,13 +133,13 @@ def html_zu_pdf(html: str, *, variante: str = STANDARD_VARIANTE) -> Pdf:
         )
     ziel = io.BytesIO()
     dokument.write_pdf(ziel, pdf_variant=variante, pdf_tags=True, attachments=anhaenge)
-    return Pdf(inhalt=nachbearbeiten(ziel.getvalue()), seiten=len(dokument.pages))
+    return Pdf(inhalt=postprocess(ziel.getvalue()), seiten=len(dokument.pages))
 
 
 # --- Structure tree -------------------------------------------------------------------------
 
 
-def nachbearbeiten(inhalt: bytes) -> bytes:
+def postprocess(inhalt: bytes) -> bytes:
     """Add what WeasyPrint's PDF lacks: `/Scope` on every TH (Column in a table head, Row
     elsewhere), page headers and footers as pagination artifacts instead of structure
     elements outside the tree, and each embedded file once in the catalog's /AF (WeasyPrint
@@ -149,8 +149,8 @@ def nachbearbeiten(inhalt: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(inhalt)) as pdf:
         wurzel = pdf.Root.get("/StructTreeRoot")
         if wurzel is not None:
-            erreichbar = _th_mit_scope(wurzel)
-            _verwaiste_als_artefakte(pdf, wurzel, erreichbar)
+            erreichbar = _th_with_scope(wurzel)
+            _orphans_as_artifacts(pdf, wurzel, erreichbar)
         if "/AF" in pdf.Root:
             einmal = {}
             for datei in pdf.Root.AF:
@@ -161,7 +161,7 @@ def nachbearbeiten(inhalt: bytes) -> bytes:
     return ziel.getvalue()
 
 
-def _th_mit_scope(wurzel) -> set[tuple[int, int]]:
+def _th_with_scope(wurzel) -> set[tuple[int, int]]:
     """Walk the tree from its root, give every TH its /Scope, and return the ids of all
     elements reached."""
     import pikepdf
@@ -180,12 +180,12 @@ def _th_mit_scope(wurzel) -> set[tuple[int, int]]:
         erreicht.add(knoten.objgen)
         rolle = str(knoten.S)
         if rolle == "/TH":
-            _scope_setzen(knoten, "/Column" if im_kopf else "/Row")
+            _set_scope(knoten, "/Column" if im_kopf else "/Row")
         stapel.append((knoten.get("/K"), im_kopf or rolle == "/THead"))
     return erreicht
 
 
-def _scope_setzen(th, scope: str) -> None:
+def _set_scope(th, scope: str) -> None:
     """Put /Scope into the TH's table attributes (/A with /O /Table), making them if need be."""
     import pikepdf
 
@@ -212,11 +212,11 @@ _MARKIERUNG = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 _ARTEFAKT = b"/Artifact <</Type /Pagination>> BDC"
 
 
-def _als_artefakt(verwaist: set[int], treffer: re.Match) -> bytes:
+def _as_artifact(verwaist: set[int], treffer: re.Match) -> bytes:
     return _ARTEFAKT if int(treffer.group(1)) in verwaist else treffer.group(0)
 
 
-def _verwaiste_als_artefakte(pdf, wurzel, erreichbar: set[tuple[int, int]]) -> None:
+def _orphans_as_artifacts(pdf, wurzel, erreichbar: set[tuple[int, int]]) -> None:
     """Marked content whose structure element is not in the tree (WeasyPrint's page
     margin boxes) becomes an /Artifact of type /Pagination, and leaves the parent tree."""
     import pikepdf
@@ -242,13 +242,13 @@ def _verwaiste_als_artefakte(pdf, wurzel, erreichbar: set[tuple[int, int]]) -> N
             zuordnung[mcid] = None
         seite.contents_coalesce()
         inhalt = seite.obj.Contents.read_bytes()
-        seite.obj.Contents.write(_MARKIERUNG.sub(partial(_als_artefakt, verwaist), inhalt))
+        seite.obj.Contents.write(_MARKIERUNG.sub(partial(_as_artifact, verwaist), inhalt))
 
 
 # --- Data attachment ------------------------------------------------------------------------
 
 
-class _Datenleser(HTMLParser):
+class _DataReader(HTMLParser):
     """Reads the figures of the report HTML as (Abschnitt, Tabelle, Zeile, Spalte, Wert):
     every cell of every table (Zeile is the row's first cell, Spalte its column header),
     and for each Maßnahme (Tabelle is the heading above it, Zeile its title) the values of
@@ -307,7 +307,7 @@ class _Datenleser(HTMLParser):
                 self._tabelle["kopf"] = self._zeile
             elif self._zeile:
                 for spalte, wert in zip(self._tabelle["kopf"][1:], self._zeile[1:], strict=False):
-                    self._ausgeben(self._tabelle["titel"], self._zeile[0], spalte, wert)
+                    self._emit(self._tabelle["titel"], self._zeile[0], spalte, wert)
             self._zeile = None
         elif tag == "table":
             self._tabelle = None
@@ -318,7 +318,7 @@ class _Datenleser(HTMLParser):
         elif tag == "dt" and self._massnahme is not None:
             self._massnahme["begriff"] = text
         elif (tag == "dd" or (tag == "span" and self._wertspanne)) and self._massnahme is not None:
-            self._ausgeben(
+            self._emit(
                 self._ueberschrift, self._massnahme["titel"], self._massnahme["begriff"], text
             )
         elif tag == "div" and self._massnahme is not None:
@@ -335,24 +335,24 @@ class _Datenleser(HTMLParser):
         if self._puffer is not None:
             self._puffer.append(data)
 
-    def _ausgeben(self, tabelle: str, zeile: str, spalte: str, wert: str) -> None:
+    def _emit(self, tabelle: str, zeile: str, spalte: str, wert: str) -> None:
         self.zeilen.append((self._abschnitt, tabelle, zeile, spalte, wert))
 
 
-def tabellen_als_csv(html: str) -> bytes:
-    """The report's figures as one CSV in long form, one line per value (`_Datenleser`):
+def tabellen_as_csv(html: str) -> bytes:
+    """The report's figures as one CSV in long form, one line per value (`_DataReader`):
     Abschnitt; Tabelle; Zeile; Spalte; Wert, exactly as printed. Semicolon and UTF-8 with
     BOM, as German spreadsheet programs expect; texts a spreadsheet would run as a formula
     are neutralised."""
-    from massnahmen.exports import BOM, CSV_TRENNER, neutralisieren
+    from massnahmen.exports import BOM, CSV_TRENNER, neutralise
 
-    leser = _Datenleser()
+    leser = _DataReader()
     leser.feed(html)
     leser.close()
     ziel = io.StringIO()
     writer = csv.writer(ziel, delimiter=CSV_TRENNER, lineterminator="\r\n")
     writer.writerow(["Abschnitt", "Tabelle", "Zeile", "Spalte", "Wert"])
-    writer.writerows([neutralisieren(wert) for wert in zeile] for zeile in leser.zeilen)
+    writer.writerows([neutralise(wert) for wert in zeile] for zeile in leser.zeilen)
     return (BOM + ziel.getvalue()).encode("utf-8")
 
 

@@ -1,7 +1,7 @@
 """Workflows of the quarterly report: request (and freeze the quarter), render, retry,
 sweep stuck renderings, the quarterly schedule, lifting a freeze.
 
-The rendering (`bericht_erstellen`) runs in the Celery task `berichte.bericht_erstellen`,
+The rendering (`create_bericht`) runs in the Celery task `berichte.bericht_erstellen`,
 in-process when no broker is configured (`make run`), and synchronously from the command
 `generate_report`. It is idempotent: a task delivered twice (a worker killed while
 rendering, `acks_late` + `reject_on_worker_lost`) renders the same version again and stores
@@ -29,9 +29,9 @@ from core.quartal import Quartal
 from kommunen.models import Kreis, Mitgliedschaft, Rolle
 from massnahmen.models import Quartalsabschluss
 
-from .abschnitte import Abschnitt, abschnitte_waehlen, bericht_daten
+from .abschnitte import Abschnitt, bericht_daten, select_abschnitte
 from .models import Deckblatt, Quartalsbericht
-from .pdf import STANDARD_VARIANTE, Pdf, bericht_html, html_zu_pdf
+from .pdf import STANDARD_VARIANTE, Pdf, bericht_html, html_to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ MELDUNG_ZEIT = (
 )
 
 
-class BerichtNichtMoeglich(Exception):
+class BerichtNotPossible(Exception):
     """The request cannot be carried out (a German message for the user)."""
 
 
@@ -75,7 +75,7 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def bericht_kontext(
+def bericht_context(
     *,
     kreis: Kreis,
     quartal: Quartal,
@@ -111,13 +111,13 @@ def bericht_kontext(
             kreis=kreis,
             quartal=quartal,
             stand=stand,
-            abschnitte=abschnitte or abschnitte_waehlen(mit_steckbriefen=mit_steckbriefen),
+            abschnitte=abschnitte or select_abschnitte(mit_steckbriefen=mit_steckbriefen),
             version=version,
         ),
     }
 
 
-def bericht_als_html(
+def bericht_as_html(
     *,
     kreis: Kreis,
     quartal: Quartal,
@@ -128,7 +128,7 @@ def bericht_als_html(
     """The report's HTML: all data queries and template work, no rendering."""
     with translation.override("de"):
         return bericht_html(
-            kontext=bericht_kontext(
+            kontext=bericht_context(
                 kreis=kreis,
                 quartal=quartal,
                 stand=stand,
@@ -148,17 +148,17 @@ def bericht_pdf(
     version: int | None = None,
 ) -> Pdf:
     """The report of a Kreis and quarter as PDF (no record, nothing stored)."""
-    html = bericht_als_html(
+    html = bericht_as_html(
         kreis=kreis,
         quartal=quartal,
         stand=stand or timezone.now(),
         mit_steckbriefen=mit_steckbriefen,
         version=version,
     )
-    return html_zu_pdf(html, variante=variante)
+    return html_to_pdf(html, variante=variante)
 
 
-def _speichern(bericht: Quartalsbericht, inhalt: bytes) -> str:
+def _save(bericht: Quartalsbericht, inhalt: bytes) -> str:
     """Store under a fixed name; a file left by an interrupted earlier try is replaced."""
     name = f"berichte/{bericht.kreis_id}/{bericht.dateiname}"
     if default_storage.exists(name):
@@ -166,12 +166,12 @@ def _speichern(bericht: Quartalsbericht, inhalt: bytes) -> str:
     return default_storage.save(name, ContentFile(inhalt))
 
 
-def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
+def create_bericht(*, bericht_id: int) -> Quartalsbericht | None:
     """Render a requested report and store its PDF. Safe to run twice (see module doc)."""
     jetzt = timezone.now()
     uebernommen = (
         Quartalsbericht.objects.filter(pk=bericht_id)
-        .offen()
+        .open()
         .update(status=Quartalsbericht.Status.IN_ARBEIT, gestartet_am=jetzt, geaendert_am=jetzt)
     )
     bericht = Quartalsbericht.objects.select_related("kreis").filter(pk=bericht_id).first()
@@ -186,14 +186,14 @@ def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
             mit_steckbriefen=bericht.mit_steckbriefen,
             version=bericht.version,
         )
-        name = _speichern(bericht, pdf.inhalt)
+        name = _save(bericht, pdf.inhalt)
     except Exception as error:
         from celery.exceptions import SoftTimeLimitExceeded
 
         logger.exception("Report %s failed", bericht_id)
         meldung = MELDUNG_ZEIT if isinstance(error, SoftTimeLimitExceeded) else MELDUNG_FEHLER
         # Only this rendering's own run: the sweeper may have requeued it meanwhile.
-        _fehlgeschlagen(bericht_id, meldung, gestartet_am=jetzt)
+        _failed(bericht_id, meldung, gestartet_am=jetzt)
         bericht.refresh_from_db()
         return bericht
     Quartalsbericht.objects.filter(pk=bericht_id).exclude(
@@ -208,11 +208,11 @@ def bericht_erstellen(*, bericht_id: int) -> Quartalsbericht | None:
     )
     bericht.refresh_from_db()
     if bericht.automatisch:
-        kreis_benachrichtigen(bericht=bericht)
+        notify_kreis(bericht=bericht)
     return bericht
 
 
-def _fehlgeschlagen(
+def _failed(
     bericht_id: int,
     meldung: str,
     *,
@@ -237,7 +237,7 @@ def _fehlgeschlagen(
 # --- Requesting -----------------------------------------------------------------------------
 
 
-def _einreihen(bericht_id: int) -> bool:
+def _enqueue(bericht_id: int) -> bool:
     """Hand the report to the worker (or render it in-process without a broker).
 
     With the broker down the record is kept, marked fehlgeschlagen with a German reason the
@@ -246,7 +246,7 @@ def _einreihen(bericht_id: int) -> bool:
     from kombu.exceptions import KombuError
     from redis.exceptions import RedisError
 
-    from .tasks import bericht_erstellen as task
+    from .tasks import create_bericht as task
 
     try:
         task.apply_async(
@@ -257,25 +257,25 @@ def _einreihen(bericht_id: int) -> bool:
         return True
     except (KombuError, RedisError, OSError):
         logger.exception("Could not queue report %s", bericht_id)
-        _fehlgeschlagen(bericht_id, MELDUNG_BROKER, von=Quartalsbericht.Status.ANGEFORDERT)
+        _failed(bericht_id, MELDUNG_BROKER, von=Quartalsbericht.Status.ANGEFORDERT)
         return False
 
 
-def quartal_waehlbar(quartal: Quartal) -> bool:
+def is_quartal_selectable(quartal: Quartal) -> bool:
     """Reports (and the freeze they bring) exist for complete quarters only: freezing the
     running quarter would stop the CDOs from submitting its Statusmeldungen."""
     return quartal < Quartal.current()
 
 
-def _quartal_pruefen(quartal: Quartal) -> None:
-    if not quartal_waehlbar(quartal):
-        raise BerichtNichtMoeglich(
+def _check_quartal(quartal: Quartal) -> None:
+    if not is_quartal_selectable(quartal):
+        raise BerichtNotPossible(
             f"Das {quartal.label} ist noch nicht abgeschlossen; einen Bericht gibt es erst "
             "nach dem Quartalsende."
         )
 
 
-def bericht_anfordern(
+def request_bericht(
     *,
     kreis: Kreis,
     quartal: Quartal,
@@ -290,10 +290,10 @@ def bericht_anfordern(
     Returns the record; read it again (`refresh_from_db`) after the outermost transaction
     to learn whether the broker took it (else it is `fehlgeschlagen` with MELDUNG_BROKER).
     """
-    _quartal_pruefen(quartal)
+    _check_quartal(quartal)
     with transaction.atomic():
         # One version number at a time per Kreis.
-        _kreis_sperren(kreis.pk)
+        _lock_kreis(kreis.pk)
         letzte = Quartalsbericht.objects.filter(kreis=kreis, quartal=str(quartal)).aggregate(
             v=Max("version")
         )["v"]
@@ -306,36 +306,36 @@ def bericht_anfordern(
             automatisch=automatisch,
             mit_steckbriefen=mit_steckbriefen,
         )
-        quartal_abschliessen(kreis=kreis, quartal=quartal, user=user)
+        close_quartal(kreis=kreis, quartal=quartal, user=user)
         pk = bericht.pk
-        transaction.on_commit(lambda: _einreihen(pk))
+        transaction.on_commit(lambda: _enqueue(pk))
     return bericht
 
 
-def bericht_erneut_anfordern(*, bericht: Quartalsbericht) -> Quartalsbericht:
+def rerequest_bericht(*, bericht: Quartalsbericht) -> Quartalsbericht:
     """Queue a failed report again (same version: it never had a file)."""
-    _quartal_pruefen(Quartal.parse(bericht.quartal))
+    _check_quartal(Quartal.parse(bericht.quartal))
     with transaction.atomic():
-        # The Kreis first, in the order bericht_anfordern locks (no deadlock between them).
-        _kreis_sperren(bericht.kreis_id)
+        # The Kreis first, in the order request_bericht locks (no deadlock between them).
+        _lock_kreis(bericht.kreis_id)
         if not Quartalsbericht.objects.filter(
             pk=bericht.pk, status=Quartalsbericht.Status.FEHLGESCHLAGEN
         ).update(status=Quartalsbericht.Status.ANGEFORDERT, fehler="", geaendert_am=timezone.now()):
-            raise BerichtNichtMoeglich(
+            raise BerichtNotPossible(
                 "Nur ein fehlgeschlagener Bericht kann erneut erstellt werden."
             )
-        quartal_abschliessen(
+        close_quartal(
             kreis=bericht.kreis,
             quartal=Quartal.parse(bericht.quartal),
             user=bericht.angefordert_von,
         )
         pk = bericht.pk
-        transaction.on_commit(lambda: _einreihen(pk))
+        transaction.on_commit(lambda: _enqueue(pk))
     bericht.refresh_from_db()
     return bericht
 
 
-def _haengende(grenze: dt.datetime) -> list[tuple[int, int]]:
+def _stuck(grenze: dt.datetime) -> list[tuple[int, int]]:
     """(pk, versuche) of the reports in Arbeit since before `grenze`."""
     return list(
         Quartalsbericht.objects.filter(
@@ -344,7 +344,7 @@ def _haengende(grenze: dt.datetime) -> list[tuple[int, int]]:
     )
 
 
-def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
+def clean_up_stuck_berichte(*, jetzt: dt.datetime | None = None) -> int:
     """Periodic: a report `in Arbeit` for longer than the task's hard time limit lost its
     worker. It is marked fehlgeschlagen; the first time it is also queued once more.
 
@@ -354,7 +354,7 @@ def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
     of reports marked."""
     grenze = (jetzt or timezone.now()) - HAENGT_NACH
     markiert = 0
-    for pk, versuche in _haengende(grenze):
+    for pk, versuche in _stuck(grenze):
         with transaction.atomic():
             if not Quartalsbericht.objects.filter(
                 pk=pk, status=Quartalsbericht.Status.IN_ARBEIT, gestartet_am__lt=grenze
@@ -372,7 +372,7 @@ def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
                     fehler="",
                     geaendert_am=timezone.now(),
                 )
-                transaction.on_commit(lambda pk=pk: _einreihen(pk))
+                transaction.on_commit(lambda pk=pk: _enqueue(pk))
         logger.warning("Report %s was stuck in progress (restarts so far: %s)", pk, versuche)
     return markiert
 
@@ -380,20 +380,20 @@ def haengende_berichte_aufraeumen(*, jetzt: dt.datetime | None = None) -> int:
 # --- Freezing a quarter ---------------------------------------------------------------------
 
 
-def _kreis_sperren(kreis_id: str) -> None:
+def _lock_kreis(kreis_id: str) -> None:
     """Lock the Kreis row until the transaction ends: report versions and freezes of one
     Kreis are decided one request at a time."""
     list(Kreis.objects.select_for_update().filter(pk=kreis_id).values_list("pk"))
 
 
-def quartal_abschliessen(*, kreis: Kreis, quartal: Quartal, user: User | None) -> Quartalsabschluss:
+def close_quartal(*, kreis: Kreis, quartal: Quartal, user: User | None) -> Quartalsabschluss:
     """Freeze the Kreis's Statusmeldungen of the quarter (no-op when already frozen).
 
     Under the Kreis lock, so two requests at the same moment (a new report and a retry, or
     two retries) cannot both find no freeze and both create one (the second would fail on
     the unique constraint `quartalsabschluss_one_active`)."""
     with transaction.atomic():
-        _kreis_sperren(kreis.pk)
+        _lock_kreis(kreis.pk)
         bestehend = (
             Quartalsabschluss.objects.aktiv().filter(kreis=kreis, quartal=str(quartal)).first()
         )
@@ -404,13 +404,13 @@ def quartal_abschliessen(*, kreis: Kreis, quartal: Quartal, user: User | None) -
         )
 
 
-def quartal_freigeben(*, abschluss: Quartalsabschluss, user: User, grund: str) -> Quartalsabschluss:
+def reopen_quartal(*, abschluss: Quartalsabschluss, user: User, grund: str) -> Quartalsabschluss:
     """Lift a freeze; the reason and who lifted it stay on record."""
     grund = (grund or "").strip()
     if not grund:
         raise ValidationError({"aufhebungsgrund": "Bitte geben Sie einen Grund an."})
     if abschluss.aufgehoben_am:
-        raise BerichtNichtMoeglich("Dieser Abschluss ist bereits aufgehoben.")
+        raise BerichtNotPossible("Dieser Abschluss ist bereits aufgehoben.")
     abschluss.aufgehoben_am = timezone.now()
     abschluss.aufgehoben_von = user
     abschluss.aufhebungsgrund = grund
@@ -429,7 +429,7 @@ class PlanErgebnis:
     uebersprungen: list[str]
 
 
-def planmaessige_berichte_anfordern(*, quartal: Quartal | None = None) -> PlanErgebnis:
+def request_scheduled_berichte(*, quartal: Quartal | None = None) -> PlanErgebnis:
     """Celery beat, 10 days after quarter end: the report of the quarter just ended for every
     Kreis that keeps Maßnahmen in the portal. Runs twice → requests once."""
     quartal = quartal or Quartal.last_complete()
@@ -441,12 +441,12 @@ def planmaessige_berichte_anfordern(*, quartal: Quartal | None = None) -> PlanEr
             uebersprungen.append(kreis.ags)
             continue
         angefordert.append(
-            bericht_anfordern(kreis=kreis, quartal=quartal, user=None, automatisch=True)
+            request_bericht(kreis=kreis, quartal=quartal, user=None, automatisch=True)
         )
     return PlanErgebnis(angefordert, uebersprungen)
 
 
-def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
+def notify_kreis(*, bericht: Quartalsbericht) -> int:
     """Mail the Kreis staff a link to the finished report (never the file itself), through
     the one mail path (benachrichtigungen.mail: outbox, HTML and text, one-click
     unsubscribe of the kind "Fertige Quartalsberichte"). At most once per report, even when
@@ -497,7 +497,7 @@ def kreis_benachrichtigen(*, bericht: Quartalsbericht) -> int:
 # --- The cover's logo -----------------------------------------------------------------------
 
 
-def logo_speichern(*, kreis: Kreis, datei, user: User | None) -> Deckblatt:
+def save_logo(*, kreis: Kreis, datei, user: User | None) -> Deckblatt:
     """Store the (checked) logo of the Kreis's report cover, replacing an earlier one."""
     deckblatt = Deckblatt.objects.filter(kreis=kreis).first() or Deckblatt(kreis=kreis)
     alt = deckblatt.logo.name if deckblatt.logo else None
@@ -509,7 +509,7 @@ def logo_speichern(*, kreis: Kreis, datei, user: User | None) -> Deckblatt:
     return deckblatt
 
 
-def logo_entfernen(*, kreis: Kreis) -> None:
+def remove_logo(*, kreis: Kreis) -> None:
     """No logo on the Kreis's report cover any more."""
     deckblatt = Deckblatt.objects.filter(kreis=kreis).first()
     if deckblatt:

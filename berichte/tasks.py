@@ -14,20 +14,20 @@ from . import services
     soft_time_limit=services.ZEITLIMIT_WEICH,
     time_limit=services.ZEITLIMIT_HART,
 )
-def bericht_erstellen(bericht_id: int) -> str:
+def create_bericht(bericht_id: int) -> str:
     """Render a requested report. A worker lost mid-way (SIGKILL, OOM) leaves the message
     unacknowledged, so another worker renders it again; the service is idempotent."""
-    bericht = services.bericht_erstellen(bericht_id=bericht_id)
+    bericht = services.create_bericht(bericht_id=bericht_id)
     return bericht.status if bericht else "unbekannt"
 
 
 @shared_task(name="berichte.planmaessige_berichte")
-def planmaessige_berichte() -> int:
+def scheduled_berichte() -> int:
     """Quarterly (Celery beat): the report of the quarter just ended for every Kreis."""
-    return len(services.planmaessige_berichte_anfordern().angefordert)
+    return len(services.request_scheduled_berichte().angefordert)
 
 
 @shared_task(name="berichte.haengende_berichte_aufraeumen")
-def haengende_berichte_aufraeumen() -> int:
+def clean_up_stuck_berichte() -> int:
     """Every few minutes (Celery beat): take over reports whose worker was lost."""
-    return services.haengende_berichte_aufraeumen()
+    return services.clean_up_stuck_berichte()

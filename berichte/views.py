@@ -20,17 +20,17 @@ from kommunen.scope import scope_for
 from massnahmen.models import Quartalsabschluss
 
 from . import services
-from .forms import AbschlussAufhebenForm, BerichtAnfordernForm, LogoForm
+from .forms import AbschlussLiftForm, BerichtRequestForm, LogoForm
 from .models import Deckblatt, Quartalsbericht
 
 # --- Quarterly reports (/berichte/) ----------------------------------------------------------
 
 
-def _berichte_fuer(user):
+def _berichte_for(user):
     return Quartalsbericht.objects.for_user(user).select_related("kreis", "angefordert_von")
 
 
-def _aktive_abschluesse(user):
+def _active_abschluesse(user):
     """Frozen quarters the user may lift (Kreis staff of their Kreise)."""
     scope = scope_for(user)
     abschluesse = Quartalsabschluss.objects.aktiv().select_related("kreis", "gesperrt_von")
@@ -39,9 +39,9 @@ def _aktive_abschluesse(user):
     return abschluesse.order_by("kreis__name", "-quartal")
 
 
-def _liste_kontext(request, form=None) -> dict:
+def _list_context(request, form=None) -> dict:
     user = request.user
-    berichte = list(_berichte_fuer(user).order_by("kreis__name", "-quartal", "-version")[:200])
+    berichte = list(_berichte_for(user).order_by("kreis__name", "-quartal", "-version")[:200])
     darf_anfordern = user.has_perm("berichte.add_quartalsbericht")
     gruppen: dict[tuple[str, str], list] = {}
     for bericht in berichte:
@@ -50,11 +50,11 @@ def _liste_kontext(request, form=None) -> dict:
         "gruppen": [
             {"neueste": versionen[0], "fruehere": versionen[1:]} for versionen in gruppen.values()
         ],
-        "laeuft": any(b.ist_offen for b in berichte),
+        "laeuft": any(b.is_open for b in berichte),
         "form": form
         if form is not None
-        else (BerichtAnfordernForm(user=user) if darf_anfordern else None),
-        "abschluesse": list(_aktive_abschluesse(user)) if darf_anfordern else [],
+        else (BerichtRequestForm(user=user) if darf_anfordern else None),
+        "abschluesse": list(_active_abschluesse(user)) if darf_anfordern else [],
         "breadcrumbs": [("Quartalsberichte", None)],
     }
 
@@ -64,7 +64,7 @@ def _liste_kontext(request, form=None) -> dict:
 def bericht_liste(request):
     """The reports the user may read, newest first per Kreis and quarter, with the request
     form for Kreis staff. While a report is being made, the table refreshes itself (htmx)."""
-    kontext = _liste_kontext(request)
+    kontext = _list_context(request)
     if request.htmx and not request.htmx.boosted:
         return render(request, "berichte/bericht_list.html#tabelle", kontext)
     return render(request, "berichte/bericht_list.html", kontext)
@@ -73,33 +73,33 @@ def bericht_liste(request):
 @transaction.non_atomic_requests
 @login_required
 @require_POST
-def bericht_anfordern(request):
+def request_bericht(request):
     """Request a report. Not one transaction with the request: the record must be committed
     before the task is queued, and a broker failure must still leave it saved."""
     if not request.user.has_perm("berichte.add_quartalsbericht"):
         raise PermissionDenied
-    form = BerichtAnfordernForm(request.POST, user=request.user)
+    form = BerichtRequestForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(
-            request, "berichte/bericht_list.html", _liste_kontext(request, form), status=422
+            request, "berichte/bericht_list.html", _list_context(request, form), status=422
         )
     kreis, quartal = form.cleaned_data["kreis"], form.cleaned_data["quartal"]
     if not request.user.has_perm("berichte.request_quartalsbericht", kreis_objekt(kreis)):
         raise PermissionDenied
     try:
-        bericht = services.bericht_anfordern(
+        bericht = services.request_bericht(
             kreis=kreis,
             quartal=quartal,
             user=request.user,
             variante=form.cleaned_data["variante"],
             mit_steckbriefen=form.cleaned_data["mit_steckbriefen"],
         )
-    except services.BerichtNichtMoeglich as error:
+    except services.BerichtNotPossible as error:
         form.add_error("quartal", str(error))
         return render(
-            request, "berichte/bericht_list.html", _liste_kontext(request, form), status=422
+            request, "berichte/bericht_list.html", _list_context(request, form), status=422
         )
-    _melden(request, bericht, "angefordert")
+    _report_error(request, bericht, "angefordert")
     return redirect(bericht)
 
 
@@ -108,7 +108,7 @@ def kreis_objekt(kreis):
     return Quartalsbericht(kreis=kreis)
 
 
-def _melden(request, bericht, was: str) -> None:
+def _report_error(request, bericht, was: str) -> None:
     bericht.refresh_from_db()
     if bericht.status == Quartalsbericht.Status.FEHLGESCHLAGEN:
         messages.error(request, bericht.fehler)
@@ -122,9 +122,9 @@ def _melden(request, bericht, was: str) -> None:
         )
 
 
-def _bericht_oder_404(request, pk):
+def _bericht_or_404(request, pk):
     # Another Kreis's report is a 404, not a 403 confirming that it exists.
-    return get_object_or_404(_berichte_fuer(request.user), pk=pk)
+    return get_object_or_404(_berichte_for(request.user), pk=pk)
 
 
 @login_required
@@ -133,7 +133,7 @@ def bericht_detail(request, pk):
     """One report version: its status (refreshing itself while it is made), the download,
     the reason of a failure with a retry, the other versions of the quarter, and the
     report's content as a web page (the same sections as the PDF)."""
-    bericht = _bericht_oder_404(request, pk)
+    bericht = _bericht_or_404(request, pk)
     if not request.user.has_perm("berichte.view_quartalsbericht", bericht):
         raise PermissionDenied
     kontext = {
@@ -146,14 +146,14 @@ def bericht_detail(request, pk):
     kontext.update(
         # The web preview: the report's own sections, rendered from the same data as its
         # PDF (services.bericht_kontext), so what is read here is what is printed.
-        vorschau=services.bericht_kontext(
+        vorschau=services.bericht_context(
             kreis=bericht.kreis,
             quartal=kontext["quartal"],
             stand=bericht.fertig_am or bericht.erstellt_am,
             mit_steckbriefen=bericht.mit_steckbriefen,
             version=bericht.version,
         )["abschnitte"],
-        versionen=_berichte_fuer(request.user)
+        versionen=_berichte_for(request.user)
         .filter(kreis_id=bericht.kreis_id, quartal=bericht.quartal)
         .order_by("-version"),
         gesperrt=Quartalsabschluss.objects.aktiv()
@@ -171,7 +171,7 @@ def bericht_detail(request, pk):
 @permission_required("berichte.view_quartalsbericht", raise_exception=True)
 def bericht_download(request, pk):
     """The PDF, only to those who may read the Kreis, never as a public media URL."""
-    bericht = _bericht_oder_404(request, pk)
+    bericht = _bericht_or_404(request, pk)
     if not request.user.has_perm("berichte.view_quartalsbericht", bericht):
         raise PermissionDenied
     if bericht.status != Quartalsbericht.Status.FERTIG or not bericht.datei:
@@ -184,20 +184,20 @@ def bericht_download(request, pk):
 @require_POST
 def bericht_erneut(request, pk):
     """Retry a failed report (same version)."""
-    bericht = _bericht_oder_404(request, pk)
+    bericht = _bericht_or_404(request, pk)
     if not request.user.has_perm("berichte.request_quartalsbericht", bericht):
         raise PermissionDenied
     try:
-        bericht = services.bericht_erneut_anfordern(bericht=bericht)
-    except services.BerichtNichtMoeglich as error:
+        bericht = services.rerequest_bericht(bericht=bericht)
+    except services.BerichtNotPossible as error:
         messages.warning(request, str(error))
         return redirect(bericht)
-    _melden(request, bericht, "erneut angefordert")
+    _report_error(request, bericht, "erneut angefordert")
     return redirect(bericht)
 
 
 @login_required
-def abschluss_aufheben(request, pk):
+def lift_abschluss(request, pk):
     """Kreis staff lift the freeze of a quarter, with a reason that is kept on record."""
     abschluss = get_object_or_404(
         Quartalsabschluss.objects.aktiv()
@@ -207,10 +207,10 @@ def abschluss_aufheben(request, pk):
     )
     if not request.user.has_perm("berichte.lift_quartalsabschluss", abschluss):
         raise PermissionDenied
-    form = AbschlussAufhebenForm(request.POST or None)
+    form = AbschlussLiftForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            services.quartal_freigeben(
+            services.reopen_quartal(
                 abschluss=abschluss, user=request.user, grund=form.cleaned_data["aufhebungsgrund"]
             )
             quartal = Quartal.parse(abschluss.quartal)
@@ -242,15 +242,15 @@ def abschluss_aufheben(request, pk):
 # --- The cover's logo ---------------------------------------------------------------------
 
 
-def _lesbarer_kreis(request, slug):
+def _readable_kreis(request, slug):
     # Another Kreis is a 404, as for reports.
     return get_object_or_404(Kreis.objects.for_user(request.user), slug=slug)
 
 
 @login_required
-def logo_verwalten(request, kreis):
+def manage_logo(request, kreis):
     """Kreis staff upload, replace or remove the logo on the cover of their reports."""
-    kreis = _lesbarer_kreis(request, kreis)
+    kreis = _readable_kreis(request, kreis)
     if not request.user.has_perm("berichte.request_quartalsbericht", kreis_objekt(kreis)):
         raise PermissionDenied
     deckblatt = Deckblatt.objects.filter(kreis=kreis).first()
@@ -259,15 +259,13 @@ def logo_verwalten(request, kreis):
     if request.method == "POST":
         if form.is_valid():
             if form.cleaned_data["logo"]:
-                services.logo_speichern(
-                    kreis=kreis, datei=form.cleaned_data["logo"], user=request.user
-                )
+                services.save_logo(kreis=kreis, datei=form.cleaned_data["logo"], user=request.user)
                 messages.success(
                     request,
                     "Das Logo ist gespeichert; es steht auf dem Deckblatt der nächsten Berichte.",
                 )
             else:
-                services.logo_entfernen(kreis=kreis)
+                services.remove_logo(kreis=kreis)
                 messages.success(request, "Das Logo ist entfernt.")
             return redirect("berichte:logo", kreis=kreis.slug)
         status = 422
@@ -290,7 +288,7 @@ def logo_verwalten(request, kreis):
 @login_required
 def logo_datei(request, kreis):
     """The logo itself, to everyone who reads the Kreis (for the web preview)."""
-    kreis = _lesbarer_kreis(request, kreis)
+    kreis = _readable_kreis(request, kreis)
     deckblatt = get_object_or_404(Deckblatt, kreis=kreis)
     try:
         handle = deckblatt.logo.open("rb")

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from . import checks, compat, signals  # noqa: F401
-        from .cachestand import modell_geaendert
+        from .cachestand import model_changed
         from .eingaben import TokenConverter
         from .logging import install as install_request_id_logging
 
@@ -28,4 +28,4 @@ class CoreConfig(AppConfig):
             ("post_delete", post_delete),
             ("m2m_changed", m2m_changed),
         ):
-            signal.connect(modell_geaendert, dispatch_uid=f"cachestand:{name}")
+            signal.connect(model_changed, dispatch_uid=f"cachestand:{name}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
-from .cachestand import daten_schluessel
+from .cachestand import daten_key
 
 CACHE_SEKUNDEN = 10 * 60
 
@@ -25,7 +25,7 @@ class GecachteRechteBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            schluessel = daten_schluessel("modellrechte", user_obj.pk, user_obj.is_superuser)
+            schluessel = daten_key("modellrechte", user_obj.pk, user_obj.is_superuser)
             rechte = cache.get(schluessel)
             if rechte is None:
                 rechte = super().get_all_permissions(user_obj)

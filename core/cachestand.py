@@ -1,5 +1,5 @@
 """Generation counters for cache keys: a cached value carries its counter's `stand` in its
-key, and `weiterzaehlen` makes every value cached under the old one unreachable at once (no
+key, and `advance` makes every value cached under the old one unreachable at once (no
 need to know the keys to delete them).
 
 A counter that is missing – never set, or evicted – starts at the current time in
@@ -7,11 +7,11 @@ milliseconds, above any value it can have had before, so a key of an older gener
 never met again.
 
 `daten_stand` is the counter of the portal's data as a whole: every save, delete and m2m
-change of a portal model moves it on (`core.apps` connects `modell_geaendert` to every
+change of a portal model moves it on (`core.apps` connects `model_changed` to every
 model; the apps whose rows no figure reads are left out), and so does every write that
 sends no model signal but one of its own (the import's bulk writes,
 `massnahmen.signals.im_bulk_geschrieben`; history written dated in the past,
-`core.stichtag.vergangenheit_geaendert`). A figure cached under `daten_schluessel` is
+`core.stichtag.vergangenheit_geaendert`). A figure cached under `daten_key` is
 therefore never older than the last write. The counters live in the cache itself, so every
 process must share it (Redis in production, a file cache for `make run`; settings).
 """
@@ -44,7 +44,7 @@ def stand(schluessel: str) -> int:
     return cache.get_or_set(schluessel, _neu, None)
 
 
-def weiterzaehlen(schluessel: str) -> None:
+def advance(schluessel: str) -> None:
     """Move the counter on: everything cached under its old value is void."""
     try:
         cache.incr(schluessel)
@@ -57,12 +57,12 @@ def daten_stand() -> int:
     return stand(DATEN_SCHLUESSEL)
 
 
-def daten_geaendert(**_kwargs) -> None:
-    """The portal's data changed: every figure cached under `daten_schluessel` is void.
+def daten_changed(**_kwargs) -> None:
+    """The portal's data changed: every figure cached under `daten_key` is void.
     Now, and once more after the commit: a request that read between the write and the
     commit may have cached the old state under the new key."""
-    weiterzaehlen(DATEN_SCHLUESSEL)
-    transaction.on_commit(partial(weiterzaehlen, DATEN_SCHLUESSEL), robust=True)
+    advance(DATEN_SCHLUESSEL)
+    transaction.on_commit(partial(advance, DATEN_SCHLUESSEL), robust=True)
 
 
 def erfasst(model) -> bool:
@@ -72,16 +72,16 @@ def erfasst(model) -> bool:
     return meta.app_label not in OHNE_APPS and meta.label_lower not in OHNE_MODELLE
 
 
-def modell_geaendert(sender, update_fields=None, **kwargs) -> None:
+def model_changed(sender, update_fields=None, **kwargs) -> None:
     """Receiver of post_save, post_delete and m2m_changed for every model."""
     if not erfasst(sender):
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a login, no data
-    daten_geaendert()
+    daten_changed()
 
 
-def daten_schluessel(name: str, *teile) -> str:
+def daten_key(name: str, *teile) -> str:
     """The cache key of a figure `name` computed from the portal's data and `teile` (whatever
     else decides it: the viewer's rights, the Kreis, the date, the query): a new key after
     every write."""
@@ -89,10 +89,10 @@ def daten_schluessel(name: str, *teile) -> str:
     return f"{name}:{daten_stand()}:{digest}"
 
 
-def daten_zwischenspeicher(name: str, teile: tuple, berechnen, sekunden: int):
-    """`berechnen()`, cached under `daten_schluessel(name, *teile)` for at most `sekunden`
+def daten_cache(name: str, teile: tuple, berechnen, sekunden: int):
+    """`compute()`, cached under `daten_key(name, *teile)` for at most `sekunden`
     (what depends on the time of day besides the date); a write voids it at once."""
-    schluessel = daten_schluessel(name, *teile)
+    schluessel = daten_key(name, *teile)
     wert = cache.get(schluessel)
     if wert is None:
         wert = berechnen()

@@ -98,7 +98,7 @@ class Diagramm:
         return self._figure("")
 
     @property
-    def mit_titel(self) -> SafeString:
+    def with_titel(self) -> SafeString:
         """The figure with its title visible above the chart (a `<figcaption>`), where no
         heading of the page already says what the chart shows."""
         return self._figure(
@@ -164,11 +164,11 @@ def _n(wert: float) -> str:
     return f"{wert:.2f}".rstrip("0").rstrip(".")
 
 
-def _kuerzen(text: str, zeichen: int) -> str:
+def _shorten(text: str, zeichen: int) -> str:
     return text if len(text) <= zeichen else text[: max(zeichen - 1, 1)] + "…"
 
 
-def _mit_schmaler_zeichnung(zeichnen):
+def _with_narrow_drawing(zeichnen):
     """Gives a chart drawn at least MIT_SCHMAL wide its narrow drawing (`svg_schmal`): the
     same call once more at SCHMAL width, with `_schmal=True` for the narrow layout."""
 
@@ -182,7 +182,7 @@ def _mit_schmaler_zeichnung(zeichnen):
     return diagramm
 
 
-@_mit_schmaler_zeichnung
+@_with_narrow_drawing
 def balkendiagramm(
     titel: str,
     beschreibung: str,
@@ -244,7 +244,7 @@ def balkendiagramm(
                 '<text x="{x}" y="{y}">{t}</text>',
                 x=_n(links_rand + 4),
                 y=_n(y + LABELHOEHE - 4),
-                t=_kuerzen(kategorie, label_zeichen),
+                t=_shorten(kategorie, label_zeichen),
             )
         )
         if wert is None:
@@ -293,7 +293,7 @@ def balkendiagramm(
     )
 
 
-def _beschriftete(anzahl: int, hoechstens: int = 8) -> list[int]:
+def _labelled(anzahl: int, hoechstens: int = 8) -> list[int]:
     """Indices of the x labels to print: evenly spaced, always the last, never two crowded."""
     jede = max(1, math.ceil(anzahl / hoechstens))
     indices = list(range(0, anzahl, jede))
@@ -319,7 +319,7 @@ def _marker(form: str, x: float, y: float, farbe: str) -> str:
     return format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', _n(x), _n(y), farbe)
 
 
-@_mit_schmaler_zeichnung
+@_with_narrow_drawing
 def liniendiagramm(
     titel: str,
     beschreibung: str,
@@ -384,7 +384,7 @@ def liniendiagramm(
                 s=strich or "none",
                 m=_marker(MARKER[index % len(MARKER)], lx + 14, ly, farbe),
                 tx=_n(lx + 34),
-                t=_kuerzen(reihe.name, 28),
+                t=_shorten(reihe.name, 28),
             )
         )
     for tick in ticks:
@@ -403,7 +403,7 @@ def liniendiagramm(
                 t=mit_einheit(tick, einheit),
             )
         )
-    for index in _beschriftete(len(x_labels), beschriftungen):
+    for index in _labelled(len(x_labels), beschriftungen):
         label = x_labels[index]
         teile.append(
             format_html(

@@ -38,9 +38,9 @@ from django.views.generic import ListView
 from django_htmx.http import push_url
 from rules.contrib.views import PermissionRequiredMixin
 
-from core.cachestand import daten_zwischenspeicher, erfasst
+from core.cachestand import daten_cache, erfasst
 from core.filters import auswahl_ohne_cursor
-from core.paginierung import SchluesselZuerstPaginator
+from core.paginierung import KeysFirstPaginator
 from core.tables import Table
 
 SORT_PARAM = "sortierung"
@@ -54,7 +54,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     filterset_class = None
     paginate_by = 25
     # The page's keys first, whole rows for the page only (issue 19, point 3).
-    paginator_class = SchluesselZuerstPaginator
+    paginator_class = KeysFirstPaginator
     page_kwarg = PAGE_PARAM
     partial_name = "tabelle"
     table_class: type[Table] | None = None
@@ -86,7 +86,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         self.filterset = self.get_filterset(queryset)
         if self.filterset is not None:
             queryset = self.filterset.qs
-        ordering = self.get_sortierung()
+        ordering = self.get_sorting()
         if ordering:
             key = ordering.lstrip("-")
             expression = self.sortierungen[key]
@@ -94,7 +94,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             queryset = queryset.order_by(f"-{expression}" if desc else expression, "pk")
         return queryset
 
-    def get_sortierung(self) -> str | None:
+    def get_sorting(self) -> str | None:
         wanted = self.request.GET.get(SORT_PARAM, "")
         if wanted.lstrip("-") in self.sortierungen:
             return wanted
@@ -136,7 +136,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def sort_links(self) -> dict[str, dict]:
         """Per sortable column: the link that sorts by it and its aria-sort state."""
-        current = self.get_sortierung() or ""
+        current = self.get_sorting() or ""
         base = self.query_without(SORT_PARAM, PAGE_PARAM)
         links = {}
         for key in self.sortierungen:
@@ -165,7 +165,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         )
 
     def get_paginator(self, queryset, *args, **kwargs):
-        if issubclass(self.paginator_class, SchluesselZuerstPaginator):
+        if issubclass(self.paginator_class, KeysFirstPaginator):
             kwargs["cache_teile"] = self.cache_teile(queryset.model)
         return super().get_paginator(queryset, *args, **kwargs)
 
@@ -179,7 +179,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         )
         if teile is None:
             return rendern()
-        return daten_zwischenspeicher("listenfilter", teile, rendern, FILTER_CACHE_SEKUNDEN)
+        return daten_cache("listenfilter", teile, rendern, FILTER_CACHE_SEKUNDEN)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 
-from core.cachestand import daten_zwischenspeicher
+from core.cachestand import daten_cache
 
 # The window count's name in the keys query; chosen to clash with no field or annotation.
 _GESAMT = "paginierung_gesamt"
@@ -26,7 +26,7 @@ CACHE_SEKUNDEN = 10 * 60
 _GROESSTER_OFFSET = 2**63 - 1
 
 
-def _schluessel_zuerst_moeglich(object_list) -> bool:
+def _keys_first_possible(object_list) -> bool:
     """Whether the keys of a page can be asked for alone: an ordered model queryset without
     its own slicing, grouping, DISTINCT, set operation or values() rows."""
     if not isinstance(object_list, QuerySet):
@@ -46,7 +46,7 @@ def _schluessel_zuerst_moeglich(object_list) -> bool:
     )
 
 
-class SchluesselZuerstPaginator(Paginator):
+class KeysFirstPaginator(Paginator):
     """Django's Paginator with the same pages, in two queries for a page of a queryset:
     the page's keys with the total (one pass of filter and sort), then the page's rows.
 
@@ -70,7 +70,7 @@ class SchluesselZuerstPaginator(Paginator):
 
         if self.cache_teile is None:
             return abfragen()
-        return daten_zwischenspeicher(
+        return daten_cache(
             "listenschluessel",
             (*self.cache_teile, bottom, self.per_page, self.orphans),
             abfragen,
@@ -78,9 +78,9 @@ class SchluesselZuerstPaginator(Paginator):
         )
 
     def page(self, number):
-        if not _schluessel_zuerst_moeglich(self.object_list):
+        if not _keys_first_possible(self.object_list):
             return super().page(number)
-        number = self._als_zahl(number)
+        number = self._as_int(number)
         bottom = (number - 1) * self.per_page
         if bottom + self.per_page + self.orphans > _GROESSTER_OFFSET:
             number = self.validate_number(number)  # no list is that long: EmptyPage
@@ -100,7 +100,7 @@ class SchluesselZuerstPaginator(Paginator):
         schluessel = [pk for pk, _gesamt in treffer[: top - bottom]]
         return self._get_page(self._zeilen(schluessel), number, self)
 
-    def _als_zahl(self, number) -> int:
+    def _as_int(self, number) -> int:
         """The checks of `validate_number` that need no count."""
         try:
             if isinstance(number, float) and not number.is_integer():

@@ -7,9 +7,9 @@ when every figure is read from the change history, not from today's rows.
 
 Every history row is valid from its `history_date` until the next row of the same object
 (by `history_date`, ties broken by `history_id`); the state at a moment is the valid row,
-unless that row records a deletion. One condition (`gueltig_am`) says this, and both
-callers use it: `stand_am` for one moment, and conditional aggregates over several moments
-(one `Count(..., filter=gueltig_am(t))` per quarter, on rows annotated by `mit_gueltigkeit`)
+unless that row records a deletion. One condition (`valid_on`) says this, and both
+callers use it: `stand_on` for one moment, and conditional aggregates over several moments
+(one `Count(..., filter=valid_on(t))` per quarter, on rows annotated by `with_validity`)
 for a figure's course over time, so a chart of eight quarters costs one query, not eight.
 
 Core knows no domain model: callers pass their model's history manager.
@@ -22,12 +22,12 @@ import datetime as dt
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .cachestand import daten_geaendert, stand, weiterzaehlen
+from .cachestand import advance, daten_changed, stand
 from .quartal import Quartal
 
 # The figures of an ended quarter never change: every write is dated now, after the
 # quarter's end. Only code that writes history dated in the past (demo data, tests) breaks
-# this; it calls `vergangenheit_geaendert`, and every cached figure of an ended quarter
+# this; it calls `past_changed`, and every cached figure of an ended quarter
 # carries `verlauf_stand` in its key, so the old ones are no longer found.
 VERLAUF_STAND_SCHLUESSEL = "stichtag:verlauf-stand"
 
@@ -37,11 +37,11 @@ def verlauf_stand() -> int:
     return stand(VERLAUF_STAND_SCHLUESSEL)
 
 
-def vergangenheit_geaendert() -> None:
+def past_changed() -> None:
     """History was written dated before now: cached figures of ended quarters are void,
     and so is every figure cached under the data stand (it may read that history)."""
-    weiterzaehlen(VERLAUF_STAND_SCHLUESSEL)
-    daten_geaendert()
+    advance(VERLAUF_STAND_SCHLUESSEL)
+    daten_changed()
 
 
 def stichtag(quartal: Quartal) -> dt.datetime:
@@ -49,12 +49,12 @@ def stichtag(quartal: Quartal) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(quartal.next().beginn, dt.time.min))
 
 
-def ist_abgelaufen(quartal: Quartal) -> bool:
+def is_expired(quartal: Quartal) -> bool:
     """True once the quarter has ended; until then its figures are today's."""
     return stichtag(quartal) <= timezone.now()
 
 
-def mit_gueltigkeit(records: QuerySet) -> QuerySet:
+def with_validity(records: QuerySet) -> QuerySet:
     """History rows annotated with `gueltig_bis`: the `history_date` of the object's next
     row, or None for its latest row."""
     model = records.model
@@ -71,8 +71,8 @@ def mit_gueltigkeit(records: QuerySet) -> QuerySet:
     return records.annotate(gueltig_bis=Subquery(naechste))
 
 
-def gueltig_am(zeitpunkt: dt.datetime) -> Q:
-    """On rows annotated by `mit_gueltigkeit`: the row describes the object at `zeitpunkt`
+def valid_on(zeitpunkt: dt.datetime) -> Q:
+    """On rows annotated by `with_validity`: the row describes the object at `zeitpunkt`
     (it existed then, and this was its state)."""
     return (
         Q(history_date__lt=zeitpunkt)
@@ -81,15 +81,15 @@ def gueltig_am(zeitpunkt: dt.datetime) -> Q:
     )
 
 
-def stand_am(history_manager, zeitpunkt: dt.datetime) -> QuerySet:
+def stand_on(history_manager, zeitpunkt: dt.datetime) -> QuerySet:
     """The objects as they stood at `zeitpunkt`: one history row per object that existed
     then. The rows carry the model's fields under their own names (and its foreign keys
     for joins), so aggregates read them like the live table."""
     records = history_manager.model._default_manager.filter(history_date__lt=zeitpunkt)
-    return mit_gueltigkeit(records).filter(gueltig_am(zeitpunkt))
+    return with_validity(records).filter(valid_on(zeitpunkt))
 
 
-def stand_nachtragen(instance, am: dt.datetime, *, art: str = "~", **werte):
+def backfill_stand(instance, am: dt.datetime, *, art: str = "~", **werte):
     """Write an earlier state of `instance` into its history: a copy of its latest history
     row (with the many-to-many snapshot) dated `am`, with `werte` in place of its fields.
     For demo data that must look as if it had been kept for several quarters."""
@@ -112,15 +112,15 @@ def stand_nachtragen(instance, am: dt.datetime, *, art: str = "~", **werte):
                 if f.attname not in ("m2m_history_id", "history_id")
             }
             type(zeile)._default_manager.create(history=record, **spalten)
-    vergangenheit_geaendert()
+    past_changed()
     return record
 
 
-def zum_quartalsende(model, quartal: Quartal, lebend: QuerySet | None = None) -> QuerySet:
+def at_quartalsende(model, quartal: Quartal, lebend: QuerySet | None = None) -> QuerySet:
     """The rows of `model` as of the end of `quartal`: while it runs the live rows
     (`lebend`, default all), once it has ended the history rows valid at its end. Both
     carry the model's field names; correlate on "id", never on "pk"."""
     quartal = Quartal.parse(quartal)
-    if not ist_abgelaufen(quartal):
+    if not is_expired(quartal):
         return model._default_manager.all() if lebend is None else lebend
-    return stand_am(model.history, stichtag(quartal))
+    return stand_on(model.history, stichtag(quartal))

@@ -33,11 +33,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.quartal import Quartal
-from core.stichtag import gueltig_am, ist_abgelaufen, mit_gueltigkeit, stichtag, verlauf_stand
+from core.stichtag import is_expired, stichtag, valid_on, verlauf_stand, with_validity
 from foerderung.models import (
     Foerderbescheid,
-    bescheide_zum_quartalsende,
-    mittelabrufe_zum_quartalsende,
+    bescheide_at_quartalsende,
+    mittelabrufe_at_quartalsende,
 )
 from kommunen.models import Kommune, Kreis
 from massnahmen.models import (
@@ -46,15 +46,15 @@ from massnahmen.models import (
     Meilenstein,
     Nachnutzung,
     Statusmeldung,
-    beteiligungen_zum_quartalsende,
-    durchschnitt,
-    fortschritt_zaehlt_q,
+    average,
+    beteiligungen_at_quartalsende,
+    fortschritt_counts_q,
     meldepflichtig_q,
-    stand_zum_quartalsende,
-    statusmeldungen_zum_quartalsende,
+    stand_at_quartalsende,
+    statusmeldungen_at_quartalsende,
 )
 from ozg.models import OzgLeistung
-from ozg.models import stand_zum_quartalsende as ozg_stand_zum_quartalsende
+from ozg.models import stand_at_quartalsende as ozg_stand_zum_quartalsende
 from workshops.models import Teilnahme, Workshop
 
 GELD = DecimalField(max_digits=14, decimal_places=2)
@@ -106,18 +106,18 @@ class Zahlen:
     def fortschritt(self) -> float | None:
         """Average progress in percent, by `massnahmen.models.FORTSCHRITT_ERKLAERUNG`
         (None when no Maßnahme counts)."""
-        return durchschnitt(self.fortschritt_summe, self.fortschritt_anzahl)
+        return average(self.fortschritt_summe, self.fortschritt_anzahl)
 
     @property
     def ohne_meldung(self) -> int:
         return self.meldepflichtig - self.gemeldet
 
-    def ampel_anteil(self, ampel: str) -> float | None:
+    def ampel_share(self, ampel: str) -> float | None:
         return _anteil(self.ampel[ampel], self.anzahl)
 
     @property
-    def ampel_anteile(self) -> list[tuple[Ampel, int, float | None]]:
-        return [(a, self.ampel[a], self.ampel_anteil(a)) for a in AMPELN]
+    def ampel_shares(self) -> list[tuple[Ampel, int, float | None]]:
+        return [(a, self.ampel[a], self.ampel_share(a)) for a in AMPELN]
 
     @property
     def status_liste(self) -> list[tuple[Massnahme.Status, int]]:
@@ -128,13 +128,13 @@ def massnahmen_zahlen(
     kreis_ids: Iterable[str], *, quartal: Quartal, handlungsfeld_id: int | None = None
 ) -> dict[tuple[str, int], Zahlen]:
     """{(kreis_id, handlungsfeld_id): Zahlen} for the active Maßnahmen as they stood at the
-    end of `quartal` (`stand_zum_quartalsende`), in one query.
+    end of `quartal` (`stand_at_quartalsende`), in one query.
 
     `meldepflichtig`: owing a Statusmeldung for `quartal`; `gemeldet`: of those, with one;
     `ueberfaellig`: with a milestone past due (today's milestones; for an ended quarter,
     due by its end and not reached by then).
     """
-    meldungen = statusmeldungen_zum_quartalsende(quartal).filter(quartal=str(quartal))
+    meldungen = statusmeldungen_at_quartalsende(quartal).filter(quartal=str(quartal))
     if meldungen.model is Statusmeldung:
         # Uncorrelated: one pass over the quarter's Statusmeldungen (index
         # statusmeldung_quartal) hashed, not a probe per Maßnahme (97,000 for a national
@@ -149,9 +149,9 @@ def massnahmen_zahlen(
             Q(erreicht_am__isnull=True) | Q(erreicht_am__gt=tag)
         )
     )
-    zaehlt = fortschritt_zaehlt_q()
+    zaehlt = fortschritt_counts_q()
     melden = meldepflichtig_q(quartal)
-    queryset = stand_zum_quartalsende(quartal).filter(kreis_id__in=_ids(kreis_ids))
+    queryset = stand_at_quartalsende(quartal).filter(kreis_id__in=_ids(kreis_ids))
     if handlungsfeld_id:
         queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
     rows = (
@@ -183,7 +183,7 @@ def massnahmen_zahlen(
     }
 
 
-def summe_je_kreis(zahlen: dict[tuple[str, int], Zahlen]) -> dict[str, Zahlen]:
+def sum_per_kreis(zahlen: dict[tuple[str, int], Zahlen]) -> dict[str, Zahlen]:
     """Adds the Handlungsfeld groups of `massnahmen_zahlen` up to one Zahlen per Kreis."""
     summen: dict[str, Zahlen] = {}
     for (kreis_id, _hf), werte in zahlen.items():
@@ -215,7 +215,7 @@ def _anzahl(queryset, gruppe: str):
     return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
 
 
-def kreise_mit_summen(
+def kreise_with_summen(
     kreis_ids: Iterable[str] | QuerySet, *, nur=None, quartal: Quartal | None = None
 ) -> list[Kreis]:
     """The Kreise with their Kommunen, OZG services online and money as of the end of
@@ -224,14 +224,14 @@ def kreise_mit_summen(
     Annotations: `anzahl_kommunen`, `einwohner` (sum over its Kommunen, from the reference
     data) and `ohne_einwohner` (Kommunen without a population figure), `ozg_online`,
     `ozg_leistungen` (catalogue size), `anzahl_bescheide`, `bewilligt` and `abgerufen` (EUR,
-    by `bescheide_zum_quartalsende` and `mittelabrufe_zum_quartalsende`).
+    by `bescheide_at_quartalsende` and `mittelabrufe_at_quartalsende`).
     `nur`: an expression naming one AGS, or a queryset of AGS (a subquery, e.g. one page
     of Kreise); then only those Kreise get the sums (the others are listed with None, e.g.
     for a choice box or a page count) and the database computes them for those alone.
     """
     quartal = quartal or Quartal.current()
-    bescheide = bescheide_zum_quartalsende(quartal)
-    abrufe = mittelabrufe_zum_quartalsende(quartal)
+    bescheide = bescheide_at_quartalsende(quartal)
+    abrufe = mittelabrufe_at_quartalsende(quartal)
     leistungen = (
         OzgLeistung.objects.order_by()
         .annotate(eins=F("pk") * 0)
@@ -288,7 +288,7 @@ class Groesse:
 
 
 def groesse(kreis: Kreis, anzahl_massnahmen: int) -> Groesse:
-    """`kreis` from `kreise_mit_summen` (with its sums) and its number of Maßnahmen."""
+    """`kreis` from `kreise_with_summen` (with its sums) and its number of Maßnahmen."""
     einwohner = kreis.einwohner if kreis.einwohner and not kreis.ohne_einwohner else None
     massnahmen = anzahl_massnahmen or None
     bewilligt = Decimal(kreis.bewilligt) if kreis.anzahl_bescheide else None
@@ -326,7 +326,7 @@ class TrendPunkt:
     fortschritt: float | None
 
 
-def quartale_bis(quartal: Quartal, anzahl: int = TREND_QUARTALE) -> list[Quartal]:
+def quartale_until(quartal: Quartal, anzahl: int = TREND_QUARTALE) -> list[Quartal]:
     """The `anzahl` quarters ending with `quartal`, oldest first."""
     return [quartal.previous(steps) for steps in range(anzahl - 1, -1, -1)]
 
@@ -343,21 +343,21 @@ def trend(
     each quarter's end by the one definition (`Zahlen.fortschritt`).
 
     The last point is the figure the page shows for `bis`: `stand`, the page's own
-    `summe_je_kreis(massnahmen_zahlen(...))` for `bis` (computed here when not given). The
+    `sum_per_kreis(massnahmen_zahlen(...))` for `bis` (computed here when not given). The
     points before it are ended quarters, whose figures never change (core.stichtag): they
-    come from the change history once and then from the cache (`_fortschritt_abgelaufen`).
-    `meldungen`, the counts of `meldungen_je_kreis`, may come along; a Statusmeldung can
+    come from the change history once and then from the cache (`_past_fortschritt`).
+    `meldungen`, the counts of `meldungen_per_kreis`, may come along; a Statusmeldung can
     still arrive after its quarter, so they are always counted afresh.
     """
     kreis_ids = list(kreis_ids)
-    quartale = quartale_bis(bis)
+    quartale = quartale_until(bis)
     if meldungen is None:
-        meldungen = meldungen_je_kreis(kreis_ids, quartale, handlungsfeld_id=handlungsfeld_id)
+        meldungen = meldungen_per_kreis(kreis_ids, quartale, handlungsfeld_id=handlungsfeld_id)
     if stand is None:
-        stand = summe_je_kreis(
+        stand = sum_per_kreis(
             massnahmen_zahlen(kreis_ids, quartal=bis, handlungsfeld_id=handlungsfeld_id)
         )
-    frueher = _fortschritt_abgelaufen(kreis_ids, quartale[:-1], handlungsfeld_id)
+    frueher = _past_fortschritt(kreis_ids, quartale[:-1], handlungsfeld_id)
     ergebnis = {}
     for kreis_id in kreis_ids:
         zahlen = stand.get(kreis_id, Zahlen())
@@ -371,14 +371,14 @@ def trend(
 TREND_CACHE_SEKUNDEN = 60 * 60 * 24 * 40
 
 
-def _fortschritt_abgelaufen(
+def _past_fortschritt(
     kreis_ids: list[str], quartale: list[Quartal], handlungsfeld_id: int | None
 ) -> dict[str, dict[Quartal, float | None]]:
     """{kreis_id: {quarter: average progress at its end}} for ended `quartale`, from the
     change history in one query for the Kreise not in the cache, then from the cache."""
     if not quartale or not kreis_ids:
         return {}
-    if not all(ist_abgelaufen(q) for q in quartale):
+    if not all(is_expired(q) for q in quartale):
         raise ValueError("Only the figures of ended quarters may be cached.")
     generation = verlauf_stand()
     schluessel = {
@@ -391,17 +391,17 @@ def _fortschritt_abgelaufen(
     fehlen = [kreis_id for kreis_id in kreis_ids if kreis_id not in ergebnis]
     if not fehlen:
         return ergebnis
-    staende = mit_gueltigkeit(
+    staende = with_validity(
         Massnahme.history.filter(
             kreis_id__in=fehlen, archiviert=False, history_date__lt=stichtag(quartale[-1])
         )
     )
     if handlungsfeld_id:
         staende = staende.filter(handlungsfeld_id=handlungsfeld_id)
-    zaehlt = fortschritt_zaehlt_q()
+    zaehlt = fortschritt_counts_q()
     spalten = {}
     for q in quartale:
-        gueltig = gueltig_am(stichtag(q)) & zaehlt
+        gueltig = valid_on(stichtag(q)) & zaehlt
         spalten[f"n_{q.jahr}_{q.nummer}"] = Count("history_id", filter=gueltig)
         spalten[f"s_{q.jahr}_{q.nummer}"] = Sum("fortschritt", filter=gueltig)
     zeilen = {r["kreis_id"]: r for r in staende.order_by().values("kreis_id").annotate(**spalten)}
@@ -409,7 +409,7 @@ def _fortschritt_abgelaufen(
     for kreis_id in fehlen:
         zeile = zeilen.get(kreis_id, {})
         ergebnis[kreis_id] = {
-            q: durchschnitt(
+            q: average(
                 zeile.get(f"s_{q.jahr}_{q.nummer}") or 0, zeile.get(f"n_{q.jahr}_{q.nummer}") or 0
             )
             for q in quartale
@@ -419,7 +419,7 @@ def _fortschritt_abgelaufen(
     return ergebnis
 
 
-def meldungen_je_kreis(
+def meldungen_per_kreis(
     kreis_ids: Iterable[str], quartale: list[Quartal], *, handlungsfeld_id: int | None = None
 ) -> dict[tuple[str, str], int]:
     """{(kreis_id, "2026-Q3"): Statusmeldungen submitted} for `quartale` (1 query)."""
@@ -447,7 +447,7 @@ def meldungen_je_quartal(
     kreis_ids: Iterable[str], quartale: list[Quartal], *, handlungsfeld_id: int | None = None
 ) -> dict[str, int]:
     """{"2026-Q3": Statusmeldungen submitted} over all of `kreis_ids` together: the sums of
-    `meldungen_je_kreis`.
+    `meldungen_per_kreis`.
 
     Counted on the smaller side: for Kreise that are most of the country (a national
     region) all Statusmeldungen of the quarters less those of the Maßnahmen outside them
@@ -491,8 +491,8 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
     quarter reported"; None when one of them never reported). Finished and stopped
     Maßnahmen owe none, as in the report and on the start page.
     """
-    massnahmen = stand_zum_quartalsende(quartal)
-    meldungen = statusmeldungen_zum_quartalsende(quartal).filter(quartal__lte=str(quartal))
+    massnahmen = stand_at_quartalsende(quartal)
+    meldungen = statusmeldungen_at_quartalsende(quartal).filter(quartal__lte=str(quartal))
     meldepflichtig = massnahmen.filter(meldepflichtig_q(quartal), federfuehrend_id=OuterRef("pk"))
     letzte = (
         meldungen.filter(massnahme_id=OuterRef("id")).order_by("-quartal").values("quartal")[:1]
@@ -518,7 +518,7 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
         Kommune.objects.filter(kreis_id=kreis_id)
         .annotate(
             anzahl_federfuehrend=_anzahl(massnahmen, "federfuehrend_id"),
-            anzahl_beteiligt=_anzahl(beteiligungen_zum_quartalsende(quartal), "kommune_id"),
+            anzahl_beteiligt=_anzahl(beteiligungen_at_quartalsende(quartal), "kommune_id"),
             anzahl_ozg_online=_anzahl(online, "kommune_id"),
             ohne_meldung=Coalesce(Subquery(ohne, output_field=IntegerField()), 0),
             aelteste_meldung=Subquery(aelteste),
@@ -550,7 +550,7 @@ class Frist:
     wer: str
 
 
-def ueber_die_kreisgrenze(user, kreis_id: str, limit: int = 20) -> list[Massnahme]:
+def across_kreis_border(user, kreis_id: str, limit: int = 20) -> list[Massnahme]:
     """Active Maßnahmen that tie the Kreis to other Kreise, as far as the user reads them,
     by title (1 query): those of other Kreise (or of the region itself) that Kommunen of
     `kreis_id` take part in (`beteiligt`, issue 15 point 1) or reuse (`hier_nachgenutzt`,
@@ -648,19 +648,19 @@ def regionsprojekte(region_id: int, *, quartal: Quartal, handlungsfeld_id=None) 
     `fortschritt`, `ampel`, `sichtbarkeit`, `anzahl_beteiligte` (how many Kommunen take part),
     `meldepflichtig` (owes a Statusmeldung for the quarter) and `gemeldet` (has one)."""
     gemeldet = Exists(
-        statusmeldungen_zum_quartalsende(quartal).filter(
+        statusmeldungen_at_quartalsende(quartal).filter(
             massnahme_id=OuterRef("id"), quartal=str(quartal)
         )
     )
     beteiligte = (
-        beteiligungen_zum_quartalsende(quartal)
+        beteiligungen_at_quartalsende(quartal)
         .filter(massnahme_id=OuterRef("id"))
         .order_by()
         .values("massnahme_id")
         .annotate(n=Count("kommune_id"))
         .values("n")
     )
-    queryset = stand_zum_quartalsende(quartal).filter(kreis_id__isnull=True, region_id=region_id)
+    queryset = stand_at_quartalsende(quartal).filter(kreis_id__isnull=True, region_id=region_id)
     if handlungsfeld_id:
         queryset = queryset.filter(handlungsfeld_id=handlungsfeld_id)
     return list(
@@ -701,7 +701,7 @@ def regionsworkshops(user, region_id: int, *, quartal: Quartal, limit: int = 10)
         )
         .order_by("beginn", "pk")
     )
-    if ist_abgelaufen(quartal):
+    if is_expired(quartal):
         queryset = queryset.filter(beginn__lt=stichtag(quartal))
     return list(queryset[:limit])
 
@@ -739,10 +739,10 @@ def geteilte_massnahmen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limi
         .annotate(gesamt=gesamt)
         .order_by("massnahme__titel", "massnahme_id", "kommune__kreis__name", "kommune__name")
     )
-    return _gruppiert(zeilen, "beteiligte_liste", lambda zeile: zeile.kommune)
+    return _grouped(zeilen, "beteiligte_liste", lambda zeile: zeile.kommune)
 
 
-def _gruppiert(zeilen, name: str, wert) -> tuple[list[Massnahme], int]:
+def _grouped(zeilen, name: str, wert) -> tuple[list[Massnahme], int]:
     """The Maßnahmen of `zeilen` (rows carrying `massnahme` and `gesamt`), in the rows'
     order, each with the list `name` of `wert(row)`; and the total."""
     massnahmen: dict[int, Massnahme] = {}
@@ -793,7 +793,7 @@ def nachnutzungen(kreis_ids: Iterable[str], *, handlungsfeld_id=None, limit: int
         .annotate(gesamt=gesamt)
         .order_by("kommune__name", "pk")
     )
-    massnahmen, anzahl_gesamt = _gruppiert(zeilen, "nachnutzungen_liste", lambda zeile: zeile)
+    massnahmen, anzahl_gesamt = _grouped(zeilen, "nachnutzungen_liste", lambda zeile: zeile)
     for massnahme in massnahmen:
         massnahme.anzahl_nachnutzungen = len(massnahme.nachnutzungen_liste)
     massnahmen.sort(key=lambda m: (-m.anzahl_nachnutzungen, m.titel, m.pk))

@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.cachestand import daten_zwischenspeicher
+from core.cachestand import daten_cache
 from core.charts import Reihe, balkendiagramm, liniendiagramm
 from core.eingaben import kreis_ags
 from core.quartal import Quartal, quartal_kurz
-from core.stichtag import ist_abgelaufen
+from core.stichtag import is_expired
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kreis, Region
 from kommunen.scope import scope_for
@@ -42,7 +42,7 @@ def massnahmen_url(**params) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _darf(request, perm: str) -> None:
+def _may_read(request, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
@@ -65,7 +65,7 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
     if einzig and gewuenscht in ("", *scope.readable_kreis_ids):
         # Most users read one Kreis: it is the one shown, and the sums need no CASE per
         # column to leave out the others (a third of this query's cost to build, issue 19).
-        kreise = k.kreise_mit_summen(scope.readable_kreis_ids)
+        kreise = k.kreise_with_summen(scope.readable_kreis_ids)
         if not kreise:
             raise PermissionDenied
         return kreise[0], [(kreis.ags, kreis.name) for kreis in kreise]
@@ -75,7 +75,7 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
         gewaehlt = Value(eigene[0])
     else:
         gewaehlt = Subquery(lesbar.order_by("name").values("ags")[:1])
-    kreise = k.kreise_mit_summen(lesbar.values("ags"), nur=gewaehlt)
+    kreise = k.kreise_with_summen(lesbar.values("ags"), nur=gewaehlt)
     kreis = next((kreis for kreis in kreise if kreis.anzahl_kommunen is not None), None)
     if kreis is None:
         if gewuenscht:
@@ -84,9 +84,9 @@ def _kreis_auswahl(request, scope) -> tuple[Kreis, list[tuple[str, str]]]:
     return kreis, [(kreis.ags, kreis.name) for kreis in kreise]
 
 
-def _ueber_die_kreisgrenze(user, kreis_ags: str) -> dict[str, list]:
+def _across_kreis_border(user, kreis_ags: str) -> dict[str, list]:
     """The dashboard's lists of what ties the Kreis to other Kreise (one query)."""
-    massnahmen = k.ueber_die_kreisgrenze(user, kreis_ags)
+    massnahmen = k.across_kreis_border(user, kreis_ags)
     fremd = [m for m in massnahmen if m.kreis_id != kreis_ags]
     return {
         "beteiligungen": [m for m in fremd if m.beteiligt],
@@ -127,20 +127,20 @@ def dashboard(request):
     The figures (nine aggregate queries and three charts, two thirds of the page's time)
     come from the cache while the data stand is the same (core.cachestand); the form is
     built anew, it is bound to the request."""
-    _darf(request, "dashboards.view_dashboard")
+    _may_read(request, "dashboards.view_dashboard")
     scope = scope_for(request.user)
-    quartale = k.quartale_bis(Quartal.current())
+    quartale = k.quartale_until(Quartal.current())
     gewuenscht = request.GET.get("quartal") or str(quartale[-1])
     if gewuenscht in {str(q) for q in quartale}:
         teile = (scope.cache_teil, kreis_ags(request.GET.get("kreis", "")), gewuenscht)
-        kontext = daten_zwischenspeicher(
+        kontext = daten_cache(
             "dashboard",
             (*teile, timezone.localdate().isoformat()),
-            lambda: _dashboard_kontext(request, scope, quartale),
+            lambda: _dashboard_context(request, scope, quartale),
             DASHBOARD_CACHE_SEKUNDEN,
         )
     else:  # its error shows at the field; not worth a cache entry
-        kontext = _dashboard_kontext(request, scope, quartale)
+        kontext = _dashboard_context(request, scope, quartale)
     auswahl = KreisAuswahlForm(
         {"kreis": kontext["kreis"].ags, "quartal": gewuenscht},
         kreise=kontext["kreise"],
@@ -149,7 +149,7 @@ def dashboard(request):
     return render(request, "dashboards/dashboard.html", {**kontext, "kreis_form": auswahl})
 
 
-def _dashboard_kontext(request, scope, quartale: list[Quartal]) -> dict:
+def _dashboard_context(request, scope, quartale: list[Quartal]) -> dict:
     """Everything /dashboard/ shows but the form (picklable, for the cache)."""
     kreis, kreise = _kreis_auswahl(request, scope)
     kreis_ags = kreis.ags
@@ -161,11 +161,11 @@ def _dashboard_kontext(request, scope, quartale: list[Quartal]) -> dict:
     # A quarter outside the choices shows its error at the field; the page shows the running one.
     quartal = Quartal.parse(auswahl.cleaned_data["quartal"]) if auswahl.is_valid() else quartale[-1]
     if quartal != quartale[-1]:
-        kreis = k.kreise_mit_summen([kreis_ags], quartal=quartal)[0]
+        kreis = k.kreise_with_summen([kreis_ags], quartal=quartal)[0]
 
     handlungsfelder = list(Handlungsfeld.objects.order_by("nummer"))
     je_hf = k.massnahmen_zahlen([kreis_ags], quartal=quartal)
-    gesamt = k.summe_je_kreis(je_hf).get(kreis_ags, k.Zahlen())
+    gesamt = k.sum_per_kreis(je_hf).get(kreis_ags, k.Zahlen())
     kommunen = k.kommunen_tabelle(kreis_ags, quartal=quartal)
     trend = k.trend([kreis_ags], bis=quartal, stand={kreis_ags: gesamt})[kreis_ags]
 
@@ -217,7 +217,7 @@ def _dashboard_kontext(request, scope, quartale: list[Quartal]) -> dict:
         ],
         "ampel_links": [
             (ampel, anzahl, anteil, liste(ampel=ampel.value))
-            for ampel, anzahl, anteil in gesamt.ampel_anteile
+            for ampel, anzahl, anteil in gesamt.ampel_shares
         ],
         "links": {
             "alle": liste(),
@@ -230,7 +230,7 @@ def _dashboard_kontext(request, scope, quartale: list[Quartal]) -> dict:
         "ozg_abdeckung": k.ozg_abdeckung(kreis),
         "abruf_quote": k.abruf_quote(kreis),
         "fristen": k.naechste_fristen(kreis_ags),
-        **_ueber_die_kreisgrenze(request.user, kreis_ags),
+        **_across_kreis_border(request.user, kreis_ags),
         "workshops": k.naechste_workshops(request.user, kreis_ags),
         "kommunen": [(kommune, liste(kommune=kommune.pk)) for kommune in kommunen],
         "nachzufassen": [
@@ -300,7 +300,7 @@ def _seitenzahl(wert) -> int:
         return 1
 
 
-def _seite_von(kreise, nummer: int):
+def _page_of(kreise, nummer: int):
     """The AGS of page `nummer` of the ordered `kreise`, as a subquery."""
     start = (nummer - 1) * KREISE_JE_SEITE
     return kreise.values("ags")[start : start + KREISE_JE_SEITE]
@@ -309,12 +309,12 @@ def _seite_von(kreise, nummer: int):
 def _stand(quartal: Quartal) -> str:
     """The moment the page's figures describe: today for the running quarter, else the
     quarter's last day (core.stichtag)."""
-    if ist_abgelaufen(quartal):
+    if is_expired(quartal):
         return f"am {quartal.ende:%d.%m.%Y}"
     return "heute"
 
 
-def _groesse_summe(kreise: list[Kreis], anzahl_massnahmen: int) -> k.Groesse:
+def _groesse_sum(kreise: list[Kreis], anzahl_massnahmen: int) -> k.Groesse:
     """The region's figures against its size: the Kreise's sums added up (a population
     figure missing anywhere makes the region's unknown too)."""
     mit_bescheiden = [kreis for kreis in kreise if kreis.anzahl_bescheide]
@@ -332,10 +332,10 @@ def _groesse_summe(kreise: list[Kreis], anzahl_massnahmen: int) -> k.Groesse:
 @login_required
 def region(request):
     """All Kreise of a region side by side: the DigitalBüro's view across the county lines."""
-    _darf(request, "dashboards.view_region")
+    _may_read(request, "dashboards.view_region")
     scope = scope_for(request.user)
     aktuell = Quartal.current()
-    quartale = k.quartale_bis(aktuell)
+    quartale = k.quartale_until(aktuell)
     regionen = _regionen(scope)
     if not regionen:
         raise PermissionDenied
@@ -359,7 +359,7 @@ def region(request):
     # The figures come from the cache while the data stand is the same (core.cachestand):
     # for a national region (400 Kreise, 100,000 Maßnahmen) their grouped queries over every
     # Kreis take seconds. The form and the workshops (the viewer's own) are built anew.
-    kontext = daten_zwischenspeicher(
+    kontext = daten_cache(
         "region",
         (
             gewaehlte_region.pk,
@@ -369,7 +369,7 @@ def region(request):
             nummer,
             timezone.localdate().isoformat(),
         ),
-        lambda: _region_kontext(gewaehlte_region, handlungsfeld, handlungsfelder, quartal, nummer),
+        lambda: _region_context(gewaehlte_region, handlungsfeld, handlungsfelder, quartal, nummer),
         REGION_CACHE_SEKUNDEN,
     )
     seiten_query = request.GET.copy()
@@ -389,7 +389,7 @@ def region(request):
     )
 
 
-def _region_kontext(
+def _region_context(
     gewaehlte_region: Region,
     handlungsfeld: Handlungsfeld | None,
     handlungsfelder: list[Handlungsfeld],
@@ -407,11 +407,11 @@ def _region_kontext(
     # lists all Kreise of the region (for the page count) with the sums of the page's.
     region_kreise = Kreis.objects.filter(region_id=gewaehlte_region.pk).order_by("name", "ags")
     alle_ids = region_kreise.values("ags")
-    alle = k.kreise_mit_summen(alle_ids, nur=_seite_von(region_kreise, nummer), quartal=quartal)
+    alle = k.kreise_with_summen(alle_ids, nur=_page_of(region_kreise, nummer), quartal=quartal)
     seite = Paginator(alle, KREISE_JE_SEITE).get_page(nummer)
     if seite.number != nummer:  # beyond the last page: get the sums of the page shown
-        alle = k.kreise_mit_summen(
-            alle_ids, nur=_seite_von(region_kreise, seite.number), quartal=quartal
+        alle = k.kreise_with_summen(
+            alle_ids, nur=_page_of(region_kreise, seite.number), quartal=quartal
         )
         seite = Paginator(alle, KREISE_JE_SEITE).get_page(seite.number)
     kreise = list(seite.object_list)
@@ -419,14 +419,14 @@ def _region_kontext(
         gewaehlte_region = kreise[0].region
     kreis_ids = [kreis.ags for kreis in kreise]
     je_hf = k.massnahmen_zahlen(alle_ids, quartal=quartal, handlungsfeld_id=hf_id)
-    je_kreis = k.summe_je_kreis(je_hf)
+    je_kreis = k.sum_per_kreis(je_hf)
     # The Statusmeldungen per Kreis for the page's Kreise only; the region's per quarter
     # added up from them when the page shows every Kreis, else counted in one query.
-    meldungen = k.meldungen_je_kreis(kreis_ids, k.quartale_bis(quartal), handlungsfeld_id=hf_id)
+    meldungen = k.meldungen_per_kreis(kreis_ids, k.quartale_until(quartal), handlungsfeld_id=hf_id)
     if seite.paginator.num_pages > 1:
         meldungen_region = Counter(
             k.meldungen_je_quartal(
-                [kreis.ags for kreis in alle], k.quartale_bis(quartal), handlungsfeld_id=hf_id
+                [kreis.ags for kreis in alle], k.quartale_until(quartal), handlungsfeld_id=hf_id
             )
         )
     else:
@@ -454,7 +454,7 @@ def _region_kontext(
                 "dashboard_url": f"{reverse('dashboards:dashboard')}?kreis={kreis.ags}",
                 "liste_url": liste(),
                 "status": [(s, n, liste(status=s.value)) for s, n in zahlen.status_liste],
-                "ampel": [(a, n, p, liste(ampel=a.value)) for a, n, p in zahlen.ampel_anteile],
+                "ampel": [(a, n, p, liste(ampel=a.value)) for a, n, p in zahlen.ampel_shares],
                 "ohne_meldung_url": liste(ohne_meldung="ja"),
                 "ozg_abdeckung": k.ozg_abdeckung(kreis),
                 "abruf_quote": k.abruf_quote(kreis),
@@ -490,7 +490,7 @@ def _region_kontext(
         (z["kreis"], z["liste_url"], k.groesse(z["kreis"], z["zahlen"].anzahl)) for z in zeilen
     ]
     # The region's own row needs the sums of every Kreis: only when one page shows them all.
-    groesse_region = None if auf_seiten else _groesse_summe(kreise, region_zahlen.anzahl)
+    groesse_region = None if auf_seiten else _groesse_sum(kreise, region_zahlen.anzahl)
     ausschnitt = (
         f" (Kreise {seite.start_index()} bis {seite.end_index()} von {seite.paginator.count})"
         if auf_seiten
@@ -538,7 +538,7 @@ def _region_kontext(
             gewaehlte_region.pk, quartal=quartal, handlungsfeld_id=hf_id
         )
     ]
-    x_labels = [q.kurz for q in k.quartale_bis(quartal)]
+    x_labels = [q.kurz for q in k.quartale_until(quartal)]
     meldungen_trend = liniendiagramm(
         titel="Abgegebene Statusmeldungen in der Region je Quartal",
         beschreibung=(
@@ -549,7 +549,7 @@ def _region_kontext(
         reihen=[
             Reihe(
                 "Statusmeldungen",
-                [meldungen_region[str(q)] for q in k.quartale_bis(quartal)],
+                [meldungen_region[str(q)] for q in k.quartale_until(quartal)],
             )
         ],
     )
@@ -569,7 +569,7 @@ def _region_kontext(
         "groesse_region": groesse_region,
         "je_einwohner": je_einwohner,
         "stand": _stand(quartal),
-        "laufend": not ist_abgelaufen(quartal),
+        "laufend": not is_expired(quartal),
         "projekte": projekte,
         "trend_quartale": x_labels,
         "trend_zeilen": [(kreis, trend[kreis.ags]) for kreis in kreise],

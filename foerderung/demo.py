@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.reference import upsert
-from core.stichtag import stand_nachtragen
+from core.stichtag import backfill_stand
 from kommunen.demo import demo_kreise
 from massnahmen.demo import add_months
 from massnahmen.models import Massnahme
@@ -102,7 +102,7 @@ def _verlauf_nachbilden(kreis) -> None:
             continue
         if abruf.ausgezahlt_am and _um_neun(abruf.ausgezahlt_am) < frisch:
             abruf.history.update(history_date=_um_neun(abruf.ausgezahlt_am), history_type="~")
-            stand_nachtragen(
+            backfill_stand(
                 abruf, am, art="+", status=Mittelabruf.Status.BEANTRAGT, ausgezahlt_am=None
             )
         else:

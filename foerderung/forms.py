@@ -39,7 +39,7 @@ def datumsfeld(form_field: forms.DateField) -> forms.DateField:
     return form_field
 
 
-def verwaltbare_kreise(user):
+def manageable_kreise(user):
     """The Kreise whose Förderbescheide the user may create (superusers: every Kreis)."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -112,7 +112,7 @@ class FoerderbescheidForm(VersionFormMixin, forms.ModelForm):
             self.instance.kreis = kreis
             kreis_ids = [kreis.pk]
         else:
-            kreise = verwaltbare_kreise(user)
+            kreise = manageable_kreise(user)
             self.fields["kreis"].queryset = kreise
             self.fields["kreis"].empty_label = "Bitte wählen"
             kreis_ids = list(kreise.values_list("ags", flat=True))

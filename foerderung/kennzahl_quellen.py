@@ -1,8 +1,8 @@
 """Derived Kennzahl of the strategy: Fördermittel abgerufen in % (registered in
 FoerderungConfig.ready()).
 
-As of a quarter's end (core.stichtag, the rule of `bescheide_zum_quartalsende` and
-`mittelabrufe_zum_quartalsende`): the drawdowns dated by that day, with their amounts at
+As of a quarter's end (core.stichtag, the rule of `bescheide_at_quartalsende` and
+`mittelabrufe_at_quartalsende`): the drawdowns dated by that day, with their amounts at
 that moment, divided by the granted amounts of the Förderbescheide issued (Bescheiddatum) by
 that day; a Bescheid revoked (widerrufen) at that moment counts in neither sum.
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from django.db.models import Exists, OuterRef, Q, Sum
 
 from core.quartal import Quartal
-from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
-from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
+from core.stichtag import stichtag, valid_on, with_validity
+from handlungsfelder.quellen import anteil, quartal_columns, register_quelle, schluessel
 
 from .models import Foerderbescheid, Mittelabruf
 
@@ -36,9 +36,9 @@ NICHT_WIDERRUFEN = ~Q(status=Foerderbescheid.Status.WIDERRUFEN)
 def foerdermittel_abgerufen(
     *, kreis_ids: Sequence[str], quartale: Sequence[Quartal], je_kommune: bool
 ) -> dict:
-    spalten = quartal_spalten(quartale)
+    spalten = quartal_columns(quartale)
     gruppe = "zuwendungsempfaenger_id" if je_kommune else "kreis_id"
-    bescheide = mit_gueltigkeit(Foerderbescheid.history.filter(kreis_id__in=kreis_ids))
+    bescheide = with_validity(Foerderbescheid.history.filter(kreis_id__in=kreis_ids))
     bewilligt = {
         z[gruppe]: z
         for z in bescheide.order_by()
@@ -47,9 +47,7 @@ def foerdermittel_abgerufen(
             **{
                 alias: Sum(
                     "bewilligter_betrag",
-                    filter=gueltig_am(stichtag(q))
-                    & NICHT_WIDERRUFEN
-                    & Q(bescheiddatum__lte=q.ende),
+                    filter=valid_on(stichtag(q)) & NICHT_WIDERRUFEN & Q(bescheiddatum__lte=q.ende),
                 )
                 for alias, q in spalten
             }
@@ -59,21 +57,21 @@ def foerdermittel_abgerufen(
     def bescheid_zaehlt(q: Quartal):
         return Exists(
             bescheide.filter(
-                gueltig_am(stichtag(q)) & NICHT_WIDERRUFEN & Q(bescheiddatum__lte=q.ende),
+                valid_on(stichtag(q)) & NICHT_WIDERRUFEN & Q(bescheiddatum__lte=q.ende),
                 id=OuterRef("bescheid_id"),
             )
         )
 
     abgerufen = {
         z[f"bescheid__{gruppe}"]: z
-        for z in mit_gueltigkeit(Mittelabruf.history.filter(bescheid__kreis_id__in=kreis_ids))
+        for z in with_validity(Mittelabruf.history.filter(bescheid__kreis_id__in=kreis_ids))
         .order_by()
         .values(f"bescheid__{gruppe}")
         .annotate(
             **{
                 alias: Sum(
                     "betrag",
-                    filter=gueltig_am(stichtag(q)) & Q(datum__lte=q.ende) & Q(bescheid_zaehlt(q)),
+                    filter=valid_on(stichtag(q)) & Q(datum__lte=q.ende) & Q(bescheid_zaehlt(q)),
                 )
                 for alias, q in spalten
             }

@@ -431,29 +431,29 @@ class Erinnerung(TimeStampedModel):
 # --- The state at a quarter's end (core.stichtag) -------------------------------------------
 
 
-def bescheide_zum_quartalsende(quartal):
+def bescheide_at_quartalsende(quartal):
     """The Förderbescheide that counted at the end of `quartal`: issued (Bescheiddatum) by
     its last day and not revoked at that moment. Live rows while the quarter runs, history
     rows valid at its end afterwards (same field names; correlate on "id")."""
     from core.quartal import Quartal
-    from core.stichtag import zum_quartalsende
+    from core.stichtag import at_quartalsende
 
     quartal = Quartal.parse(quartal)
     return (
-        zum_quartalsende(Foerderbescheid, quartal)
+        at_quartalsende(Foerderbescheid, quartal)
         .filter(bescheiddatum__lte=quartal.ende)
         .exclude(status=Foerderbescheid.Status.WIDERRUFEN)
     )
 
 
-def mittelabrufe_zum_quartalsende(quartal):
-    """The Mittelabrufe of `bescheide_zum_quartalsende` dated by the quarter's last day, with
+def mittelabrufe_at_quartalsende(quartal):
+    """The Mittelabrufe of `bescheide_at_quartalsende` dated by the quarter's last day, with
     amount and status as they stood at its end."""
     from core.quartal import Quartal
-    from core.stichtag import zum_quartalsende
+    from core.stichtag import at_quartalsende
 
     quartal = Quartal.parse(quartal)
-    return zum_quartalsende(Mittelabruf, quartal).filter(
+    return at_quartalsende(Mittelabruf, quartal).filter(
         datum__lte=quartal.ende,
-        bescheid_id__in=bescheide_zum_quartalsende(quartal).values("id"),
+        bescheid_id__in=bescheide_at_quartalsende(quartal).values("id"),
     )

@@ -32,7 +32,7 @@ def _euro(attribute: str):
 
 
 class FoerderbescheidTable(KernTable):
-    """/foerderung/: the Bescheide with their amounts; the rows from `bescheide_fuer_liste`."""
+    """/foerderung/: the Bescheide with their amounts; the rows from `bescheide_for_list`."""
 
     caption = "Förderbescheide, sortierbar"
     default_sort = "-bescheiddatum"

@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "<id:pk>/mittelabrufe/<id:abruf_pk>/ausgezahlt/",
-        views.MittelabrufAuszahlenView.as_view(),
+        views.MittelabrufPayoutView.as_view(),
         name="mittelabruf_auszahlen",
     ),
     path(
@@ -33,7 +33,7 @@ urlpatterns = [
     path("<id:pk>/dokumente/neu/", views.DokumentCreateView.as_view(), name="dokument_hochladen"),
     path(
         "<id:pk>/dokumente/<id:dokument_pk>/",
-        views.dokument_herunterladen,
+        views.download_dokument,
         name="dokument_herunterladen",
     ),
 ]

@@ -35,7 +35,7 @@ from .forms import (
     BescheidDokumentForm,
     FoerderbescheidForm,
     MittelabrufForm,
-    verwaltbare_kreise,
+    manageable_kreise,
 )
 from .models import BescheidDokument, Foerderbescheid, Mittelabruf
 from .services import AlreadyRecorded, record_mittelabruf
@@ -46,7 +46,7 @@ def _crumbs(*eintraege) -> list[tuple[str, str | None]]:
     return [("Förderung", reverse("foerderung:liste")), *eintraege]
 
 
-def bescheide_fuer_liste(user):
+def bescheide_for_list(user):
     """The rows of the list: scoped, with programme, recipient, partners and sums."""
     return (
         Foerderbescheid.objects.for_user(user)
@@ -57,7 +57,7 @@ def bescheide_fuer_liste(user):
     )
 
 
-def _bescheid_mit_details(user):
+def _bescheid_with_details(user):
     return Foerderbescheid.objects.for_user(user).select_related(
         "programm", "zuwendungsempfaenger", "kreis"
     )
@@ -72,7 +72,7 @@ class FoerderbescheidListView(FilteredListView):
     template_name = "foerderung/foerderbescheid_list.html"
 
     def get_base_queryset(self):
-        return bescheide_fuer_liste(self.request.user)
+        return bescheide_for_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -99,7 +99,7 @@ class BescheidMixin:
 
     @cached_property
     def bescheid(self) -> Foerderbescheid:
-        return get_object_or_404(_bescheid_mit_details(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(_bescheid_with_details(self.request.user), pk=self.kwargs["pk"])
 
     def get_permission_object(self):
         return self.bescheid
@@ -113,7 +113,7 @@ class FoerderbescheidDetailView(LoginRequiredMixin, PermissionRequiredMixin, Det
     context_object_name = "bescheid"
 
     def get_queryset(self):
-        return _bescheid_mit_details(self.request.user).prefetch_related(
+        return _bescheid_with_details(self.request.user).prefetch_related(
             Prefetch("partner", queryset=Kommune.objects.order_by("name")),
             "massnahmen",
         )
@@ -214,7 +214,7 @@ class FoerderbescheidCreateView(
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kreise = list(verwaltbare_kreise(self.request.user)[:2])
+        kreise = list(manageable_kreise(self.request.user)[:2])
         kwargs["kreis"] = kreise[0] if len(kreise) == 1 else None
         return kwargs
 
@@ -240,7 +240,7 @@ class FoerderbescheidUpdateView(
     context_object_name = "bescheid"
 
     def get_queryset(self):
-        queryset = _bescheid_mit_details(self.request.user)
+        queryset = _bescheid_with_details(self.request.user)
         if self.request.method == "POST":
             # Hold the row while the new amount is checked against the drawdowns, so a
             # drawdown recorded at the same moment cannot slip under a reduced amount.
@@ -275,7 +275,7 @@ class FoerderbescheidDeleteView(LoginRequiredMixin, PermissionRequiredMixin, Del
     context_object_name = "bescheid"
 
     def get_queryset(self):
-        return _bescheid_mit_details(self.request.user)
+        return _bescheid_with_details(self.request.user)
 
     def get_object(self, queryset=None):
         if not hasattr(self, "_bescheid"):
@@ -308,7 +308,7 @@ class FoerderbescheidDeleteView(LoginRequiredMixin, PermissionRequiredMixin, Del
         return context
 
 
-def _zurueck_zu_abrufen(bescheid: Foerderbescheid) -> HttpResponseRedirect:
+def _back_to_abrufe(bescheid: Foerderbescheid) -> HttpResponseRedirect:
     return HttpResponseRedirect(bescheid.get_absolute_url() + "#mittelabrufe")
 
 
@@ -352,7 +352,7 @@ class MittelabrufCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequire
             f"Der Mittelabruf über {euro(self.object.betrag)} wurde erfasst. "
             f"Verbleibend: {euro(self.bescheid.verbleibend())}.",
         )
-        return _zurueck_zu_abrufen(self.bescheid)
+        return _back_to_abrufe(self.bescheid)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -382,7 +382,7 @@ class AbrufMixin(BescheidMixin):
     def abruf(self) -> Mittelabruf | None:
         return self.bescheid.mittelabrufe.filter(pk=self.kwargs["abruf_pk"]).first()
 
-    def abruf_oder_konflikt(self):
+    def abruf_or_conflict(self):
         """The drawdown, or the 409 answer if it was deleted, or a 404 if it never was."""
         if self.abruf is not None:
             return self.abruf
@@ -432,11 +432,11 @@ class MittelabrufUpdateView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMi
         )
 
     def get(self, request, *args, **kwargs):
-        abruf = self.abruf_oder_konflikt()
+        abruf = self.abruf_or_conflict()
         return self.antwort(self.formular(abruf))
 
     def post(self, request, *args, **kwargs):
-        abruf = self.abruf_oder_konflikt()
+        abruf = self.abruf_or_conflict()
         if not isinstance(abruf, Mittelabruf):
             return abruf
         form = self.formular(abruf, request.POST)
@@ -467,7 +467,7 @@ class MittelabrufUpdateView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMi
             f"Der {gespeichert.bezeichnung} wurde gespeichert. "
             f"Verbleibend: {euro(self.bescheid.verbleibend())}.",
         )
-        return _zurueck_zu_abrufen(self.bescheid)
+        return _back_to_abrufe(self.bescheid)
 
 
 class MittelabrufDeleteView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMixin, View):
@@ -478,11 +478,11 @@ class MittelabrufDeleteView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMi
     titel = "Mittelabruf löschen"
 
     def get(self, request, *args, **kwargs):
-        abruf = self.abruf_oder_konflikt()
+        abruf = self.abruf_or_conflict()
         return render(request, self.template_name, self.kontext(version=abruf.version))
 
     def post(self, request, *args, **kwargs):
-        abruf = self.abruf_oder_konflikt()
+        abruf = self.abruf_or_conflict()
         if not isinstance(abruf, Mittelabruf):
             return abruf
         try:
@@ -504,10 +504,10 @@ class MittelabrufDeleteView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMi
             f"Der {geloescht.bezeichnung} wurde gelöscht. "
             f"Verbleibend: {euro(self.bescheid.verbleibend())}.",
         )
-        return _zurueck_zu_abrufen(self.bescheid)
+        return _back_to_abrufe(self.bescheid)
 
 
-class MittelabrufAuszahlenView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMixin, View):
+class MittelabrufPayoutView(LoginRequiredMixin, AbrufMixin, PermissionRequiredMixin, View):
     """Kreis staff move a requested drawdown to "ausgezahlt", with the day of the payout."""
 
     permission_required = "foerderung.change_mittelabruf"
@@ -520,12 +520,12 @@ class MittelabrufAuszahlenView(LoginRequiredMixin, AbrufMixin, PermissionRequire
         )
 
     def get(self, request, *args, **kwargs):
-        abruf = self.abruf_oder_konflikt()
+        abruf = self.abruf_or_conflict()
         form = AuszahlungForm(abruf=abruf, initial={"ausgezahlt_am": timezone.localdate()})
         return self.antwort(form)
 
     def post(self, request, *args, **kwargs):
-        abruf = self.abruf_oder_konflikt()
+        abruf = self.abruf_or_conflict()
         if not isinstance(abruf, Mittelabruf):
             return abruf
         form = AuszahlungForm(request.POST, abruf=abruf)
@@ -559,7 +559,7 @@ class MittelabrufAuszahlenView(LoginRequiredMixin, AbrufMixin, PermissionRequire
             f"Der {abruf.bezeichnung} ist als ausgezahlt am "
             f"{form.cleaned_data['ausgezahlt_am']:%d.%m.%Y} vermerkt.",
         )
-        return _zurueck_zu_abrufen(self.bescheid)
+        return _back_to_abrufe(self.bescheid)
 
 
 class DokumentCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequiredMixin, CreateView):
@@ -593,7 +593,7 @@ class DokumentCreateView(LoginRequiredMixin, BescheidMixin, PermissionRequiredMi
 
 
 @login_required
-def dokument_herunterladen(request, pk: int, dokument_pk: int):
+def download_dokument(request, pk: int, dokument_pk: int):
     """A Bescheid document as download, only for those who may read the Bescheid.
 
     There is no public media URL: the stored name is random and only this view serves it.

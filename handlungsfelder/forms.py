@@ -12,8 +12,8 @@ from kommunen.models import Kommune
 
 from .models import Handlungsfeld, Kennzahl, KennzahlWert, Ziel
 from .quellen import QUELLEN
-from .rules import erfassbare_kommunen
-from .services import quartale_zwischen
+from .rules import recordable_kommunen
+from .services import quartale_between
 
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -130,7 +130,7 @@ class KennzahlWertForm(VersionFormMixin, forms.Form):
         aktuell = Quartal.current()
         von = max(Quartal.from_date(kennzahl.basisdatum), aktuell.previous(11))
         # Newest first; a baseline in the future still allows the current quarter.
-        quartale = list(reversed(quartale_zwischen(von, aktuell))) or [aktuell]
+        quartale = list(reversed(quartale_between(von, aktuell))) or [aktuell]
         self.fields["quartal"].choices = [(str(q), q.label) for q in quartale]
         self.fields["quartal"].initial = str(aktuell.previous() if len(quartale) > 1 else aktuell)
         einheit = kennzahl.einheit_anzeige
@@ -138,7 +138,7 @@ class KennzahlWertForm(VersionFormMixin, forms.Form):
             self.fields["wert"].label = f"Wert in {einheit}"
         if kennzahl.ebene == Kennzahl.Ebene.KOMMUNE:
             kommunen = Kommune.objects.filter(kreis_id=kennzahl.ziel.kreis_id).order_by("name")
-            erlaubt = erfassbare_kommunen(user, kennzahl)
+            erlaubt = recordable_kommunen(user, kennzahl)
             if erlaubt is not None:
                 kommunen = kommunen.filter(pk__in=erlaubt)
             feld = self.fields["kommune"]
@@ -153,7 +153,7 @@ class KennzahlWertForm(VersionFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.kennzahl.ist_abgeleitet:
+        if self.kennzahl.is_derived:
             raise forms.ValidationError(
                 "Diese Kennzahl wird aus den Daten des Portals berechnet; "
                 "Werte können nicht eingegeben werden.",
@@ -175,7 +175,7 @@ class KennzahlWertForm(VersionFormMixin, forms.Form):
             )
         return cleaned
 
-    def speichern(self) -> KennzahlWert:
+    def save_wert(self) -> KennzahlWert:
         """Store the value, or replace the stored one of the same quarter (and Kommune).
 
         Replacing needs the stored value's version in the form (core.locking): a value

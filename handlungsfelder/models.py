@@ -172,7 +172,7 @@ class Kennzahl(Versioned, TimeStampedModel):
         return self.einheit_freitext if self.einheit == self.Einheit.FREI else self.einheit
 
     @property
-    def ist_abgeleitet(self) -> bool:
+    def is_derived(self) -> bool:
         """Derived from portal data: computed per quarter, never typed."""
         return self.quelle != self.Quelle.MANUELL
 
@@ -246,14 +246,14 @@ class KennzahlWert(Versioned, TimeStampedModel):
         return f"{self.kennzahl} {quartal_text(self.quartal)}: {self.wert}"
 
     @property
-    def versions_autor(self):
+    def version_author(self):
         """Who saved the value last (named when a form would replace it, core.locking)."""
         return self.erfasst_von
 
     def clean(self) -> None:
         if not self.kennzahl_id:
             return
-        if self.kennzahl.ist_abgeleitet:
+        if self.kennzahl.is_derived:
             raise ValidationError(
                 "Diese Kennzahl wird aus den Daten des Portals berechnet; "
                 "Werte können nicht eingegeben werden."

@@ -62,7 +62,7 @@ def schluessel(kreis_ids: Sequence[str], je_kommune: bool) -> list[str | int]:
     return list(Kommune.objects.filter(kreis_id__in=kreis_ids).values_list("pk", flat=True))
 
 
-def quartal_spalten(quartale: Sequence[Quartal]) -> list[tuple[str, Quartal]]:
+def quartal_columns(quartale: Sequence[Quartal]) -> list[tuple[str, Quartal]]:
     """Aggregate aliases for conditional aggregation, one per quarter: ("q_2026_3", Quartal)."""
     return [(f"q_{q.jahr}_{q.nummer}", q) for q in quartale]
 

@@ -4,7 +4,7 @@
   the region) and may compare Kennzahlen across the Kreise they read;
 - Kreis staff create and edit Ziele and Kennzahlen of their Kreis;
 - measured values of typed Kennzahlen: Kreis staff for every Kennzahl of their Kreis, a CDO
-  for Kennzahlen measured per Kommune, for their own Kommune only (`erfassbare_kommunen`);
+  for Kennzahlen measured per Kommune, for their own Kommune only (`recordable_kommunen`);
 - derived Kennzahlen take no typed values at all, whoever asks.
 """
 
@@ -24,7 +24,7 @@ is_staff_of_kennzahls_kreis = staff_of_kreis("ziel.kreis_id", name="is_staff_of_
 @rules.predicate
 def is_typed_kennzahl(user, kennzahl) -> bool:
     """Values are typed in, not derived from portal data."""
-    return kennzahl is not None and not kennzahl.ist_abgeleitet
+    return kennzahl is not None and not kennzahl.is_derived
 
 
 @rules.predicate
@@ -39,7 +39,7 @@ def is_cdo_for_kommune_kennzahl(user, kennzahl) -> bool:
     )
 
 
-def erfassbare_kommunen(user, kennzahl) -> list[int] | None:
+def recordable_kommunen(user, kennzahl) -> list[int] | None:
     """Kommunen (pks) the user may enter values for: None means all of the Kreis."""
     scope = scope_for(user)
     if scope.is_superuser or scope.is_kreis_staff(kennzahl.ziel.kreis_id):

@@ -9,7 +9,7 @@ Values of a Kennzahl per quarter come from two places:
 For a Kennzahl measured per Kommune, the Kreis value of a quarter is the mean over the
 Kommunen that have a value (typed: those that reported; derived: every Kommune of the Kreis).
 
-All evaluation is batched: `auswerten()` for any number of Kennzahlen costs one query for the
+All evaluation is batched: `evaluate()` for any number of Kennzahlen costs one query for the
 typed values plus at most one call per (source, level), whatever the number of Kennzahlen,
 Kommunen or quarters.
 """
@@ -34,7 +34,7 @@ MAX_QUARTALE = 40
 CENT = Decimal("0.01")
 
 
-def quartale_zwischen(von: Quartal, bis: Quartal) -> list[Quartal]:
+def quartale_between(von: Quartal, bis: Quartal) -> list[Quartal]:
     """Every quarter from `von` to `bis`, both included (empty when `bis` < `von`)."""
     if bis < von:
         return []
@@ -54,7 +54,7 @@ def verlaufs_quartale(kennzahl: Kennzahl, bis: Quartal | None = None) -> list[Qu
     jetzt = max(Quartal.current(), bis) if bis else Quartal.current()
     ende = max(Quartal.from_date(kennzahl.zieldatum), jetzt)
     ende = min(ende, max(von.next(MAX_QUARTALE - 1), jetzt))
-    return quartale_zwischen(max(von, ende.previous(MAX_QUARTALE - 1)), ende)
+    return quartale_between(max(von, ende.previous(MAX_QUARTALE - 1)), ende)
 
 
 def sollwert(kennzahl: Kennzahl, tag: dt.date) -> Decimal | None:
@@ -81,7 +81,7 @@ def im_plan(kennzahl: Kennzahl, ist: Decimal | None, soll: Decimal | None) -> bo
     return ist >= soll
 
 
-def mittelwert(werte: Iterable[Decimal | None]) -> tuple[Decimal | None, int]:
+def mean(werte: Iterable[Decimal | None]) -> tuple[Decimal | None, int]:
     """Mean of the values that are not None, and how many there were."""
     vorhanden = [w for w in werte if w is not None]
     if not vorhanden:
@@ -138,7 +138,7 @@ class Verlauf:
         return next((s for s in self.staende if s.quartal == quartal), None)
 
 
-def _rohwerte(
+def _raw_werte(
     kennzahlen: Sequence[Kennzahl], quartale: Sequence[Quartal]
 ) -> dict[int, dict[int | None, dict[str, Decimal | None]]]:
     """kennzahl pk → (kommune pk or None for the Kreis) → quarter → value, batched."""
@@ -179,7 +179,7 @@ def _rohwerte(
     return roh
 
 
-def quelle_je_kreis(
+def quelle_per_kreis(
     schluessel: str, *, kreis_ids: Sequence[str], quartale: Sequence[Quartal], je_kommune: bool
 ) -> dict[str, dict[str, Decimal | None]]:
     """A derived source's Kreis values: its Kreis figure, or (`je_kommune`) the mean over the
@@ -196,7 +196,7 @@ def quelle_je_kreis(
         kommunen[kreis_id].append(pk)
     return {
         kreis_id: {
-            str(q): mittelwert(werte.get(pk, {}).get(str(q)) for pk in kommunen[kreis_id])[0]
+            str(q): mean(werte.get(pk, {}).get(str(q)) for pk in kommunen[kreis_id])[0]
             for q in quartale
         }
         for kreis_id in kreis_ids
@@ -222,7 +222,7 @@ def vergleich(kennzahlen, kreise: Sequence[Kreis], wahl: str, quartale: Sequence
     if art == "q":
         schluessel, _, ebene = rest.partition(":")
         passend = list(kennzahlen.filter(quelle=schluessel, ebene=ebene))
-        berechnet = quelle_je_kreis(
+        berechnet = quelle_per_kreis(
             schluessel,
             kreis_ids=[k.ags for k in kreise],
             quartale=quartale,
@@ -230,7 +230,7 @@ def vergleich(kennzahlen, kreise: Sequence[Kreis], wahl: str, quartale: Sequence
         )
     else:
         passend, berechnet = list(kennzahlen.filter(name=rest)), None
-    verlaeufe = auswerten(passend)
+    verlaeufe = evaluate(passend)
     je_kreis: dict[str, list[Verlauf]] = defaultdict(list)
     for k in passend:
         je_kreis[k.ziel.kreis_id].append(verlaeufe[k.pk])
@@ -247,14 +247,14 @@ def vergleich(kennzahlen, kreise: Sequence[Kreis], wahl: str, quartale: Sequence
     return zeilen
 
 
-def auswerten(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dict[int, Verlauf]:
+def evaluate(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dict[int, Verlauf]:
     """Evaluate Kennzahlen (with `ziel` loaded) over their chart quarters; values only up to
     `bis` (default: the current quarter, which counts as running)."""
     bis = bis or Quartal.current()
     laufend = Quartal.current()
     spannen = {k.pk: verlaufs_quartale(k, bis) for k in kennzahlen}
     alle = sorted({q for qs in spannen.values() for q in qs if q <= bis})
-    roh = _rohwerte(kennzahlen, alle) if alle else {}
+    roh = _raw_werte(kennzahlen, alle) if alle else {}
     ergebnis = {}
     for k in kennzahlen:
         werte = roh.get(k.pk, {})
@@ -265,7 +265,7 @@ def auswerten(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dic
             if q > bis:
                 ist, anzahl = None, None
             elif k.ebene == Kennzahl.Ebene.KOMMUNE:
-                ist, anzahl = mittelwert(w.get(str(q)) for w in je_kommune.values())
+                ist, anzahl = mean(w.get(str(q)) for w in je_kommune.values())
             else:
                 ist, anzahl = werte.get(None, {}).get(str(q)), None
             staende.append(
@@ -317,7 +317,7 @@ def zielerreichung(kreis: Kreis | str, quartal: Quartal | str) -> list[Zielerrei
         .select_related("ziel__handlungsfeld")
         .order_by("ziel__handlungsfeld__nummer", "ziel__titel", "name")
     )
-    verlaeufe = auswerten(kennzahlen, bis=quartal)
+    verlaeufe = evaluate(kennzahlen, bis=quartal)
     zeilen = []
     for k in kennzahlen:
         stand = verlaeufe[k.pk].stand(quartal)

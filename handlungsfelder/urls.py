@@ -23,5 +23,5 @@ urlpatterns = [
     path(
         "kennzahlen/<id:pk>/loeschen/", views.KennzahlDeleteView.as_view(), name="kennzahl_loeschen"
     ),
-    path("kennzahlen/<id:pk>/werte/", views.wert_erfassen, name="wert_erfassen"),
+    path("kennzahlen/<id:pk>/werte/", views.record_wert, name="wert_erfassen"),
 ]

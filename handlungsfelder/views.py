@@ -29,7 +29,7 @@ from .diagramme import vergleich_diagramm, verlauf_diagramm
 from .forms import KennzahlForm, KennzahlWertForm, ZielForm
 from .models import Handlungsfeld, Kennzahl, KennzahlWert, Lebensbereich, Ziel
 from .quellen import QUELLEN
-from .services import auswerten, im_plan, quartale_zwischen, status_text, vergleich_auswahl
+from .services import evaluate, im_plan, quartale_between, status_text, vergleich_auswahl
 from .services import vergleich as vergleich_zeilen
 
 # The Maßnahme model, reached through the reverse relation (no upward import).
@@ -42,13 +42,13 @@ def _crumbs(*extra):
     return [("Strategie", reverse("handlungsfelder:strategie")), *extra]
 
 
-def lesbare_kreise(user):
+def readable_kreise(user):
     scope = scope_for(user)
     kreise = Kreis.objects.order_by("name")
     return kreise if scope.is_superuser else kreise.filter(pk__in=scope.readable_kreis_ids)
 
 
-def gewaehlter_kreis(request, kreise) -> Kreis:
+def selected_kreis(request, kreise) -> Kreis:
     """The Kreis of `?kreis=` (404 if the user may not read it), else the user's own."""
     kreise = list(kreise)
     wunsch = request.GET.get("kreis")
@@ -71,7 +71,7 @@ def _massnahmen_prefetch(kreis, nur_veroeffentlicht: bool = False) -> Prefetch:
     return Prefetch("massnahmen", queryset=qs.order_by("titel"), to_attr="dienende_massnahmen")
 
 
-def _felder_mit_zielen(ziele, verlaeufe, user=None) -> list[dict]:
+def _felder_with_ziele(ziele, verlaeufe, user=None) -> list[dict]:
     """The four Handlungsfelder, each with its Ziele and their Kennzahlen' evaluation."""
     je_feld: dict[int, list] = {}
     for ziel in ziele:
@@ -95,7 +95,7 @@ def ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False, user=None):
         )
     )
     kennzahlen = [k for ziel in ziele for k in ziel.kennzahlen.all()]
-    return _felder_mit_zielen(ziele, auswerten(kennzahlen), user)
+    return _felder_with_ziele(ziele, evaluate(kennzahlen), user)
 
 
 @login_required
@@ -104,8 +104,8 @@ def strategie(request):
     """/strategie/: the four Handlungsfelder with the Ziele of one Kreis."""
     if not request.user.has_perm("handlungsfelder.view_handlungsfeld"):
         raise PermissionDenied
-    kreise = list(lesbare_kreise(request.user))
-    kreis = gewaehlter_kreis(request, kreise)
+    kreise = list(readable_kreise(request.user))
+    kreis = selected_kreis(request, kreise)
     felder = ziele_mit_auswertung(Ziel.objects.filter(kreis=kreis), kreis, user=request.user)
     return render(
         request,
@@ -126,8 +126,8 @@ def lebensbereiche(request):
     """/strategie/lebensbereiche/: the same Maßnahmen, ordered by the eight Lebensbereiche."""
     if not request.user.has_perm("handlungsfelder.view_handlungsfeld"):
         raise PermissionDenied
-    kreise = list(lesbare_kreise(request.user))
-    kreis = gewaehlter_kreis(request, kreise)
+    kreise = list(readable_kreise(request.user))
+    kreis = selected_kreis(request, kreise)
     massnahmen = Massnahme.objects.filter(kreis=kreis, archiviert=False).select_related(
         "handlungsfeld", "ziel", "federfuehrend"
     )
@@ -162,14 +162,14 @@ def vergleich(request):
     the user reads, quarter by quarter."""
     if not request.user.has_perm("handlungsfelder.view_handlungsfeld"):
         raise PermissionDenied
-    kreise = list(lesbare_kreise(request.user))
+    kreise = list(readable_kreise(request.user))
     kennzahlen = Kennzahl.objects.filter(ziel__kreis__in=kreise).select_related("ziel__kreis")
     auswahl = dict(vergleich_auswahl(kennzahlen))
     gewaehlt = request.GET.get("kennzahl", "")
     if gewaehlt and gewaehlt not in auswahl:
         raise Http404("Kennzahl nicht gefunden.")
     bis = Quartal.current()
-    quartale = quartale_zwischen(bis.previous(VERGLEICH_QUARTALE - 1), bis)
+    quartale = quartale_between(bis.previous(VERGLEICH_QUARTALE - 1), bis)
     zeilen, diagramm, stichtag = [], None, ""
     if gewaehlt:
         zeilen = vergleich_zeilen(kennzahlen, kreise, gewaehlt, quartale)
@@ -194,7 +194,7 @@ def vergleich(request):
 # --- Kennzahl detail and measured values ---------------------------------------------------
 
 
-def _kennzahl_fuer(user, pk) -> Kennzahl:
+def _kennzahl_for(user, pk) -> Kennzahl:
     """A Kennzahl of a Kreis the user reads; another Kreis's is a 404, not a 403."""
     return get_object_or_404(
         Kennzahl.objects.for_user(user).select_related("ziel__kreis", "ziel__handlungsfeld"),
@@ -202,9 +202,9 @@ def _kennzahl_fuer(user, pk) -> Kennzahl:
     )
 
 
-def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
-    verlauf = auswerten([kennzahl])[kennzahl.pk]
-    darf_erfassen = not kennzahl.ist_abgeleitet and request.user.has_perm(
+def _kennzahl_context(request, kennzahl, form=None) -> dict:
+    verlauf = evaluate([kennzahl])[kennzahl.pk]
+    darf_erfassen = not kennzahl.is_derived and request.user.has_perm(
         "handlungsfelder.add_kennzahlwert", kennzahl
     )
     kommunen = []
@@ -216,7 +216,7 @@ def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
                 {
                     "name": namen.get(kid, "?"),
                     "werte": [kennzahl.format(werte.get(str(q))) for q in letzte],
-                    "bewertung": _kommune_bewertung(verlauf, werte, letzte),
+                    "bewertung": _kommune_rating(verlauf, werte, letzte),
                 }
                 for kid, werte in verlauf.je_kommune.items()
             ),
@@ -249,7 +249,7 @@ def _kennzahl_kontext(request, kennzahl, form=None) -> dict:
     }
 
 
-def _kommune_bewertung(verlauf, werte, quartale) -> str:
+def _kommune_rating(verlauf, werte, quartale) -> str:
     """A Kommune's latest value among `quartale` against the Kreis's target path then."""
     for q in reversed(quartale):
         ist = werte.get(str(q))
@@ -262,19 +262,19 @@ def _kommune_bewertung(verlauf, werte, quartale) -> str:
 @login_required
 @require_GET
 def kennzahl_detail(request, pk):
-    kennzahl = _kennzahl_fuer(request.user, pk)
+    kennzahl = _kennzahl_for(request.user, pk)
     if not request.user.has_perm("handlungsfelder.view_kennzahl", kennzahl):
         raise PermissionDenied
     return render(
-        request, "handlungsfelder/kennzahl_detail.html", _kennzahl_kontext(request, kennzahl)
+        request, "handlungsfelder/kennzahl_detail.html", _kennzahl_context(request, kennzahl)
     )
 
 
 @login_required
-def wert_erfassen(request, pk):
+def record_wert(request, pk):
     """Enter (or correct) the measured value of a typed Kennzahl for one quarter."""
-    kennzahl = _kennzahl_fuer(request.user, pk)
-    if kennzahl.ist_abgeleitet or not request.user.has_perm(
+    kennzahl = _kennzahl_for(request.user, pk)
+    if kennzahl.is_derived or not request.user.has_perm(
         "handlungsfelder.add_kennzahlwert", kennzahl
     ):
         raise PermissionDenied
@@ -282,11 +282,11 @@ def wert_erfassen(request, pk):
     if request.method == "POST":
         vorlage = "handlungsfelder/kennzahlwert_form.html"
         if not form.is_valid():
-            return render(request, vorlage, _kennzahl_kontext(request, kennzahl, form), status=422)
+            return render(request, vorlage, _kennzahl_context(request, kennzahl, form), status=422)
         try:
-            wert = form.speichern()
+            wert = form.save_wert()
         except Konflikt as konflikt:
-            kontext = _kennzahl_kontext(request, kennzahl, konflikt.formular())
+            kontext = _kennzahl_context(request, kennzahl, konflikt.formular())
             return render(request, vorlage, {**kontext, "versionskonflikt": konflikt}, status=409)
         ort = f" für {wert.kommune}" if wert.kommune_id else ""
         messages.success(
@@ -296,14 +296,14 @@ def wert_erfassen(request, pk):
         )
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
     return render(
-        request, "handlungsfelder/kennzahlwert_form.html", _kennzahl_kontext(request, kennzahl)
+        request, "handlungsfelder/kennzahlwert_form.html", _kennzahl_context(request, kennzahl)
     )
 
 
 # --- Create and edit Ziele and Kennzahlen ---------------------------------------------------
 
 
-class _Speichern(LoginRequiredMixin, PermissionRequiredMixin):
+class _SaveMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Shared plumbing: German success message, 422 on invalid input, back to the Ziel."""
 
     template_name = "handlungsfelder/form.html"
@@ -315,7 +315,7 @@ class _Speichern(LoginRequiredMixin, PermissionRequiredMixin):
         return f"{reverse('handlungsfelder:strategie')}?kreis={ziel.kreis_id}#ziel-{ziel.pk}"
 
 
-class ZielCreateView(_Speichern, CreateView):
+class ZielCreateView(_SaveMixin, CreateView):
     permission_required = "handlungsfelder.add_ziel"
     form_class = ZielForm
 
@@ -325,7 +325,7 @@ class ZielCreateView(_Speichern, CreateView):
             kreise = Kreis.objects.order_by("name")
             if not scope.is_superuser:
                 kreise = kreise.filter(pk__in=scope.kreis_ids)
-            self.kreis = gewaehlter_kreis(request, kreise) if kreise.exists() else None
+            self.kreis = selected_kreis(request, kreise) if kreise.exists() else None
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission_object(self):
@@ -348,7 +348,7 @@ class ZielCreateView(_Speichern, CreateView):
         return redirect(self.ziel_url(ziel))
 
 
-class ZielUpdateView(VersionConflictMixin, _Speichern, CachedObjectMixin, UpdateView):
+class ZielUpdateView(VersionConflictMixin, _SaveMixin, CachedObjectMixin, UpdateView):
     permission_required = "handlungsfelder.change_ziel"
     form_class = ZielForm
 
@@ -374,7 +374,7 @@ class ZielUpdateView(VersionConflictMixin, _Speichern, CachedObjectMixin, Update
         return redirect(self.ziel_url(ziel))
 
 
-class KennzahlCreateView(_Speichern, CreateView):
+class KennzahlCreateView(_SaveMixin, CreateView):
     permission_required = "handlungsfelder.add_kennzahl"
     form_class = KennzahlForm
 
@@ -407,7 +407,7 @@ class KennzahlCreateView(_Speichern, CreateView):
         return redirect("handlungsfelder:kennzahl", pk=kennzahl.pk)
 
 
-class KennzahlUpdateView(VersionConflictMixin, _Speichern, CachedObjectMixin, UpdateView):
+class KennzahlUpdateView(VersionConflictMixin, _SaveMixin, CachedObjectMixin, UpdateView):
     permission_required = "handlungsfelder.change_kennzahl"
     form_class = KennzahlForm
 

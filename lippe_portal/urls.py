@@ -43,7 +43,7 @@ def seite_nicht_gefunden(request, exception=None):
     """404: on a public path the public page, the same for everyone (no session read, no
     name of a logged-in visitor); everywhere else the portal's own."""
     if oeffentlicher_pfad(request.path):
-        return oeffentlich.nicht_gefunden(request)
+        return oeffentlich.not_found(request)
     return page_not_found(request, exception)
 
 

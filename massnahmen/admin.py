@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class UeberfaelligFilter(admin.SimpleListFilter):
+class OverdueFilter(admin.SimpleListFilter):
     title = "überfällig"
     parameter_name = "ueberfaellig"
 
@@ -144,9 +144,9 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
 
 @admin.register(Meilenstein)
 class MeilensteinAdmin(SimpleHistoryAdmin):
-    list_display = ("titel", "massnahme", "faellig_am", "erreicht_am", "ist_ueberfaellig")
+    list_display = ("titel", "massnahme", "faellig_am", "erreicht_am", "is_overdue")
     list_filter = (
-        UeberfaelligFilter,
+        OverdueFilter,
         ("erreicht_am", admin.EmptyFieldListFilter),
         "massnahme__kreis",
         "massnahme__handlungsfeld",
@@ -159,7 +159,7 @@ class MeilensteinAdmin(SimpleHistoryAdmin):
     readonly_fields = ("erstellt_am", "geaendert_am")
 
     @admin.display(description="überfällig", boolean=True)
-    def ist_ueberfaellig(self, obj) -> bool:
+    def is_overdue(self, obj) -> bool:
         return obj.ueberfaellig
 
 

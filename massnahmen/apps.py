@@ -6,7 +6,7 @@ class MassnahmenConfig(AppConfig):
     verbose_name = "Maßnahmen"
 
     def ready(self):
-        from core.cachestand import daten_geaendert
+        from core.cachestand import daten_changed
 
         from . import (
             entwurf,  # noqa: F401 - the Statusmeldung draft and its own lines
@@ -17,5 +17,5 @@ class MassnahmenConfig(AppConfig):
 
         # The import's bulk writes send no post_save: the data stand moves on all the same.
         im_bulk_geschrieben.connect(
-            daten_geaendert, sender=Massnahme, dispatch_uid="cachestand:massnahmen-import"
+            daten_changed, sender=Massnahme, dispatch_uid="cachestand:massnahmen-import"
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.quartal import Quartal
 from core.reference import CREATED, upsert
-from core.stichtag import stand_nachtragen
+from core.stichtag import backfill_stand
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.demo import (
     cdo_email,
@@ -143,10 +143,10 @@ def _verlauf_nachbilden(massnahme: Massnahme, meldungen, *, beginn, zeit: Zeit) 
     if ende and ende >= angelegt.date():
         frueh.update(status=Massnahme.Status.IN_UMSETZUNG, ende_tatsaechlich=None)
     massnahme.history.filter(history_type="+").update(history_type="~")
-    stand_nachtragen(massnahme, angelegt, art="+", **frueh)
+    backfill_stand(massnahme, angelegt, art="+", **frueh)
     for quartal, meldung in vergangen:
         fertig = ende is not None and ende <= quartal.ende
-        stand_nachtragen(
+        backfill_stand(
             massnahme,
             _eingang(quartal),
             fortschritt=meldung.fortschritt,
@@ -314,7 +314,7 @@ def summary() -> list[str]:
     kreis = lippe()
     massnahmen = Massnahme.objects.filter(kreis=kreis)
     aktuell = Quartal.current()
-    offen = massnahmen.filter(status=S.IN_UMSETZUNG).ohne_statusmeldung(aktuell).count()
+    offen = massnahmen.filter(status=S.IN_UMSETZUNG).without_statusmeldung(aktuell).count()
     return [
         f"Maßnahmen im Kreis Lippe: {massnahmen.count()}, davon {offen} in Umsetzung ohne "
         f"Statusmeldung für {aktuell.label}."

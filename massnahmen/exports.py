@@ -6,7 +6,7 @@ exported file can be edited in a spreadsheet and uploaded again.
 
 Both formats follow what German office software expects: the CSV is UTF-8 with BOM,
 `;`-separated, with dates as `TT.MM.JJJJ` and decimals with a comma; the XLSX has real number
-and date cells. Text that a spreadsheet would run as a formula is neutralised (`neutralisieren`).
+and date cells. Text that a spreadsheet would run as a formula is neutralised (`neutralise`).
 """
 
 from __future__ import annotations
@@ -47,27 +47,27 @@ def export_queryset(queryset: QuerySet[Massnahme]) -> QuerySet[Massnahme]:
 FORMEL_ZEICHEN = ("=", "+", "-", "@", "\t", "\r")
 
 
-def ist_gefaehrlich(text: str) -> bool:
+def is_dangerous(text: str) -> bool:
     """True for text a spreadsheet might evaluate as a formula."""
     return text.startswith(FORMEL_ZEICHEN)
 
 
-def neutralisieren(text: str) -> str:
+def neutralise(text: str) -> str:
     """Prefix `'` so the cell stays text: `=1+1` → `'=1+1`.
 
     Text that already starts with `'` followed by a formula character (or another `'`) gets
-    one more, so that `entneutralisieren` restores every value exactly.
+    one more, so that `unneutralise` restores every value exactly.
     """
-    if ist_gefaehrlich(text) or (
-        len(text) > 1 and text[0] == "'" and (text[1] == "'" or ist_gefaehrlich(text[1:]))
+    if is_dangerous(text) or (
+        len(text) > 1 and text[0] == "'" and (text[1] == "'" or is_dangerous(text[1:]))
     ):
         return "'" + text
     return text
 
 
-def entneutralisieren(text: str) -> str:
-    """The inverse of `neutralisieren`, used by the import."""
-    if len(text) > 1 and text[0] == "'" and (text[1] == "'" or ist_gefaehrlich(text[1:])):
+def unneutralise(text: str) -> str:
+    """The inverse of `neutralise`, used by the import."""
+    if len(text) > 1 and text[0] == "'" and (text[1] == "'" or is_dangerous(text[1:])):
         return text[1:]
     return text
 
@@ -95,7 +95,7 @@ def csv_wert(spalte: Spalte, value: Any) -> str:
         return JA if value else NEIN
     if spalte.art is Art.GANZZAHL:
         return str(value)
-    return neutralisieren(str(value))
+    return neutralise(str(value))
 
 
 class _Zeilenpuffer:
@@ -130,7 +130,7 @@ def _spaltenbuchstabe(index: int) -> str:
     return get_column_letter(index)
 
 
-def xlsx_schreiben(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
+def write_xlsx(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
     """Write the workbook to `ziel`; returns the number of data rows.
 
     Uses openpyxl's write-only mode, so memory stays flat for long lists.
@@ -171,7 +171,7 @@ def xlsx_schreiben(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
         if spalte.art is Art.JA_NEIN:
             return WriteOnlyCell(sheet, value=JA if value else NEIN)
         text = _XML_UNGUELTIG.sub("", str(value))
-        if ist_gefaehrlich(text):
+        if is_dangerous(text):
             # openpyxl would store "=…" as a formula: force a plain string, and mark it with
             # quotePrefix so that editing the cell in Excel/LibreOffice keeps it text too.
             cell = WriteOnlyCell(sheet, value=text)
@@ -181,7 +181,7 @@ def xlsx_schreiben(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
         # The import strips a protective "'" from XLSX cells as from CSV cells (a CSV export
         # saved as XLSX by a spreadsheet keeps it as text): text that starts with one
         # gets one more, so it comes back unchanged.
-        return WriteOnlyCell(sheet, value=neutralisieren(text))
+        return WriteOnlyCell(sheet, value=neutralise(text))
 
     anzahl = 0
     for massnahme in massnahmen:
@@ -195,6 +195,6 @@ def xlsx_schreiben(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
 def xlsx_datei(massnahmen: Iterable[Massnahme]) -> BinaryIO:
     """The workbook in a temporary file (in memory up to 10 MB), positioned at its start."""
     datei = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    xlsx_schreiben(massnahmen, datei)
+    write_xlsx(massnahmen, datei)
     datei.seek(0)
     return datei

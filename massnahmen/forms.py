@@ -72,7 +72,7 @@ class MassnahmeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user, self.kreis = user, kreis
         if region is not None:
-            self._als_regionsprojekt(region)
+            self._as_regionsprojekt(region)
             return
         self.instance.kreis = kreis
         scope = scope_for(user)
@@ -111,7 +111,7 @@ class MassnahmeForm(forms.ModelForm):
         # Left out of a post (a script, an older form): the Maßnahme keeps its visibility.
         self.fields["sichtbarkeit"].required = False
 
-    def _als_regionsprojekt(self, region) -> None:
+    def _as_regionsprojekt(self, region) -> None:
         """A region project (issue 15, point 2): the region leads (no lead Kommune, no Ziel
         of a Kreis), partners from every Kreis of the region, read by the whole region."""
         self.instance.kreis, self.instance.region = None, region

@@ -1,6 +1,6 @@
 """Reading and checking an import file of Maßnahmen (CSV or XLSX in the export's columns).
 
-`tabelle_lesen` turns the uploaded bytes into a `Tabelle` or raises `DateiFehler` with a German
+`read_tabelle` turns the uploaded bytes into a `Tabelle` or raises `DateiFehler` with a German
 message for the upload field (wrong type, broken file, wrong encoding, unknown columns …).
 `Pruefung` checks every row against the same rules as the Maßnahme form (the model's
 `full_clean`) and against the Kreis of the import; it never writes. `schreiben` (used by
@@ -36,7 +36,7 @@ from core.models import User
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis
 
-from .exports import entneutralisieren
+from .exports import unneutralise
 from .models import Ampel, Massnahme, Sichtbarkeit
 from .signals import im_bulk_geschrieben
 from .tables import (
@@ -141,7 +141,7 @@ _ZU_VIELE_ZEILEN = (
 )
 
 
-def vorpruefen(inhalt: bytes, dateiname: str) -> int:
+def precheck(inhalt: bytes, dateiname: str) -> int:
     """The checks that need no reading of rows: type, size and the bounds of the sheet
     (declared dimension, columns, rows including empty ones, cells, unpacked bytes).
 
@@ -172,10 +172,10 @@ def vorpruefen(inhalt: bytes, dateiname: str) -> int:
                 f"Die Datei hat mehr als {zahl(max_zellen())} Zellen. Bitte teilen Sie sie auf."
             )
         return len(inhalt)
-    return _xlsx_vorpruefen(inhalt).bytes_entpackt
+    return _precheck_xlsx(inhalt).bytes_entpackt
 
 
-def _xlsx_vorpruefen(inhalt: bytes):
+def _precheck_xlsx(inhalt: bytes):
     from core.sheets import SheetTooLarge, check_xlsx_limits
 
     # XLSX is a ZIP container; check that before anything reads it.
@@ -201,9 +201,9 @@ def _xlsx_vorpruefen(inhalt: bytes):
         ) from error
 
 
-def tabelle_lesen(inhalt: bytes, dateiname: str) -> Tabelle:
+def read_tabelle(inhalt: bytes, dateiname: str) -> Tabelle:
     """Read an uploaded CSV or XLSX file; raises `DateiFehler` for anything unreadable."""
-    vorpruefen(inhalt, dateiname)
+    precheck(inhalt, dateiname)
     endung = _endung(dateiname)
     rohzeilen = _xlsx_zeilen(inhalt) if endung == ".xlsx" else _csv_zeilen(inhalt)
     return _tabelle(rohzeilen, dateiname)
@@ -220,7 +220,7 @@ def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
         rows = [
             # The export's protective "'" is text here too when a spreadsheet saved the CSV
             # export as XLSX: remove it as the CSV import does.
-            [entneutralisieren(v) if isinstance(v, str) else v for v in row]
+            [unneutralise(v) if isinstance(v, str) else v for v in row]
             # Bounded explicitly: openpyxl would otherwise pad every row to the declared
             # width and every gap up to the last declared row.
             for row in _begrenzt(
@@ -298,7 +298,7 @@ def _csv_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
     try:
         # The export prefixed formula-like text with "'"; give it back its original value.
         return [
-            [entneutralisieren(zelle) for zelle in row]
+            [unneutralise(zelle) for zelle in row]
             for row in _begrenzt(csv.reader(io.StringIO(text, newline=""), delimiter=trenner))
         ]
     except csv.Error as error:
@@ -489,7 +489,7 @@ def liste(value: Any) -> list[str]:
     return [teil.strip() for teil in re.split(r"[,;\n]", str(value)) if teil.strip()]
 
 
-def _auffuellen(text: str, stellen: int) -> str:
+def _pad(text: str, stellen: int) -> str:
     """Spreadsheets drop leading zeros of a AGS typed as a number: 5766020 → 05766020."""
     return text.zfill(stellen) if text.isdigit() and len(text) < stellen else text
 
@@ -591,7 +591,7 @@ class Pruefung:
             self.partner[_normalisiert(kommune.name)] = kommune
         self._ags_anderswo: set[str] | None = None
         self.ziele = list(Ziel.objects.filter(kreis=kreis))
-        self.bestehende = self._bestehende_laden()
+        self.bestehende = self._load_existing()
         self.nachnutzbar = self._nachnutzbare_ids()
 
     # -- lookups
@@ -613,7 +613,7 @@ class Pruefung:
                 ids.add(wert)
         return ids
 
-    def _bestehende_laden(self) -> dict[int, Massnahme]:
+    def _load_existing(self) -> dict[int, Massnahme]:
         ids = sorted(self._ids("id"))
         bestehende: dict[int, Massnahme] = {}
         for start in range(0, len(ids), 900):  # stay below SQLite's parameter limit
@@ -650,7 +650,7 @@ class Pruefung:
 
     def _kommune(self, text: str, *, partner: bool = False) -> Kommune:
         """The lead (a Kommune of the Kreis) or, with `partner`, a partner (of the region)."""
-        key = _auffuellen(text.strip(), 8)
+        key = _pad(text.strip(), 8)
         kommunen = self.partner if partner else self.kommunen
         kommune = kommunen.get(key) or kommunen.get(_normalisiert(key))
         if kommune is not None:
@@ -704,7 +704,7 @@ class Pruefung:
             if s is not None:
                 (namen if s.anzeige else werte)[s.feld] = row[i] if i < len(row) else None
         # Where the code cell is missing or empty, the name cell counts (and its errors are
-        # reported under its column); where both are filled, they must agree (`_abgleichen`).
+        # reported under its column); where both are filled, they must agree (`_match`).
         quelle: dict[str, str] = {}
         for feld_name, name in namen.items():
             if _leer(werte.get(feld_name)):
@@ -753,7 +753,7 @@ class Pruefung:
             kreis_text = _text(zelle)
             if (
                 kreis_text
-                and _auffuellen(kreis_text, 5) != self.kreis.ags
+                and _pad(kreis_text, 5) != self.kreis.ags
                 and (
                     _normalisiert(kreis_text)
                     not in {_normalisiert(self.kreis.name), _normalisiert(str(self.kreis))}
@@ -810,7 +810,7 @@ class Pruefung:
                 ergebnis.m2m_geaendert.add(feld_name)
 
         for feld_name in sorted(beide - {"kreis"} - ungueltig):
-            meldung = self._abgleichen(feld_name, namen[feld_name], werte[feld_name], ergebnis)
+            meldung = self._match(feld_name, namen[feld_name], werte[feld_name], ergebnis)
             if meldung:
                 melden(feld_name, meldung, _ANZEIGE_NACH_FELD[feld_name].titel)
 
@@ -846,9 +846,7 @@ class Pruefung:
                 ergebnis.art = UNVERAENDERT
         return ergebnis
 
-    def _abgleichen(
-        self, feld_name: str, name: Any, code: Any, ergebnis: Zeilenergebnis
-    ) -> str | None:
+    def _match(self, feld_name: str, name: Any, code: Any, ergebnis: Zeilenergebnis) -> str | None:
         """Why the name cell of a field disagrees with its code cell, or None if it agrees."""
         try:
             if feld_name == "federfuehrend":
@@ -883,13 +881,13 @@ class Pruefung:
         """Read one cell into the Maßnahme; raises `Ungueltig` (the field is then left empty
         so that the cross-field rules do not report a follow-up error)."""
         try:
-            self._setzen_oder_fehler(massnahme, feld_name, value)
+            self._set_or_error(massnahme, feld_name, value)
         except Ungueltig:
             if feld_name in {"beginn", "ende_geplant", "ende_tatsaechlich", "budget"}:
                 setattr(massnahme, feld_name, None)
             raise
 
-    def _setzen_oder_fehler(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
+    def _set_or_error(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
         text = _text(value)
         if not text and feld_name in _MIT_STANDARDWERT and massnahme.pk is None:
             # A new row may leave status, progress and traffic light empty: the defaults of
@@ -991,7 +989,7 @@ def _auswahl(text: str, choices, extra: dict[str, str], name: str) -> str:
     raise Ungueltig(f"„{_kurz(text)}“ ist kein gültiger Wert für {name}. Erlaubt: {erlaubt}.")
 
 
-def begrenzen(fehler: list[dict]) -> list[dict]:
+def limit(fehler: list[dict]) -> list[dict]:
     if len(fehler) <= MAX_FEHLER:
         return fehler
     rest = len(fehler) - MAX_FEHLER
@@ -1062,9 +1060,9 @@ def schreiben(
     gespeichert = [*neue, *geaenderte]
     if not gespeichert:
         return
-    durchgangszeilen = _m2m_schreiben(neue, geaenderte)
+    durchgangszeilen = _write_m2m(neue, geaenderte)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _historie_schreiben(gespeichert, durchgangszeilen, user=user, grund=grund, jetzt=jetzt)
+        _write_historie(gespeichert, durchgangszeilen, user=user, grund=grund, jetzt=jetzt)
     im_bulk_geschrieben.send(
         sender=Massnahme,
         neue=[e.massnahme for e in neue],
@@ -1073,7 +1071,7 @@ def schreiben(
     )
 
 
-def _m2m_schreiben(
+def _write_m2m(
     neue: Sequence[Zeilenergebnis], geaenderte: Sequence[Zeilenergebnis]
 ) -> dict[str, dict[int, list]]:
     """Replace the M2M rows where they changed; returns every stored Maßnahme's through rows
@@ -1103,7 +1101,7 @@ def _m2m_schreiben(
     return zeilen
 
 
-def _historie_schreiben(
+def _write_historie(
     gespeichert: Sequence[Zeilenergebnis],
     durchgangszeilen: dict[str, dict[int, list]],
     *,

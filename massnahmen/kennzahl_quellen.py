@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from django.db.models import Count, Q
 
 from core.quartal import Quartal
-from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
-from handlungsfelder.quellen import anteil, quartal_spalten, register_quelle, schluessel
+from core.stichtag import stichtag, valid_on, with_validity
+from handlungsfelder.quellen import anteil, quartal_columns, register_quelle, schluessel
 
 from .models import Massnahme
 
@@ -34,18 +34,18 @@ from .models import Massnahme
 def anteil_abgeschlossen(
     *, kreis_ids: Sequence[str], quartale: Sequence[Quartal], je_kommune: bool
 ) -> dict:
-    spalten = quartal_spalten(quartale)
+    spalten = quartal_columns(quartale)
     gruppe = "federfuehrend_id" if je_kommune else "kreis_id"
     zaehlt = Q(archiviert=False) & ~Q(status=Massnahme.Status.ABGEBROCHEN)
     aggregate = {}
     for alias, q in spalten:
-        am = gueltig_am(stichtag(q)) & zaehlt
+        am = valid_on(stichtag(q)) & zaehlt
         aggregate[f"{alias}_alle"] = Count("history_id", filter=am)
         aggregate[f"{alias}_fertig"] = Count(
             "history_id", filter=am & Q(status=Massnahme.Status.ABGESCHLOSSEN)
         )
     zeilen = (
-        mit_gueltigkeit(Massnahme.history.filter(kreis_id__in=kreis_ids))
+        with_validity(Massnahme.history.filter(kreis_id__in=kreis_ids))
         .order_by()
         .values(gruppe)
         .annotate(**aggregate)

@@ -93,7 +93,7 @@ class MassnahmeQuerySet(ScopedQuerySet):
         project of the region itself (issue 15, point 2)."""
         return self.filter(sichtbarkeit=Sichtbarkeit.OEFFENTLICH, archiviert=False)
 
-    def mit_kommune(self, kommune) -> MassnahmeQuerySet:
+    def with_kommune(self, kommune) -> MassnahmeQuerySet:
         """Led by or taking part: the Kommune is involved."""
         return self.filter(Q(federfuehrend=kommune) | Q(beteiligte=kommune)).distinct()
 
@@ -104,13 +104,13 @@ class MassnahmeQuerySet(ScopedQuerySet):
         "fehlt Statusmeldung")."""
         return self.aktiv().filter(meldepflichtig_q(quartal))
 
-    def ohne_statusmeldung(self, quartal) -> MassnahmeQuerySet:
+    def without_statusmeldung(self, quartal) -> MassnahmeQuerySet:
         return self.exclude(statusmeldungen__quartal=str(quartal))
 
 
 def meldepflichtig_q(quartal=None) -> Q:
     """`MassnahmeQuerySet.meldepflichtig` as a condition, for filtered aggregates (also on
-    the rows of `stand_zum_quartalsende`). A Maßnahme that starts after the quarter owes
+    the rows of `stand_at_quartalsende`). A Maßnahme that starts after the quarter owes
     nothing for it."""
     from core.quartal import Quartal
 
@@ -129,38 +129,38 @@ FORTSCHRITT_ERKLAERUNG = (
 )
 
 
-def fortschritt_zaehlt_q() -> Q:
+def fortschritt_counts_q() -> Q:
     """The Maßnahmen whose progress enters the average (`FORTSCHRITT_ERKLAERUNG`): an idea
     has no progress yet, and a stopped Maßnahme never will reach 100 %."""
     return ~Q(status__in=Massnahme.OHNE_FORTSCHRITT)
 
 
-def durchschnitt(summe, anzahl) -> float | None:
+def average(summe, anzahl) -> float | None:
     """Average progress in percent, one decimal; None when nothing counts."""
     return round(summe / anzahl, 1) if anzahl else None
 
 
-def stand_zum_quartalsende(quartal):
+def stand_at_quartalsende(quartal):
     """The active Maßnahmen as they stood at the end of `quartal` (core.stichtag): for a
     running quarter the live rows, for an ended one the history rows valid at its end. Both
     have the model's field names (`id`, `kreis_id`, `status`, `fortschritt`, …), so the same
     aggregates run on either; correlate on "id", never on "pk"."""
-    from core.stichtag import zum_quartalsende
+    from core.stichtag import at_quartalsende
 
-    return zum_quartalsende(Massnahme, quartal).filter(archiviert=False)
+    return at_quartalsende(Massnahme, quartal).filter(archiviert=False)
 
 
-def beteiligungen_zum_quartalsende(quartal):
+def beteiligungen_at_quartalsende(quartal):
     """The partner links (`massnahme_id`, `kommune_id`) of the active Maßnahmen as they stood
     at the end of `quartal`: the live links while it runs, afterwards the many-to-many
     snapshot of the history rows valid at its end."""
     from django.apps import apps
 
     from core.quartal import Quartal
-    from core.stichtag import ist_abgelaufen
+    from core.stichtag import is_expired
 
-    stand = stand_zum_quartalsende(quartal)
-    if not ist_abgelaufen(Quartal.parse(quartal)):
+    stand = stand_at_quartalsende(quartal)
+    if not is_expired(Quartal.parse(quartal)):
         return Massnahme.beteiligte.through.objects.filter(massnahme__in=stand)
     snapshot = apps.get_model("massnahmen", "HistoricalMassnahme_beteiligte")
     return snapshot.objects.filter(history_id__in=stand.values("history_id"))
@@ -311,7 +311,7 @@ class Massnahme(Versioned, TimeStampedModel):
         elif self.sichtbarkeit == Sichtbarkeit.OEFFENTLICH:
             self.sichtbarkeit = Sichtbarkeit.KREIS
 
-    def ist_lesbar_fuer(self, scope) -> bool:
+    def is_readable_for(self, scope) -> bool:
         """`lesbar_q` for one loaded Maßnahme (its Kreis with select_related, if possible)."""
         if scope.is_superuser or self.kreis_id in scope.readable_kreis_ids:
             return True
@@ -319,9 +319,9 @@ class Massnahme(Versioned, TimeStampedModel):
             return scope.is_region_member(self.region_id)
         if self.sichtbarkeit in REGIONSWEIT and scope.is_region_member(self.kreis.region_id):
             return True
-        return self.hat_partner_von(scope)
+        return self.has_partner_of(scope)
 
-    def hat_partner_von(self, scope) -> bool:
+    def has_partner_of(self, scope) -> bool:
         """A Kommune of the user takes part (`partner_q`); reads the prefetched partners
         when there are any."""
         if not (scope.cdo_kommune_ids or scope.kreis_ids):
@@ -334,11 +334,6 @@ class Massnahme(Versioned, TimeStampedModel):
         return self.beteiligte.filter(
             Q(pk__in=scope.cdo_kommune_ids) | Q(kreis_id__in=scope.kreis_ids)
         ).exists()
-
-    @property
-    def ist_regionsprojekt(self) -> bool:
-        """Led by the region itself (the DigitalBüro), not by a Kreis."""
-        return self.region_id is not None
 
     @property
     def gebiet_region_id(self) -> int:
@@ -363,7 +358,7 @@ class Massnahme(Versioned, TimeStampedModel):
         return self.federfuehrend if self.federfuehrend_id else self.traeger
 
     @property
-    def federfuehrung_mit_kreis(self) -> str:
+    def federfuehrung_with_kreis(self) -> str:
         """The lead with its Kreis, for readers of other Kreise: "Stadt Herford (Kreis
         Herford)", "Kreis Herford"; a kreisfreie Stadt needs no Kreis beside it."""
         if not self.federfuehrend_id:
@@ -452,7 +447,7 @@ class Quartalsabschluss(TimeStampedModel):
         return f"{self.kreis} {quartal_text(self.quartal)}"
 
     @staticmethod
-    def ist_gesperrt(kreis_id: str, quartal) -> bool:
+    def is_locked(kreis_id: str, quartal) -> bool:
         return (
             Quartalsabschluss.objects.aktiv()
             .filter(kreis_id=kreis_id, quartal=str(quartal))
@@ -558,7 +553,7 @@ class Statusmeldung(TimeStampedModel):
         return f"{self.massnahme} – {quartal_text(self.quartal)}"
 
     @property
-    def oeffentlich_seit(self) -> dt.datetime:
+    def public_since(self) -> dt.datetime:
         """When the public summary was published: the date of the public update. Rows
         written before the field existed (imports, demo data) count from their quarter's
         last day, noon local time."""
@@ -698,13 +693,13 @@ def meldeschluss(quartal):
     )
 
 
-def statusmeldungen_zum_quartalsende(quartal):
+def statusmeldungen_at_quartalsende(quartal):
     """The Statusmeldungen as they stood at the Meldeschluss of `quartal` (`meldeschluss`):
     the live rows until then, afterwards the history rows valid at that moment (a
     Statusmeldung deleted later still counts, a late one does not). Correlate on "id"."""
-    from core.stichtag import stand_am
+    from core.stichtag import stand_on
 
     schluss = meldeschluss(quartal)
     if schluss > timezone.now():
         return Statusmeldung.objects.all()
-    return stand_am(Statusmeldung.history, schluss)
+    return stand_on(Statusmeldung.history, schluss)

@@ -26,7 +26,7 @@ def reads_massnahme(user, massnahme=None) -> bool:
     scope = scope_for(user)
     if massnahme is None:
         return scope.is_superuser or scope.has_role
-    return massnahme.ist_lesbar_fuer(scope)
+    return massnahme.is_readable_for(scope)
 
 
 is_staff_of_massnahmes_kreis = staff_of_kreis("kreis_id", name="is_staff_of_massnahmes_kreis")

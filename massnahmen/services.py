@@ -34,10 +34,10 @@ from .imports import (
     Pruefung,
     Tabelle,
     Zaehler,
-    begrenzen,
     fehler_eintrag,
+    limit,
+    read_tabelle,
     schreiben,
-    tabelle_lesen,
 )
 from .models import (
     Ampel,
@@ -63,7 +63,7 @@ class Konflikt(Exception):
     am: object
 
 
-def _konflikt(massnahme: Massnahme, geladene_version: int) -> Konflikt:
+def _conflict(massnahme: Massnahme, geladene_version: int) -> Konflikt:
     seit = since_version(massnahme.history.all(), geladene_version, geld={"budget"})
     return Konflikt(
         aktuelle_version=seit.aktuelle_version or massnahme.version,
@@ -73,7 +73,7 @@ def _konflikt(massnahme: Massnahme, geladene_version: int) -> Konflikt:
     )
 
 
-def massnahme_speichern(*, form, meilensteine=None, geladene_version: int | None) -> Massnahme:
+def save_massnahme(*, form, meilensteine=None, geladene_version: int | None) -> Massnahme:
     """Save a Maßnahme form (and its Meilenstein formset) unless someone else saved first.
 
     Raises Konflikt, with what the other person changed; nothing is written then. The row
@@ -84,7 +84,7 @@ def massnahme_speichern(*, form, meilensteine=None, geladene_version: int | None
         if massnahme.pk:
             aktuell = is_locked(Massnahme, massnahme.pk)
             if aktuell.version != geladene_version:
-                raise _konflikt(aktuell, geladene_version or 0)
+                raise _conflict(aktuell, geladene_version or 0)
             massnahme.version = aktuell.version  # save() counts it up
         massnahme = form.save()
         if meilensteine is not None:
@@ -96,11 +96,11 @@ def massnahme_speichern(*, form, meilensteine=None, geladene_version: int | None
 # --- Statusmeldungen -----------------------------------------------------------------------
 
 
-def quartal_gesperrt(massnahme: Massnahme, quartal: Quartal) -> bool:
-    return Quartalsabschluss.ist_gesperrt(massnahme.kreis_id, quartal)
+def is_quartal_locked(massnahme: Massnahme, quartal: Quartal) -> bool:
+    return Quartalsabschluss.is_locked(massnahme.kreis_id, quartal)
 
 
-def statusmeldung_vorlage(
+def statusmeldung_initial(
     *, massnahme: Massnahme, quartal: Quartal, meldung: Statusmeldung | None = None
 ) -> dict:
     """Initial values of the quarter's Statusmeldung form (`meldung`, if there is one yet).
@@ -111,7 +111,7 @@ def statusmeldung_vorlage(
     from the quarter's own events (massnahmen.entwurf, one line each; `erreicht_ist_entwurf`
     tells the template). An existing Statusmeldung keeps its texts: the form never shows
     anything older or other than what is stored. The hidden fields record what the form
-    was opened with, for `statusmeldung_speichern` to notice later saves by others.
+    was opened with, for `save_statusmeldung` to notice later saves by others.
     """
     werte = {
         "fortschritt": massnahme.fortschritt,
@@ -144,7 +144,7 @@ def meldung_stand(meldung: Statusmeldung | None) -> str:
 
 
 @dataclass
-class MeldungsKonflikt(Exception):
+class MeldungConflict(Exception):
     """Someone else saved the Maßnahme's figures or this quarter's Statusmeldung after the
     form was opened. Nothing is written; the form should carry the new tokens, so saving
     again is a deliberate decision."""
@@ -170,7 +170,7 @@ STATUSMELDUNG_FELDER = (
 )
 
 
-def statusmeldung_speichern(
+def save_statusmeldung(
     *,
     form,
     massnahme: Massnahme,
@@ -191,7 +191,7 @@ def statusmeldung_speichern(
     with transaction.atomic():
         aktuell = Massnahme.objects.select_for_update().get(pk=massnahme.pk)
         vorhanden = Statusmeldung.objects.filter(massnahme=aktuell, quartal=str(quartal)).first()
-        konflikt = _meldungskonflikt(
+        konflikt = _meldung_conflict(
             aktuell, vorhanden, form.cleaned_data, geladene_version, geladener_stand
         )
         if konflikt:
@@ -211,22 +211,22 @@ def statusmeldung_speichern(
         except IntegrityError:
             # Only without row locks (SQLite): the other save came first after all.
             anderer = Statusmeldung.objects.get(massnahme=aktuell, quartal=str(quartal))
-            raise MeldungsKonflikt(
+            raise MeldungConflict(
                 aktuell.version, meldung_stand(anderer), meldung=anderer
             ) from None
         werte = {"fortschritt": meldung.fortschritt, "ampel": meldung.ampel}
         if any(getattr(aktuell, name) != wert for name, wert in werte.items()):
-            _aendern(massnahme, grund=STATUSMELDUNG_GRUND.format(quartal=quartal.label), **werte)
+            _change(massnahme, grund=STATUSMELDUNG_GRUND.format(quartal=quartal.label), **werte)
         return meldung
 
 
-def _meldungskonflikt(
+def _meldung_conflict(
     aktuell: Massnahme,
     vorhanden: Statusmeldung | None,
     eingaben: dict,
     geladene_version: int | None,
     geladener_stand: str,
-) -> MeldungsKonflikt | None:
+) -> MeldungConflict | None:
     """What others saved since the form was opened that the form would overwrite.
 
     A change to other fields of the Maßnahme is no conflict, and neither is a save that
@@ -253,9 +253,9 @@ def _meldungskonflikt(
     )
     if not (zahlen_geaendert or meldung_geaendert):
         return None
-    konflikt = MeldungsKonflikt(aktuell.version, meldung_stand(vorhanden))
+    konflikt = MeldungConflict(aktuell.version, meldung_stand(vorhanden))
     if zahlen_geaendert:
-        konflikt.massnahme = _konflikt(aktuell, geladene_version or 0)
+        konflikt.massnahme = _conflict(aktuell, geladene_version or 0)
         ampeln = dict(Ampel.choices)
         konflikt.vergleich = [
             Aenderung("Fortschritt", f"{jetzt[0]}\u00a0%", f"{form[0]}\u00a0%"),
@@ -266,7 +266,7 @@ def _meldungskonflikt(
     return konflikt
 
 
-def _aendern(massnahme: Massnahme, *, grund: str = "", **werte) -> Massnahme:
+def _change(massnahme: Massnahme, *, grund: str = "", **werte) -> Massnahme:
     """Change a few fields server-side: under a row lock, with a new version (so an open
     edit form notices) and one history record (with `grund` as its change reason)."""
     aktuell = Massnahme.objects.select_for_update().get(pk=massnahme.pk)
@@ -280,7 +280,7 @@ def _aendern(massnahme: Massnahme, *, grund: str = "", **werte) -> Massnahme:
     return aktuell
 
 
-def offene_statusmeldungen(user, quartal: Quartal | None = None):
+def open_statusmeldungen(user, quartal: Quartal | None = None):
     """The Maßnahmen the user is responsible for that lack this quarter's Statusmeldung."""
     from django.db.models import Q
 
@@ -298,7 +298,7 @@ def offene_statusmeldungen(user, quartal: Quartal | None = None):
     return (
         Massnahme.objects.meldepflichtig()
         .filter(zustaendig)
-        .ohne_statusmeldung(quartal)
+        .without_statusmeldung(quartal)
         .select_related("federfuehrend", "kreis", "handlungsfeld")
         .distinct()
         .order_by("handlungsfeld__nummer", "titel", "pk")
@@ -308,7 +308,7 @@ def offene_statusmeldungen(user, quartal: Quartal | None = None):
 # --- Nachnutzung ("Einer für Alle") --------------------------------------------------------
 
 
-def nachnutzen(*, massnahme: Massnahme, kommune: Kommune, user) -> Massnahme:
+def create_nachnutzung(*, massnahme: Massnahme, kommune: Kommune, user) -> Massnahme:
     """Kommune adopts the solution of `massnahme`: a new Maßnahme for the Kommune, prefilled
     and linked to its origin, and the origin records the Nachnutzung."""
     with transaction.atomic():
@@ -337,10 +337,10 @@ def nachnutzen(*, massnahme: Massnahme, kommune: Kommune, user) -> Massnahme:
         return neu
 
 
-def archivieren(*, massnahme: Massnahme, archiviert: bool) -> None:
+def archive(*, massnahme: Massnahme, archiviert: bool) -> None:
     """CDOs archive instead of deleting; archived Maßnahmen leave lists and reports."""
     with transaction.atomic():
-        _aendern(massnahme, archiviert=archiviert)
+        _change(massnahme, archiviert=archiviert)
 
 
 # ---------------------------------------------------------------------------------------
@@ -351,11 +351,11 @@ def archivieren(*, massnahme: Massnahme, archiviert: bool) -> None:
 IMPORT_BLOCKGROESSE = 250  # rows per bulk write and progress step
 
 
-class ImportNichtBereit(Exception):
+class ImportNotReady(Exception):
     """The import cannot be started (again); the message is German."""
 
 
-class _ImportAbgelehnt(Exception):
+class _ImportRejected(Exception):
     """Rows failed the check during the real import: roll everything back."""
 
     def __init__(self, fehler: list[dict]):
@@ -373,7 +373,7 @@ def import_pruefung_sync_bytes() -> int:
     return settings.MASSNAHMEN_IMPORT_PRUEFUNG_SYNC_BYTES
 
 
-def _zeilen_pruefen(
+def _check_zeilen(
     tabelle: Tabelle, *, kreis: Kreis, user: User | None, melden=None
 ) -> tuple[Counter, list[dict]]:
     """Check every row; `melden(n)` hears the progress every IMPORT_BLOCKGROESSE rows."""
@@ -390,7 +390,7 @@ def _zeilen_pruefen(
     return zaehler, fehler
 
 
-def _neuer_lauf(*, dateiname: str, inhalt: bytes, kreis: Kreis, user: User | None, **felder):
+def _new_importlauf(*, dateiname: str, inhalt: bytes, kreis: Kreis, user: User | None, **felder):
     lauf = Importlauf(
         kreis=kreis,
         dateiname=os.path.basename(dateiname.replace("\\", "/"))[:255],
@@ -402,15 +402,13 @@ def _neuer_lauf(*, dateiname: str, inhalt: bytes, kreis: Kreis, user: User | Non
     return lauf
 
 
-def import_pruefen(
-    *, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user: User | None
-) -> Importlauf:
+def check_import(*, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user: User | None) -> Importlauf:
     """Dry run in the request (small files): check every row of an uploaded file against
     the rules of the Maßnahme form and the Kreis. Saves nothing but the record of the run
     (with the file, for the import that follows, and every bad row with its number and
     German reason)."""
-    zaehler, fehler = _zeilen_pruefen(tabelle, kreis=kreis, user=user)
-    return _neuer_lauf(
+    zaehler, fehler = _check_zeilen(tabelle, kreis=kreis, user=user)
+    return _new_importlauf(
         dateiname=tabelle.dateiname,
         inhalt=inhalt,
         kreis=kreis,
@@ -419,30 +417,30 @@ def import_pruefen(
         status=Importlauf.Status.FEHLERHAFT if fehler else Importlauf.Status.GEPRUEFT,
         neu=zaehler[NEU],
         aktualisiert=zaehler[GEAENDERT],
-        fehler=begrenzen(fehler),
+        fehler=limit(fehler),
     )
 
 
-def import_pruefung_starten(
+def start_import_check(
     *, dateiname: str, inhalt: bytes, kreis: Kreis, user: User | None
 ) -> Importlauf:
     """Dry run of a large file by the Celery task (after the current transaction commits):
     the request only stores the file; the status page shows the progress of the check."""
-    lauf = _neuer_lauf(
+    lauf = _new_importlauf(
         dateiname=dateiname,
         inhalt=inhalt,
         kreis=kreis,
         user=user,
         status=Importlauf.Status.PRUEFUNG,
     )
-    from .tasks import import_pruefen as task
+    from .tasks import check_import as task
 
     pk = lauf.pk
     transaction.on_commit(lambda: task.delay(pk))
     return lauf
 
 
-def import_pruefung_ausfuehren(*, importlauf: Importlauf) -> Importlauf:
+def run_import_check(*, importlauf: Importlauf) -> Importlauf:
     """The dry run in the task: read the stored file, check every row with progress in
     `zeilen_verarbeitet`, end as `geprueft` or `fehlerhaft`. Idempotent: only a run still
     waiting for its check is checked (a second delivery of the task does nothing)."""
@@ -450,7 +448,7 @@ def import_pruefung_ausfuehren(*, importlauf: Importlauf) -> Importlauf:
     lauf.refresh_from_db()
     if lauf.status != Importlauf.Status.PRUEFUNG:
         return lauf
-    tabelle = _gespeicherte_tabelle(lauf)
+    tabelle = _stored_tabelle(lauf)
     if isinstance(tabelle, str):
         lauf.status = Importlauf.Status.FEHLERHAFT
         lauf.fehler = [fehler_eintrag(None, "", tabelle)]
@@ -459,11 +457,11 @@ def import_pruefung_ausfuehren(*, importlauf: Importlauf) -> Importlauf:
     gesamt = len(tabelle.zeilen)
     Importlauf.objects.filter(pk=lauf.pk).update(zeilen_gesamt=gesamt, zeilen_verarbeitet=0)
 
-    zaehler, fehler = _zeilen_pruefen(
+    zaehler, fehler = _check_zeilen(
         tabelle,
         kreis=lauf.kreis,
         user=lauf.hochgeladen_von,
-        melden=lambda verarbeitet: _pruefung_fortschritt(lauf.pk, verarbeitet),
+        melden=lambda verarbeitet: _check_progress(lauf.pk, verarbeitet),
     )
     lauf.status = Importlauf.Status.FEHLERHAFT if fehler else Importlauf.Status.GEPRUEFT
     lauf.zeilen_gesamt = gesamt
@@ -471,46 +469,46 @@ def import_pruefung_ausfuehren(*, importlauf: Importlauf) -> Importlauf:
     lauf.zeilen_verarbeitet = 0
     lauf.neu = zaehler[NEU]
     lauf.aktualisiert = zaehler[GEAENDERT]
-    lauf.fehler = begrenzen(fehler)
+    lauf.fehler = limit(fehler)
     lauf.save()
     return lauf
 
 
-def _gespeicherte_tabelle(lauf: Importlauf) -> Tabelle | str:
+def _stored_tabelle(lauf: Importlauf) -> Tabelle | str:
     """The stored file of a run read again, or the German reason why it cannot be."""
     try:
         with translation.override("de"), lauf.datei.open("rb") as datei:
-            return tabelle_lesen(datei.read(), lauf.dateiname)
+            return read_tabelle(datei.read(), lauf.dateiname)
     except DateiFehler as error:
         return str(error)
     except OSError:
         return "Datei nicht lesbar."
 
 
-def _pruefung_fortschritt(pk: int, verarbeitet: int) -> None:
+def _check_progress(pk: int, verarbeitet: int) -> None:
     # The check writes nothing else and runs outside a transaction: visible at once.
     Importlauf.objects.filter(pk=pk).update(zeilen_verarbeitet=verarbeitet)
 
 
-def import_bestaetigen(*, importlauf: Importlauf) -> Importlauf:
+def confirm_import(*, importlauf: Importlauf) -> Importlauf:
     """Start a checked import: small files at once, large ones by a Celery task (after the
     current transaction commits). Raises ImportNichtBereit unless it is still `geprueft`."""
     gestartet = Importlauf.objects.filter(
         pk=importlauf.pk, status=Importlauf.Status.GEPRUEFT
     ).update(status=Importlauf.Status.WARTET, geaendert_am=timezone.now())
     if not gestartet:
-        raise ImportNichtBereit("Dieser Import wurde bereits gestartet oder ist nicht bereit.")
+        raise ImportNotReady("Dieser Import wurde bereits gestartet oder ist nicht bereit.")
     importlauf.refresh_from_db()
     if importlauf.zeilen_gesamt > import_sync_max():
-        from .tasks import import_ausfuehren as task
+        from .tasks import run_import as task
 
         pk = importlauf.pk
         transaction.on_commit(lambda: task.delay(pk))
         return importlauf
-    return import_ausfuehren(importlauf=importlauf, fortschritt_melden=False)
+    return run_import(importlauf=importlauf, fortschritt_melden=False)
 
 
-def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True) -> Importlauf:
+def run_import(*, importlauf: Importlauf, fortschritt_melden: bool = True) -> Importlauf:
     """The real import: read the stored file again, check every row once more (the data may
     have changed since the dry run) and store all rows in one transaction, or none.
 
@@ -527,11 +525,11 @@ def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True
         return lauf
     lauf.refresh_from_db()
     with translation.override("de"):
-        tabelle = _gespeicherte_tabelle(lauf)
+        tabelle = _stored_tabelle(lauf)
         if isinstance(tabelle, str):
-            return _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", tabelle)])
+            return _import_failed(lauf, [fehler_eintrag(None, "", tabelle)])
 
-        melder = _Fortschrittsmelder(lauf.pk) if fortschritt_melden else None
+        melder = _ProgressReporter(lauf.pk) if fortschritt_melden else None
         try:
             with transaction.atomic():
                 # One import per Kreis at a time; FOR NO KEY UPDATE still lets others add
@@ -543,7 +541,7 @@ def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True
                 ):
                     lauf.refresh_from_db()
                     return lauf  # a duplicate delivery of the task finished it meanwhile
-                zaehler = _import_schreiben(lauf, tabelle, melder)
+                zaehler = _write_import(lauf, tabelle, melder)
                 lauf.status = Importlauf.Status.FERTIG
                 lauf.zeilen_gesamt = len(tabelle.zeilen)
                 lauf.zeilen_verarbeitet = len(tabelle.zeilen)
@@ -551,11 +549,11 @@ def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True
                 lauf.aktualisiert = zaehler.aktualisiert
                 lauf.fehler = []
                 lauf.save()
-        except _ImportAbgelehnt as abgelehnt:
-            return _import_fehlgeschlagen(lauf, begrenzen(abgelehnt.fehler))
+        except _ImportRejected as abgelehnt:
+            return _import_failed(lauf, limit(abgelehnt.fehler))
         except DatabaseError:
             logger.exception("Import %s: database refused the import", lauf.pk)
-            return _import_fehlgeschlagen(
+            return _import_failed(
                 lauf,
                 [
                     fehler_eintrag(
@@ -568,11 +566,11 @@ def import_ausfuehren(*, importlauf: Importlauf, fortschritt_melden: bool = True
             )
         finally:
             if melder is not None:
-                melder.schliessen()
+                melder.close()
     return lauf
 
 
-def _import_schreiben(lauf: Importlauf, tabelle: Tabelle, melder) -> Zaehler:
+def _write_import(lauf: Importlauf, tabelle: Tabelle, melder) -> Zaehler:
     """Check and write block by block; after the first bad row only check (to report every
     bad row), then roll back."""
     pruefung = Pruefung(tabelle=tabelle, kreis=lauf.kreis, user=lauf.hochgeladen_von, sperren=True)
@@ -591,11 +589,11 @@ def _import_schreiben(lauf: Importlauf, tabelle: Tabelle, melder) -> Zaehler:
             if melder is not None:
                 melder(nummer)
     if fehler:
-        raise _ImportAbgelehnt(fehler)
+        raise _ImportRejected(fehler)
     return zaehler
 
 
-def _import_fehlgeschlagen(lauf: Importlauf, fehler: list[dict]) -> Importlauf:
+def _import_failed(lauf: Importlauf, fehler: list[dict]) -> Importlauf:
     lauf.status = Importlauf.Status.FEHLGESCHLAGEN
     lauf.fehler = fehler
     lauf.neu = lauf.aktualisiert = 0
@@ -603,14 +601,14 @@ def _import_fehlgeschlagen(lauf: Importlauf, fehler: list[dict]) -> Importlauf:
     return lauf
 
 
-def import_abbrechen_wegen_fehler(*, importlauf_id: int, meldung: str) -> None:
+def abort_import_on_error(*, importlauf_id: int, meldung: str) -> None:
     """Mark a run as failed after an unexpected error (called by the task)."""
     lauf = Importlauf.objects.filter(pk=importlauf_id).first()
     if lauf is not None and lauf.status != Importlauf.Status.FERTIG:
-        _import_fehlgeschlagen(lauf, [fehler_eintrag(None, "", meldung)])
+        _import_failed(lauf, [fehler_eintrag(None, "", meldung)])
 
 
-def importdateien_loeschen(*, jetzt: dt.datetime | None = None) -> int:
+def delete_importdateien(*, jetzt: dt.datetime | None = None) -> int:
     """Delete the uploaded files of import runs older than MASSNAHMEN_IMPORT_AUFBEWAHRUNG_TAGE
     (the run's record with its counts and errors stays); returns how many were deleted.
 
@@ -657,7 +655,7 @@ def importdateien_loeschen(*, jetzt: dt.datetime | None = None) -> int:
     return geloescht
 
 
-class _Fortschrittsmelder:
+class _ProgressReporter:
     """Writes `zeilen_verarbeitet` while the import's transaction is still open.
 
     The import writes all rows in one transaction, so its own updates stay invisible to the
@@ -689,7 +687,7 @@ class _Fortschrittsmelder:
             logger.warning("Import %s: progress not recorded", self.pk, exc_info=True)
             self._aktiv = False
 
-    def schliessen(self) -> None:
+    def close(self) -> None:
         if self._verbindung is not None:
             self._verbindung.close()
             self._verbindung = None

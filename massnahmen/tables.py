@@ -293,12 +293,12 @@ def _titel(m: Massnahme, table: MassnahmeTable) -> str:
 def _federfuehrung(m: Massnahme, table: MassnahmeTable) -> str:
     # Rows led by another Kreis (a partner's, a Region-visible one) say who leads them.
     if table.eigene_kreise and m.kreis_id not in table.eigene_kreise:
-        return f'<span class="meta">federführend: {esc(m.federfuehrung_mit_kreis)}</span>'
+        return f'<span class="meta">federführend: {esc(m.federfuehrung_with_kreis)}</span>'
     return esc(m.federfuehrung_anzeige)
 
 
 class MassnahmeTable(Table):
-    """/massnahmen/ and its CSV/XLSX export. The rows come from `massnahmen_fuer_liste`."""
+    """/massnahmen/ and its CSV/XLSX export. The rows come from `massnahmen_for_list`."""
 
     caption = "Maßnahmen, sortierbar"
     default_sort = "handlungsfeld"

@@ -14,12 +14,12 @@ urlpatterns = [
     path("<id:pk>/loeschen/", views.MassnahmeDeleteView.as_view(), name="loeschen"),
     path("<id:pk>/statusmeldung/", views.StatusmeldungView.as_view(), name="statusmeldung"),
     path("<id:pk>/anhaenge/neu/", views.AnhangCreateView.as_view(), name="anhang_neu"),
-    path("<id:pk>/nachnutzen/", views.NachnutzenView.as_view(), name="nachnutzen"),
-    path("anhaenge/<id:pk>/", views.anhang_herunterladen, name="anhang"),
+    path("<id:pk>/nachnutzen/", views.NachnutzungCreateView.as_view(), name="nachnutzen"),
+    path("anhaenge/<id:pk>/", views.download_anhang, name="anhang"),
     # Export of the filtered list (same query string as the list) and import (Kreis staff).
     path("export.csv", views_io.export_csv, name="export_csv"),
     path("export.xlsx", views_io.export_xlsx, name="export_xlsx"),
     path("import/", views_io.ImportView.as_view(), name="import"),
     path("import/<id:pk>/", views_io.import_status, name="import_status"),
-    path("import/<id:pk>/bestaetigen/", views_io.import_bestaetigen, name="import_bestaetigen"),
+    path("import/<id:pk>/bestaetigen/", views_io.confirm_import, name="import_bestaetigen"),
 ]

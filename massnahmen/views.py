@@ -33,19 +33,19 @@ from .forms import AnhangForm, MassnahmeForm, MeilensteinFormSet, StatusmeldungF
 from .models import Anhang, Massnahme, Meilenstein, Nachnutzung, Statusmeldung
 from .services import (
     Konflikt,
-    MeldungsKonflikt,
-    archivieren,
-    massnahme_speichern,
-    nachnutzen,
-    offene_statusmeldungen,
-    quartal_gesperrt,
-    statusmeldung_speichern,
-    statusmeldung_vorlage,
+    MeldungConflict,
+    archive,
+    create_nachnutzung,
+    is_quartal_locked,
+    open_statusmeldungen,
+    save_massnahme,
+    save_statusmeldung,
+    statusmeldung_initial,
 )
 from .tables import MassnahmeTable
 
 
-def _anzahl_nachnutzungen():
+def _count_nachnutzungen():
     """How many Kommunen reuse the Maßnahme, for a list annotation. A correlated count, not
     Count() over a join: the join needs GROUP BY over every row in scope before ORDER BY ...
     LIMIT (2.4 s instead of 0.4 s for 100,000 Maßnahmen)."""
@@ -59,7 +59,7 @@ def _anzahl_nachnutzungen():
     return Coalesce(Subquery(nachnutzungen, output_field=IntegerField()), 0)
 
 
-def massnahmen_fuer_liste(user):
+def massnahmen_for_list(user):
     """The rows of the list and of the export: scoped, with everything a row shows."""
     aktuell = Statusmeldung.objects.filter(
         massnahme_id=OuterRef("pk"), quartal=str(Quartal.current())
@@ -68,7 +68,7 @@ def massnahmen_fuer_liste(user):
         Massnahme.objects.for_user(user)
         .select_related("handlungsfeld", "federfuehrend", "kreis", "region")
         .annotate(
-            anzahl_nachnutzungen=_anzahl_nachnutzungen(),
+            anzahl_nachnutzungen=_count_nachnutzungen(),
             meldung_aktuell=Exists(aktuell),
         )
     )
@@ -81,7 +81,7 @@ class MassnahmeListView(FilteredListView):
     template_name = "massnahmen/massnahme_list.html"
 
     def get_base_queryset(self):
-        return massnahmen_fuer_liste(self.request.user)
+        return massnahmen_for_list(self.request.user)
 
 
 # --- Lösungskatalog (issue 15, point 4) -------------------------------------------------------
@@ -91,7 +91,7 @@ WIEDERVERWENDBAR = (Massnahme.Status.ABGESCHLOSSEN, Massnahme.Status.IN_UMSETZUN
 KONTAKT_VERBORGEN = ("email", "password", "telefon", "last_login")
 
 
-def loesungen_fuer(user):
+def loesungen_for(user):
     """The solutions of the catalogue: every readable, active Maßnahme that is finished or in
     Umsetzung, with the latest Statusmeldung's "erreicht", its documents, its contact person
     (the name only: a catalogue reader may not know that person) and who reuses it. A fixed
@@ -104,7 +104,7 @@ def loesungen_fuer(user):
         .annotate(
             erreicht=Subquery(letzte.values("erreicht")[:1]),
             erreicht_quartal=Subquery(letzte.values("quartal")[:1]),
-            anzahl_nachnutzungen=_anzahl_nachnutzungen(),
+            anzahl_nachnutzungen=_count_nachnutzungen(),
         )
         .prefetch_related(
             "lebensbereiche",
@@ -147,7 +147,7 @@ class LoesungListView(FilteredListView):
     paginate_by = 20
 
     def get_base_queryset(self):
-        return loesungen_fuer(self.request.user)
+        return loesungen_for(self.request.user)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -170,7 +170,7 @@ class LoesungListView(FilteredListView):
             else []
         )
         for m in context["object_list"]:
-            # The rule of the adoption page (_nachnutzende_kommunen), without a query per row.
+            # The rule of the adoption page (_reusing_kommunen), without a query per row.
             schon = {n.kommune_id for n in m.nachnutzungen.all()} | {m.federfuehrend_id}
             m.kann_nachnutzen = not m.archiviert and any(
                 pk not in schon and region_id == m.gebiet_region_id for pk, region_id in eigene
@@ -242,8 +242,8 @@ class MassnahmeDetailView(
             darf_loeschen=user.has_perm("massnahmen.delete_massnahme", m),
             darf_melden=user.has_perm("massnahmen.add_statusmeldung", m),
             darf_anhang=user.has_perm("massnahmen.add_anhang", m),
-            kann_nachnutzen=_nachnutzende_kommunen(user, m),
-            gesperrt=quartal_gesperrt(m, quartal),
+            kann_nachnutzen=_reusing_kommunen(user, m),
+            gesperrt=is_quartal_locked(m, quartal),
             breadcrumbs=_crumbs((m.titel, None)),
         )
         return context
@@ -281,7 +281,7 @@ def _quartal_label(wert: str) -> str:
         return wert
 
 
-def _nachnutzende_kommunen(user, massnahme) -> list:
+def _reusing_kommunen(user, massnahme) -> list:
     """The user's Kommunen that could adopt this Maßnahme (not the lead, not yet adopted):
     any of its region (issue 15, point 1), as far as the user reads the Maßnahme."""
     scope = scope_for(user)
@@ -300,7 +300,7 @@ def _nachnutzende_kommunen(user, massnahme) -> list:
 # --- Create and edit ------------------------------------------------------------------------
 
 
-def _kreis_fuer_neue_massnahme(request) -> Kreis:
+def _kreis_for_new_massnahme(request) -> Kreis:
     """The Kreis a new Maßnahme belongs to: the user's (a ?kreis= choice for several)."""
     scope = scope_for(request.user)
     kreise = sorted(scope.kreis_ids | scope.cdo_kreis_ids)
@@ -329,7 +329,7 @@ class MassnahmeFormMixin:
             self.request.POST or None, instance=self.object, prefix="meilensteine"
         )
 
-    def nach_speichern(self, massnahme) -> None:
+    def after_save(self, massnahme) -> None:
         """Hook for views of other apps that create a Maßnahme from their object."""
 
     def get_context_data(self, **kwargs):
@@ -349,12 +349,12 @@ class MassnahmeFormMixin:
             )
         try:
             with transaction.atomic():
-                massnahme = massnahme_speichern(
+                massnahme = save_massnahme(
                     form=form,
                     meilensteine=meilensteine,
                     geladene_version=form.cleaned_data.get("version"),
                 )
-                self.nach_speichern(massnahme)
+                self.after_save(massnahme)
         except Konflikt as konflikt:
             form.data = form.data.copy()
             form.data["version"] = konflikt.aktuelle_version
@@ -378,11 +378,11 @@ class MassnahmeCreateView(
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
-            self.kreis = self.kreis_fuer_neue_massnahme()
+            self.kreis = self.kreis_for_new_massnahme()
         return super().dispatch(request, *args, **kwargs)
 
-    def kreis_fuer_neue_massnahme(self) -> Kreis:
-        return _kreis_fuer_neue_massnahme(self.request)
+    def kreis_for_new_massnahme(self) -> Kreis:
+        return _kreis_for_new_massnahme(self.request)
 
     def get_object_or_none(self):
         return None
@@ -405,13 +405,13 @@ class RegionsprojektCreateView(MassnahmeCreateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
-            self.region = self.region_fuer_neues_projekt()
+            self.region = self.region_for_new_projekt()
         return super().dispatch(request, *args, **kwargs)
 
-    def kreis_fuer_neue_massnahme(self):
+    def kreis_for_new_massnahme(self):
         return None
 
-    def region_fuer_neues_projekt(self) -> Region:
+    def region_for_new_projekt(self) -> Region:
         """The user's region (a ?region= choice by slug for several; admins: any)."""
         scope = scope_for(self.request.user)
         regionen = (
@@ -472,7 +472,7 @@ class MassnahmeArchivView(
     def post(self, request, *args, **kwargs):
         massnahme = self.get_object()
         archiviert = request.POST.get("archiviert") != "nein"
-        archivieren(massnahme=massnahme, archiviert=archiviert)
+        archive(massnahme=massnahme, archiviert=archiviert)
         messages.success(
             request,
             "Die Maßnahme wurde archiviert." if archiviert else "Die Maßnahme ist wieder aktiv.",
@@ -524,9 +524,9 @@ class StatusmeldungView(
 
     def setup_meldung(self):
         self.object = self.get_object()
-        self.quartal = self.gewaehltes_quartal()
+        self.quartal = self.selected_quartal()
         self.meldung = self.object.statusmeldungen.filter(quartal=str(self.quartal)).first()
-        self.gesperrt = quartal_gesperrt(self.object, self.quartal)
+        self.gesperrt = is_quartal_locked(self.object, self.quartal)
         # The stored figures, if the Maßnahme has moved on since (read before a bound form
         # writes its input into the instance).
         m, meldung = self.object, self.meldung
@@ -536,7 +536,7 @@ class StatusmeldungView(
             else None
         )
 
-    def gewaehltes_quartal(self) -> Quartal:
+    def selected_quartal(self) -> Quartal:
         """The running quarter, or (`?quartal=`, the link of a reminder mail) the previous
         one, whose Statusmeldung is written in the days after it ended."""
         laufend = Quartal.current()
@@ -560,7 +560,7 @@ class StatusmeldungView(
         return StatusmeldungForm(
             instance=self.meldung,
             darf_veroeffentlichen=darf,
-            initial=statusmeldung_vorlage(
+            initial=statusmeldung_initial(
                 massnahme=self.object, quartal=self.quartal, meldung=self.meldung
             ),
         )
@@ -577,7 +577,7 @@ class StatusmeldungView(
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=422)
         try:
-            statusmeldung_speichern(
+            save_statusmeldung(
                 form=form,
                 massnahme=self.object,
                 quartal=self.quartal,
@@ -585,7 +585,7 @@ class StatusmeldungView(
                 geladene_version=form.cleaned_data["massnahme_version"],
                 geladener_stand=form.cleaned_data["meldung_stand"],
             )
-        except MeldungsKonflikt as konflikt:
+        except MeldungConflict as konflikt:
             # The user's input stays in the form; saving it again is their decision.
             form.data = form.data.copy()
             form.data["massnahme_version"] = konflikt.massnahme_version
@@ -599,7 +599,7 @@ class StatusmeldungView(
             f"({self.quartal.label}) wurde gespeichert.",
         )
         if "weiter" in request.POST:
-            naechste = offene_statusmeldungen(request.user, self.quartal).first()
+            naechste = open_statusmeldungen(request.user, self.quartal).first()
             if naechste:
                 ziel = reverse("massnahmen:statusmeldung", args=[naechste.pk])
                 if self.quartal != Quartal.current():
@@ -611,7 +611,7 @@ class StatusmeldungView(
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        offen = offene_statusmeldungen(self.request.user, self.quartal)
+        offen = open_statusmeldungen(self.request.user, self.quartal)
         context.update(
             quartal=self.quartal,
             meldung=self.meldung,
@@ -666,7 +666,7 @@ class AnhangCreateView(
 
 @login_required
 @require_GET
-def anhang_herunterladen(request, pk: int):
+def download_anhang(request, pk: int):
     """Documents are only served through here, after checking the user may see the
     Maßnahme; media files have no public URL."""
     anhang = get_object_or_404(
@@ -683,7 +683,7 @@ def anhang_herunterladen(request, pk: int):
 # --- Nachnutzung ----------------------------------------------------------------------------
 
 
-class NachnutzenView(LoginRequiredMixin, SingleObjectMixin, TemplateView):
+class NachnutzungCreateView(LoginRequiredMixin, SingleObjectMixin, TemplateView):
     """A CDO of another Kommune adopts the Maßnahme in one step."""
 
     template_name = "massnahmen/nachnutzen_confirm.html"
@@ -696,7 +696,7 @@ class NachnutzenView(LoginRequiredMixin, SingleObjectMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.get_object()
-        self.kommunen = _nachnutzende_kommunen(request.user, self.object)
+        self.kommunen = _reusing_kommunen(request.user, self.object)
         if not self.kommunen:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -711,7 +711,7 @@ class NachnutzenView(LoginRequiredMixin, SingleObjectMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(fehler="Bitte wählen Sie Ihre Kommune aus."), status=422
             )
-        neu = nachnutzen(massnahme=self.object, kommune=kommune, user=request.user)
+        neu = create_nachnutzung(massnahme=self.object, kommune=kommune, user=request.user)
         messages.success(
             request,
             f"{kommune} nutzt „{self.object.titel}“ nach. Bitte ergänzen Sie die neue Maßnahme.",

@@ -31,17 +31,17 @@ from kommunen.scope import scope_for
 from . import services
 from .exports import SPALTEN, csv_zeilen, export_queryset, xlsx_datei
 from .filtersets import MassnahmeFilterSet
-from .imports import MAX_DATEIGROESSE, DateiFehler, tabelle_lesen, vorpruefen
+from .imports import MAX_DATEIGROESSE, DateiFehler, precheck, read_tabelle
 from .models import Importlauf
 from .services import (
-    ImportNichtBereit,
-    import_pruefen,
-    import_pruefung_starten,
+    ImportNotReady,
+    check_import,
     import_pruefung_sync_bytes,
     import_sync_max,
+    start_import_check,
 )
 from .tables import MassnahmeTable
-from .views import massnahmen_fuer_liste
+from .views import massnahmen_for_list
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STANDARD_SORTIERUNG = ("handlungsfeld__nummer", "titel", "pk")
@@ -49,10 +49,10 @@ STANDARD_SORTIERUNG = ("handlungsfeld__nummer", "titel", "pk")
 # --- export ------------------------------------------------------------------------------------
 
 
-def _gefilterte_massnahmen(request):
+def _filtered_massnahmen(request):
     """The rows of /massnahmen/ for the same query string: filter, scope and sort order."""
     filterset = MassnahmeFilterSet(
-        request.GET or None, queryset=massnahmen_fuer_liste(request.user), request=request
+        request.GET or None, queryset=massnahmen_for_list(request.user), request=request
     )
     queryset = filterset.qs
     gewuenscht = request.GET.get("sortierung", "")
@@ -75,7 +75,7 @@ def _dateiname(endung: str) -> str:
 @require_GET
 def export_csv(request):
     """The filtered list as CSV for German Excel (UTF-8 with BOM, `;`), streamed."""
-    zeilen = csv_zeilen(_gefilterte_massnahmen(request).iterator(chunk_size=500))
+    zeilen = csv_zeilen(_filtered_massnahmen(request).iterator(chunk_size=500))
     response = StreamingHttpResponse(zeilen, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_dateiname("csv")}"'
     response["Cache-Control"] = "private, no-store"
@@ -87,7 +87,7 @@ def export_csv(request):
 @require_GET
 def export_xlsx(request):
     """The filtered list as an Excel workbook with real number and date cells."""
-    datei = xlsx_datei(_gefilterte_massnahmen(request).iterator(chunk_size=500))
+    datei = xlsx_datei(_filtered_massnahmen(request).iterator(chunk_size=500))
     response = FileResponse(
         datei, as_attachment=True, filename=_dateiname("xlsx"), content_type=XLSX_CONTENT_TYPE
     )
@@ -148,8 +148,8 @@ class ImportForm(forms.Form):
         try:
             # The bounds first, cheaply: an absurd sheet is refused before anything reads it.
             # Rows are checked here only for small files; larger ones go to the Celery task.
-            if vorpruefen(inhalt, name) <= import_pruefung_sync_bytes():
-                self.tabelle = tabelle_lesen(inhalt, name)
+            if precheck(inhalt, name) <= import_pruefung_sync_bytes():
+                self.tabelle = read_tabelle(inhalt, name)
         except DateiFehler as error:
             raise ValidationError(str(error)) from error
         ext = os.path.splitext(name.lower())[1]
@@ -159,7 +159,7 @@ class ImportForm(forms.Form):
         self.inhalt = inhalt
         return upload
 
-    def gewaehlter_kreis(self) -> Kreis:
+    def selected_kreis(self) -> Kreis:
         return self.cleaned_data["kreis"] if "kreis" in self.fields else self.kreise[0]
 
 
@@ -194,17 +194,17 @@ class ImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         if form.tabelle is None:
-            lauf = import_pruefung_starten(
+            lauf = start_import_check(
                 dateiname=form.cleaned_data["datei"].name,
                 inhalt=form.inhalt,
-                kreis=form.gewaehlter_kreis(),
+                kreis=form.selected_kreis(),
                 user=self.request.user,
             )
             return HttpResponseRedirect(reverse("massnahmen:import_status", args=[lauf.pk]))
-        lauf = import_pruefen(
+        lauf = check_import(
             tabelle=form.tabelle,
             inhalt=form.inhalt,
-            kreis=form.gewaehlter_kreis(),
+            kreis=form.selected_kreis(),
             user=self.request.user,
         )
         if lauf.status == Importlauf.Status.FEHLERHAFT:
@@ -219,7 +219,7 @@ class ImportView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return HttpResponseRedirect(reverse("massnahmen:import_status", args=[lauf.pk]))
 
 
-def _lauf_oder_404(request, pk: int) -> Importlauf:
+def _importlauf_or_404(request, pk: int) -> Importlauf:
     return get_object_or_404(
         Importlauf.objects.select_related("kreis", "hochgeladen_von"),
         pk=pk,
@@ -230,12 +230,12 @@ def _lauf_oder_404(request, pk: int) -> Importlauf:
 @login_required
 @permission_required(IMPORT_PERM, raise_exception=True)
 @require_POST
-def import_bestaetigen(request, pk: int):
+def confirm_import(request, pk: int):
     """Step 2: start the checked import (at once, or by the Celery task for large files)."""
-    lauf = _lauf_oder_404(request, pk)
+    lauf = _importlauf_or_404(request, pk)
     try:
-        lauf = services.import_bestaetigen(importlauf=lauf)
-    except ImportNichtBereit as error:
+        lauf = services.confirm_import(importlauf=lauf)
+    except ImportNotReady as error:
         messages.warning(request, str(error))
         return redirect("massnahmen:import_status", pk=lauf.pk)
     if lauf.status in {Importlauf.Status.WARTET, Importlauf.Status.LAEUFT}:
@@ -294,7 +294,7 @@ def zusammenfassung(lauf: Importlauf) -> str:
 def import_status(request, pk: int):
     """The state of one import: the checked file waiting for confirmation, the progress of a
     running import (htmx polls every 2 s; a reload works too) or its result."""
-    lauf = _lauf_oder_404(request, pk)
+    lauf = _importlauf_or_404(request, pk)
     laeuft = lauf.status in {
         Importlauf.Status.PRUEFUNG,
         Importlauf.Status.WARTET,

@@ -25,8 +25,8 @@ from .views import (
     LIZENZ_NAME,
     LIZENZ_URL,
     download_bedingt,
-    kreis_aus_anfrage,
-    kreise_mit_daten,
+    kreis_from_request,
+    kreise_with_daten,
     oeffentlich_cache,
     oeffentliche_seite,
     veroeffentlichte,
@@ -51,7 +51,7 @@ def daten(request):
         request,
         "oeffentlich/daten.html",
         {
-            "kreise": kreise_mit_daten(),
+            "kreise": kreise_with_daten(),
             "felder": FELDER,
             "tabellen": tabellen,
             "lizenz_name": LIZENZ_NAME,
@@ -131,7 +131,7 @@ FELDER: tuple[tuple[str, str, object], ...] = (
 
 def _opendata_queryset(request):
     qs = veroeffentlichte()
-    kreis = kreis_aus_anfrage(request)
+    kreis = kreis_from_request(request)
     if kreis:
         qs = qs.filter(kreis=kreis)
     qs = (
@@ -151,7 +151,7 @@ def _opendata_queryset(request):
     return qs, kreis
 
 
-def _url_bauer(request):
+def _url_builder(request):
     basis = request.build_absolute_uri("/")[:-1]
     return lambda m: basis + reverse("oeffentlich:massnahme", kwargs={"pk": m.pk})
 
@@ -159,7 +159,7 @@ def _url_bauer(request):
 def datensaetze(request) -> tuple[Iterator[dict], Kreis | None]:
     """The published Maßnahmen as flat records (streamed in chunks)."""
     qs, kreis = _opendata_queryset(request)
-    url = _url_bauer(request)
+    url = _url_builder(request)
     return (
         (
             {schluessel: wert(m, url) for schluessel, _, wert in FELDER}
@@ -240,7 +240,7 @@ def tabelle_csv(request, schluessel: str, dialekt: str = "maschine"):
     """Kennzahlen, OZG coverage or funding totals as CSV, in the same two dialects as the
     Maßnahmen."""
     tabelle = offene_daten.TABELLEN[schluessel]
-    kreis = kreis_aus_anfrage(request)
+    kreis = kreis_from_request(request)
     zeilen = offene_daten.csv_zeilen(
         tabelle.kopf, tabelle.saetze(kreis), offene_daten.DIALEKTE[dialekt]
     )

@@ -85,10 +85,10 @@ def kontakt() -> tuple[str, str]:
 
 def datensaetze() -> list[Datensatz]:
     """Every dataset of the catalogue (six queries, however many Kreise)."""
-    from .views import kreise_mit_daten  # the cached figures of the public pages
+    from .views import kreise_with_daten  # the cached figures of the public pages
 
     ergebnis = []
-    for k in kreise_mit_daten():
+    for k in kreise_with_daten():
         name = Kreis(name=k["kreis__name"], typ=k["kreis__typ"]).bezeichnung
         ergebnis.append(
             Datensatz(

@@ -85,10 +85,10 @@ class MeldungenFeed(Feed):
         )
 
     def item_pubdate(self, s: Statusmeldung) -> dt.datetime:
-        return s.oeffentlich_seit
+        return s.public_since
 
     def item_updateddate(self, s: Statusmeldung) -> dt.datetime:
-        return s.oeffentlich_seit
+        return s.public_since
 
 
 class KommuneMeldungenFeed(MeldungenFeed):

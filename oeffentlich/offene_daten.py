@@ -25,12 +25,12 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from core.quartal import Quartal
-from dashboards.auswertung import abruf_quote, kreise_mit_summen
+from dashboards.auswertung import abruf_quote, kreise_with_summen
 from foerderung.models import Foerderbescheid, Mittelabruf
 from handlungsfelder.models import Kennzahl, KennzahlWert
-from handlungsfelder.services import auswerten
+from handlungsfelder.services import evaluate
 from kommunen.models import Kommune, Kreis
-from massnahmen.exports import neutralisieren
+from massnahmen.exports import neutralise
 from ozg.models import OzgLeistung, Umsetzungsstand
 
 
@@ -86,7 +86,7 @@ def zelle(wert, dialekt: Dialekt) -> str:
         return str(wert).replace(".", dialekt.dezimal)
     if isinstance(wert, int):
         return str(wert)
-    return neutralisieren(str(wert))
+    return neutralise(str(wert))
 
 
 class _Echo:
@@ -134,7 +134,7 @@ def kennzahlen_saetze(kreis: Kreis | None) -> Iterator[tuple]:
     if kreis is not None:
         kennzahlen = kennzahlen.filter(ziel__kreis=kreis)
     kennzahlen = list(kennzahlen.order_by("ziel__kreis_id", "ziel__handlungsfeld__nummer", "pk"))
-    verlaeufe = auswerten(kennzahlen)
+    verlaeufe = evaluate(kennzahlen)
     kreis_ids = {k.ziel.kreis_id for k in kennzahlen}
     kommunen = {k.pk: k for k in Kommune.objects.filter(kreis_id__in=kreis_ids)}
     for kennzahl in kennzahlen:
@@ -265,7 +265,7 @@ def foerderung_saetze(kreis: Kreis | None) -> Iterator[tuple]:
     mit_bescheiden = Foerderbescheid.objects.values("kreis_id")
     if kreis is not None:
         mit_bescheiden = mit_bescheiden.filter(kreis=kreis)
-    for k in kreise_mit_summen(mit_bescheiden.distinct()):
+    for k in kreise_with_summen(mit_bescheiden.distinct()):
         yield (
             k.ags,
             k.name,
@@ -334,7 +334,7 @@ def _bestaende(qs, kreis_feld: str) -> dict[str, Bestand]:
     }
 
 
-def _spaeter_geaendert(bestand: dict[str, Bestand], qs, kreis_feld: str) -> None:
+def _changed_later(bestand: dict[str, Bestand], qs, kreis_feld: str) -> None:
     """Move a Kreis's dct:modified forward to the newest change among related rows."""
     for z in qs.order_by().values(kreis_feld).annotate(geaendert=Max("geaendert_am")):
         alt = bestand.get(z[kreis_feld])
@@ -345,7 +345,7 @@ def _spaeter_geaendert(bestand: dict[str, Bestand], qs, kreis_feld: str) -> None
 def bestaende() -> dict[str, dict[str, Bestand]]:
     """Per table, the Kreise with data in it (five grouped queries)."""
     kennzahlen = _bestaende(Kennzahl.objects.filter(ziel__veroeffentlicht=True), "ziel__kreis_id")
-    _spaeter_geaendert(
+    _changed_later(
         kennzahlen,
         KennzahlWert.objects.filter(kennzahl__ziel__veroeffentlicht=True),
         "kennzahl__ziel__kreis_id",
@@ -353,5 +353,5 @@ def bestaende() -> dict[str, dict[str, Bestand]]:
     ozg = _bestaende(Umsetzungsstand.objects.all(), "kommune__kreis_id")
     foerderung = _bestaende(Foerderbescheid.objects.all(), "kreis_id")
     # A drawdown changes the sums too.
-    _spaeter_geaendert(foerderung, Mittelabruf.objects.all(), "bescheid__kreis_id")
+    _changed_later(foerderung, Mittelabruf.objects.all(), "bescheid__kreis_id")
     return {"kennzahlen": kennzahlen, "ozg": ozg, "foerderung": foerderung}

@@ -52,7 +52,7 @@ from massnahmen.models import (
     Nachnutzung,
     Sichtbarkeit,
     Statusmeldung,
-    fortschritt_zaehlt_q,
+    fortschritt_counts_q,
 )
 from portal.context_processors import navigation
 
@@ -96,7 +96,7 @@ def oeffentliche_seite(request, template: str, context: dict) -> HttpResponse:
     return HttpResponse(render_to_string(template, {**basis, **context}))
 
 
-def nicht_gefunden(request) -> HttpResponse:
+def not_found(request) -> HttpResponse:
     """The 404 of a public path: like every public page the same for everyone, so a
     logged-in visitor's name does not appear and the session is not read (lippe_portal.urls
     routes public paths here)."""
@@ -105,7 +105,7 @@ def nicht_gefunden(request) -> HttpResponse:
     return response
 
 
-def kreis_aus_anfrage(request) -> Kreis | None:
+def kreis_from_request(request) -> Kreis | None:
     ags = kreis_ags(request.GET.get("kreis", ""))
     if ags is None:
         return None
@@ -134,12 +134,12 @@ def zahlen(kreis_id: str | None) -> Zahlen:
     schluessel = f"oeffentlich:zahlen:{kreis_id or 'alle'}"
     wert = cache.get(schluessel)
     if wert is None:
-        wert = _zahlen_berechnen(kreis_id)
+        wert = _compute_zahlen(kreis_id)
         cache.set(schluessel, wert, CACHE_SEKUNDEN)
     return wert
 
 
-def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
+def _compute_zahlen(kreis_id: str | None) -> Zahlen:
     qs = veroeffentlichte()
     bedingung = Q(massnahmen__sichtbarkeit=Sichtbarkeit.OEFFENTLICH, massnahmen__archiviert=False)
     if kreis_id:
@@ -148,7 +148,7 @@ def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
     status_namen = dict(Massnahme.Status.choices)
     je_status = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
     # The one definition of the average progress (massnahmen.models.FORTSCHRITT_ERKLAERUNG).
-    gesamt = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt", filter=fortschritt_zaehlt_q()))
+    gesamt = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt", filter=fortschritt_counts_q()))
     handlungsfelder = [
         {
             "pk": hf.pk,
@@ -182,7 +182,7 @@ def _zahlen_berechnen(kreis_id: str | None) -> Zahlen:
     )
 
 
-def kreise_mit_daten() -> list[dict]:
+def kreise_with_daten() -> list[dict]:
     """Every Kreis with published Maßnahmen: AGS, name, count, last change (cached)."""
     schluessel = "oeffentlich:kreise"
     wert = cache.get(schluessel)
@@ -212,7 +212,7 @@ def _liste_url(**params) -> str:
 @oeffentlich_cache
 def index(request):
     """The strategy, the figures and the newest published Maßnahmen."""
-    kreis = kreis_aus_anfrage(request)
+    kreis = kreis_from_request(request)
     kreis_id = kreis.pk if kreis else None
     z = zahlen(kreis_id)
     fortschritt_hf = balkendiagramm(
@@ -247,7 +247,7 @@ def index(request):
         {
             "fortschritt_erklaerung": FORTSCHRITT_ERKLAERUNG,
             "kreis": kreis,
-            "kreise": kreise_mit_daten(),
+            "kreise": kreise_with_daten(),
             "zahlen": z,
             "diagramm_handlungsfelder": fortschritt_hf,
             "diagramm_lebensbereiche": anzahl_lb,
@@ -257,10 +257,10 @@ def index(request):
     )
 
 
-def _gefiltert(request):
+def _filtered(request):
     """Published Maßnahmen filtered by ?kreis, ?handlungsfeld, ?lebensbereich, ?status."""
     qs = veroeffentlichte()
-    kreis = kreis_aus_anfrage(request)
+    kreis = kreis_from_request(request)
     filter_aktiv = {}
     if kreis:
         qs = qs.filter(kreis=kreis)
@@ -285,7 +285,7 @@ def _gefiltert(request):
 @oeffentlich_cache
 def massnahmen(request):
     """All published Maßnahmen, newest first, filterable and paginated."""
-    qs, kreis, filter_aktiv = _gefiltert(request)
+    qs, kreis, filter_aktiv = _filtered(request)
     qs = qs.select_related("handlungsfeld", "kreis", "region", "federfuehrend").order_by("-pk")
     paginator = Paginator(qs, MASSNAHMEN_JE_SEITE)
     if set(filter_aktiv) <= {"kreis"}:
@@ -299,7 +299,7 @@ def massnahmen(request):
         "oeffentlich/massnahme_list.html",
         {
             "kreis": kreis,
-            "kreise": kreise_mit_daten(),
+            "kreise": kreise_with_daten(),
             "handlungsfelder": Handlungsfeld.objects.order_by("nummer"),
             "lebensbereiche": Lebensbereich.objects.order_by("reihenfolge", "name"),
             "status_choices": Massnahme.Status.choices,
@@ -346,7 +346,7 @@ def zeitleiste(m: Massnahme) -> list[Ereignis]:
     only the summary does (issue 17, point 6)."""
     ereignisse = [
         Ereignis(
-            datum=timezone.localtime(s.oeffentlich_seit).date(),
+            datum=timezone.localtime(s.public_since).date(),
             art="meldung",
             art_anzeige="Meldung",
             titel=f"Stand {quartal_text(s.quartal)}",
@@ -466,7 +466,7 @@ def einbetten(request, slug: str):
         )
     )
     # The one definition of the average progress (FORTSCHRITT_ERKLAERUNG).
-    zahlen = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt", filter=fortschritt_zaehlt_q()))
+    zahlen = qs.aggregate(n=Count("pk"), avg=Avg("fortschritt", filter=fortschritt_counts_q()))
     massnahmen = list(
         qs.only("pk", "titel", "status", "fortschritt", "federfuehrend_id").order_by("titel", "pk")[
             :EINBETTEN_HOECHSTENS

@@ -17,21 +17,21 @@ class OzgConfig(AppConfig):
             kennzahl_quellen,  # noqa: F401 - registers the derived Kennzahl of the strategy
         )
         from .models import Umsetzungsstand
-        from .wer_hat_das_schon import daten_geaendert
+        from .wer_hat_das_schon import daten_changed
 
         # „Wer hat das schon?“ reads these: a save moves its cache key on.
         for model in (Umsetzungsstand, Massnahme, Nachnutzung, Mitgliedschaft, Kommune):
             for signal in (post_save, post_delete):
                 signal.connect(
-                    daten_geaendert,
+                    daten_changed,
                     sender=model,
                     dispatch_uid=f"wer-hat-das-schon:{model.__name__}",
                 )
         m2m_changed.connect(
-            daten_geaendert,
+            daten_changed,
             sender=Massnahme.beteiligte.through,
             dispatch_uid="wer-hat-das-schon:beteiligte",
         )
         im_bulk_geschrieben.connect(
-            daten_geaendert, sender=Massnahme, dispatch_uid="wer-hat-das-schon:import"
+            daten_changed, sender=Massnahme, dispatch_uid="wer-hat-das-schon:import"
         )

@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from core.quartal import Quartal
-from core.stichtag import gueltig_am, mit_gueltigkeit, stichtag
-from handlungsfelder.quellen import quartal_spalten, register_quelle, schluessel
+from core.stichtag import stichtag, valid_on, with_validity
+from handlungsfelder.quellen import quartal_columns, register_quelle, schluessel
 
 from .models import Umsetzungsstand
 
@@ -33,15 +33,15 @@ from .models import Umsetzungsstand
 def ozg_leistungen_online(
     *, kreis_ids: Sequence[str], quartale: Sequence[Quartal], je_kommune: bool
 ) -> dict:
-    spalten = quartal_spalten(quartale)
+    spalten = quartal_columns(quartale)
     gruppe = "kommune_id" if je_kommune else "kommune__kreis_id"
     zeilen = (
-        mit_gueltigkeit(Umsetzungsstand.history.filter(kommune__kreis_id__in=kreis_ids))
+        with_validity(Umsetzungsstand.history.filter(kommune__kreis_id__in=kreis_ids))
         .order_by()
         .values(gruppe)
         .annotate(
             **{
-                alias: Count("history_id", filter=gueltig_am(stichtag(q)) & Q(online=True))
+                alias: Count("history_id", filter=valid_on(stichtag(q)) & Q(online=True))
                 for alias, q in spalten
             }
         )

@@ -167,10 +167,10 @@ class Umsetzungsstand(Versioned, TimeStampedModel):
             raise ValidationError(errors)
 
 
-def stand_zum_quartalsende(quartal):
+def stand_at_quartalsende(quartal):
     """The Umsetzungsstände as they stood at the end of `quartal` (core.stichtag): the live
     rows while it runs, the history rows valid at its end once it has ended (same field
     names, `online` included; correlate on "id")."""
-    from core.stichtag import zum_quartalsende
+    from core.stichtag import at_quartalsende
 
-    return zum_quartalsende(Umsetzungsstand, quartal)
+    return at_quartalsende(Umsetzungsstand, quartal)

@@ -10,7 +10,7 @@ Two lists for one Kommune, both read through the viewer's own rights:
 - the Lösungskatalog's entries (`massnahmen.views.loesungen_fuer`, readable by the viewer)
   led by Kommunen of the same size class (`massnahmen.filtersets.GROESSENKLASSEN`) in the
   Handlungsfelder the Kommune works in, that it neither leads, joins nor reuses yet
-  (`passende_loesungen`: also the weekly digest's "new solutions for your gaps").
+  (`matching_loesungen`: also the weekly digest's "new solutions for your gaps").
 
 A handful of queries whatever the size of the country, cached per Kommune and per set of
 rights (`STAND_SCHLUESSEL` is part of the key; every save of the data behind the lists
@@ -44,7 +44,7 @@ from kommunen.models import Kommune, Mitgliedschaft, Rolle
 from kommunen.scope import scope_for
 from massnahmen.filtersets import GROESSENKLASSEN, groessenklasse, groessenklasse_q
 from massnahmen.models import Massnahme, Nachnutzung
-from massnahmen.views import WIEDERVERWENDBAR, loesungen_fuer
+from massnahmen.views import WIEDERVERWENDBAR, loesungen_for
 from ozg.models import Umsetzungsstand
 
 STAND_SCHLUESSEL = "wer-hat-das-schon:stand"
@@ -121,20 +121,20 @@ def stand() -> int:
     return cachestand.stand(STAND_SCHLUESSEL)
 
 
-def stand_weiterzaehlen() -> None:
+def advance_stand() -> None:
     """Void every cached list (the signals' work; the benchmark measures the cold path)."""
-    cachestand.weiterzaehlen(STAND_SCHLUESSEL)
+    cachestand.advance(STAND_SCHLUESSEL)
 
 
-def daten_geaendert(**_kwargs) -> None:
+def daten_changed(**_kwargs) -> None:
     """A signal receiver: the data behind the lists changed, every cached list is void.
     Now, and once more after the commit: a page read between the save and the commit may
     have cached the old state under the new key."""
-    stand_weiterzaehlen()
-    transaction.on_commit(stand_weiterzaehlen, robust=True)
+    advance_stand()
+    transaction.on_commit(advance_stand, robust=True)
 
 
-def _rechte_schluessel(user) -> str:
+def _rights_key(user) -> str:
     """The same rights give the same lists: a short digest of the viewer's Scope."""
     scope = scope_for(user)
     teile = (
@@ -149,10 +149,10 @@ def _rechte_schluessel(user) -> str:
 
 def wer_hat_das_schon(kommune: Kommune, user) -> WerHatDasSchon:
     """Both lists for `kommune` as `user` may see them (cached)."""
-    schluessel = f"wer-hat-das-schon:{stand()}:{kommune.pk}:{_rechte_schluessel(user)}"
+    schluessel = f"wer-hat-das-schon:{stand()}:{kommune.pk}:{_rights_key(user)}"
     wert = cache.get(schluessel)
     if wert is None:
-        wert = berechnen(kommune, user)
+        wert = compute(kommune, user)
         cache.set(schluessel, wert, CACHE_SEKUNDEN)
     return wert
 
@@ -160,10 +160,10 @@ def wer_hat_das_schon(kommune: Kommune, user) -> WerHatDasSchon:
 # --- the computation -------------------------------------------------------------------------
 
 
-def berechnen(kommune: Kommune, user) -> WerHatDasSchon:
+def compute(kommune: Kommune, user) -> WerHatDasSchon:
     leistungen, leistungen_gesamt = _leistungsluecken(kommune, user)
     handlungsfelder = _handlungsfeld_ids(kommune)
-    loesungen = passende_loesungen(kommune, user, handlungsfelder=handlungsfelder)
+    loesungen = matching_loesungen(kommune, user, handlungsfelder=handlungsfelder)
     liste = list(loesungen.order_by("-anzahl_nachnutzungen", "titel", "pk")[: MAX_LOESUNGEN + 1])
     return WerHatDasSchon(
         groessenklasse=groessenklasse(kommune.einwohner) or "",
@@ -188,7 +188,7 @@ def _handlungsfeld_ids(kommune: Kommune) -> list[int]:
     )
 
 
-def passende_loesungen(kommune: Kommune, user, *, handlungsfelder=None) -> QuerySet:
+def matching_loesungen(kommune: Kommune, user, *, handlungsfelder=None) -> QuerySet:
     """The catalogue entries `user` may read that fit `kommune`'s gaps: led by a Kommune of
     its size class, in a Handlungsfeld it works in, not yet led, joined or reused by it.
     The one definition for the start page, the Kommune's page and the weekly digest."""
@@ -196,13 +196,13 @@ def passende_loesungen(kommune: Kommune, user, *, handlungsfelder=None) -> Query
     if handlungsfelder is None:
         handlungsfelder = _handlungsfeld_ids(kommune) if klasse else []
     if not klasse or not handlungsfelder:
-        return loesungen_fuer(user).none()
+        return loesungen_for(user).none()
     schon_dabei = Massnahme.beteiligte.through.objects.filter(kommune=kommune).values(
         "massnahme_id"
     )
     nutzt_schon = Nachnutzung.objects.filter(kommune=kommune).values("massnahme_id")
     return (
-        loesungen_fuer(user)
+        loesungen_for(user)
         .prefetch_related(None)  # the catalogue's documents and adopters are not shown here
         # Led by a Kommune of the same region and size class: a short list of ids first, so
         # the planner walks the index on the lead instead of every Maßnahme of the country.
@@ -346,7 +346,7 @@ def _leistungsluecken(kommune: Kommune, user) -> tuple[list[Leistungsluecke], in
 # --- the weekly digest (issue 16, point 4) -------------------------------------------------
 
 
-def neu_im_katalog(loesungen: QuerySet, *, seit, bis) -> QuerySet:
+def new_in_katalog(loesungen: QuerySet, *, seit, bis) -> QuerySet:
     """Those of `loesungen` that entered the Lösungskatalog in [seit, bis): the first moment
     their change history shows them finished or in Umsetzung and active (`im_katalog_seit`;
     without history, e.g. bulk-loaded, their creation), oldest first."""

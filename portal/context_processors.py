@@ -37,7 +37,7 @@ def _url(name: str) -> str | None:
         return None
 
 
-def _eintraege(user) -> list[tuple[str, str]]:
+def _entries(user) -> list[tuple[str, str]]:
     if user is None or not user.is_authenticated:
         return ANONYM
     scope = scope_for(user)
@@ -63,7 +63,7 @@ def navigation(request) -> dict:
     """
     path = getattr(request, "path", "") or ""
     items = []
-    for label, name in _eintraege(getattr(request, "user", None)):
+    for label, name in _entries(getattr(request, "user", None)):
         url = _url(name)
         if url is None:
             continue

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.quartal import Quartal
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import scope_for
-from massnahmen.services import offene_statusmeldungen
+from massnahmen.services import open_statusmeldungen
 from workshops.models import Workshop
 
 OFFENE_MELDUNGEN_LIMIT = 20
@@ -26,7 +26,7 @@ def startseite(request):
     meine_kommunen = Kommune.objects.filter(pk__in=scope.cdo_kommune_ids).select_related("kreis")
     meine_kreise = Kreis.objects.filter(ags__in=scope.kreis_ids)
 
-    offene = offene_statusmeldungen(request.user, quartal)
+    offene = open_statusmeldungen(request.user, quartal)
     offene_liste = list(offene[: OFFENE_MELDUNGEN_LIMIT + 1])
 
     naechste_workshops = (

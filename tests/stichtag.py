@@ -9,7 +9,7 @@ import datetime as dt
 from django.apps import apps
 from django.utils import timezone
 
-from core.stichtag import vergangenheit_geaendert
+from core.stichtag import past_changed
 
 GESCHICHTE = [
     "massnahmen.Massnahme",
@@ -27,7 +27,7 @@ def zurueckdatieren(am: dt.datetime | dt.date) -> None:
     am = _zeitpunkt(am)
     for name in GESCHICHTE:
         apps.get_model(name).history.filter(history_date__gt=am).update(history_date=am)
-    vergangenheit_geaendert()
+    past_changed()
 
 
 def _zeitpunkt(tag: dt.date | dt.datetime) -> dt.datetime:
@@ -39,18 +39,18 @@ def _zeitpunkt(tag: dt.date | dt.datetime) -> dt.datetime:
 def eingetragen_am(obj, tag: dt.date | dt.datetime):
     """`obj` stood as it is now since `tag` (all its history rows are dated then)."""
     obj.history.update(history_date=_zeitpunkt(tag))
-    vergangenheit_geaendert()
+    past_changed()
     return obj
 
 
 def verlauf(obj, *staende: tuple[dt.date, dict]):
     """`obj` went through `staende`, each `(tag, {field: value})` from that day on: its
     history is rewritten to exactly these states (fields not named keep today's value)."""
-    from core.stichtag import stand_nachtragen
+    from core.stichtag import backfill_stand
 
     (erster_tag, erste_werte), *weitere = staende
     obj.history.update(history_date=_zeitpunkt(erster_tag), **erste_werte)
-    vergangenheit_geaendert()
+    past_changed()
     for tag, werte in weitere:
-        stand_nachtragen(obj, _zeitpunkt(tag), **werte)
+        backfill_stand(obj, _zeitpunkt(tag), **werte)
     return obj

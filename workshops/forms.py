@@ -192,7 +192,7 @@ class AnmeldungForm(forms.Form):
         return len(self.fields["kommune"].queryset) > 1
 
 
-class TeilnahmeErfassenForm(forms.Form):
+class TeilnahmeRecordForm(forms.Form):
     """Kreis staff record after the workshop who took part: one status per registration,
     and people who came without registering."""
 
@@ -221,7 +221,7 @@ class TeilnahmeErfassenForm(forms.Form):
         bereits = [t.person_id for t in self.teilnahmen]
         self.fields["nachtragen"].queryset = (
             Mitgliedschaft.objects.filter(user__is_active=True)
-            .filter(mitglied_q(workshop))
+            .filter(member_q(workshop))
             .exclude(user_id__in=bereits)
             .select_related("user", "kommune")
             .order_by(F("kommune__name").asc(nulls_first=True), "user__last_name")
@@ -243,20 +243,20 @@ class TeilnahmeErfassenForm(forms.Form):
                 eindeutig.append(mitgliedschaft)
         return eindeutig
 
-    def status_je_teilnahme(self) -> dict[int, str]:
+    def status_per_teilnahme(self) -> dict[int, str]:
         return {t.pk: self.cleaned_data[f"status_{t.pk}"] for t in self.teilnahmen}
 
 
-def mitglied_im_kreis_q(kreis_id: str) -> Q:
+def member_in_kreis_q(kreis_id: str) -> Q:
     """Memberships that make someone a member of the Kreis: its CDOs and its staff."""
     return Q(rolle=Rolle.CDO, kommune__kreis_id=kreis_id) | Q(rolle=Rolle.KREIS, kreis_id=kreis_id)
 
 
-def mitglied_q(workshop: Workshop) -> Q:
+def member_q(workshop: Workshop) -> Q:
     """Who may come: the members of its Kreis; of a region workshop, the region's CDOs, its
     Kreis staff and its DigitalBüro."""
     if not workshop.region_id:
-        return mitglied_im_kreis_q(workshop.kreis_id)
+        return member_in_kreis_q(workshop.kreis_id)
     region_id = workshop.region_id
     return (
         Q(rolle=Rolle.CDO, kommune__kreis__region_id=region_id)

@@ -54,7 +54,7 @@ def _beschreibung(workshop: Workshop, mit_link: bool, teilnahme: Teilnahme | Non
     return "\n".join(zeilen)
 
 
-def _ort(workshop: Workshop, mit_link: bool) -> str:
+def _location(workshop: Workshop, mit_link: bool) -> str:
     if workshop.ort:
         return workshop.ort
     if mit_link and workshop.online_link:
@@ -82,7 +82,7 @@ def workshop_event(
         sequence=workshop.sequenz,
         status="CANCELLED" if workshop.abgesagt else "CONFIRMED",
         transparency="TRANSPARENT" if workshop.abgesagt else "OPAQUE",
-        location=_ort(workshop, mit_link),
+        location=_location(workshop, mit_link),
         description=_beschreibung(workshop, mit_link, teilnahme),
         url=_absolute(workshop.get_absolute_url()),
         categories=kategorien,

@@ -40,8 +40,8 @@ def _format(w: Workshop, table) -> str:
 
 
 class WorkshopTable(Table):
-    """/workshops/: upcoming or past workshops; the rows from `workshops_fuer_liste`. The
-    default order depends on the period (`WorkshopListView.get_sortierung`)."""
+    """/workshops/: upcoming or past workshops; the rows from `workshops_for_list`. The
+    default order depends on the period (`WorkshopListView.get_sorting`)."""
 
     caption = "Workshops, sortierbar"
 

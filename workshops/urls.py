@@ -12,13 +12,13 @@ urlpatterns = [
     path("<id:pk>/bearbeiten/", views.WorkshopUpdateView.as_view(), name="bearbeiten"),
     path(
         "<id:pk>/veroeffentlichen/",
-        views.WorkshopVeroeffentlichenView.as_view(),
+        views.WorkshopPublishView.as_view(),
         name="veroeffentlichen",
     ),
-    path("<id:pk>/absagen/", views.WorkshopAbsagenView.as_view(), name="absagen"),
-    path("<id:pk>/anmelden/", views.AnmeldenView.as_view(), name="anmelden"),
-    path("<id:pk>/abmelden/", views.AbmeldenView.as_view(), name="abmelden"),
-    path("<id:pk>/teilnahme/", views.TeilnahmeErfassenView.as_view(), name="teilnahme"),
+    path("<id:pk>/absagen/", views.WorkshopCancelView.as_view(), name="absagen"),
+    path("<id:pk>/anmelden/", views.AnmeldungCreateView.as_view(), name="anmelden"),
+    path("<id:pk>/abmelden/", views.AnmeldungDeleteView.as_view(), name="abmelden"),
+    path("<id:pk>/teilnahme/", views.TeilnahmeRecordView.as_view(), name="teilnahme"),
     path("<id:pk>/protokoll/", views.ProtokollView.as_view(), name="protokoll"),
     path("<id:pk>/ergebnisse/neu/", views.ErgebnisCreateView.as_view(), name="ergebnis_neu"),
     path(
@@ -32,6 +32,6 @@ urlpatterns = [
         name="ergebnis_massnahme",
     ),
     path("kalender/", views.KalenderView.as_view(), name="kalender"),
-    path("kalender/erneuern/", views.KalenderErneuernView.as_view(), name="kalender_erneuern"),
+    path("kalender/erneuern/", views.KalenderRenewView.as_view(), name="kalender_erneuern"),
     path("kalender/<token:token>.ics", views.KalenderFeedView.as_view(), name="feed"),
 ]

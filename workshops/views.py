@@ -31,7 +31,7 @@ from massnahmen.views import MassnahmeCreateView
 
 from . import ical, services
 from .filtersets import KOMMENDE, WorkshopFilterSet
-from .forms import AnmeldungForm, ErgebnisForm, TeilnahmeErfassenForm, WorkshopForm
+from .forms import AnmeldungForm, ErgebnisForm, TeilnahmeRecordForm, WorkshopForm
 from .models import Ergebnis, KalenderToken, Teilnahme, Workshop, own_teilnahmen_q
 from .tables import WorkshopTable
 
@@ -43,7 +43,7 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def workshops_fuer_liste(user):
+def workshops_for_list(user):
     """The rows of the list: visible to the user, with everything a row shows."""
     aktiv = Teilnahme.objects.filter(workshop_id=OuterRef("pk"), status__in=Teilnahme.AKTIV)
     return (
@@ -79,11 +79,11 @@ class WorkshopListView(FilteredListView):
     template_name = "workshops/workshop_list.html"
 
     def get_base_queryset(self):
-        return workshops_fuer_liste(self.request.user)
+        return workshops_for_list(self.request.user)
 
-    def get_sortierung(self) -> str | None:
+    def get_sorting(self) -> str | None:
         # Upcoming: the next one first; past (and all): the latest first.
-        gewaehlt = super().get_sortierung()
+        gewaehlt = super().get_sorting()
         if gewaehlt:
             return gewaehlt
         return "beginn" if self.filterset.zeitraum_wert() == KOMMENDE else "-beginn"
@@ -96,7 +96,7 @@ class WorkshopListView(FilteredListView):
         return context
 
 
-class SichtbarerWorkshopMixin(LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin):
+class VisibleWorkshopMixin(LoginRequiredMixin, PermissionRequiredMixin, SingleObjectMixin):
     """The workshop from the URL: 404 outside the user's view (another Kreis, a draft),
     403 when visible but the action is not theirs."""
 
@@ -114,7 +114,7 @@ class SichtbarerWorkshopMixin(LoginRequiredMixin, PermissionRequiredMixin, Singl
         return self._workshop
 
 
-class WorkshopDetailView(SichtbarerWorkshopMixin, DetailView):
+class WorkshopDetailView(VisibleWorkshopMixin, DetailView):
     """Everything about one workshop: date, place or link, agenda, registrations and
     attendance, minutes, results."""
 
@@ -213,9 +213,7 @@ class WorkshopCreateView(
         return context
 
 
-class WorkshopUpdateView(
-    VersionConflictMixin, SichtbarerWorkshopMixin, WorkshopFormMixin, UpdateView
-):
+class WorkshopUpdateView(VersionConflictMixin, VisibleWorkshopMixin, WorkshopFormMixin, UpdateView):
     """Kreis staff edit a workshop; calendars pick up the change (SEQUENCE + 1)."""
 
     permission_required = "workshops.change_workshop"
@@ -234,7 +232,7 @@ class WorkshopUpdateView(
         return context
 
 
-class BestaetigenView(SichtbarerWorkshopMixin, TemplateView):
+class ConfirmView(VisibleWorkshopMixin, TemplateView):
     """A confirmation page (GET) for an action sent by POST; works without JavaScript."""
 
     permission_required = "workshops.change_workshop"
@@ -247,10 +245,10 @@ class BestaetigenView(SichtbarerWorkshopMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        self.ausfuehren(self.object)
+        self.perform(self.object)
         return redirect(self.object)
 
-    def ausfuehren(self, workshop: Workshop) -> None:
+    def perform(self, workshop: Workshop) -> None:
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
@@ -261,7 +259,7 @@ class BestaetigenView(SichtbarerWorkshopMixin, TemplateView):
         return context
 
 
-class WorkshopVeroeffentlichenView(BestaetigenView):
+class WorkshopPublishView(ConfirmView):
     """Publish a draft and invite the CDOs of the Kreis."""
 
     aktion_titel = "Workshop veröffentlichen"
@@ -272,7 +270,7 @@ class WorkshopVeroeffentlichenView(BestaetigenView):
         context["anzahl_einzuladende"] = len(services.invitees(self.object))
         return context
 
-    def ausfuehren(self, workshop):
+    def perform(self, workshop):
         if services.publish(workshop=workshop):
             anzahl = len(services.invitees(workshop))
             messages.success(
@@ -284,7 +282,7 @@ class WorkshopVeroeffentlichenView(BestaetigenView):
             messages.info(self.request, "Der Workshop war bereits veröffentlicht.")
 
 
-class WorkshopAbsagenView(BestaetigenView):
+class WorkshopCancelView(ConfirmView):
     """Cancel a workshop; calendars show it as cancelled, registered people get a mail."""
 
     aktion_titel = "Workshop absagen"
@@ -297,7 +295,7 @@ class WorkshopAbsagenView(BestaetigenView):
         ).count()
         return context
 
-    def ausfuehren(self, workshop):
+    def perform(self, workshop):
         if services.cancel(workshop=workshop):
             messages.success(
                 self.request,
@@ -307,7 +305,7 @@ class WorkshopAbsagenView(BestaetigenView):
             messages.info(self.request, "Der Workshop war bereits abgesagt.")
 
 
-class AnmeldenView(SichtbarerWorkshopMixin, View):
+class AnmeldungCreateView(VisibleWorkshopMixin, View):
     """A CDO registers for their Kommune (POST only)."""
 
     permission_required = "workshops.register_workshop"
@@ -330,7 +328,7 @@ class AnmeldenView(SichtbarerWorkshopMixin, View):
         return redirect(workshop)
 
 
-class AbmeldenView(SichtbarerWorkshopMixin, View):
+class AnmeldungDeleteView(VisibleWorkshopMixin, View):
     """Withdraw one's own registration (POST only)."""
 
     permission_required = "workshops.register_workshop"
@@ -350,11 +348,11 @@ class AbmeldenView(SichtbarerWorkshopMixin, View):
         return redirect(workshop)
 
 
-class TeilnahmeErfassenView(SichtbarerWorkshopMixin, FormView):
+class TeilnahmeRecordView(VisibleWorkshopMixin, FormView):
     """Kreis staff record who took part."""
 
     permission_required = "workshops.record_attendance"
-    form_class = TeilnahmeErfassenForm
+    form_class = TeilnahmeRecordForm
     template_name = "workshops/teilnahme_form.html"
 
     def get_form_kwargs(self):
@@ -364,7 +362,7 @@ class TeilnahmeErfassenView(SichtbarerWorkshopMixin, FormView):
         workshop = self.get_object()
         anzahl = services.record_teilnahme(
             workshop=workshop,
-            status_je_teilnahme=form.status_je_teilnahme(),
+            status_je_teilnahme=form.status_per_teilnahme(),
             nachtragen=form.cleaned_data["nachtragen"],
         )
         messages.success(self.request, f"Die Teilnahme wurde gespeichert ({anzahl} Änderung(en)).")
@@ -377,7 +375,7 @@ class TeilnahmeErfassenView(SichtbarerWorkshopMixin, FormView):
         return context
 
 
-class ErgebnisCreateView(SichtbarerWorkshopMixin, CreateView):
+class ErgebnisCreateView(VisibleWorkshopMixin, CreateView):
     """Kreis staff record an action item of the workshop."""
 
     permission_required = "workshops.add_ergebnis"
@@ -429,14 +427,14 @@ class ErgebnisUpdateView(VersionConflictMixin, ErgebnisMixin, UpdateView):
     form_class = ErgebnisForm
     template_name = "workshops/ergebnis_form.html"
 
-    def nur_status(self) -> bool:
+    def only_status(self) -> bool:
         return not self.request.user.has_perm("workshops.change_workshop", self.object.workshop)
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "workshop": self.object.workshop,
-            "nur_status": self.nur_status(),
+            "nur_status": self.only_status(),
         }
 
     def form_valid(self, form):
@@ -476,7 +474,7 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
             "workshops.change_ergebnis", self.ergebnis
         )
 
-    def kreis_fuer_neue_massnahme(self):
+    def kreis_for_new_massnahme(self):
         workshop = self.ergebnis.workshop
         if workshop.region_id:
             # A result of a region workshop becomes a Maßnahme of the responsible Kommune's
@@ -491,7 +489,7 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
         werte.pop("ergebnis", None)
         return werte
 
-    def nach_speichern(self, massnahme) -> None:
+    def after_save(self, massnahme) -> None:
         services.link_ergebnis(
             ergebnis_id=self.ergebnis.pk, massnahme=massnahme, user=self.request.user
         )
@@ -507,7 +505,7 @@ class ErgebnisMassnahmeView(MassnahmeCreateView):
         return context
 
 
-class ProtokollView(SichtbarerWorkshopMixin, View):
+class ProtokollView(VisibleWorkshopMixin, View):
     """The minutes document, only through this access check (never a public media URL)."""
 
     permission_required = "workshops.view_workshop"
@@ -529,7 +527,7 @@ def _ics_response(body: bytes, dateiname: str | None = None) -> HttpResponse:
     return response
 
 
-class WorkshopIcsView(SichtbarerWorkshopMixin, View):
+class WorkshopIcsView(VisibleWorkshopMixin, View):
     """One workshop as an .ics file for the user's calendar."""
 
     permission_required = "workshops.view_workshop"
@@ -568,7 +566,7 @@ class KalenderView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class KalenderErneuernView(LoginRequiredMixin, View):
+class KalenderRenewView(LoginRequiredMixin, View):
     """A new subscription address; the old one answers 404 from now on (POST only)."""
 
     http_method_names = ["post"]

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from core.quartal import Quartal
-from dashboards.auswertung import kommunen_tabelle, kreise_mit_summen
-from handlungsfelder.services import auswerten
+from dashboards.auswertung import kommunen_tabelle, kreise_with_summen
+from handlungsfelder.services import evaluate
 from massnahmen.models import Massnahme
 from tests.factories import (
     FoerderbescheidFactory,
@@ -332,7 +332,7 @@ def test_funding_totals_per_kreis_as_of_the_quarters_end(welt, api_client):
         "abgerufen_eur": "50000.00",
         "abruf_quote_prozent": 25.0,
     }
-    (dashboard,) = [k for k in kreise_mit_summen(["05766"], quartal=quartal)]
+    (dashboard,) = [k for k in kreise_with_summen(["05766"], quartal=quartal)]
     assert Decimal(lippe["bewilligt_eur"]) == dashboard.bewilligt
 
 
@@ -359,7 +359,7 @@ def test_ziele_with_kennzahlen_as_the_strategy_pages_show_them(welt, api_client)
     anonym = api_client(None).get("/api/v1/ziele/", {"kreis": "05766"}).json()
     assert [z["titel"] for z in anonym["ergebnisse"]] == ["Alle Kommunen online"]
     werte = anonym["ergebnisse"][0]["kennzahlen"][0]["werte"]
-    seite = auswerten([kennzahl])[kennzahl.pk]
+    seite = evaluate([kennzahl])[kennzahl.pk]
     assert werte[-1]["quartal"] == str(Quartal.current())
     assert werte[-1]["ist"] == "20.00"
     assert werte[-1]["soll"] == f"{seite.stand(Quartal.current()).soll:f}"

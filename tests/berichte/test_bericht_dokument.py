@@ -165,14 +165,14 @@ def test_pdftotext_bbox_finds_every_word_inside_the_page(request, welcher, varia
 def test_pdftotext_bbox_check_catches_a_table_wider_than_the_page(tmp_path):
     """The check above can fail: a table whose cells may not wrap, as the Förderung table
     of the 3rd-quarter report before this issue, runs past the right edge and is found."""
-    from berichte.pdf import html_zu_pdf
+    from berichte.pdf import html_to_pdf
 
     zelle = "<td style='white-space: nowrap'>1.234.567,89 € verbleibend</td>"
     html = (
         "<html lang='de'><head><title>Breit</title><style>@page { size: A4; margin: 20mm 18mm"
         " 20mm 20mm }</style></head><body><table><tr>" + zelle * 6 + "</tr></table></body></html>"
     )
-    _seiten, fehler = _poppler_pruefen(html_zu_pdf(html).inhalt, tmp_path)
+    _seiten, fehler = _poppler_pruefen(html_to_pdf(html).inhalt, tmp_path)
     assert fehler and all(f.startswith("Seite 1: ") for f in fehler)
 
 

@@ -304,7 +304,7 @@ def test_the_stored_pdf_of_a_requested_version_names_it_on_the_cover(lippe_q3, t
     first page names the Kreis, the quarter and the record's version."""
     Quartalsbericht.objects.create(kreis=lippe_q3.lippe, quartal=str(Q3), version=1)
     zweite = Quartalsbericht.objects.create(kreis=lippe_q3.lippe, quartal=str(Q3), version=2)
-    services.bericht_erstellen(bericht_id=zweite.pk)
+    services.create_bericht(bericht_id=zweite.pk)
     zweite.refresh_from_db()
     datei = tmp_path / "bericht.pdf"
     with zweite.datei.open("rb") as gespeichert:

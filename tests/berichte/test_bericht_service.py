@@ -24,7 +24,7 @@ from django.utils import timezone
 from berichte import services
 from berichte.abschnitte import ABSCHNITTE, Abschnitt
 from berichte.models import Quartalsbericht
-from berichte.pdf import _lokale_datei
+from berichte.pdf import _local_file
 from core.quartal import Quartal
 from massnahmen.models import Massnahme, Quartalsabschluss
 from tests.conftest import require_or_skip
@@ -128,11 +128,11 @@ def test_report_leaves_out_massnahmen_that_did_not_exist_by_the_quarter_end(welt
     neu = {"kreis": welt.lippe, "federfuehrend": welt.lemgo, "handlungsfeld": welt.handlungsfeld}
     MassnahmeFactory(**neu, titel="Neu im vierten Quartal", beginn=dt.date(2026, 10, 5))
     MassnahmeFactory(**neu, titel="Nachgetragen aus dem September", beginn=dt.date(2026, 9, 1))
-    html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    html = services.bericht_as_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
     assert "Neu im vierten Quartal" not in html
     assert "Nachgetragen aus dem September" not in html
     assert "Im Bericht stehen 3 Maßnahmen" in html
-    jetzt = services.bericht_als_html(kreis=welt.lippe, quartal=Q3.next(), stand=STAND)
+    jetzt = services.bericht_as_html(kreis=welt.lippe, quartal=Q3.next(), stand=STAND)
     assert "Im Bericht stehen 5 Maßnahmen" in jetzt
 
 
@@ -146,7 +146,7 @@ def test_a_massnahme_starting_after_the_quarter_owes_no_statusmeldung_for_it(wel
         beginn=dt.date(2026, 10, 1),
     )
     zurueckdatieren(dt.date(2026, 9, 1))
-    html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    html = services.bericht_as_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
     assert spaeter.titel in html
     fehlend = html.split('id="abschnitt-fehlende"', 1)[1].split('id="abschnitt-meilensteine"')[0]
     assert spaeter.titel not in fehlend
@@ -167,8 +167,8 @@ def test_change_against_previous_quarter(welt, daten):
     mit.fortschritt = 70
     mit.save()
     zurueckdatieren(dt.date(2026, 8, 20))
-    html = services.bericht_als_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
-    text = einfach(pdf_text(services.html_zu_pdf(html).inhalt))
+    html = services.bericht_as_html(kreis=welt.lippe, quartal=Q3, stand=STAND)
+    text = einfach(pdf_text(services.html_to_pdf(html).inhalt))
     assert "durchschnittlicher Fortschritt 60,0 % 70,0 % +10,0 Prozentpunkte" in text
     assert "Statusmeldungen 1 von 2 1 von 2 ±0" in text
     # One decimal style on the page: the table per Handlungsfeld (which replaced the chart)
@@ -259,10 +259,10 @@ def test_hostile_markup_in_texts_fetches_nothing_and_shows_as_text(welt, daten):
     ],
 )
 def test_url_fetcher_refuses_everything_not_local(url):
-    from berichte.pdf import UnerlaubteAdresse, url_fetcher
+    from berichte.pdf import ForbiddenAddress, url_fetcher
 
-    assert _lokale_datei(url) is None
-    with pytest.raises(UnerlaubteAdresse):
+    assert _local_file(url) is None
+    with pytest.raises(ForbiddenAddress):
         url_fetcher().fetch(url)
 
 
@@ -276,7 +276,7 @@ def test_url_fetcher_serves_the_shipped_font():
 def test_report_data_takes_the_same_queries_for_more_massnahmen(welt, daten):
     def anzahl_abfragen() -> int:
         with CaptureQueriesContext(connection) as abfragen:
-            services.bericht_kontext(kreis=welt.lippe, quartal=Q3, stand=STAND)
+            services.bericht_context(kreis=welt.lippe, quartal=Q3, stand=STAND)
         return len(abfragen)
 
     wenige = anzahl_abfragen()
@@ -303,7 +303,7 @@ def test_a_section_is_one_list_entry(welt, daten, tmp_path, settings):
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
     ]
     extra = Abschnitt("test", "Zusatzabschnitt", lambda d: {"anzahl": len(d.massnahmen)})
-    kontext = services.bericht_kontext(
+    kontext = services.bericht_context(
         kreis=welt.lippe, quartal=Q3, stand=STAND, abschnitte=[*ABSCHNITTE, extra]
     )
     from berichte.pdf import bericht_html
@@ -319,17 +319,15 @@ def test_request_freezes_the_quarter_and_counts_versions_per_kreis_and_quarter(
 ):
     kreis_user = welt.users["kreis"]
     with django_capture_on_commit_callbacks(execute=True):
-        erster = services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=kreis_user)
+        erster = services.request_bericht(kreis=welt.lippe, quartal=Q3, user=kreis_user)
     with django_capture_on_commit_callbacks(execute=True):
-        zweiter = services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=kreis_user)
+        zweiter = services.request_bericht(kreis=welt.lippe, quartal=Q3, user=kreis_user)
     with django_capture_on_commit_callbacks(execute=True):
-        anderes = services.bericht_anfordern(
-            kreis=welt.lippe, quartal=Q3.previous(), user=kreis_user
-        )
+        anderes = services.request_bericht(kreis=welt.lippe, quartal=Q3.previous(), user=kreis_user)
     with django_capture_on_commit_callbacks(execute=True):
-        herford = services.bericht_anfordern(kreis=welt.herford, quartal=Q3, user=None)
+        herford = services.request_bericht(kreis=welt.herford, quartal=Q3, user=None)
     assert [erster.version, zweiter.version, anderes.version, herford.version] == [1, 2, 1, 1]
-    assert Quartalsabschluss.ist_gesperrt("05766", Q3)
+    assert Quartalsabschluss.is_locked("05766", Q3)
     assert (
         Quartalsabschluss.objects.aktiv().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
     )
@@ -344,17 +342,17 @@ def test_request_freezes_the_quarter_and_counts_versions_per_kreis_and_quarter(
 
 @pytest.mark.parametrize("quartal", [Quartal.current(), Quartal.current().next()])
 def test_running_or_future_quarter_is_refused(welt, quartal):
-    with pytest.raises(services.BerichtNichtMoeglich, match="noch nicht abgeschlossen"):
-        services.bericht_anfordern(kreis=welt.lippe, quartal=quartal, user=None)
+    with pytest.raises(services.BerichtNotPossible, match="noch nicht abgeschlossen"):
+        services.request_bericht(kreis=welt.lippe, quartal=quartal, user=None)
     assert not Quartalsbericht.objects.exists()
-    assert not Quartalsabschluss.ist_gesperrt("05766", quartal)
+    assert not Quartalsabschluss.is_locked("05766", quartal)
     # A failed report of the running quarter from before is not retried into a freeze either.
     alt = Quartalsbericht.objects.create(
         kreis=welt.lippe, quartal=str(quartal), status="fehlgeschlagen", fehler="kaputt"
     )
-    with pytest.raises(services.BerichtNichtMoeglich, match="noch nicht abgeschlossen"):
-        services.bericht_erneut_anfordern(bericht=alt)
-    assert not Quartalsabschluss.ist_gesperrt("05766", quartal)
+    with pytest.raises(services.BerichtNotPossible, match="noch nicht abgeschlossen"):
+        services.rerequest_bericht(bericht=alt)
+    assert not Quartalsabschluss.is_locked("05766", quartal)
 
 
 def _wartet_auf_sperre(sekunden: float = 20) -> bool:
@@ -378,7 +376,7 @@ def test_retry_while_another_request_freezes_the_quarter_is_no_error(welt, monke
     freeze yet (it was lifted): the retry waits for the Kreis lock, then finds the freeze
     the other one made, instead of failing on the unique constraint (a 500)."""
     require_or_skip(connection.vendor == "postgresql", "Zeilensperren gibt es nur auf PostgreSQL")
-    monkeypatch.setattr(services, "_einreihen", lambda pk: True)
+    monkeypatch.setattr(services, "_enqueue", lambda pk: True)
     gescheitert = Quartalsbericht.objects.create(
         kreis=welt.lippe, quartal="2026-Q3", status="fehlgeschlagen", fehler="kaputt"
     )
@@ -387,7 +385,7 @@ def test_retry_while_another_request_freezes_the_quarter_is_no_error(welt, monke
     def neuer_bericht():
         try:
             with transaction.atomic():
-                services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=None)
+                services.request_bericht(kreis=welt.lippe, quartal=Q3, user=None)
                 angefordert.set()
                 weiter.wait(30)  # still uncommitted: its freeze is not visible yet
         except Exception as error:
@@ -398,7 +396,7 @@ def test_retry_while_another_request_freezes_the_quarter_is_no_error(welt, monke
 
     def erneut():
         try:
-            services.bericht_erneut_anfordern(bericht=gescheitert)
+            services.rerequest_bericht(bericht=gescheitert)
         except Exception as error:
             fehler.append(error)
         finally:
@@ -425,16 +423,16 @@ def test_retry_while_another_request_freezes_the_quarter_is_no_error(welt, monke
 
 
 def test_lifting_the_freeze_needs_a_reason_and_is_recorded(welt):
-    abschluss = services.quartal_abschliessen(kreis=welt.lippe, quartal=Q3, user=None)
+    abschluss = services.close_quartal(kreis=welt.lippe, quartal=Q3, user=None)
     with pytest.raises(Exception, match="Grund"):
-        services.quartal_freigeben(abschluss=abschluss, user=welt.users["kreis"], grund="  ")
-    services.quartal_freigeben(
+        services.reopen_quartal(abschluss=abschluss, user=welt.users["kreis"], grund="  ")
+    services.reopen_quartal(
         abschluss=abschluss, user=welt.users["kreis"], grund="Nachmeldung Lemgo"
     )
     abschluss.refresh_from_db()
     assert abschluss.aufgehoben_von == welt.users["kreis"]
     assert abschluss.aufhebungsgrund == "Nachmeldung Lemgo"
-    assert not Quartalsabschluss.ist_gesperrt("05766", Q3)
+    assert not Quartalsabschluss.is_locked("05766", Q3)
 
 
 # --- Rendering: idempotent, failures, broker down, sweeper ----------------------------------
@@ -442,13 +440,13 @@ def test_lifting_the_freeze_needs_a_reason_and_is_recorded(welt):
 
 def test_rendering_twice_is_harmless(welt, daten):
     bericht = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q3")
-    services.bericht_erstellen(bericht_id=bericht.pk)
+    services.create_bericht(bericht_id=bericht.pk)
     bericht.refresh_from_db()
     fertig_am, name = bericht.fertig_am, bericht.datei.name
-    assert services.bericht_erstellen(bericht_id=bericht.pk).fertig_am == fertig_am
+    assert services.create_bericht(bericht_id=bericht.pk).fertig_am == fertig_am
     # A redelivery after a lost worker (status still in Arbeit) renders to the same name.
     Quartalsbericht.objects.filter(pk=bericht.pk).update(status="in_arbeit", datei="")
-    wieder = services.bericht_erstellen(bericht_id=bericht.pk)
+    wieder = services.create_bericht(bericht_id=bericht.pk)
     assert wieder.status == "fertig" and wieder.datei.name == name
 
 
@@ -456,14 +454,14 @@ def test_rendering_error_fails_with_a_german_reason(welt, daten, monkeypatch):
     def kaputt(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "html_zu_pdf", kaputt)
+    monkeypatch.setattr(services, "html_to_pdf", kaputt)
     bericht = Quartalsbericht.objects.create(kreis=welt.lippe, quartal="2026-Q3")
-    ergebnis = services.bericht_erstellen(bericht_id=bericht.pk)
+    ergebnis = services.create_bericht(bericht_id=bericht.pk)
     assert ergebnis.status == "fehlgeschlagen"
     assert ergebnis.fehler == services.MELDUNG_FEHLER
     assert not ergebnis.datei
     # A failed report stays failed until someone retries it.
-    assert services.bericht_erstellen(bericht_id=bericht.pk).status == "fehlgeschlagen"
+    assert services.create_bericht(bericht_id=bericht.pk).status == "fehlgeschlagen"
 
 
 @pytest.fixture
@@ -496,14 +494,14 @@ def test_broker_down_keeps_the_request_with_a_german_reason(
     welt, daten, broker_weg, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"])
+        bericht = services.request_bericht(kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"])
     broker_weg()  # back: eager, as without a broker
     bericht.refresh_from_db()
     assert bericht.status == "fehlgeschlagen"
     assert bericht.fehler == services.MELDUNG_BROKER
     # Retry once the broker is back (eager here): the same version is rendered.
     with django_capture_on_commit_callbacks(execute=True):
-        services.bericht_erneut_anfordern(bericht=bericht)
+        services.rerequest_bericht(bericht=bericht)
     bericht.refresh_from_db()
     assert (bericht.status, bericht.version, bericht.fehler) == ("fertig", 1, "")
 
@@ -526,7 +524,7 @@ def test_sweeper_requeues_a_stuck_report_once(welt, daten, django_capture_on_com
         versuche=1,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.haengende_berichte_aufraeumen() == 2
+        assert services.clean_up_stuck_berichte() == 2
     for b in (haengt, laeuft, nochmal):
         b.refresh_from_db()
     assert (haengt.status, haengt.versuche) == ("fertig", 1)
@@ -544,7 +542,7 @@ def test_sweeper_leaves_a_report_that_changed_after_it_looked(welt, daten, monke
     fertig = Quartalsbericht.objects.create(
         kreis=welt.lippe, quartal="2026-Q3", version=2, status="in_arbeit", gestartet_am=alt
     )
-    lesen = services._haengende
+    lesen = services._stuck
 
     def lesen_dann_arbeitet_ein_worker(grenze):
         gelesen = lesen(grenze)
@@ -555,9 +553,9 @@ def test_sweeper_leaves_a_report_that_changed_after_it_looked(welt, daten, monke
         return gelesen
 
     eingereiht = []
-    monkeypatch.setattr(services, "_haengende", lesen_dann_arbeitet_ein_worker)
-    monkeypatch.setattr(services, "_einreihen", eingereiht.append)
-    assert services.haengende_berichte_aufraeumen() == 0
+    monkeypatch.setattr(services, "_stuck", lesen_dann_arbeitet_ein_worker)
+    monkeypatch.setattr(services, "_enqueue", eingereiht.append)
+    assert services.clean_up_stuck_berichte() == 0
     neu_gestartet.refresh_from_db()
     fertig.refresh_from_db()
     assert (neu_gestartet.status, neu_gestartet.versuche, neu_gestartet.fehler) == (
@@ -577,16 +575,16 @@ def test_a_late_failure_does_not_overwrite_a_requeued_report(welt, daten, monkey
 
     def langsam_und_kaputt(*args, **kwargs):
         spaeter = timezone.now() + services.HAENGT_NACH + dt.timedelta(seconds=1)
-        monkeypatch.setattr(services, "_einreihen", lambda pk: None)
-        assert services.haengende_berichte_aufraeumen(jetzt=spaeter) == 1
+        monkeypatch.setattr(services, "_enqueue", lambda pk: None)
+        assert services.clean_up_stuck_berichte(jetzt=spaeter) == 1
         if danach == "in_arbeit":
             Quartalsbericht.objects.filter(pk=bericht.pk).update(
                 status="in_arbeit", gestartet_am=spaeter
             )
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "html_zu_pdf", langsam_und_kaputt)
-    ergebnis = services.bericht_erstellen(bericht_id=bericht.pk)
+    monkeypatch.setattr(services, "html_to_pdf", langsam_und_kaputt)
+    ergebnis = services.create_bericht(bericht_id=bericht.pk)
     assert (ergebnis.status, ergebnis.fehler, ergebnis.versuche) == (danach, "", 1)
 
 
@@ -611,7 +609,7 @@ def test_scheduled_reports_once_per_kreis_and_a_link_by_mail(
     welt, daten, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        ergebnis = services.planmaessige_berichte_anfordern(quartal=Q3)
+        ergebnis = services.request_scheduled_berichte(quartal=Q3)
     # Herford keeps no Maßnahmen in the portal.
     assert [b.kreis_id for b in ergebnis.angefordert] == ["05766"]
     bericht = Quartalsbericht.objects.get()
@@ -629,8 +627,8 @@ def test_scheduled_reports_once_per_kreis_and_a_link_by_mail(
     assert typ == "text/html" and f"/berichte/{bericht.pk}/" in html
     assert nachricht.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.planmaessige_berichte_anfordern(quartal=Q3).angefordert == []
-    assert services.kreis_benachrichtigen(bericht=bericht) == 0
+        assert services.request_scheduled_berichte(quartal=Q3).angefordert == []
+    assert services.notify_kreis(bericht=bericht) == 0
     assert len(mail.outbox) == 1
 
 
@@ -639,7 +637,7 @@ def test_the_report_mail_follows_the_preference(welt, daten, django_capture_on_c
 
     Mailpraeferenz.objects.create(person=welt.users["kreis"], art="bericht", haeufigkeit="aus")
     with django_capture_on_commit_callbacks(execute=True):
-        services.planmaessige_berichte_anfordern(quartal=Q3)
+        services.request_scheduled_berichte(quartal=Q3)
     assert Quartalsbericht.objects.get().status == "fertig"
     assert mail.outbox == []
 
@@ -693,7 +691,7 @@ def test_a_quarter_generated_again_after_changes_gives_the_same_figures(welt, da
     bescheid = Foerderbescheid.objects.get()
     UmsetzungsstandFactory(kommune=welt.detmold, reifegrad=4, online_seit=dt.date(2026, 3, 1))
     zurueckdatieren(dt.date(2026, 6, 15))
-    services.quartal_abschliessen(kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"])
+    services.close_quartal(kreis=welt.lippe, quartal=Q3, user=welt.users["kreis"])
     vorher = pdf_text(services.bericht_pdf(kreis=welt.lippe, quartal=Q3, stand=STAND).inhalt)
 
     # Everything changes after the quarter (today, in December 2026).

@@ -65,7 +65,7 @@ def test_request_renders_and_offers_the_download(welt, login, django_capture_on_
     bericht = Quartalsbericht.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/berichte/{bericht.pk}/"
     assert bericht.status == "fertig" and bericht.angefordert_von == welt.users["kreis"]
-    assert Quartalsabschluss.ist_gesperrt("05766", "2026-Q2")
+    assert Quartalsabschluss.is_locked("05766", "2026-Q2")
     seite = client.get(response["Location"])
     assert "PDF herunterladen" in seite.content.decode()
     assert b"data-hx-trigger" not in seite.content  # finished: no more polling
@@ -108,7 +108,7 @@ def test_broker_down_at_request_time_german_message_no_500_record_kept(
     assert bericht.fehler == services.MELDUNG_BROKER
     text = response.content.decode()
     assert "Hintergrunddienst" in text and "Erneut versuchen" in text
-    assert Quartalsabschluss.ist_gesperrt("05766", "2026-Q2")
+    assert Quartalsabschluss.is_locked("05766", "2026-Q2")
     client.post(f"/berichte/{bericht.pk}/erneut/")
     bericht.refresh_from_db()
     assert (bericht.status, bericht.version) == ("fertig", 1)
@@ -174,7 +174,7 @@ def test_running_or_future_quarter_is_refused_next_to_the_field(welt, login, qua
     ]
     assert "noch nicht abgeschlossen" in response.content.decode()
     assert not Quartalsbericht.objects.exists()
-    assert not Quartalsabschluss.ist_gesperrt("05766", quartal)
+    assert not Quartalsabschluss.is_locked("05766", quartal)
 
 
 def test_unfreeze_with_reason(welt, login):
@@ -194,7 +194,7 @@ def test_unfreeze_with_reason(welt, login):
     abschluss.refresh_from_db()
     assert abschluss.aufhebungsgrund == "Lemgo meldet nach"
     assert abschluss.aufgehoben_von == welt.users["kreis"]
-    assert not Quartalsabschluss.ist_gesperrt("05766", "2026-Q2")
+    assert not Quartalsabschluss.is_locked("05766", "2026-Q2")
     # Lifted: the page is gone.
     assert client.get(f"/berichte/abschluss/{abschluss.pk}/aufheben/").status_code == 404
 

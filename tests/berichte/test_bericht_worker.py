@@ -125,7 +125,7 @@ def _massnahmen(welt, anzahl: int) -> None:
 def test_report_rendered_end_to_end_by_the_worker(welt, worker):
     prozess = worker
     _massnahmen(welt, 3)
-    bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
+    bericht = services.request_bericht(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
     bericht = _warten_auf(bericht, {"fertig", "fehlgeschlagen"}, prozess)
     assert bericht.status == "fertig", bericht.fehler
     assert bericht.datei.name == "berichte/05766/Quartalsbericht_Lippe_2026-Q2_v1.pdf"
@@ -141,7 +141,7 @@ def test_worker_killed_while_rendering_another_worker_finishes_the_report(
     erster = worker
     # Enough content that rendering takes seconds, so the kill lands in the middle of it.
     _massnahmen(welt, 120)
-    bericht = services.bericht_anfordern(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
+    bericht = services.request_bericht(kreis=welt.lippe, quartal=Q, user=welt.users["kreis"])
     _warten_auf(bericht, {"in_arbeit"}, erster, sekunden=90)
     time.sleep(0.5)
     erster.send_signal(signal.SIGKILL)

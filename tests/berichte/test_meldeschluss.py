@@ -49,7 +49,7 @@ def meldungen(welt, settings):
 
 def test_a_statusmeldung_written_before_the_meldeschluss_counts_for_its_quarter(welt, meldungen):
     puenktlich, spaet = meldungen
-    zahlen = kennzahlen.summe_je_kreis(
+    zahlen = kennzahlen.sum_per_kreis(
         kennzahlen.massnahmen_zahlen([welt.lippe.pk], quartal=VORHER)
     )[welt.lippe.pk]
     assert (zahlen.meldepflichtig, zahlen.gemeldet) == (2, 1)

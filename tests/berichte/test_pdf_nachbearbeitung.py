@@ -8,7 +8,7 @@ import io
 import pikepdf
 import pytest
 
-from berichte.pdf import BASIS_URL, nachbearbeiten, url_fetcher
+from berichte.pdf import BASIS_URL, postprocess, url_fetcher
 
 from .pdf_pruefung import PdfLeser, Strukturbaum
 
@@ -26,7 +26,7 @@ HTML = """<!DOCTYPE html><html lang="de"><head><title>Probe</title><style>
 
 @pytest.fixture(scope="module")
 def roh() -> bytes:
-    """The document as WeasyPrint writes it, before `nachbearbeiten`."""
+    """The document as WeasyPrint writes it, before `postprocess`."""
     from weasyprint import HTML as WeasyHTML
 
     ziel = io.BytesIO()
@@ -68,7 +68,7 @@ def test_weasyprint_alone_leaves_scope_out_and_the_page_header_outside_the_tree(
 
 
 def test_header_cells_get_their_scope(roh):
-    assert _scopes(nachbearbeiten(roh)) == [
+    assert _scopes(postprocess(roh)) == [
         ("/THead", "/Column"),
         ("/THead", "/Column"),
         ("/TBody", "/Row"),
@@ -78,7 +78,7 @@ def test_header_cells_get_their_scope(roh):
 
 
 def test_page_header_and_footer_become_pagination_artifacts(roh):
-    fertig = nachbearbeiten(roh)
+    fertig = postprocess(roh)
     assert _verwaist(fertig) == []
     with pikepdf.open(io.BytesIO(fertig)) as pdf:
         befehle = pikepdf.parse_content_stream(pdf.pages[0])
@@ -90,14 +90,14 @@ def test_page_header_and_footer_become_pagination_artifacts(roh):
 
 
 def test_page_text_stays_the_same_and_a_second_run_changes_nothing(roh):
-    fertig = nachbearbeiten(roh)
+    fertig = postprocess(roh)
     assert [s.text for s in PdfLeser(fertig).seiten] == [s.text for s in PdfLeser(roh).seiten]
-    assert _scopes(nachbearbeiten(fertig)) == _scopes(fertig)
-    assert _verwaist(nachbearbeiten(fertig)) == []
+    assert _scopes(postprocess(fertig)) == _scopes(fertig)
+    assert _verwaist(postprocess(fertig)) == []
 
 
 def test_an_untagged_pdf_passes_unchanged_in_content():
     from weasyprint import HTML as WeasyHTML
 
     ohne_tags = WeasyHTML(string="<html lang='de'><p>Ohne Tags</p></html>").write_pdf()
-    assert "Ohne Tags" in PdfLeser(nachbearbeiten(ohne_tags)).text
+    assert "Ohne Tags" in PdfLeser(postprocess(ohne_tags)).text

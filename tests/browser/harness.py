@@ -205,7 +205,7 @@ def demo(transactional_db, settings):
     `seed_demo` takes about six CPU seconds; on PostgreSQL it runs once per process and
     day, and later tests get its rows copied back (binary COPY, a fraction of a second)
     into the tables that the previous test's flush emptied."""
-    from core.stichtag import vergangenheit_geaendert
+    from core.stichtag import past_changed
 
     settings.DEBUG = False
     if connection.vendor != "postgresql":
@@ -217,7 +217,7 @@ def demo(transactional_db, settings):
         except DatabaseError:  # e.g. a database user who may not switch triggers off
             _DEMO_ABZUG.clear()
         else:
-            vergangenheit_geaendert()  # as seed_demo does
+            past_changed()  # as seed_demo does
             return
     call_command("seed_demo", "--force", verbosity=0, stdout=open(os.devnull, "w"))
     _DEMO_ABZUG[:] = [_demo_abziehen()]

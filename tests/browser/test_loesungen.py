@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from core.models import User
-from massnahmen.views import loesungen_fuer
+from massnahmen.views import loesungen_for
 from tests.browser.harness import assert_no_axe_violations, login_via_form
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def test_a_cdo_searches_the_catalogue(demo, page, breite):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_no_axe_violations(page)
 
-    loesung = loesungen_fuer(User.objects.get(email=CDO)).order_by("-pk").first()
+    loesung = loesungen_for(User.objects.get(email=CDO)).order_by("-pk").first()
     wort = max(loesung.titel.split(), key=len)
     page.evaluate("window.__ohneNeuladen = true")
     vorher = page.locator("#anzahl").inner_text()

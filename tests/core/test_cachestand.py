@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.signals import user_logged_in
 
 from benachrichtigungen.models import Benachrichtigung
-from core.cachestand import daten_schluessel, daten_stand
-from core.stichtag import vergangenheit_geaendert
+from core.cachestand import daten_key, daten_stand
+from core.stichtag import past_changed
 from massnahmen.models import Massnahme
 from massnahmen.signals import im_bulk_geschrieben
 from tests.factories import MeilensteinFactory, MittelabrufFactory, StatusmeldungFactory
@@ -41,7 +41,7 @@ def test_bulk_writes_and_history_dated_in_the_past_move_it_on(welt):
     assert bewegt(
         lambda: im_bulk_geschrieben.send(sender=Massnahme, neue=[], geaenderte=[], user=None)
     )
-    assert bewegt(vergangenheit_geaendert)
+    assert bewegt(past_changed)
 
 
 def test_it_moves_again_after_the_commit(welt, django_capture_on_commit_callbacks):
@@ -72,12 +72,12 @@ def test_logins_notifications_and_sessions_leave_it_alone(welt, client):
 
 
 def test_the_key_differs_by_every_part_and_by_the_stand(welt):
-    a = daten_schluessel("figur", ("05766",), "2026-4")
-    assert a == daten_schluessel("figur", ("05766",), "2026-4")
-    assert a != daten_schluessel("figur", ("05758",), "2026-4")
-    assert a != daten_schluessel("figur", ("05766",), "2026-3")
+    a = daten_key("figur", ("05766",), "2026-4")
+    assert a == daten_key("figur", ("05766",), "2026-4")
+    assert a != daten_key("figur", ("05758",), "2026-4")
+    assert a != daten_key("figur", ("05766",), "2026-3")
     welt.lemgo.save()
-    assert a != daten_schluessel("figur", ("05766",), "2026-4")
+    assert a != daten_key("figur", ("05766",), "2026-4")
 
 
 def test_a_removed_role_is_gone_on_the_next_request(welt, login):

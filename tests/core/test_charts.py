@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template import Context, Template
 
-from core.charts import Reihe, _beschriftete, balkendiagramm, liniendiagramm, schritte
+from core.charts import Reihe, _labelled, balkendiagramm, liniendiagramm, schritte
 from core.formatting import mit_einheit
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,7 +154,7 @@ def test_values_are_german():
     ],
 )
 def test_x_labels_are_thinned_out_but_the_last_quarter_is_always_named(anzahl, erwartet):
-    assert _beschriftete(anzahl) == erwartet
+    assert _labelled(anzahl) == erwartet
 
 
 def test_a_wide_chart_brings_a_narrow_drawing_for_phones():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import html as lxml_html
 
-from massnahmen.imports import MAX_FEHLER, begrenzen, fehler_eintrag
+from massnahmen.imports import MAX_FEHLER, fehler_eintrag, limit
 from tests.factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_a_workshop_for_one_person_says_so(welt, login):
 
 def test_many_errors_in_one_row_are_in_one_zeile():
     fehler = [fehler_eintrag(2, "Titel", "falsch") for _ in range(MAX_FEHLER + 3)]
-    letzte = begrenzen(fehler)[-1]["meldung"]
+    letzte = limit(fehler)[-1]["meldung"]
     assert (
         letzte
         == f"… und 3 weitere Fehler (insgesamt {MAX_FEHLER + 3:,} Fehler in 1 Zeile).".replace(

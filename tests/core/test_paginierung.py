@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
-from core.paginierung import SchluesselZuerstPaginator
+from core.paginierung import KeysFirstPaginator
 from massnahmen.models import Massnahme, Statusmeldung
 from tests.factories import HandlungsfeldFactory, MassnahmeFactory, StatusmeldungFactory
 
@@ -41,7 +41,7 @@ def _seiten(paginator) -> list[list[tuple]]:
 @pytest.mark.parametrize(("je_seite", "orphans"), [(3, 0), (3, 1), (5, 2), (8, 0), (25, 0)])
 def test_every_page_as_djangos_paginator_gives_it(liste, je_seite, orphans):
     django = Paginator(liste, je_seite, orphans=orphans)
-    unserer = SchluesselZuerstPaginator(liste, je_seite, orphans=orphans)
+    unserer = KeysFirstPaginator(liste, je_seite, orphans=orphans)
     assert _seiten(unserer) == _seiten(django)
     assert (unserer.count, unserer.num_pages) == (django.count, django.num_pages)
     assert unserer.count == 8
@@ -49,7 +49,7 @@ def test_every_page_as_djangos_paginator_gives_it(liste, je_seite, orphans):
 
 
 def test_a_page_costs_two_queries_and_the_count_none(liste):
-    paginator = SchluesselZuerstPaginator(liste, 3)
+    paginator = KeysFirstPaginator(liste, 3)
     with CaptureQueriesContext(connection) as queries:
         seite = paginator.page(2)
         assert len(seite.object_list) == 3
@@ -60,11 +60,11 @@ def test_a_page_costs_two_queries_and_the_count_none(liste):
 
 
 def test_empty_list_and_pages_beyond_it(liste):
-    leer = SchluesselZuerstPaginator(liste.filter(titel="gibt es nicht"), 3)
+    leer = KeysFirstPaginator(liste.filter(titel="gibt es nicht"), 3)
     with CaptureQueriesContext(connection) as queries:
         assert list(leer.page(1).object_list) == []
     assert leer.count == 0 and len(queries) == 1
-    paginator = SchluesselZuerstPaginator(liste, 3)
+    paginator = KeysFirstPaginator(liste, 3)
     with pytest.raises(EmptyPage):
         paginator.page(4)
     with pytest.raises(EmptyPage):
@@ -74,4 +74,4 @@ def test_empty_list_and_pages_beyond_it(liste):
     with pytest.raises(PageNotAnInteger):
         paginator.page("zwei")
     with pytest.raises(EmptyPage):  # the last page took the orphans
-        SchluesselZuerstPaginator(liste, 3, orphans=2).page(3)
+        KeysFirstPaginator(liste, 3, orphans=2).page(3)

@@ -241,11 +241,11 @@ class SeedDemoTests(TestCase):
             assert Statusmeldung.objects.filter(quartal=str(quartal)).exists(), quartal
         # Some are missing on purpose – in a past quarter and in the current one.
         fehlend_vergangen = sum(
-            aktiv.ohne_statusmeldung(letzte.previous(n)).count() for n in range(4)
+            aktiv.without_statusmeldung(letzte.previous(n)).count() for n in range(4)
         )
         assert fehlend_vergangen > 0
         aktuell = Quartal.current()
-        assert aktiv.ohne_statusmeldung(aktuell).exists()
+        assert aktiv.without_statusmeldung(aktuell).exists()
         assert Statusmeldung.objects.filter(quartal=str(aktuell)).exists()
         # Authors are the lead's CDO (or Kreis staff when the Kreis leads; in Lippe that is
         # kreis@demo.invalid, elsewhere kreis.<kreis>@demo.invalid; the DigitalBüro for the

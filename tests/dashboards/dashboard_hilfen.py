@@ -9,7 +9,7 @@ from html import unescape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.cachestand import DATEN_SCHLUESSEL, weiterzaehlen
+from core.cachestand import DATEN_SCHLUESSEL, advance
 
 
 def seitentext(response) -> str:
@@ -29,11 +29,11 @@ def abfragen_wachsen_nicht(client, url: str, mehr_daten: Callable[[], None], max
     after `mehr_daten()` adds rows; returns that number. Computed afresh both times: the
     data stand moves on before each (cached figures cost fewer, test_dashboard_cache.py)."""
     client.get(url)  # the first request after login rewrites the session
-    weiterzaehlen(DATEN_SCHLUESSEL)
+    advance(DATEN_SCHLUESSEL)
     with CaptureQueriesContext(connection) as klein:
         assert client.get(url).status_code == 200
     mehr_daten()
-    weiterzaehlen(DATEN_SCHLUESSEL)
+    advance(DATEN_SCHLUESSEL)
     with CaptureQueriesContext(connection) as gross:
         assert client.get(url).status_code == 200
     assert len(gross) == len(klein), [q["sql"][:80] for q in gross.captured_queries]

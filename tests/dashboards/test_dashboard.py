@@ -138,9 +138,9 @@ def test_finished_and_stopped_massnahmen_owe_no_statusmeldung(welt, login, lippe
     gemeldet = seitentext(client.get(next(x for x in links if "ohne_meldung=nein" in x)))
     assert "1 Maßnahme gefunden" in gemeldet and gestoppt.titel not in gemeldet
     # The start page's "offene Statusmeldungen" agree.
-    from massnahmen.services import offene_statusmeldungen
+    from massnahmen.services import open_statusmeldungen
 
-    assert offene_statusmeldungen(welt.users["kreis"]).count() == 3
+    assert open_statusmeldungen(welt.users["kreis"]).count() == 3
 
 
 def test_region_user_picks_a_kreis_and_sees_another(welt, login, lippe_daten):

@@ -412,14 +412,14 @@ def test_the_statusmeldungen_of_many_kreise_are_counted_as_those_of_each(welt, g
     for massnahme in drinnen + ausserhalb:
         StatusmeldungFactory(massnahme=massnahme, quartal=str(jetzt))
     StatusmeldungFactory(massnahme=drinnen[0], quartal=str(jetzt.previous()))
-    quartale = k.quartale_bis(jetzt)
+    quartale = k.quartale_until(jetzt)
     region_kreise = list(Kreis.objects.filter(region=grosse_region).values_list("ags", flat=True))
     assert 2 * len(region_kreise) > Kreis.objects.count()  # the way "all less outside"
     for kreis_ids in [region_kreise, region_kreise[:3]]:
         for hf in [None, welt.handlungsfeld.pk]:
             cache.delete(k.ANZAHL_KREISE_SCHLUESSEL)
             summe = Counter()
-            for (_kreis, quartal), anzahl in k.meldungen_je_kreis(
+            for (_kreis, quartal), anzahl in k.meldungen_per_kreis(
                 kreis_ids, quartale, handlungsfeld_id=hf
             ).items():
                 summe[quartal] += anzahl

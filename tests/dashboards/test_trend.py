@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.formatting import mit_einheit
 from core.quartal import Quartal, quartal_kurz
-from core.stichtag import stand_nachtragen, stichtag
+from core.stichtag import backfill_stand, stichtag
 from dashboards import auswertung as k
 from tests.factories import MassnahmeFactory
 from tests.stichtag import verlauf, zurueckdatieren
@@ -52,7 +52,7 @@ def _punkte(welt) -> dict[Quartal, float | None]:
 
 def _erwartet(welt, quartal: Quartal) -> float | None:
     """The figure of `quartal` by the one definition (massnahmen_zahlen), no trend involved."""
-    return k.summe_je_kreis(k.massnahmen_zahlen([welt.lippe.ags], quartal=quartal))[
+    return k.sum_per_kreis(k.massnahmen_zahlen([welt.lippe.ags], quartal=quartal))[
         welt.lippe.ags
     ].fortschritt
 
@@ -97,7 +97,7 @@ def test_history_written_into_the_past_is_not_hidden_by_the_cache(welt, verlauf_
     figures of ended quarters must not outlive it."""
     letztes = Quartal.current().previous(1)
     vorher = _punkte(welt)[letztes]
-    stand_nachtragen(verlauf_lippe, stichtag(letztes) - dt.timedelta(days=1), fortschritt=100)
+    backfill_stand(verlauf_lippe, stichtag(letztes) - dt.timedelta(days=1), fortschritt=100)
     nachher = _punkte(welt)[letztes]
     assert nachher == _erwartet(welt, letztes)
     assert nachher != vorher

@@ -62,7 +62,7 @@ def test_pdf_has_the_zielerreichung_section_with_every_kennzahl(welt):
 def test_section_queries_do_not_grow_with_kennzahlen(welt):
     def anzahl() -> int:
         with CaptureQueriesContext(connection) as abfragen:
-            services.bericht_kontext(kreis=welt.lippe, quartal=Q3, stand=STAND)
+            services.bericht_context(kreis=welt.lippe, quartal=Q3, stand=STAND)
         return len(abfragen)
 
     _kennzahlen(welt, 1)

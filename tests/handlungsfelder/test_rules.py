@@ -74,9 +74,9 @@ def test_anonymous_may_nothing(welt, objekte):
 
 def test_cdo_enters_values_only_for_own_kommune(welt, objekte):
     k = objekte["kommunalwert"]
-    assert hf_rules.erfassbare_kommunen(welt.users["cdo_eigen"], k) == [welt.detmold.pk]
-    assert hf_rules.erfassbare_kommunen(welt.users["cdo_andere"], k) == [welt.lemgo.pk]
-    assert hf_rules.erfassbare_kommunen(welt.users["kreis"], k) is None  # every Kommune
+    assert hf_rules.recordable_kommunen(welt.users["cdo_eigen"], k) == [welt.detmold.pk]
+    assert hf_rules.recordable_kommunen(welt.users["cdo_andere"], k) == [welt.lemgo.pk]
+    assert hf_rules.recordable_kommunen(welt.users["kreis"], k) is None  # every Kommune
 
 
 def test_cdo_of_another_kreis_may_not_enter_kommune_values(welt):

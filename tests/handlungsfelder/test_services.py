@@ -14,7 +14,7 @@ from handlungsfelder.models import Kennzahl, KennzahlWert
 from handlungsfelder.quellen import QUELLEN
 from handlungsfelder.services import (
     MAX_QUARTALE,
-    auswerten,
+    evaluate,
     im_plan,
     sollwert,
     verlaufs_quartale,
@@ -51,7 +51,7 @@ def kennzahl(welt, **kwargs) -> Kennzahl:
 
 
 def ist_werte(k: Kennzahl, quartale=Q2025):
-    verlauf = auswerten([k], bis=quartale[-1])[k.pk]
+    verlauf = evaluate([k], bis=quartale[-1])[k.pk]
     return [verlauf.stand(q).ist for q in quartale]
 
 
@@ -119,7 +119,7 @@ def test_sinking_target_on_track_below_the_path(welt):
         einheit=Kennzahl.Einheit.TAGE,
     )
     KennzahlWert.objects.create(kennzahl=k, quartal="2025-Q4", wert=D("71"))
-    stand = auswerten([k], bis=Quartal(2025, 4))[k.pk].stand(Quartal(2025, 4))
+    stand = evaluate([k], bis=Quartal(2025, 4))[k.pk].stand(Quartal(2025, 4))
     # 94 − 49 · 364/730 = 69,567… on 31.12.2025, whole days like the Kennzahl: 70.
     assert stand.soll == D("70")
     assert stand.im_plan is False
@@ -131,7 +131,7 @@ def test_kommune_level_value_is_the_mean_of_the_reporting_kommunen(welt):
     KennzahlWert.objects.create(kennzahl=k, quartal="2025-Q2", kommune=welt.detmold, wert=D("10"))
     KennzahlWert.objects.create(kennzahl=k, quartal="2025-Q2", kommune=welt.lemgo, wert=D("15"))
     KennzahlWert.objects.create(kennzahl=k, quartal="2025-Q3", kommune=welt.lemgo, wert=D("20.5"))
-    verlauf = auswerten([k], bis=Quartal(2025, 4))[k.pk]
+    verlauf = evaluate([k], bis=Quartal(2025, 4))[k.pk]
     assert [verlauf.stand(q).ist for q in Q2025] == [None, D("12.50"), D("20.50"), None]
     assert verlauf.stand(Quartal(2025, 2)).anzahl_kommunen == 2
     assert verlauf.aktuell.quartal == Quartal(2025, 3)
@@ -194,7 +194,7 @@ def test_ozg_online_per_kommune_is_the_mean_of_all_kommunen(welt, ozg):
     )
     # Detmold 1, 2, 2, 2; Lemgo 0, 0, 1, 1; Blomberg 0 throughout → means over 3 Kommunen.
     assert ist_werte(k) == [D("0.33"), D("0.67"), D("1.00"), D("1.00")]
-    verlauf = auswerten([k], bis=Quartal(2025, 4))[k.pk]
+    verlauf = evaluate([k], bis=Quartal(2025, 4))[k.pk]
     assert verlauf.je_kommune[welt.detmold.pk]["2025-Q2"] == D(2)
     assert verlauf.je_kommune[welt.blomberg.pk]["2025-Q4"] == D(0)
 
@@ -248,7 +248,7 @@ def test_share_abgeschlossen_per_kommune_counts_led_massnahmen(welt, massnahmen)
         einheit="%",
         ebene=Kennzahl.Ebene.KOMMUNE,
     )
-    verlauf = auswerten([k], bis=Quartal(2025, 4))[k.pk]
+    verlauf = evaluate([k], bis=Quartal(2025, 4))[k.pk]
     assert [verlauf.je_kommune[welt.lemgo.pk][str(q)] for q in Q2025] == [
         D("0.00"),
         D("100.00"),
@@ -342,10 +342,10 @@ def test_evaluation_queries_do_not_grow_with_kennzahlen(welt, ozg, django_assert
     wenige = anlegen(1)
     # typed values 1, OZG per Kreis 1, OZG per Kommune 2 (+ Kommunen of the Kreise 1)
     with django_assert_max_num_queries(5):
-        auswerten(wenige)
+        evaluate(wenige)
     alle = anlegen(10)
     with django_assert_max_num_queries(5):
-        auswerten(alle)
+        evaluate(alle)
 
 
 def test_zielerreichung_lists_every_kennzahl_with_the_quarters_value(welt, ozg):
@@ -415,7 +415,7 @@ def test_window_always_holds_the_current_quarter(welt, basis_zurueck, ziel_vor):
     assert len(quartale) <= MAX_QUARTALE
     if basis_zurueck < MAX_QUARTALE:
         assert quartale[0] == basis  # the baseline quarter is shown too
-    verlauf = auswerten([k])[k.pk]
+    verlauf = evaluate([k])[k.pk]
     assert verlauf.aktuell.quartal == jetzt and verlauf.aktuell.ist == D("12.5")
 
     # The report on the last complete quarter shows the value entered for it.

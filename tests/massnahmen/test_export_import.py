@@ -24,8 +24,8 @@ from openpyxl import load_workbook
 from handlungsfelder.models import Lebensbereich
 from kommunen.models import Rolle
 from massnahmen import services
-from massnahmen.exports import KOPFZEILE, entneutralisieren, neutralisieren
-from massnahmen.imports import DateiFehler, Pruefung, tabelle_lesen
+from massnahmen.exports import KOPFZEILE, neutralise, unneutralise
+from massnahmen.imports import DateiFehler, Pruefung, read_tabelle
 from massnahmen.models import Importlauf, Massnahme
 from tests import hostile
 from tests.browser import harness as browser_harness
@@ -293,8 +293,8 @@ def test_xlsx_has_real_number_and_date_cells(daten, welt, login):
 
 def test_csv_and_xlsx_have_the_same_columns_and_values(daten, welt, login):
     client = login(welt.users["kreis"])
-    aus_csv = tabelle_lesen(b"".join(client.get(EXPORT_CSV).streaming_content), "a.csv")
-    aus_xlsx = tabelle_lesen(b"".join(client.get(EXPORT_XLSX).streaming_content), "a.xlsx")
+    aus_csv = read_tabelle(b"".join(client.get(EXPORT_CSV).streaming_content), "a.csv")
+    aus_xlsx = read_tabelle(b"".join(client.get(EXPORT_XLSX).streaming_content), "a.xlsx")
     assert [s.titel for s in aus_csv.spalten] == [s.titel for s in aus_xlsx.spalten]
     assert [s.titel for s in aus_csv.spalten] == list(KOPFZEILE)
     assert len(aus_csv.zeilen) == len(aus_xlsx.zeilen) == 9  # archived ones are hidden
@@ -316,7 +316,7 @@ def test_formula_injection_is_neutralised(daten, welt, login, formel):
     massnahme = next(m for m in daten["formeln"] if m.titel == formel)
     titel = zeilen[str(massnahme.pk)][KOPFZEILE.index("Titel")]
     assert titel.startswith("'") and titel == "'" + formel
-    assert entneutralisieren(titel) == formel
+    assert unneutralise(titel) == formel
 
     mappe, roh = xlsx_mappe(client.get(EXPORT_XLSX))
     blatt_xml = zipfile.ZipFile(io.BytesIO(roh)).read("xl/worksheets/sheet1.xml").decode()
@@ -331,7 +331,7 @@ def test_formula_injection_is_neutralised(daten, welt, login, formel):
         # harmless text, but the import strips a leading "'" (as a spreadsheet that saved
         # the CSV export as XLSX keeps it): one more, so that it comes back unchanged
         assert zelle.value == "'" + formel
-        assert entneutralisieren(zelle.value) == formel
+        assert unneutralise(zelle.value) == formel
     else:
         assert zelle.value == formel
         assert zelle.quotePrefix is True
@@ -339,8 +339,8 @@ def test_formula_injection_is_neutralised(daten, welt, login, formel):
 
 def test_neutralising_is_reversible():
     for text in [*FORMELN, "'", "''", "'Smart City'", "normal", "", "-", "'-'"]:
-        assert entneutralisieren(neutralisieren(text)) == text
-        assert not neutralisieren(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert unneutralise(neutralise(text)) == text
+        assert not neutralise(text).startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
 # --- export: filter and scope ----------------------------------------------------------------
@@ -369,7 +369,7 @@ def test_export_follows_the_list_order(daten, welt, login):
         .order_by("handlungsfeld__nummer", "titel", "pk")
         .values_list("titel", flat=True)
     )
-    assert [entneutralisieren(t) for t in titel] == erwartet
+    assert [unneutralise(t) for t in titel] == erwartet
     absteigend = list(als_dicts(csv_lesen(client.get(EXPORT_CSV + "?sortierung=-fortschritt"))))
     assert absteigend[0] == "Glasfaser für Schulen"  # 100 %
 
@@ -518,7 +518,7 @@ def test_export_then_import_yields_the_same_data(
         # protective "'" of the CSV export must come back exactly.
         gespeichert = mit_libreoffice_als_xlsx(tmp_path, f"export.{format_}", datei)
         if format_ == "xlsx":
-            assert tabelle_lesen(gespeichert, "x.xlsx") == tabelle_lesen(datei, "x.xlsx")
+            assert read_tabelle(gespeichert, "x.xlsx") == read_tabelle(datei, "x.xlsx")
         datei, format_ = gespeichert, "xlsx"
     lippe = Massnahme.objects.filter(kreis=welt.lippe, archiviert=False)
     vorher = {m.pk: zustand(m) for m in lippe}
@@ -946,14 +946,14 @@ def test_bad_files_get_a_german_message_at_the_upload_field(welt, login, name, i
 
 
 def test_unicode_text_from_excel_is_read(welt):
-    tabelle = tabelle_lesen("Titel\tHandlungsfeld\r\nÄrztehaus\t1\r\n".encode("utf-16"), "u.csv")
+    tabelle = read_tabelle("Titel\tHandlungsfeld\r\nÄrztehaus\t1\r\n".encode("utf-16"), "u.csv")
     assert tabelle.zeilen == [(2, ["Ärztehaus", "1"])]
 
 
 def test_too_many_rows_are_refused(welt, settings):
     settings.MASSNAHMEN_IMPORT_MAX_ZEILEN = 3
     with pytest.raises(DateiFehler, match="mehr als 3 Zeilen"):
-        tabelle_lesen(b"Titel\n1\n2\n3\n4\n", "x.csv")
+        read_tabelle(b"Titel\n1\n2\n3\n4\n", "x.csv")
 
 
 # --- large files: the Celery task --------------------------------------------------------------
@@ -1000,19 +1000,19 @@ def test_5000_rows_are_imported_by_the_celery_task_with_progress(
     datei = _csv_bytes(rows)
 
     gemeldet: list[int] = []
-    original = services._Fortschrittsmelder.__call__
+    original = services._ProgressReporter.__call__
 
     def mitschreiben(self, verarbeitet):
         gemeldet.append(verarbeitet)
         original(self, verarbeitet)
 
-    monkeypatch.setattr(services._Fortschrittsmelder, "__call__", mitschreiben)
+    monkeypatch.setattr(services._ProgressReporter, "__call__", mitschreiben)
     gestartet: list[int] = []
     from massnahmen import tasks
 
-    original_delay = tasks.import_ausfuehren.delay
+    original_delay = tasks.run_import.delay
     monkeypatch.setattr(
-        tasks.import_ausfuehren, "delay", lambda pk: (gestartet.append(pk), original_delay(pk))
+        tasks.run_import, "delay", lambda pk: (gestartet.append(pk), original_delay(pk))
     )
 
     start = time.perf_counter()
@@ -1030,14 +1030,14 @@ def test_5000_rows_are_imported_by_the_celery_task_with_progress(
     )
 
     geprueft_bis: list[tuple[int, int]] = []
-    original_fortschritt = services._pruefung_fortschritt
+    original_fortschritt = services._check_progress
 
     def fortschritt_sehen(pk, verarbeitet):
         original_fortschritt(pk, verarbeitet)
         stand = Importlauf.objects.values_list("zeilen_verarbeitet", "zeilen_gesamt").get(pk=pk)
         geprueft_bis.append(stand)
 
-    monkeypatch.setattr(services, "_pruefung_fortschritt", fortschritt_sehen)
+    monkeypatch.setattr(services, "_check_progress", fortschritt_sehen)
     start = time.perf_counter()
     for callback in callbacks:
         callback()
@@ -1219,7 +1219,7 @@ def test_progress_is_visible_before_the_import_commits(welt):
         kreis=welt.lippe, datei="dokumente/00/x.csv", dateiname="x.csv", status="laeuft"
     )
     leser = _andere_verbindung()
-    melder = services._Fortschrittsmelder(lauf.pk)
+    melder = services._ProgressReporter(lauf.pk)
     try:
         with transaction.atomic():
             MassnahmeFactory(kreis=welt.lippe, handlungsfeld=welt.handlungsfeld)
@@ -1235,7 +1235,7 @@ def test_progress_is_visible_before_the_import_commits(welt):
             melder(500)
             assert time.perf_counter() - start < 1
     finally:
-        melder.schliessen()
+        melder.close()
         leser.close()
 
 
@@ -1373,7 +1373,7 @@ def test_hostile_cells_get_row_errors_never_an_exception(welt, zeilen):
     # the same values as text through a real CSV file
     text = [["" if v is None else str(v) for v in (z.get(t) for t in KOPFZEILE)] for z in zeilen]
     try:
-        tabelle = tabelle_lesen(_csv_bytes([list(KOPFZEILE), *text]), "x.csv")
+        tabelle = read_tabelle(_csv_bytes([list(KOPFZEILE), *text]), "x.csv")
     except DateiFehler:
         return
     list(Pruefung(tabelle=tabelle, kreis=welt.lippe).alle())

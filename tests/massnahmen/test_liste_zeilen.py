@@ -13,7 +13,7 @@ from django.template import engines
 
 from massnahmen.models import Ampel, Massnahme
 from massnahmen.tables import MassnahmeTable
-from massnahmen.views import massnahmen_fuer_liste
+from massnahmen.views import massnahmen_for_list
 from tests.factories import KommuneFactory, KreisFactory, MassnahmeFactory, UserFactory
 
 # The row loop of massnahmen/massnahme_list.html before issue 19, the reference.
@@ -40,7 +40,7 @@ def test_same_html_as_the_template_loop():
     MassnahmeFactory(kreis=eigener, federfuehrend=None, status=Massnahme.Status.IDEE)
     MassnahmeFactory(kreis=anderer, federfuehrend=KommuneFactory(kreis=anderer, name="Bad <X>"))
     MassnahmeFactory(kreis=anderer, federfuehrend=None, ende_geplant=dt.date(2030, 1, 5))
-    zeilen = list(massnahmen_fuer_liste(UserFactory(is_superuser=True)).order_by("pk"))
+    zeilen = list(massnahmen_for_list(UserFactory(is_superuser=True)).order_by("pk"))
     assert len(zeilen) == 5
     vorlage = engines["django"].from_string(SCHLEIFE)
     for eigene in (frozenset({eigener.ags}), frozenset()):

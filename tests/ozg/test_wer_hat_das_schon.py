@@ -17,7 +17,7 @@ from kommunen.models import Kommune, Rolle
 from kommunen.scope import scope_for
 from massnahmen.models import Massnahme, Nachnutzung, Sichtbarkeit
 from ozg.models import ONLINE_AB, Reifegradmodell, Umsetzungsstand
-from ozg.wer_hat_das_schon import MAX_LEISTUNGEN, berechnen, wer_hat_das_schon
+from ozg.wer_hat_das_schon import MAX_LEISTUNGEN, compute, wer_hat_das_schon
 from tests.factories import (
     HandlungsfeldFactory,
     KommuneFactory,
@@ -282,10 +282,10 @@ def test_computed_in_five_queries_whatever_the_size_and_then_from_the_cache(
     scope_for(user)  # the request has its Scope already
     kommune = Kommune.objects.select_related("kreis").get(pk=welt.detmold.pk)
     with django_assert_num_queries(5):
-        klein = berechnen(kommune, user)
+        klein = compute(kommune, user)
     _welt_vergroessern(welt, MAX_LEISTUNGEN + 2)
     with django_assert_num_queries(5):
-        gross = berechnen(kommune, user)
+        gross = compute(kommune, user)
     assert len(gross.leistungen) == MAX_LEISTUNGEN > len(klein.leistungen)
     assert gross.leistungen_gesamt == MAX_LEISTUNGEN + 3  # the new ones and Bauantrag
     assert gross.weitere_loesungen

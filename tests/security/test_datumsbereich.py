@@ -16,7 +16,7 @@ from django import forms
 from django.utils import timezone
 
 from berichte.pdf import bericht_html
-from berichte.services import bericht_kontext
+from berichte.services import bericht_context
 from core.quartal import Quartal
 from handlungsfelder.forms import KennzahlForm
 from handlungsfelder.models import Kennzahl, KennzahlWert
@@ -70,7 +70,7 @@ def test_stored_dates_far_out_break_no_page(lage):
     for url in ("/strategie/", "/strategie/?kreis=05766", f"/strategie/kennzahlen/{kennzahl.pk}/"):
         assert client.get(url).status_code == 200, url
     assert lage.client("anonym").get("/strategie/oeffentlich/").status_code == 200
-    kontext = bericht_kontext(kreis=welt.lippe, quartal=jetzt, stand=timezone.now())
+    kontext = bericht_context(kreis=welt.lippe, quartal=jetzt, stand=timezone.now())
     assert "Quartalsbericht" in bericht_html(kontext=kontext)
 
 

@@ -226,7 +226,7 @@ def test_a_file_above_the_threshold_is_checked_by_the_celery_task_not_in_the_req
 
     client = login(welt.users["kreis"])
     with monkeypatch.context() as m:
-        m.setattr("massnahmen.views_io.tabelle_lesen", nicht_in_der_anfrage)
+        m.setattr("massnahmen.views_io.read_tabelle", nicht_in_der_anfrage)
         with django_capture_on_commit_callbacks(execute=False) as aufgaben:
             response = client.post(IMPORT, {"datei": SimpleUploadedFile("gross.csv", inhalt)})
     assert response.status_code == 302

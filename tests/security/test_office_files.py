@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from foerderung.models import BescheidDokument
 from massnahmen.models import Anhang, Importlauf
-from massnahmen.tasks import importdateien_loeschen
+from massnahmen.tasks import delete_importdateien
 from tests.bueroformate import (
     arbeitsmappe,
     hochgeladen,
@@ -219,7 +219,7 @@ def test_import_files_are_deleted_after_the_retention_period(
     pfade = {lauf.pk: _pfad(lauf.datei) for lauf in (alt, offen, laeuft, jung)}
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert importdateien_loeschen.delay().get() == 2
+        assert delete_importdateien.delay().get() == 2
     for lauf in (alt, offen, laeuft, jung):
         lauf.refresh_from_db()
     assert not os.path.exists(pfade[alt.pk]) and not alt.datei
@@ -230,7 +230,7 @@ def test_import_files_are_deleted_after_the_retention_period(
     assert os.path.exists(pfade[laeuft.pk]) and os.path.exists(pfade[jung.pk])
     # Idempotent: nothing left to do on the next day.
     with django_capture_on_commit_callbacks(execute=True):
-        assert importdateien_loeschen.delay().get() == 0
+        assert delete_importdateien.delay().get() == 0
 
 
 def test_deleting_an_import_run_deletes_its_file(welt, django_capture_on_commit_callbacks):

@@ -224,11 +224,11 @@ def test_invitation_mail_escapes_markup_and_allows_no_header_injection(
 def test_pdf_report_prints_markup_as_text(vergiftet):
     from pypdf import PdfReader
 
-    from berichte.services import bericht_als_html, bericht_pdf
+    from berichte.services import bericht_as_html, bericht_pdf
 
     welt = vergiftet.welt
     quartal = Quartal.current()
-    html = bericht_als_html(kreis=welt.lippe, quartal=quartal, stand=timezone.now())
+    html = bericht_as_html(kreis=welt.lippe, quartal=quartal, stand=timezone.now())
     assert not _roh(html), _roh(html)
     assert ESCAPED_SCRIPT in html
     pdf = bericht_pdf(kreis=welt.lippe, quartal=quartal)

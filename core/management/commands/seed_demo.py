@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.stichtag import vergangenheit_geaendert
+from core.stichtag import past_changed
 
 from .load_reference_data import find_hooks
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"Demodaten: {label} …")
                 seed(self.stdout)
         # The demo data date much of their history back: cached figures of ended quarters go.
-        vergangenheit_geaendert()
+        past_changed()
         if verbosity < 1:
             return
         self.stdout.write(

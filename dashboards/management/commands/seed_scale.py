@@ -27,13 +27,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.quartal import Quartal
-from core.stichtag import vergangenheit_geaendert
+from core.stichtag import past_changed
 from foerderung.models import Foerderbescheid, Foerderprogramm, Mittelabruf
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, Kreis, Region
 from massnahmen.models import Massnahme, Meilenstein, Nachnutzung, Sichtbarkeit, Statusmeldung
 from ozg.models import OzgLeistung, Umsetzungsstand
-from ozg.wer_hat_das_schon import stand_weiterzaehlen
+from ozg.wer_hat_das_schon import advance_stand
 from workshops.models import Workshop
 
 KURZNAME = "SKALA"
@@ -104,7 +104,7 @@ class Writer:
         return n + len(batch)
 
 
-def _gewichtet(rng: random.Random, paare):
+def _weighted(rng: random.Random, paare):
     werte, gewichte = zip(*paare, strict=True)
     return rng.choices(werte, weights=gewichte)[0]
 
@@ -154,9 +154,9 @@ class Command(BaseCommand):
         start = time.monotonic()
         call_command("load_reference_data", verbosity=0)
         with transaction.atomic():
-            zahlen = self._anlegen(random.Random(o["seed"]), kreise, je_kreis, o)
-        vergangenheit_geaendert()  # history of past quarters was written
-        stand_weiterzaehlen()  # COPY sends no signals: „Wer hat das schon?“ computes afresh
+            zahlen = self._create(random.Random(o["seed"]), kreise, je_kreis, o)
+        past_changed()  # history of past quarters was written
+        advance_stand()  # COPY sends no signals: „Wer hat das schon?“ computes afresh
         if connection.vendor == "postgresql":
             # Fresh statistics after the commit, or the planner guesses on empty tables.
             with connection.cursor() as cursor:
@@ -172,7 +172,7 @@ class Command(BaseCommand):
         if o["verbosity"] >= 2:
             self.stdout.write(text)
 
-    def _anlegen(self, rng: random.Random, anzahl_kreise: int, je_kreis: int, o) -> dict:
+    def _create(self, rng: random.Random, anzahl_kreise: int, je_kreis: int, o) -> dict:
         w = Writer()
         jetzt = timezone.now()
         heute = timezone.localdate()
@@ -343,7 +343,7 @@ class Command(BaseCommand):
     def _massnahmen(rng, anzahl, kreis_ags, kommunen, hf_ids, jetzt, heute):
         for i in range(anzahl):
             kreis = kreis_ags[i % len(kreis_ags)]
-            status = _gewichtet(rng, STATUS_GEWICHTE)
+            status = _weighted(rng, STATUS_GEWICHTE)
             beginn = heute - dt.timedelta(days=rng.randint(60, 900))
             fortschritt = 100 if status == Massnahme.Status.ABGESCHLOSSEN else rng.randint(0, 95)
             ende = beginn + dt.timedelta(days=rng.randint(30, 400))
@@ -357,7 +357,7 @@ class Command(BaseCommand):
                 None if rng.random() < 0.1 else rng.choice(kommunen[kreis]),
                 status,
                 fortschritt,
-                _gewichtet(rng, AMPEL_GEWICHTE),
+                _weighted(rng, AMPEL_GEWICHTE),
                 beginn,
                 beginn + dt.timedelta(days=rng.randint(180, 900)),
                 ende if status == Massnahme.Status.ABGESCHLOSSEN else None,
