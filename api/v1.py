@@ -8,8 +8,8 @@ what the token's owner may read in the portal: the same `for_user()` querysets a
 pages, no more.
 
 Every figure per quarter is the portal's own "as of the quarter's end" figure, computed by
-the functions the pages and the report use (`handlungsfelder.services.auswerten`,
-`ozg.kennzahl_quellen.ozg_leistungen_online`, `dashboards.auswertung.kreise_mit_summen`); nothing
+the functions the pages and the report use (`handlungsfelder.services.evaluate`,
+`ozg.kennzahl_quellen.ozg_leistungen_online`, `dashboards.auswertung.kreise_with_summen`); nothing
 is counted a second way here.
 
 Token, rate limit, caching and ETag: api.middleware.

@@ -92,7 +92,7 @@ class Abo(Gegenstand, TimeStampedModel):
     """A person follows a Maßnahme, a Kommune, a Handlungsfeld or a Förderbescheid.
 
     "Nicht mehr folgen" keeps the row with `beendet_am` set, so the automatic follow of
-    lead and partners (services.automatisch_folgen) never overrides a person's decision.
+    lead and partners (services.follow_automatically) never overrides a person's decision.
     """
 
     person = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 Every recipient is checked against the rules (`view_…` permission of the thing the event is
 about) when the notification is written; the inbox checks again with `for_user()` when it
-is shown (models.sichtbar_q), so a person who lost access no longer sees older entries.
+is shown (models.visible_q), so a person who lost access no longer sees older entries.
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ def _workshop_saved(sender, instance, created, raw=False, **kwargs):
     """Published: the invitations; cancelled after it was published: the cancellations.
     Queued after the commit, by the task (the workshops app sends nothing itself). Only a
     change of a saved workshop counts: one created as published (demo data) invites
-    nobody, as workshops.services.veroeffentlichen is the way to publish."""
+    nobody, as workshops.services.publish is the way to publish."""
     if raw or created:
         return
     veroeffentlicht_vorher, abgesagt_vorher = getattr(

@@ -2,7 +2,7 @@
 a new person, a short notice of the new role for someone who already logs in.
 
 They go on the one mail path (outbox, text and HTML, retried when SMTP fails) but are
-transactional: no unsubscribe (see mail.mail_einreihen). The invitation is the only way
+transactional: no unsubscribe (see mail.enqueue_mail). The invitation is the only way
 into the portal (there is no sign-up), and the notice tells a person that their access
 rights changed; neither is a series one could opt out of.
 """

@@ -11,7 +11,7 @@ the rest of the task's time goes. Every report has the Steckbriefe appendix.
 
 - Whole task: the Celery task `berichte.bericht_erstellen` run in-process (`.apply()`, what
   a worker runs): claim the record, query the data as of the quarter's end, render the
-  templates, WeasyPrint, the pikepdf post-processing (berichte.pdf.nachbearbeiten), for
+  templates, WeasyPrint, the pikepdf post-processing (berichte.pdf.postprocess), for
   PDF/A-3b the CSV attachment, store the file.
 - WeasyPrint alone: `HTML(string=…).render()` and `write_pdf()` of the same HTML with the
   same variant and tags – no attachment, no post-processing.

@@ -467,7 +467,7 @@ def workshops(daten: Berichtsdaten) -> dict:
 
 def ozg(daten: Berichtsdaten) -> dict:
     """OZG services online per Kommune at the end of the quarter (the ratings as they stood
-    then, `ozg.models.stand_zum_quartalsende`)."""
+    then, `ozg.models.stand_at_quartalsende`)."""
     zaehlung = {
         z["kommune_id"]: z
         for z in ozg_stand_zum_quartalsende(daten.quartal)

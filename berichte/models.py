@@ -104,7 +104,7 @@ class Quartalsbericht(TimeStampedModel):
 
 class Deckblatt(TimeStampedModel):
     """The cover of a Kreis's quarterly reports: the logo Kreis staff uploaded (PNG or an
-    SVG that only draws, checked by `berichte.logo.logo_pruefen`)."""
+    SVG that only draws, checked by `berichte.logo.check_logo`)."""
 
     kreis = models.OneToOneField(
         Kreis,

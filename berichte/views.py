@@ -145,7 +145,7 @@ def bericht_detail(request, pk):
         return render(request, "berichte/bericht_detail.html#status", kontext)
     kontext.update(
         # The web preview: the report's own sections, rendered from the same data as its
-        # PDF (services.bericht_kontext), so what is read here is what is printed.
+        # PDF (services.bericht_context), so what is read here is what is printed.
         vorschau=services.bericht_context(
             kreis=bericht.kreis,
             quartal=kontext["quartal"],

@@ -11,7 +11,7 @@ change of a portal model moves it on (`core.apps` connects `model_changed` to ev
 model; the apps whose rows no figure reads are left out), and so does every write that
 sends no model signal but one of its own (the import's bulk writes,
 `massnahmen.signals.im_bulk_geschrieben`; history written dated in the past,
-`core.stichtag.vergangenheit_geaendert`). A figure cached under `daten_key` is
+`core.stichtag.past_changed`). A figure cached under `daten_key` is
 therefore never older than the last write. The counters live in the cache itself, so every
 process must share it (Redis in production, a file cache for `make run`; settings).
 """

@@ -303,7 +303,7 @@ def _mark_existing(eintraege: list[Eintrag]) -> None:
 
 def set_up_kreis(*, kreis: Kreis, inhalt: bytes, probelauf: bool = False) -> Ergebnis:
     """Create the people and memberships of the list; `ergebnis.mitzuteilen` names whom
-    to invite (benachrichtigungen.zugaenge.mitteilen sends it).
+    to invite (benachrichtigungen.zugaenge.send_zugang sends it).
 
     Nothing is written if one row is bad (`ListeFehlerhaft`), nor in a dry run. People and
     memberships that exist already are left as they are, so a second run changes nothing

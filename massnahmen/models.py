@@ -242,7 +242,7 @@ class Massnahme(Versioned, TimeStampedModel):
         verbose_name="übernommen von",
         help_text="Die Maßnahme, deren Lösung diese Maßnahme nachnutzt (Einer für Alle).",
     )
-    # A form save must carry the version it was loaded with (core.locking.Versioniert).
+    # A form save must carry the version it was loaded with (core.locking.Versioned).
     # Title (weight A) and description (B) as a German tsvector, kept up to date by a
     # PostgreSQL trigger (migration 0006) and searched through a GIN index; NULL and unused
     # on SQLite, where core.search falls back to substring matching.

@@ -7,7 +7,7 @@ Two lists for one Kommune, both read through the viewer's own rights:
   a few of those Kommunen, the solution they reuse and their CDO as contact – name and
   Kommune for everyone, e-mail and telephone only for a viewer who may read that Kommune's
   profile (its Kreis);
-- the Lösungskatalog's entries (`massnahmen.views.loesungen_fuer`, readable by the viewer)
+- the Lösungskatalog's entries (`massnahmen.views.loesungen_for`, readable by the viewer)
   led by Kommunen of the same size class (`massnahmen.filtersets.GROESSENKLASSEN`) in the
   Handlungsfelder the Kommune works in, that it neither leads, joins nor reuses yet
   (`matching_loesungen`: also the weekly digest's "new solutions for your gaps").

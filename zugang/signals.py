@@ -1,6 +1,6 @@
 """What goes into the audit log: logins, failed logins, logouts and role changes.
 
-Refused accesses (403) are written by zugang.middleware.ZugriffVerweigertMiddleware.
+Refused accesses (403) are written by zugang.middleware.AccessDeniedMiddleware.
 """
 
 from __future__ import annotations

@@ -351,7 +351,7 @@ PORTAL_PERMISSIONS_POLICY = dict.fromkeys(
     (),
 )
 # Roles whose members must set up a second factor (TOTP) before they see any page
-# (zugang.middleware.MfaPflichtMiddleware). Off for `make run` so the demo logins work;
+# (zugang.middleware.MfaRequiredMiddleware). Off for `make run` so the demo logins work;
 # production.py switches it on for Kreis and region staff. A CDO may opt in.
 PORTAL_MFA_PFLICHT_ROLLEN = env.list("PORTAL_MFA_PFLICHT_ROLLEN", default=[])
 # Audit log (zugang.Protokolleintrag): full IP addresses are shortened after this many days,

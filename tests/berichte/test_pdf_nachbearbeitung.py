@@ -1,4 +1,4 @@
-"""berichte.pdf.nachbearbeiten: what it adds to WeasyPrint's tagged PDF, on a small
+"""berichte.pdf.postprocess: what it adds to WeasyPrint's tagged PDF, on a small
 document rendered without it."""
 
 from __future__ import annotations
