@@ -20,10 +20,12 @@ def test_request_a_report_and_download_it(demo, page):
     assert_no_axe_violations(page)
     quartal = Quartal.last_complete()
     assert page.get_by_label("Quartal").input_value() == str(quartal)
-    page.get_by_role("button", name="Bericht anfordern").click()
-    page.wait_for_url(re.compile(r"/berichte/\d+/$"))
-    # Without a broker the report renders in-process; with htmx the status would refresh
-    # itself – either way the download link appears.
+    # Without a broker the report renders in-process, inside this POST: under a loaded CI
+    # that takes 20 s and more (seen), so the click does not wait for the navigation with
+    # its default 10 s; the address does, as long as the rendering may take.
+    page.get_by_role("button", name="Bericht anfordern").click(no_wait_after=True)
+    page.wait_for_url(re.compile(r"/berichte/\d+/$"), timeout=120_000)
+    # With htmx the status would refresh itself – either way the download link appears.
     link = page.get_by_role("link", name=re.compile(r"PDF herunterladen"))
     link.wait_for(timeout=60_000)
     bericht = Quartalsbericht.objects.get(kreis_id="05766", quartal=str(quartal))
