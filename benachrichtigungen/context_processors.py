@@ -35,3 +35,9 @@ def ungelesen(request) -> dict:
         return {"ungelesen": 0}
     # Evaluated only when a template shows it.
     return {"ungelesen": SimpleLazyObject(lambda: count_unread(user))}
+
+
+def unread_for_request(request) -> int:
+    """The badge's count as part of a cached page's key (core.seitencache): notifications
+    do not move the data stand, the page with the badge must change with them."""
+    return count_unread(request.user)

@@ -95,6 +95,10 @@ def _django(database_url: str) -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     # The API's rate limit per client address would answer most timed requests with a 429.
     settings.API_RATE_LIMIT_ANONYM = 0
+    # Point 2 is about a page's own work: every request here renders it (whole pages from
+    # the cache, core.seitencache, would answer the repeated request in a few ms; that is
+    # what bench/load.py measures, point 1).
+    settings.PORTAL_SEITENCACHE = False
 
 
 def messen(database_url: str, laeufe: int, skala: bool = True) -> dict:

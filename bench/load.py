@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,19 +90,25 @@ def _last(port: int, pfad: str, cookie: str | None, nutzer: int, sekunden: float
     fehler = [0]
     lock = threading.Lock()
     ende = time.monotonic() + sekunden
-    headers = {"Host": f"{HOST}:{port}"}
-    if cookie:
-        headers["Cookie"] = f"sessionid={cookie}"
 
     def arbeiter():
+        # Each client keeps the cookies it is sent, as a browser does (the CSRF cookie a
+        # page sets is sent back with the next request, not made anew every time).
+        cookies = {"sessionid": cookie} if cookie else {}
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         eigene, falsch = [], 0
         while time.monotonic() < ende:
             start = time.perf_counter()
+            headers = {"Host": f"{HOST}:{port}"}
+            if cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
             try:
                 conn.request("GET", pfad, headers=headers)
                 antwort = conn.getresponse()
                 antwort.read()
+                for kopf in antwort.headers.get_all("Set-Cookie") or []:
+                    for name, morsel in SimpleCookie(kopf).items():
+                        cookies[name] = morsel.value
                 if antwort.status != 200:
                     falsch += 1
                 if antwort.getheader("Connection", "").lower() == "close":

@@ -26,6 +26,11 @@ from django.core.cache import cache
 from django.db import transaction
 
 DATEN_SCHLUESSEL = "cachestand:daten"
+# The counter of who may do what: the users, their groups and permissions and the tenancy
+# (memberships, Kommunen, Kreise, regions). What is cached under it (a person's Scope, the
+# session's person) survives the writes of the data itself.
+RECHTE_SCHLUESSEL = "cachestand:rechte"
+RECHTE_APPS = frozenset({"auth", "kommunen"})
 # Apps whose rows no cached figure reads and which are written on every login or request:
 # counting them would void the caches all the time.
 OHNE_APPS = frozenset(
@@ -72,6 +77,19 @@ def erfasst(model) -> bool:
     return meta.app_label not in OHNE_APPS and meta.label_lower not in OHNE_MODELLE
 
 
+def decides_rights(model) -> bool:
+    """Whether writes of `model` may change who sees or does what (the user model and its
+    m2m tables, auth's groups and permissions, the tenancy)."""
+    meta = model._meta
+    return meta.app_label in RECHTE_APPS or meta.label_lower.startswith("core.user")
+
+
+def rechte_changed() -> None:
+    """Now and after the commit, as `daten_changed`."""
+    advance(RECHTE_SCHLUESSEL)
+    transaction.on_commit(partial(advance, RECHTE_SCHLUESSEL), robust=True)
+
+
 def model_changed(sender, update_fields=None, **kwargs) -> None:
     """Receiver of post_save, post_delete and m2m_changed for every model."""
     if not erfasst(sender):
@@ -79,6 +97,8 @@ def model_changed(sender, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a login, no data
     daten_changed()
+    if decides_rights(sender):
+        rechte_changed()
 
 
 def daten_key(name: str, *teile) -> str:
@@ -89,10 +109,18 @@ def daten_key(name: str, *teile) -> str:
     return f"{name}:{daten_stand()}:{digest}"
 
 
-def daten_cache(name: str, teile: tuple, berechnen, sekunden: int):
-    """`compute()`, cached under `daten_key(name, *teile)` for at most `sekunden`
-    (what depends on the time of day besides the date); a write voids it at once."""
-    schluessel = daten_key(name, *teile)
+def rechte_key(name: str, *teile) -> str:
+    """As `daten_key`, under the rights' counter: a new key after every write that may change
+    who sees or does what, the same key across the other writes."""
+    digest = hashlib.sha256(repr(teile).encode()).hexdigest()[:24]
+    return f"{name}:{stand(RECHTE_SCHLUESSEL)}:{digest}"
+
+
+def daten_cache(name: str, teile: tuple, berechnen, sekunden: int, *, key=None):
+    """`compute()`, cached under `daten_key(name, *teile)` (or `key(name, *teile)`) for at
+    most `sekunden` (what depends on the time of day besides the date); a write voids it at
+    once."""
+    schluessel = (key or daten_key)(name, *teile)
     wert = cache.get(schluessel)
     if wert is None:
         wert = berechnen()

@@ -28,6 +28,7 @@ appended twice.
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -41,6 +42,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.cachestand import daten_cache, erfasst
 from core.filters import auswahl_ohne_cursor
 from core.paginierung import KeysFirstPaginator
+from core.seitencache import cached_page
 from core.tables import Table
 
 SORT_PARAM = "sortierung"
@@ -71,6 +73,21 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_base_queryset(self):
         raise NotImplementedError
+
+    def list_model(self):
+        """The model of the list's rows, without building its queryset where the filter
+        names it."""
+        if self.filterset_class is not None:
+            return self.filterset_class._meta.model
+        return self.get_base_queryset().model
+
+    def get(self, request, *args, **kwargs):
+        """The whole page from the cache while the data stand is the same (core.seitencache),
+        for a list whose rows' writes move it on; the permission check has run before."""
+        build = partial(super().get, request, *args, **kwargs)
+        if self.cache_teile(self.list_model()) is None:
+            return build()
+        return cached_page(request, f"{type(self).__module__}.{type(self).__qualname__}", build)
 
     def get_filterset(self, queryset):
         if self.filterset_class is None:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import serializers
@@ -110,7 +112,10 @@ def _end_sessions(user) -> int:
         for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)
     ]
-    Session.objects.filter(session_key__in=ids).delete()
+    # Through the SessionStore: with cached_db sessions (settings) the cache holds a copy.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in ids:
+        store(session_key=session_key).delete()
     return len(ids)
 
 

@@ -26,6 +26,7 @@ from core.cachestand import daten_cache
 from core.charts import Reihe, balkendiagramm, liniendiagramm
 from core.eingaben import kreis_ags
 from core.quartal import Quartal, quartal_kurz
+from core.seitencache import cached_page
 from core.stichtag import is_expired
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kreis, Region
@@ -124,10 +125,16 @@ DASHBOARD_CACHE_SEKUNDEN = 10 * 60
 def dashboard(request):
     """One Kreis at a glance: Maßnahmen, Statusmeldungen, money, deadlines, Kommunen.
 
-    The figures (nine aggregate queries and three charts, two thirds of the page's time)
-    come from the cache while the data stand is the same (core.cachestand); the form is
-    built anew, it is bound to the request."""
+    The whole page comes from the cache while the data stand is the same, for the same
+    person and address (core.seitencache). Without it, the figures (nine aggregate queries
+    and three charts, two thirds of the page's time) still come from their own cache
+    (core.cachestand), shared by everyone with the same rights; the form is built anew, it is
+    bound to the request."""
     _may_read(request, "dashboards.view_dashboard")
+    return cached_page(request, "dashboard", lambda: _dashboard_page(request))
+
+
+def _dashboard_page(request):
     scope = scope_for(request.user)
     quartale = k.quartale_until(Quartal.current())
     gewuenscht = request.GET.get("quartal") or str(quartale[-1])

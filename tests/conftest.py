@@ -87,6 +87,15 @@ def _celery_bleibt_eager():
 
 
 @pytest.fixture
+def seitencache(settings):
+    """The caches of the logged-in frame as in production: whole pages (core.seitencache),
+    the session's person and Scope, cached_db sessions (off in the test settings so that
+    query pins measure the rendering; lippe_portal/settings/test.py)."""
+    settings.PORTAL_SEITENCACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture
 def welt(db) -> Welt:
     return welt_anlegen()
 

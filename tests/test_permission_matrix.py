@@ -21,6 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.conftest import ROLLEN, welt_anlegen
 from tests.matrix import LOGIN
 
+# As production serves the pages: whole pages from the cache included (core.seitencache).
+pytestmark = pytest.mark.usefixtures("seitencache")
+
 
 def _modules() -> list:
     modules = []

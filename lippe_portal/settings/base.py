@@ -303,12 +303,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # --- Security defaults (tightened further in production.py) ---
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache, written through to the database (Django's cached_db): one
+# query less on every logged-in request (issue 19, point 1). Ending a session goes through
+# the SessionStore (core.privacy), so both copies go.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Idle timeout: the session ends this many seconds after the last request
 # (core.middleware.SitzungsAblaufMiddleware pushes the expiry forward, at most once a minute).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60)
 PORTAL_SITZUNG_AUFFRISCHEN = 60
+# What every logged-in page shows that no model write in the data stand decides: parts of
+# the key under which core.seitencache keeps a whole page (callables taking the request).
+# The caches of the logged-in frame across requests: whole pages (core.seitencache), the
+# session's person (core.backends) and their Scope (kommunen.scope). Off only in tests.
+PORTAL_SEITENCACHE = env.bool("PORTAL_SEITENCACHE", default=True)
+PORTAL_SEITENCACHE_TEILE = ["benachrichtigungen.context_processors.unread_for_request"]
 # Paths served the same to everyone (Cache-Control: public); middleware leaves the session
 # and request.user alone there (core.middleware.oeffentlicher_pfad; STATIC_URL is added).
 PORTAL_OEFFENTLICHE_PFADE = ["/oeffentlich/", "/strategie/oeffentlich/", "/healthz", "/api/"]

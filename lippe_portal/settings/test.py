@@ -33,6 +33,14 @@ STORAGES = {  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_DEFAULT_QUEUE = f"pytest{XDIST_WORKER}"
 
+# The caches of the logged-in frame across requests (whole pages, core.seitencache; the
+# session's person, core.backends; the Scope, kommunen.scope; cached_db sessions) only where a
+# test asks for them (the fixture `seitencache`: tests/core/test_seitencache.py, the security
+# suite, the browser tests and the permission matrix): the many tests that pin a page's
+# queries measure its rendering and the same three queries of every request around it.
+PORTAL_SEITENCACHE = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

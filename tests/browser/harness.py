@@ -130,9 +130,10 @@ def _aufnehmen(page) -> None:
 
 
 @pytest.fixture
-def page(browser, live_server, html_aufnahme, request):
+def page(browser, live_server, html_aufnahme, request, seitencache):
     """A page under the portal's real Content-Security-Policy: any violation fails the test.
-    The HTML of every page it loads goes to the Nu Html Checker (see `html_aufnahme`)."""
+    The HTML of every page it loads goes to the Nu Html Checker (see `html_aufnahme`). Whole
+    pages come from the cache as in production (`seitencache`)."""
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)

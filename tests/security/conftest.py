@@ -43,6 +43,12 @@ ABGELEHNT = {403, 404}
 POST_ABGELEHNT = {403, 404, 405}
 
 
+@pytest.fixture(autouse=True)
+def _seitencache(seitencache):
+    """The attacks run against the pages as production serves them, whole pages from the
+    cache included (core.seitencache): one role's cached page must never reach another."""
+
+
 @dataclass
 class Lage:
     """The world of an attack: `welt`, the filled placeholders of the matrix paths, and
