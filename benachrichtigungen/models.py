@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.fields import optional_fk
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, unique
 from foerderung.models import Foerderbescheid
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, Kreis
@@ -124,11 +124,12 @@ class Abo(Gegenstand, TimeStampedModel):
                 ),
             ),
             *[
-                models.UniqueConstraint(
-                    fields=["person", art],
+                unique(
+                    "person",
+                    art,
                     condition=Q(**{f"{art}__isnull": False}),
                     name=f"abo_einmal_je_{art}",
-                    violation_error_message="Diese Person folgt dem bereits.",
+                    message="Diese Person folgt dem bereits.",
                 )
                 for art in ARTEN
             ],
@@ -192,10 +193,11 @@ class Benachrichtigung(Gegenstand, TimeStampedModel):
                     "Handlungsfeld oder einem Förderbescheid."
                 ),
             ),
-            models.UniqueConstraint(
-                fields=["empfaenger", "ereignis"],
+            unique(
+                "empfaenger",
+                "ereignis",
                 name="benachrichtigung_einmal_je_ereignis",
-                violation_error_message="Diese Person wurde über das Ereignis schon benachrichtigt.",
+                message="Diese Person wurde über das Ereignis schon benachrichtigt.",
             ),
         ]
         indexes = [models.Index(fields=["empfaenger", "gelesen_am"])]
@@ -284,10 +286,11 @@ class Mailpraeferenz(TimeStampedModel):
         verbose_name_plural = "E-Mail-Einstellungen"
         ordering = ["person", "art"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "art"],
+            unique(
+                "person",
+                "art",
                 name="mailpraeferenz_einmal_je_art",
-                violation_error_message="Für diese Art gibt es schon eine Einstellung.",
+                message="Für diese Art gibt es schon eine Einstellung.",
             )
         ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from core.admin import ZEITSTEMPEL
+
 from .logo import check_logo
 from .models import Deckblatt, Quartalsbericht
 
@@ -79,4 +81,4 @@ class DeckblattAdmin(admin.ModelAdmin):
     list_display = ("kreis", "hochgeladen_von", "geaendert_am")
     list_select_related = ("kreis", "hochgeladen_von")
     autocomplete_fields = ("hochgeladen_von",)
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -87,6 +88,33 @@ class HochgeladenVonMixin:
 
 
 # What every document admin shows about the file, after its own columns and fields.
+# The two fields of every TimeStampedModel, shown read-only at the end of an admin form.
+ZEITSTEMPEL = ("erstellt_am", "geaendert_am")
+
+
+def with_timestamps(*fields: str) -> tuple[str, ...]:
+    """An admin form's `fields`: these, then when the row was created and last changed
+    (with `readonly_fields = ZEITSTEMPEL`)."""
+    return (*fields, *ZEITSTEMPEL)
+
+
+class SelectRelatedInlineMixin:
+    """An inline whose rows come with the related objects it shows (`select_related`), as
+    `list_select_related` does for a changelist: one query, not one per row."""
+
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
+class HttpsUrlsMixin:
+    """An admin whose URL fields take an address without a scheme as https:// (as the
+    portal's own forms do)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 DOKUMENT_SPALTEN = ("size_display", "content_type", "hochgeladen_am", "hochgeladen_von")
 DOKUMENT_FELDER = ("content_type", "size_display", "hochgeladen_am", "hochgeladen_von")
 

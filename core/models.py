@@ -71,6 +71,14 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+def unique(*fields: str, name: str, message: str, condition=None) -> models.UniqueConstraint:
+    """A unique constraint over `fields` whose violation the form shows as `message` (German,
+    at the fields), optionally only for the rows that match `condition`."""
+    return models.UniqueConstraint(
+        fields=list(fields), condition=condition, name=name, violation_error_message=message
+    )
+
+
 class TimeStampedModel(models.Model):
     """Abstract base: when a row was created and last changed."""
 

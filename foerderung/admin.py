@@ -12,9 +12,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import (
     DOKUMENT_FELDER,
     DOKUMENT_SPALTEN,
+    ZEITSTEMPEL,
     DokumentAdmin,
     DokumentAdminMixin,
     HochgeladenVonMixin,
+    SelectRelatedInlineMixin,
+    with_timestamps,
 )
 from core.formatting import euro, zahl
 
@@ -42,7 +45,7 @@ class FoerderprogrammAdmin(admin.ModelAdmin):
         ("Quellen", {"fields": ("quelle",)}),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="max. Förderquote", ordering="max_foerderquote")
     def max_quote_anzeige(self, obj) -> str:
@@ -84,14 +87,13 @@ class MittelabrufInline(admin.TabularInline):
     show_change_link = True
 
 
-class BescheidDokumentInline(DokumentAdminMixin, admin.TabularInline):
+class BescheidDokumentInline(SelectRelatedInlineMixin, DokumentAdminMixin, admin.TabularInline):
     model = BescheidDokument
     fields = ("titel", "datei", "size_display", "hochgeladen_am", "hochgeladen_von")
     readonly_fields = ("size_display", "hochgeladen_am", "hochgeladen_von")
     extra = 0
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("hochgeladen_von")
+    select_related = ("hochgeladen_von",)
 
 
 @admin.register(Foerderbescheid)
@@ -211,17 +213,8 @@ class MittelabrufAdmin(SimpleHistoryAdmin):
     search_fields = ("bescheid__aktenzeichen", "bemerkung")
     autocomplete_fields = ("bescheid",)
     date_hierarchy = "datum"
-    fields = (
-        "bescheid",
-        "datum",
-        "betrag",
-        "status",
-        "ausgezahlt_am",
-        "bemerkung",
-        "erstellt_am",
-        "geaendert_am",
-    )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("bescheid", "datum", "betrag", "status", "ausgezahlt_am", "bemerkung")
+    readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="Betrag", ordering="betrag")
     def betrag_anzeige(self, obj) -> str:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from core.admin import EindeutigeZeilenFormSet
+from core.admin import (
+    ZEITSTEMPEL,
+    EindeutigeZeilenFormSet,
+    SelectRelatedInlineMixin,
+    with_timestamps,
+)
 from core.formatting import zahl
 
 from .models import Handlungsfeld, Kennzahl, KennzahlWert, Lebensbereich, Ziel
@@ -69,16 +74,8 @@ class ZielAdmin(admin.ModelAdmin):
     list_filter = ("kreis", "handlungsfeld", "veroeffentlicht")
     list_select_related = ("kreis", "handlungsfeld")
     search_fields = ("titel", "beschreibung", "kreis__name", "kreis__ags")
-    fields = (
-        "kreis",
-        "handlungsfeld",
-        "titel",
-        "beschreibung",
-        "veroeffentlicht",
-        "erstellt_am",
-        "geaendert_am",
-    )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("kreis", "handlungsfeld", "titel", "beschreibung", "veroeffentlicht")
+    readonly_fields = ZEITSTEMPEL
     inlines = [KennzahlInline]
 
     def get_queryset(self, request):
@@ -94,7 +91,7 @@ class KennzahlWertFormSet(EindeutigeZeilenFormSet):
     fehlermeldung = "Für dieses Quartal (und diese Kommune) gibt es schon einen Wert."
 
 
-class KennzahlWertInline(admin.TabularInline):
+class KennzahlWertInline(SelectRelatedInlineMixin, admin.TabularInline):
     model = KennzahlWert
     formset = KennzahlWertFormSet
     fields = ("quartal", "kommune", "wert", "erfasst_von", "geaendert_am")
@@ -103,8 +100,7 @@ class KennzahlWertInline(admin.TabularInline):
     extra = 0
     ordering = ("-quartal", "kommune__name")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("kommune", "erfasst_von")
+    select_related = ("kommune", "erfasst_von")
 
 
 @admin.register(Kennzahl)
@@ -140,7 +136,7 @@ class KennzahlAdmin(admin.ModelAdmin):
         ),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
     inlines = [KennzahlWertInline]
 
     @admin.display(description="Kreis", ordering="ziel__kreis__name")
@@ -172,16 +168,8 @@ class KennzahlWertAdmin(admin.ModelAdmin):
     list_select_related = ("kennzahl", "kommune", "erfasst_von")
     search_fields = ("kennzahl__name", "kennzahl__ziel__titel", "kommune__name", "quartal")
     autocomplete_fields = ("kennzahl", "kommune", "erfasst_von")
-    fields = (
-        "kennzahl",
-        "quartal",
-        "kommune",
-        "wert",
-        "erfasst_von",
-        "erstellt_am",
-        "geaendert_am",
-    )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("kennzahl", "quartal", "kommune", "wert", "erfasst_von")
+    readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="Wert", ordering="wert")
     def wert_anzeige(self, obj) -> str:

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from core.fields import optional_fk
 from core.formatting import zahl
 from core.locking import Versioned
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, unique
 from core.quartal import QuartalField, quartal_text
 from kommunen.models import Kommune, Kreis
 from kommunen.scope import ScopedQuerySet
@@ -228,17 +228,20 @@ class KennzahlWert(Versioned, TimeStampedModel):
         verbose_name_plural = "Kennzahl-Werte"
         ordering = ["kennzahl", "quartal", "kommune"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kennzahl", "quartal", "kommune"],
+            unique(
+                "kennzahl",
+                "quartal",
+                "kommune",
                 condition=Q(kommune__isnull=False),
                 name="kennzahlwert_unique_per_kommune",
-                violation_error_message="Für dieses Quartal und diese Kommune gibt es schon einen Wert.",
+                message="Für dieses Quartal und diese Kommune gibt es schon einen Wert.",
             ),
-            models.UniqueConstraint(
-                fields=["kennzahl", "quartal"],
+            unique(
+                "kennzahl",
+                "quartal",
                 condition=Q(kommune__isnull=True),
                 name="kennzahlwert_unique_per_kreis",
-                violation_error_message="Für dieses Quartal gibt es schon einen Wert.",
+                message="Für dieses Quartal gibt es schon einen Wert.",
             ),
         ]
 

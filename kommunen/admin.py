@@ -10,14 +10,17 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db import models
 from django.db.models import Count
 
 from core.admin import (
+    ZEITSTEMPEL,
     DatenschutzAktionenMixin,
     EindeutigeZeilenFormSet,
+    HttpsUrlsMixin,
+    SelectRelatedInlineMixin,
     export_personendaten,
     pseudonymisieren,
+    with_timestamps,
 )
 from core.formatting import zahl
 
@@ -57,7 +60,7 @@ class MitgliedschaftFormSet(EindeutigeZeilenFormSet):
     fehlermeldung = "Diese Mitgliedschaft besteht bereits."
 
 
-class MitgliedschaftInline(admin.TabularInline):
+class MitgliedschaftInline(SelectRelatedInlineMixin, admin.TabularInline):
     model = Mitgliedschaft
     formset = MitgliedschaftFormSet
     fk_name = "user"
@@ -68,8 +71,7 @@ class MitgliedschaftInline(admin.TabularInline):
     verbose_name = "Mitgliedschaft"
     verbose_name_plural = "Mitgliedschaften (Rollen und Zuständigkeiten)"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("kommune", "kreis", "region")
+    select_related = ("kommune", "kreis", "region")
 
 
 @admin.register(User)
@@ -165,7 +167,7 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("name", "kurzname", "slug", "anzahl_kreise")
     search_fields = ("kurzname", "name", "slug")
     prepopulated_fields = {"slug": ("kurzname",)}
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
     inlines = [KreisInline]
 
     def get_queryset(self, request):
@@ -199,8 +201,8 @@ class KreisAdmin(admin.ModelAdmin):
     list_select_related = ("region",)
     search_fields = ("name", "ags", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("ags", "name", "slug", "typ", "region", "erstellt_am", "geaendert_am")
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("ags", "name", "slug", "typ", "region")
+    readonly_fields = ZEITSTEMPEL
     inlines = [KommuneInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -220,8 +222,7 @@ class KreisAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kommune)
-class KommuneAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class KommuneAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "ags",
@@ -243,7 +244,7 @@ class KommuneAdmin(admin.ModelAdmin):
         ("Einbetten auf Websites der Kommune", {"fields": ("einbettende_websites",)}),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -284,8 +285,8 @@ class MitgliedschaftAdmin(admin.ModelAdmin):
         "region__name",
     )
     autocomplete_fields = ("user", "kommune")
-    fields = ("user", "rolle", "kommune", "kreis", "region", "erstellt_am", "geaendert_am")
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("user", "rolle", "kommune", "kreis", "region")
+    readonly_fields = ZEITSTEMPEL
     date_hierarchy = "erstellt_am"
 
     @admin.display(description="Zuständig für")

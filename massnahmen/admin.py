@@ -9,9 +9,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import (
     DOKUMENT_FELDER,
     DOKUMENT_SPALTEN,
+    ZEITSTEMPEL,
     DokumentAdmin,
     DokumentAdminMixin,
     HochgeladenVonMixin,
+    SelectRelatedInlineMixin,
+    with_timestamps,
 )
 
 from .models import (
@@ -51,7 +54,7 @@ class MeilensteinInline(admin.TabularInline):
     show_change_link = True
 
 
-class StatusmeldungInline(admin.StackedInline):
+class StatusmeldungInline(SelectRelatedInlineMixin, admin.StackedInline):
     model = Statusmeldung
     fields = (
         ("quartal", "fortschritt", "ampel"),
@@ -65,28 +68,25 @@ class StatusmeldungInline(admin.StackedInline):
     classes = ("collapse",)
     show_change_link = True
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("autor")
+    select_related = ("autor",)
 
 
-class AnhangInline(DokumentAdminMixin, admin.TabularInline):
+class AnhangInline(SelectRelatedInlineMixin, DokumentAdminMixin, admin.TabularInline):
     model = Anhang
     fields = ("titel", "art", "datei", "size_display", "hochgeladen_am", "hochgeladen_von")
     readonly_fields = ("size_display", "hochgeladen_am", "hochgeladen_von")
     extra = 0
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("hochgeladen_von")
+    select_related = ("hochgeladen_von",)
 
 
-class NachnutzungInline(admin.TabularInline):
+class NachnutzungInline(SelectRelatedInlineMixin, admin.TabularInline):
     model = Nachnutzung
     fields = ("kommune", "seit", "bemerkung")
     autocomplete_fields = ("kommune",)
     extra = 0
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("kommune")
+    select_related = ("kommune",)
 
 
 # --- Admins ----------------------------------------------------------------------------
@@ -116,6 +116,7 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         ("federfuehrend", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("kreis", "handlungsfeld", "federfuehrend")
+    date_hierarchy = "beginn"
     search_fields = (
         "titel",
         "beschreibung",
@@ -125,7 +126,6 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
     )
     autocomplete_fields = ("federfuehrend", "beteiligte", "ziel", "ansprechperson")
     filter_horizontal = ("lebensbereiche",)
-    date_hierarchy = "beginn"
     fieldsets = (
         (None, {"fields": ("kreis", "region", "titel", "beschreibung")}),
         ("Einordnung", {"fields": ("handlungsfeld", "ziel", "lebensbereiche")}),
@@ -138,7 +138,7 @@ class MassnahmeAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         ("Sichtbarkeit", {"fields": ("sichtbarkeit", "archiviert")}),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
     inlines = [MeilensteinInline, StatusmeldungInline, AnhangInline, NachnutzungInline]
 
 
@@ -155,8 +155,8 @@ class MeilensteinAdmin(SimpleHistoryAdmin):
     search_fields = ("titel", "massnahme__titel")
     autocomplete_fields = ("massnahme",)
     date_hierarchy = "faellig_am"
-    fields = ("massnahme", "titel", "faellig_am", "erreicht_am", "erstellt_am", "geaendert_am")
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("massnahme", "titel", "faellig_am", "erreicht_am")
+    readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="überfällig", boolean=True)
     def is_overdue(self, obj) -> bool:
@@ -186,7 +186,7 @@ class StatusmeldungAdmin(SimpleHistoryAdmin):
         "erstellt_am",
         "geaendert_am",
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
 
 
 @admin.register(Anhang)
@@ -207,8 +207,8 @@ class NachnutzungAdmin(admin.ModelAdmin):
     search_fields = ("massnahme__titel", "kommune__name", "kommune__ags", "bemerkung")
     autocomplete_fields = ("massnahme", "kommune")
     date_hierarchy = "seit"
-    fields = ("massnahme", "kommune", "seit", "bemerkung", "erstellt_am", "geaendert_am")
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("massnahme", "kommune", "seit", "bemerkung")
+    readonly_fields = ZEITSTEMPEL
 
 
 @admin.register(Quartalsabschluss)

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from core.fields import optional_fk, person_fk
 from core.files import Dokument, zufaelliger_pfad
 from core.locking import Versioned
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, unique
 from core.quartal import QuartalField, quartal_text
 from handlungsfelder.models import Handlungsfeld, Lebensbereich, Ziel
 from kommunen.models import Kommune, Kreis, kreis_or_region
@@ -430,11 +430,12 @@ class Quartalsabschluss(TimeStampedModel):
         verbose_name_plural = "Quartalsabschlüsse"
         ordering = ["kreis", "-quartal", "-erstellt_am"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kreis", "quartal"],
+            unique(
+                "kreis",
+                "quartal",
                 condition=Q(aufgehoben_am__isnull=True),
                 name="quartalsabschluss_one_active",
-                violation_error_message="Dieses Quartal ist bereits abgeschlossen.",
+                message="Dieses Quartal ist bereits abgeschlossen.",
             ),
             models.CheckConstraint(
                 condition=Q(aufgehoben_am__isnull=True) | ~Q(aufhebungsgrund=""),
@@ -537,10 +538,11 @@ class Statusmeldung(TimeStampedModel):
         # the unique constraint's index starts with the Maßnahme and does not help there.
         indexes = [models.Index(fields=["quartal", "massnahme"], name="statusmeldung_quartal")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["massnahme", "quartal"],
+            unique(
+                "massnahme",
+                "quartal",
                 name="statusmeldung_one_per_quartal",
-                violation_error_message="Für diese Maßnahme gibt es in diesem Quartal schon eine Statusmeldung.",
+                message="Für diese Maßnahme gibt es in diesem Quartal schon eine Statusmeldung.",
             ),
             models.CheckConstraint(
                 condition=Q(fortschritt__gte=0) & Q(fortschritt__lte=100),
@@ -610,10 +612,11 @@ class Nachnutzung(TimeStampedModel):
         verbose_name_plural = "Nachnutzungen"
         ordering = ["massnahme", "kommune__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["massnahme", "kommune"],
+            unique(
+                "massnahme",
+                "kommune",
                 name="nachnutzung_unique",
-                violation_error_message="Diese Kommune ist bereits als Nachnutzerin eingetragen.",
+                message="Diese Kommune ist bereits als Nachnutzerin eingetragen.",
             )
         ]
 

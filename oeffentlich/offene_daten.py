@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+import yaml
+from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
@@ -118,6 +122,29 @@ class Tabelle:
         return [schluessel for schluessel, _ in self.felder]
 
 
+# Title, description, columns and keywords of every table, as data (the texts the DCAT-AP.de
+# catalogue shows, edited without touching code).
+BESCHREIBUNGEN = Path(settings.BASE_DIR) / "data" / "offene_daten" / "tabellen.yaml"
+
+
+@functools.cache
+def _beschreibungen() -> dict:
+    return yaml.safe_load(BESCHREIBUNGEN.read_text(encoding="utf-8"))
+
+
+def _tabelle(schluessel: str, saetze: Callable[[Kreis | None], Iterator[tuple]]) -> Tabelle:
+    """The table `schluessel` of data/offene_daten/tabellen.yaml with its records' source."""
+    eintrag = _beschreibungen()[schluessel]
+    return Tabelle(
+        schluessel=schluessel,
+        titel=eintrag["titel"],
+        beschreibung=eintrag["beschreibung"],
+        felder=tuple(eintrag["felder"].items()),
+        saetze=saetze,
+        stichworte=tuple(eintrag["stichworte"]),
+    )
+
+
 def _zwei(wert: Decimal | None) -> Decimal | None:
     return None if wert is None else wert.quantize(Decimal("0.01"))
 
@@ -180,32 +207,7 @@ def _werte(verlauf, kennzahl: Kennzahl) -> Iterator[tuple[Quartal, int | None, D
             yield stand.quartal, None, stand.ist
 
 
-KENNZAHLEN = Tabelle(
-    schluessel="kennzahlen",
-    titel="Strategie: Kennzahlen der Ziele",
-    beschreibung="Die Kennzahlen der veröffentlichten Ziele der Digitalisierungsstrategie mit "
-    "Ausgangs- und Zielwert und den gemessenen Werten je Quartal (bei Messung je Kommune "
-    "eine Zeile je Kommune).",
-    felder=(
-        ("kreis_ags", "Amtlicher Gemeindeschlüssel des Kreises"),
-        ("kreis", "Name des Kreises"),
-        ("handlungsfeld", "Handlungsfeld der Rahmenstrategie"),
-        ("ziel", "strategisches Ziel"),
-        ("kennzahl", "Name der Kennzahl"),
-        ("einheit", "Einheit der Werte"),
-        ("richtung", "ob ein höherer oder ein niedrigerer Wert besser ist"),
-        ("basiswert", "Ausgangswert"),
-        ("basisdatum", "Stand des Ausgangswerts"),
-        ("zielwert", "Zielwert"),
-        ("zieldatum", "bis wann der Zielwert erreicht sein soll"),
-        ("quartal", "Quartal des Messwerts (JJJJ-Qn)"),
-        ("kommune_ags", "Gemeindeschlüssel der Kommune (leer: auf Kreisebene gemessen)"),
-        ("kommune", "Name der Kommune (leer: auf Kreisebene gemessen)"),
-        ("wert", "gemessener Wert"),
-    ),
-    saetze=kennzahlen_saetze,
-    stichworte=("Digitalisierungsstrategie", "Kennzahlen", "Ziele"),
-)
+KENNZAHLEN = _tabelle("kennzahlen", kennzahlen_saetze)
 
 
 # --- OZG coverage ----------------------------------------------------------------------------
@@ -236,25 +238,7 @@ def ozg_saetze(kreis: Kreis | None) -> Iterator[tuple]:
         )
 
 
-OZG = Tabelle(
-    schluessel="ozg",
-    titel="OZG-Umsetzung je Kommune",
-    beschreibung="Wie viele Leistungen des OZG-Katalogs jede Kommune online anbietet "
-    "(Reifegrad, ab dem eine Leistung als online gilt, nach dem OZG-Reifegradmodell).",
-    felder=(
-        ("kreis_ags", "Amtlicher Gemeindeschlüssel des Kreises"),
-        ("kreis", "Name des Kreises"),
-        ("kommune_ags", "Amtlicher Gemeindeschlüssel der Kommune"),
-        ("kommune", "Name der Kommune"),
-        ("leistungen_katalog", "Anzahl der Leistungen im OZG-Katalog des Portals"),
-        ("leistungen_bewertet", "Anzahl der Leistungen mit erfasstem Umsetzungsstand"),
-        ("leistungen_online", "Anzahl der Leistungen, die online angeboten werden"),
-        ("anteil_online_prozent", "Anteil der online angebotenen Leistungen am Katalog in %"),
-        ("stand", "letzte Änderung eines Umsetzungsstands der Kommune"),
-    ),
-    saetze=ozg_saetze,
-    stichworte=("OZG", "Onlinezugangsgesetz", "Verwaltungsleistungen"),
-)
+OZG = _tabelle("ozg", ozg_saetze)
 
 
 # --- Förderung totals ------------------------------------------------------------------------
@@ -277,23 +261,7 @@ def foerderung_saetze(kreis: Kreis | None) -> Iterator[tuple]:
         )
 
 
-FOERDERUNG = Tabelle(
-    schluessel="foerderung",
-    titel="Fördermittel der Digitalisierung je Kreis",
-    beschreibung="Anzahl der Förderbescheide, bewilligte und abgerufene Fördermittel in Euro "
-    "je Kreis (Summen; keine einzelnen Bescheide).",
-    felder=(
-        ("kreis_ags", "Amtlicher Gemeindeschlüssel des Kreises"),
-        ("kreis", "Name des Kreises"),
-        ("anzahl_bescheide", "Anzahl der Förderbescheide"),
-        ("bewilligt_eur", "Summe der bewilligten Beträge in Euro"),
-        ("abgerufen_eur", "Summe der abgerufenen Mittel in Euro"),
-        ("abrufquote_prozent", "abgerufen im Verhältnis zu bewilligt in %"),
-        ("stichtag", "Stand der Summen: Ende des laufenden Quartals"),
-    ),
-    saetze=foerderung_saetze,
-    stichworte=("Förderung", "Fördermittel", "Digitalisierung"),
-)
+FOERDERUNG = _tabelle("foerderung", foerderung_saetze)
 
 TABELLEN = {t.schluessel: t for t in (KENNZAHLEN, OZG, FOERDERUNG)}
 

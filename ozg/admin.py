@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HttpsUrlsMixin
 
 from .models import OzgLeistung, Umsetzungsstand
 
@@ -32,8 +33,7 @@ class OzgLeistungAdmin(admin.ModelAdmin):
 
 
 @admin.register(Umsetzungsstand)
-class UmsetzungsstandAdmin(SimpleHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class UmsetzungsstandAdmin(HttpsUrlsMixin, SimpleHistoryAdmin):
     list_display = (
         "kommune",
         "leistung",

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.fields import optional_fk, person_fk
 from core.locking import Versioned
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, unique
 from kommunen.models import Kommune
 from kommunen.scope import ScopedQuerySet
 
@@ -112,10 +112,11 @@ class Umsetzungsstand(Versioned, TimeStampedModel):
         verbose_name_plural = "Umsetzungsstände"
         ordering = ["kommune__name", "leistung__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["leistung", "kommune"],
+            unique(
+                "leistung",
+                "kommune",
                 name="umsetzungsstand_unique",
-                violation_error_message="Für diese Leistung und Kommune gibt es schon einen Stand.",
+                message="Für diese Leistung und Kommune gibt es schon einen Stand.",
             ),
             models.CheckConstraint(
                 condition=(

@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count, F
 from django.utils.text import Truncator
+
+from core.admin import ZEITSTEMPEL, HttpsUrlsMixin, SelectRelatedInlineMixin, with_timestamps
 
 from .models import Ergebnis, KalenderToken, Teilnahme, Workshop
 
 
-class TeilnahmeInline(admin.TabularInline):
+class TeilnahmeInline(SelectRelatedInlineMixin, admin.TabularInline):
     model = Teilnahme
     fields = ("person", "kommune", "status")
     autocomplete_fields = ("person", "kommune")
     extra = 0
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "kommune")
+    select_related = ("person", "kommune")
 
 
-class ErgebnisInline(admin.StackedInline):
+class ErgebnisInline(SelectRelatedInlineMixin, admin.StackedInline):
     model = Ergebnis
     fields = ("beschreibung", ("verantwortlich", "faellig_am", "status"), "massnahme")
     autocomplete_fields = ("verantwortlich", "massnahme")
     extra = 0
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("verantwortlich", "massnahme")
+    select_related = ("verantwortlich", "massnahme")
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class WorkshopAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     list_display = (
         "titel",
         "beginn",
@@ -103,8 +101,8 @@ class TeilnahmeAdmin(admin.ModelAdmin):
         "kommune__name",
     )
     autocomplete_fields = ("workshop", "person", "kommune")
-    fields = ("workshop", "person", "kommune", "status", "erstellt_am", "geaendert_am")
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    fields = with_timestamps("workshop", "person", "kommune", "status")
+    readonly_fields = ZEITSTEMPEL
 
 
 @admin.register(Ergebnis)
@@ -127,17 +125,10 @@ class ErgebnisAdmin(admin.ModelAdmin):
     search_fields = ("beschreibung", "workshop__titel", "verantwortlich__name", "massnahme__titel")
     autocomplete_fields = ("workshop", "verantwortlich", "massnahme")
     date_hierarchy = "faellig_am"
-    fields = (
-        "workshop",
-        "beschreibung",
-        "verantwortlich",
-        "faellig_am",
-        "status",
-        "massnahme",
-        "erstellt_am",
-        "geaendert_am",
+    fields = with_timestamps(
+        "workshop", "beschreibung", "verantwortlich", "faellig_am", "status", "massnahme"
     )
-    readonly_fields = ("erstellt_am", "geaendert_am")
+    readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="Ergebnis / Aufgabe", ordering="beschreibung")
     def beschreibung_kurz(self, obj) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.fields import optional_fk
 from core.files import validate_upload, zufaelliger_pfad
 from core.locking import Versioned
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, unique
 from handlungsfelder.models import Handlungsfeld
 from kommunen.models import Kommune, kreis_or_region
 from kommunen.scope import ScopedQuerySet
@@ -190,10 +190,11 @@ class Teilnahme(TimeStampedModel):
         verbose_name_plural = "Teilnahmen"
         ordering = ["workshop", "kommune__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["workshop", "person"],
+            unique(
+                "workshop",
+                "person",
                 name="teilnahme_unique",
-                violation_error_message="Diese Person ist bereits angemeldet.",
+                message="Diese Person ist bereits angemeldet.",
             )
         ]
 

@@ -1,8 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "workshops"
+
+# One result of a workshop: /workshops/ergebnisse/<pk>/…
+ergebnis = [
+    path("bearbeiten/", views.ErgebnisUpdateView.as_view(), name="ergebnis_bearbeiten"),
+    path("massnahme/", views.ErgebnisMassnahmeView.as_view(), name="ergebnis_massnahme"),
+]
+# The personal calendar: /workshops/kalender/…
+kalender = [
+    path("", views.KalenderView.as_view(), name="kalender"),
+    path("erneuern/", views.KalenderRenewView.as_view(), name="kalender_erneuern"),
+    path("<token:token>.ics", views.KalenderFeedView.as_view(), name="feed"),
+]
 
 urlpatterns = [
     path("", views.WorkshopListView.as_view(), name="liste"),
@@ -21,17 +33,6 @@ urlpatterns = [
     path("<id:pk>/teilnahme/", views.TeilnahmeRecordView.as_view(), name="teilnahme"),
     path("<id:pk>/protokoll/", views.ProtokollView.as_view(), name="protokoll"),
     path("<id:pk>/ergebnisse/neu/", views.ErgebnisCreateView.as_view(), name="ergebnis_neu"),
-    path(
-        "ergebnisse/<id:pk>/bearbeiten/",
-        views.ErgebnisUpdateView.as_view(),
-        name="ergebnis_bearbeiten",
-    ),
-    path(
-        "ergebnisse/<id:pk>/massnahme/",
-        views.ErgebnisMassnahmeView.as_view(),
-        name="ergebnis_massnahme",
-    ),
-    path("kalender/", views.KalenderView.as_view(), name="kalender"),
-    path("kalender/erneuern/", views.KalenderRenewView.as_view(), name="kalender_erneuern"),
-    path("kalender/<token:token>.ics", views.KalenderFeedView.as_view(), name="feed"),
+    path("ergebnisse/<id:pk>/", include(ergebnis)),
+    path("kalender/", include(kalender)),
 ]
