@@ -36,5 +36,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Ausgewählte Tokens widerrufen")
     def revoke(self, request, queryset):
-        for token in queryset.aktiv():
+        for token in queryset.active():
             token.revoke()

@@ -67,7 +67,7 @@ def token_from_request(request) -> tuple[bool, ApiToken | None]:
     if schema.lower() != "bearer" or not wert or len(wert) > 200:
         return True, None
     token = (
-        ApiToken.objects.aktiv()
+        ApiToken.objects.active()
         .select_related("user")
         .filter(schluessel_hash=token_hash(wert), user__is_active=True)
         .first()

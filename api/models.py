@@ -29,7 +29,7 @@ def token_hash(klartext: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def aktiv(self) -> ApiTokenQuerySet:
+    def active(self) -> ApiTokenQuerySet:
         return self.filter(widerrufen_am__isnull=True)
 
     def for_user(self, user) -> ApiTokenQuerySet:
@@ -70,7 +70,7 @@ class ApiToken(TimeStampedModel):
         return f"{self.bezeichnung} ({self.anfang}…)"
 
     @property
-    def aktiv(self) -> bool:
+    def is_active(self) -> bool:
         return self.widerrufen_am is None
 
     @classmethod

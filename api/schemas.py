@@ -95,7 +95,7 @@ class Massnahme(Schema):
     status: str = Field(
         description="idee, geplant, in_umsetzung, abgeschlossen, pausiert oder abgebrochen."
     )
-    status_anzeige: str = Field(description="Der Status, wie das Portal ihn anzeigt.")
+    status_display: str = Field(description="Der Status, wie das Portal ihn anzeigt.")
     fortschritt: int = Field(description="Fortschritt in Prozent (0–100).")
     ampel: str = Field(description="gruen, gelb oder rot.")
     beginn: dt.date | None = Field(description="Beginn.")
@@ -308,7 +308,7 @@ class Workshop(Schema):
     beginn: dt.datetime = Field(description="Beginn (ISO 8601).")
     ende: dt.datetime = Field(description="Ende (ISO 8601).")
     format: str = Field(description="video, praesenz oder hybrid.")
-    format_anzeige: str = Field(description="Das Format, wie das Portal es anzeigt.")
+    format_display: str = Field(description="Das Format, wie das Portal es anzeigt.")
     ort: str = Field(description="Ort (leer bei Videokonferenz).")
     handlungsfeld_id: int | None = Field(description="Id des Handlungsfelds.")
     agenda: str = Field(description="Tagesordnung.")

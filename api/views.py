@@ -23,7 +23,7 @@ SITZUNG_NEUES_TOKEN = "api_neues_token"
 @require_http_methods(["GET", "HEAD", "POST"])
 def zugang(request):
     """List the person's active tokens; POST creates one and shows it once."""
-    tokens = ApiToken.objects.for_user(request.user).aktiv()
+    tokens = ApiToken.objects.for_user(request.user).active()
     form = ApiTokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -59,7 +59,7 @@ def zugang(request):
 @require_POST
 def revoke(request, pk: int):
     """Revoke one of the person's own tokens (another person's is a 404)."""
-    token = get_object_or_404(ApiToken.objects.for_user(request.user).aktiv(), pk=pk)
+    token = get_object_or_404(ApiToken.objects.for_user(request.user).active(), pk=pk)
     token.revoke()
     messages.success(
         request,

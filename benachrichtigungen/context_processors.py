@@ -24,7 +24,7 @@ def count_unread(user) -> int:
     schluessel = counter_key(user.pk)
     anzahl = cache.get(schluessel)
     if anzahl is None:
-        anzahl = Benachrichtigung.objects.fuer(user).unread().count()
+        anzahl = Benachrichtigung.objects.for_recipient(user).unread().count()
         cache.set(schluessel, anzahl, ZAEHLER_SEKUNDEN)
     return anzahl
 

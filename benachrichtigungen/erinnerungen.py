@@ -133,7 +133,7 @@ def _remind(kreis, regel, quartal: Quartal, stufe: str, heute: dt.date) -> int:
                 mail.Abschnitt(
                     "",
                     [
-                        mail.Eintrag(m.titel, form_link(m, quartal, heute), m.federfuehrung_anzeige)
+                        mail.Eintrag(m.titel, form_link(m, quartal, heute), m.federfuehrung_display)
                         for m in massnahmen
                     ],
                 )
@@ -171,7 +171,7 @@ def _escalate(kreis, quartal: Quartal) -> int:
     wollen = _wants(personen)
     je_lead = defaultdict(list)
     for m in massnahmen:
-        je_lead[m.federfuehrung_anzeige].append(m)
+        je_lead[m.federfuehrung_display].append(m)
     gesendet = 0
     for person in personen:
         if person.pk not in wollen:

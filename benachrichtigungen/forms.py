@@ -23,7 +23,7 @@ class MailpraeferenzForm(forms.Form):
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        aktuell = Mailpraeferenz.objects.fuer(person)
+        aktuell = Mailpraeferenz.objects.for_person(person)
         for art, wahl in MAILART_HAEUFIGKEITEN.items():
             self.fields[art] = forms.ChoiceField(
                 label=Mailart(art).label,

@@ -124,7 +124,7 @@ def read_abmelde_token(token: str) -> tuple[int, list[str]]:
 
 def unsubscribe(*, person, arten) -> list[str]:
     """Turn the mail kinds `arten` off for `person`; returns the kinds that were on."""
-    vorher = Mailpraeferenz.objects.fuer(person)
+    vorher = Mailpraeferenz.objects.for_person(person)
     for art in arten:
         Mailpraeferenz.objects.update_or_create(
             person=person, art=art, defaults={"haeufigkeit": "aus"}

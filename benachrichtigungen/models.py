@@ -84,7 +84,7 @@ class Gegenstand(models.Model):
 
 
 class AboQuerySet(models.QuerySet):
-    def aktiv(self) -> AboQuerySet:
+    def active(self) -> AboQuerySet:
         return self.filter(beendet_am__isnull=True)
 
 
@@ -140,7 +140,7 @@ class Abo(Gegenstand, TimeStampedModel):
 
 
 class BenachrichtigungQuerySet(models.QuerySet):
-    def fuer(self, user) -> BenachrichtigungQuerySet:
+    def for_recipient(self, user) -> BenachrichtigungQuerySet:
         """The user's own notifications about things they may (still) read."""
         if not user.is_authenticated:
             return self.none()
@@ -261,7 +261,7 @@ MAILART_HAEUFIGKEITEN: dict[str, tuple[str, ...]] = {
 
 
 class MailpraeferenzQuerySet(models.QuerySet):
-    def fuer(self, person) -> dict[str, str]:
+    def for_person(self, person) -> dict[str, str]:
         """{Mailart: Haeufigkeit} of `person`, defaults filled in."""
         gesetzt = dict(self.filter(person=person).values_list("art", "haeufigkeit"))
         return {art: gesetzt.get(art, wahl[0]) for art, wahl in MAILART_HAEUFIGKEITEN.items()}
@@ -403,6 +403,6 @@ class Erinnerungsregel(TimeStampedModel):
             )
 
     @classmethod
-    def fuer(cls, kreis) -> Erinnerungsregel:
+    def for_kreis(cls, kreis) -> Erinnerungsregel:
         """The Kreis's rule, or an unsaved one with the defaults."""
         return cls.objects.filter(kreis=kreis).first() or cls(kreis=kreis)

@@ -44,7 +44,7 @@ def can_read(user, gegenstand) -> bool:
 
 
 def follows(*, person, gegenstand) -> bool:
-    return Abo.objects.aktiv().filter(person=person, **{art_von(gegenstand): gegenstand}).exists()
+    return Abo.objects.active().filter(person=person, **{art_von(gegenstand): gegenstand}).exists()
 
 
 def follow(*, person, gegenstand, aktiv: bool) -> Abo:
@@ -90,7 +90,7 @@ def follow_automatically(*, massnahme: Massnahme, kommune_ids) -> int:
 
 
 def _subscribers(abo_q: Q, *, ohne=None, zusaetzlich=None):
-    auswahl = Q(pk__in=Abo.objects.aktiv().filter(abo_q).values("person_id"))
+    auswahl = Q(pk__in=Abo.objects.active().filter(abo_q).values("person_id"))
     if zusaetzlich is not None:
         auswahl |= Q(pk__in=zusaetzlich)
     personen = get_user_model().objects.filter(auswahl, is_active=True)

@@ -101,7 +101,7 @@ def _mitgliedschaft_created(sender, instance, created, raw=False, **kwargs):
     """A new CDO follows the Maßnahmen their Kommune leads or takes part in."""
     if raw or not created or instance.rolle != Rolle.CDO or not instance.kommune_id:
         return
-    ids = Massnahme.objects.aktiv().with_kommune(instance.kommune_id).values_list("pk", flat=True)
+    ids = Massnahme.objects.active().with_kommune(instance.kommune_id).values_list("pk", flat=True)
     for massnahme_id in ids:
         _after(_follow, massnahme_id, [instance.kommune_id])
 

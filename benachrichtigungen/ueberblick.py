@@ -75,7 +75,7 @@ def _news(person, arten, von, bis) -> list[mail.Eintrag]:
     if not arten:
         return []
     eintraege = (
-        Benachrichtigung.objects.fuer(person)
+        Benachrichtigung.objects.for_recipient(person)
         .filter(art__in=arten, erstellt_am__gte=von, erstellt_am__lt=bis)
         .order_by("erstellt_am", "pk")
     )
@@ -152,7 +152,7 @@ def _responsible_q(scope, prefix: str = "") -> Q:
 
 
 def _meilensteine(person, scope, heute: dt.date) -> list[mail.Eintrag]:
-    lesbar = Massnahme.objects.for_user(person).aktiv().filter(_responsible_q(scope))
+    lesbar = Massnahme.objects.for_user(person).active().filter(_responsible_q(scope))
     steine = (
         Meilenstein.objects.filter(
             massnahme__in=lesbar.values("pk"),
@@ -278,7 +278,7 @@ def _new_loesungen(person, scope, *, seit, bis) -> list[mail.Abschnitt]:
             continue
         eintraege = [
             mail.Eintrag(
-                f"{m.titel} – {m.federfuehrung_anzeige}, "
+                f"{m.titel} – {m.federfuehrung_display}, "
                 f"{m.handlungsfeld.kurzname or m.handlungsfeld.name}",
                 mail.absolute_url(m.get_absolute_url()),
                 f"seit {timezone.localtime(m.im_katalog_seit):%d.%m.%Y} im Lösungskatalog",

@@ -30,7 +30,7 @@ class BenachrichtigungListView(FilteredListView):
     paginate_by = SEITENGROESSE
 
     def get_base_queryset(self):
-        return Benachrichtigung.objects.fuer(self.request.user).newest_first()
+        return Benachrichtigung.objects.for_recipient(self.request.user).newest_first()
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range shows the nearest page, not a 404.
@@ -48,7 +48,7 @@ class BenachrichtigungListView(FilteredListView):
 def open_benachrichtigung(request, pk: int):
     """Mark the notification read and go to what it is about. Someone else's
     notification, or one about something the person may no longer read, is a 404."""
-    eintrag = get_object_or_404(Benachrichtigung.objects.fuer(request.user), pk=pk)
+    eintrag = get_object_or_404(Benachrichtigung.objects.for_recipient(request.user), pk=pk)
     eintrag.mark_read()
     if not url_has_allowed_host_and_scheme(eintrag.link, allowed_hosts=None):
         return redirect("benachrichtigungen:liste")
@@ -59,7 +59,7 @@ def open_benachrichtigung(request, pk: int):
 @require_POST
 def mark_all_read(request):
     anzahl = (
-        Benachrichtigung.objects.fuer(request.user)
+        Benachrichtigung.objects.for_recipient(request.user)
         .unread()
         .update(gelesen_am=timezone.now(), geaendert_am=timezone.now())
     )

@@ -84,7 +84,7 @@ def erinnerungsregel(request, kreis: str):
         if not scope.can_read_kreis(kreis.pk):
             raise Http404
         raise PermissionDenied
-    form = ErinnerungsregelForm(request.POST or None, instance=Erinnerungsregel.fuer(kreis))
+    form = ErinnerungsregelForm(request.POST or None, instance=Erinnerungsregel.for_kreis(kreis))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Die Erinnerungsfristen für {kreis} sind gespeichert.")

@@ -395,7 +395,7 @@ def close_quartal(*, kreis: Kreis, quartal: Quartal, user: User | None) -> Quart
     with transaction.atomic():
         _lock_kreis(kreis.pk)
         bestehend = (
-            Quartalsabschluss.objects.aktiv().filter(kreis=kreis, quartal=str(quartal)).first()
+            Quartalsabschluss.objects.active().filter(kreis=kreis, quartal=str(quartal)).first()
         )
         if bestehend:
             return bestehend

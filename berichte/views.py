@@ -33,7 +33,7 @@ def _berichte_for(user):
 def _active_abschluesse(user):
     """Frozen quarters the user may lift (Kreis staff of their Kreise)."""
     scope = scope_for(user)
-    abschluesse = Quartalsabschluss.objects.aktiv().select_related("kreis", "gesperrt_von")
+    abschluesse = Quartalsabschluss.objects.active().select_related("kreis", "gesperrt_von")
     if not scope.is_superuser:
         abschluesse = abschluesse.filter(kreis_id__in=scope.kreis_ids)
     return abschluesse.order_by("kreis__name", "-quartal")
@@ -156,7 +156,7 @@ def bericht_detail(request, pk):
         versionen=_berichte_for(request.user)
         .filter(kreis_id=bericht.kreis_id, quartal=bericht.quartal)
         .order_by("-version"),
-        gesperrt=Quartalsabschluss.objects.aktiv()
+        gesperrt=Quartalsabschluss.objects.active()
         .filter(kreis_id=bericht.kreis_id, quartal=bericht.quartal)
         .first(),
         breadcrumbs=[
@@ -200,7 +200,7 @@ def bericht_erneut(request, pk):
 def lift_abschluss(request, pk):
     """Kreis staff lift the freeze of a quarter, with a reason that is kept on record."""
     abschluss = get_object_or_404(
-        Quartalsabschluss.objects.aktiv()
+        Quartalsabschluss.objects.active()
         .for_user(request.user)
         .select_related("kreis", "gesperrt_von"),
         pk=pk,

@@ -121,7 +121,7 @@ DOKUMENT_FELDER = ("content_type", "size_display", "hochgeladen_am", "hochgelade
 
 class DokumentAdminMixin:
     """For ModelAdmins and inlines of `Dokument` models: the upload-aware form and a
-    readable file size (add "groesse_anzeige" to `fields` and `readonly_fields`)."""
+    readable file size (add "size_display" to `fields` and `readonly_fields`)."""
 
     form = DokumentAdminForm
 

@@ -566,7 +566,7 @@ def across_kreis_border(user, kreis_id: str, limit: int = 20) -> list[Massnahme]
     eigen = Q(kreis_id=kreis_id, pk__in=anderswo.values("massnahme_id"))
     return list(
         Massnahme.objects.for_user(user)
-        .aktiv()
+        .active()
         .filter((fremd & ~Q(kreis_id=kreis_id)) | eigen)
         .annotate(
             beteiligt=Exists(partner.filter(massnahme_id=OuterRef("pk"))),
@@ -612,7 +612,7 @@ def naechste_fristen(kreis_id: str, limit: int = 6) -> list[Frist]:
             "Meilenstein",
             f"{m.titel} ({m.massnahme.titel})",
             m.massnahme.get_absolute_url(),
-            m.massnahme.federfuehrung_anzeige,
+            m.massnahme.federfuehrung_display,
         )
         for m in meilensteine
     ] + [

@@ -36,7 +36,7 @@ def _prozent(value) -> str:
 
 @admin.register(Foerderprogramm)
 class FoerderprogrammAdmin(admin.ModelAdmin):
-    list_display = ("kurzname", "name", "foerdergeber", "max_quote_anzeige", "betragsregel")
+    list_display = ("kurzname", "name", "foerdergeber", "max_quote_display", "betragsregel")
     list_filter = ("betragsregel", "foerdergeber")
     search_fields = ("kurzname", "name", "foerdergeber", "richtlinie")
     fieldsets = (
@@ -48,7 +48,7 @@ class FoerderprogrammAdmin(admin.ModelAdmin):
     readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="max. Förderquote", ordering="max_foerderquote")
-    def max_quote_anzeige(self, obj) -> str:
+    def max_quote_display(self, obj) -> str:
         return _prozent(obj.max_foerderquote)
 
 
@@ -104,10 +104,10 @@ class FoerderbescheidAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         "kreis",
         "zuwendungsempfaenger",
         "bescheiddatum",
-        "betrag_anzeige",
-        "quote_anzeige",
-        "abgerufen_anzeige",
-        "verbleibend_anzeige",
+        "betrag_display",
+        "quote_display",
+        "abgerufen_display",
+        "verbleibend_display",
         "status",
     )
     list_filter = (
@@ -136,10 +136,10 @@ class FoerderbescheidAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
                 "fields": (
                     "bewilligter_betrag",
                     "foerderquote",
-                    "zuwendungsfaehige_ausgaben_anzeige",
-                    "eigenanteil_anzeige",
-                    "abgerufen_anzeige",
-                    "verbleibend_anzeige",
+                    "zuwendungsfaehige_ausgaben_display",
+                    "eigenanteil_display",
+                    "abgerufen_display",
+                    "verbleibend_display",
                 ),
                 "description": (
                     "Zuwendungsfähige Ausgaben und Eigenanteil werden aus Betrag und "
@@ -162,10 +162,10 @@ class FoerderbescheidAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
     readonly_fields = (
-        "zuwendungsfaehige_ausgaben_anzeige",
-        "eigenanteil_anzeige",
-        "abgerufen_anzeige",
-        "verbleibend_anzeige",
+        "zuwendungsfaehige_ausgaben_display",
+        "eigenanteil_display",
+        "abgerufen_display",
+        "verbleibend_display",
         "erstellt_am",
         "geaendert_am",
     )
@@ -179,27 +179,27 @@ class FoerderbescheidAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
         return obj.bewilligter_betrag is not None and bool(obj.foerderquote)
 
     @admin.display(description="bewilligt", ordering="bewilligter_betrag")
-    def betrag_anzeige(self, obj) -> str:
+    def betrag_display(self, obj) -> str:
         return euro(obj.bewilligter_betrag)
 
     @admin.display(description="Förderquote", ordering="foerderquote")
-    def quote_anzeige(self, obj) -> str:
+    def quote_display(self, obj) -> str:
         return _prozent(obj.foerderquote)
 
     @admin.display(description="zuwendungsfähige Ausgaben")
-    def zuwendungsfaehige_ausgaben_anzeige(self, obj) -> str:
+    def zuwendungsfaehige_ausgaben_display(self, obj) -> str:
         return euro(obj.zuwendungsfaehige_ausgaben) if self._berechenbar(obj) else "–"
 
     @admin.display(description="Eigenanteil")
-    def eigenanteil_anzeige(self, obj) -> str:
+    def eigenanteil_display(self, obj) -> str:
         return euro(obj.eigenanteil) if self._berechenbar(obj) else "–"
 
     @admin.display(description="abgerufen", ordering="abgerufen_summe")
-    def abgerufen_anzeige(self, obj) -> str:
+    def abgerufen_display(self, obj) -> str:
         return euro(obj.abgerufen()) if obj.pk else "–"
 
     @admin.display(description="verbleibend")
-    def verbleibend_anzeige(self, obj) -> str:
+    def verbleibend_display(self, obj) -> str:
         if not obj.pk or obj.bewilligter_betrag is None:
             return "–"
         return euro(obj.verbleibend())
@@ -207,7 +207,7 @@ class FoerderbescheidAdmin(HochgeladenVonMixin, SimpleHistoryAdmin):
 
 @admin.register(Mittelabruf)
 class MittelabrufAdmin(SimpleHistoryAdmin):
-    list_display = ("bescheid", "datum", "betrag_anzeige", "status", "bemerkung")
+    list_display = ("bescheid", "datum", "betrag_display", "status", "bemerkung")
     list_filter = ("status", "bescheid__programm", "bescheid__kreis")
     list_select_related = ("bescheid__programm",)
     search_fields = ("bescheid__aktenzeichen", "bemerkung")
@@ -217,7 +217,7 @@ class MittelabrufAdmin(SimpleHistoryAdmin):
     readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="Betrag", ordering="betrag")
-    def betrag_anzeige(self, obj) -> str:
+    def betrag_display(self, obj) -> str:
         return euro(obj.betrag)
 
 

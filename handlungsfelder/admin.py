@@ -109,11 +109,11 @@ class KennzahlAdmin(admin.ModelAdmin):
         "name",
         "ziel",
         "ziel_kreis",
-        "einheit_anzeige",
+        "einheit_display",
         "ebene",
         "quelle",
-        "basiswert_anzeige",
-        "zielwert_anzeige",
+        "basiswert_display",
+        "zielwert_display",
         "zieldatum",
     )
     list_filter = (
@@ -144,21 +144,21 @@ class KennzahlAdmin(admin.ModelAdmin):
         return obj.ziel.kreis
 
     @admin.display(description="Einheit", ordering="einheit")
-    def einheit_anzeige(self, obj) -> str:
-        return obj.einheit_anzeige
+    def einheit_display(self, obj) -> str:
+        return obj.einheit_display
 
     @admin.display(description="Ausgangswert", ordering="basiswert")
-    def basiswert_anzeige(self, obj) -> str:
+    def basiswert_display(self, obj) -> str:
         return zahl(obj.basiswert, 2)
 
     @admin.display(description="Zielwert", ordering="zielwert")
-    def zielwert_anzeige(self, obj) -> str:
+    def zielwert_display(self, obj) -> str:
         return zahl(obj.zielwert, 2)
 
 
 @admin.register(KennzahlWert)
 class KennzahlWertAdmin(admin.ModelAdmin):
-    list_display = ("kennzahl", "quartal", "kommune", "wert_anzeige", "erfasst_von", "geaendert_am")
+    list_display = ("kennzahl", "quartal", "kommune", "wert_display", "erfasst_von", "geaendert_am")
     list_filter = (
         "quartal",
         "kennzahl__ziel__kreis",
@@ -172,5 +172,5 @@ class KennzahlWertAdmin(admin.ModelAdmin):
     readonly_fields = ZEITSTEMPEL
 
     @admin.display(description="Wert", ordering="wert")
-    def wert_anzeige(self, obj) -> str:
+    def wert_display(self, obj) -> str:
         return zahl(obj.wert, 2)

@@ -15,7 +15,7 @@ def _float(wert):
 
 
 def _einheit(kennzahl: Kennzahl) -> str:
-    einheit = kennzahl.einheit_anzeige
+    einheit = kennzahl.einheit_display
     return "" if einheit == Kennzahl.Einheit.ANZAHL else einheit
 
 

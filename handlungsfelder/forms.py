@@ -133,7 +133,7 @@ class KennzahlWertForm(VersionFormMixin, forms.Form):
         quartale = list(reversed(quartale_between(von, aktuell))) or [aktuell]
         self.fields["quartal"].choices = [(str(q), q.label) for q in quartale]
         self.fields["quartal"].initial = str(aktuell.previous() if len(quartale) > 1 else aktuell)
-        einheit = kennzahl.einheit_anzeige
+        einheit = kennzahl.einheit_display
         if einheit and einheit != Kennzahl.Einheit.ANZAHL:
             self.fields["wert"].label = f"Wert in {einheit}"
         if kennzahl.ebene == Kennzahl.Ebene.KOMMUNE:

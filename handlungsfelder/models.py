@@ -168,7 +168,7 @@ class Kennzahl(Versioned, TimeStampedModel):
         return self.name
 
     @property
-    def einheit_anzeige(self) -> str:
+    def einheit_display(self) -> str:
         return self.einheit_freitext if self.einheit == self.Einheit.FREI else self.einheit
 
     @property
@@ -187,7 +187,7 @@ class Kennzahl(Versioned, TimeStampedModel):
         if wert is None:
             return "–"
         text = zahl(Decimal(wert), _stellen(wert))
-        einheit = self.einheit_anzeige
+        einheit = self.einheit_display
         if not einheit or einheit == self.Einheit.ANZAHL:
             return text
         return f"{text}\u00a0{einheit}"

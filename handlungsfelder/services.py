@@ -329,7 +329,7 @@ def zielerreichung(kreis: Kreis | str, quartal: Quartal | str) -> list[Zielerrei
                 handlungsfeld=k.ziel.handlungsfeld.kurzname,
                 ziel=k.ziel.titel,
                 kennzahl=k.name,
-                einheit=k.einheit_anzeige,
+                einheit=k.einheit_display,
                 richtung=k.get_richtung_display(),
                 quelle=k.get_quelle_display(),
                 basiswert=k.format(k.basiswert),

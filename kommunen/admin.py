@@ -228,7 +228,7 @@ class KommuneAdmin(HttpsUrlsMixin, admin.ModelAdmin):
         "ags",
         "kreis",
         "typ",
-        "einwohner_anzeige",
+        "einwohner_display",
         "einwohner_stand",
         "anzahl_federfuehrend",
         "anzahl_beteiligt",
@@ -253,7 +253,7 @@ class KommuneAdmin(HttpsUrlsMixin, admin.ModelAdmin):
         return qs
 
     @admin.display(description="Einwohnerzahl", ordering="einwohner")
-    def einwohner_anzeige(self, obj) -> str:
+    def einwohner_display(self, obj) -> str:
         return zahl(obj.einwohner)
 
     @admin.display(description="federführend", ordering="anzahl_federfuehrend")
@@ -271,7 +271,7 @@ class KommuneAdmin(HttpsUrlsMixin, admin.ModelAdmin):
 
 @admin.register(Mitgliedschaft)
 class MitgliedschaftAdmin(admin.ModelAdmin):
-    list_display = ("user", "rolle", "bereich_anzeige", "erstellt_am")
+    list_display = ("user", "rolle", "bereich_display", "erstellt_am")
     list_filter = ("rolle", "kreis", "region", ("kommune__kreis", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "kommune", "kreis", "region")
     search_fields = (
@@ -290,5 +290,5 @@ class MitgliedschaftAdmin(admin.ModelAdmin):
     date_hierarchy = "erstellt_am"
 
     @admin.display(description="Zuständig für")
-    def bereich_anzeige(self, obj) -> str:
+    def bereich_display(self, obj) -> str:
         return str(obj.bereich or "–")

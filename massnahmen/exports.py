@@ -23,10 +23,10 @@ from django.db.models import Prefetch, QuerySet
 from core.formatting import zahl
 
 from .models import Massnahme
-from .tables import JA, KOPFZEILE, NEIN, Art, MassnahmeTable, Spalte
+from .tables import JA, KOPFZEILE, NEIN, Art, FileColumn, MassnahmeTable
 
 # The file's columns, in their order.
-SPALTEN: tuple[Spalte, ...] = MassnahmeTable.export_columns
+SPALTEN: tuple[FileColumn, ...] = MassnahmeTable.export_columns
 
 
 def export_queryset(queryset: QuerySet[Massnahme]) -> QuerySet[Massnahme]:
@@ -82,7 +82,7 @@ def datum_de(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def csv_wert(spalte: Spalte, value: Any) -> str:
+def csv_wert(spalte: FileColumn, value: Any) -> str:
     """One cell of the CSV file as German Excel reads it."""
     if value is None or value == "":
         return ""
@@ -153,7 +153,7 @@ def write_xlsx(massnahmen: Iterable[Massnahme], ziel: BinaryIO) -> int:
 
     sheet.append([kopf(s.titel) for s in SPALTEN])
 
-    def zelle(spalte: Spalte, value: Any) -> WriteOnlyCell | None:
+    def zelle(spalte: FileColumn, value: Any) -> WriteOnlyCell | None:
         if value is None or value == "":
             return None
         if spalte.art is Art.DATUM:

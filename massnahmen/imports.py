@@ -43,12 +43,12 @@ from .tables import (
     AMPEL_KURZ,
     LISTEN_TRENNER,
     SICHTBARKEIT_KURZ,
+    FileColumn,
     MassnahmeTable,
-    Spalte,
 )
 
 # The columns the import expects: those the export writes, from the list's one declaration.
-SPALTEN: tuple[Spalte, ...] = MassnahmeTable.export_columns
+SPALTEN: tuple[FileColumn, ...] = MassnahmeTable.export_columns
 
 ERLAUBTE_ENDUNGEN = (".csv", ".xlsx")
 MAX_DATEIGROESSE = 20 * 1024 * 1024
@@ -114,7 +114,7 @@ class Tabelle:
     """The rows of an import file, mapped to the column spec."""
 
     dateiname: str
-    spalten: list[Spalte | None]  # per position in the file; None = column without header
+    spalten: list[FileColumn | None]  # per position in the file; None = column without header
     zeilen: list[tuple[int, list[Any]]]  # (row number as shown in a spreadsheet, cell values)
 
     @property
@@ -313,7 +313,7 @@ def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
             "Die erste Zeile muss die Spaltenüberschriften enthalten (wie im Export), sie ist "
             "aber leer."
         )
-    spalten: list[Spalte | None] = []
+    spalten: list[FileColumn | None] = []
     unbekannt: list[str] = []
     gesehen: set[tuple[str, bool]] = set()
     for value in kopf:
@@ -521,7 +521,7 @@ _MIT_STANDARDWERT = {"status", "fortschritt", "ampel", "sichtbarkeit"}
 
 
 @dataclass
-class Zeilenergebnis:
+class RowResult:
     """One checked row: what would be stored, or why not."""
 
     zeile: int
@@ -697,7 +697,7 @@ class Pruefung:
 
     # -- one row
 
-    def zeile(self, nummer: int, row: list[Any]) -> Zeilenergebnis:
+    def zeile(self, nummer: int, row: list[Any]) -> RowResult:
         werte: dict[str, Any] = {}  # per field: the cell the import reads
         namen: dict[str, Any] = {}  # per field with a name column besides: its cell
         for i, s in enumerate(self.tabelle.spalten):
@@ -743,7 +743,7 @@ class Pruefung:
         neu = massnahme is None
         if neu:
             massnahme = Massnahme(kreis=self.kreis)
-        ergebnis = Zeilenergebnis(zeile=nummer, massnahme=massnahme, fehler=fehler)
+        ergebnis = RowResult(zeile=nummer, massnahme=massnahme, fehler=fehler)
         ergebnis.art = NEU if pk is None else GEAENDERT
 
         kreiszellen = [(werte.get("kreis"), None)]
@@ -846,7 +846,7 @@ class Pruefung:
                 ergebnis.art = UNVERAENDERT
         return ergebnis
 
-    def _match(self, feld_name: str, name: Any, code: Any, ergebnis: Zeilenergebnis) -> str | None:
+    def _match(self, feld_name: str, name: Any, code: Any, ergebnis: RowResult) -> str | None:
         """Why the name cell of a field disagrees with its code cell, or None if it agrees."""
         try:
             if feld_name == "federfuehrend":
@@ -859,7 +859,7 @@ class Pruefung:
         if passt:
             return None
         if feld_name == "federfuehrend":
-            bedeutung = ergebnis.massnahme.federfuehrung_anzeige
+            bedeutung = ergebnis.massnahme.federfuehrung_display
         else:
             namen = {
                 obj.pk: obj.name
@@ -968,7 +968,7 @@ class Pruefung:
             raise Ungueltig(f"Unbekannte Lebensbereiche: {namen}. Erlaubt sind: {erlaubt}.")
         return ids
 
-    def alle(self) -> Iterator[Zeilenergebnis]:
+    def alle(self) -> Iterator[RowResult]:
         """Check every row; yields the results in file order."""
         for nummer, row in self.tabelle.zeilen:
             yield self.zeile(nummer, row)
@@ -1020,7 +1020,7 @@ class Zaehler:
 
 
 def schreiben(
-    ergebnisse: Sequence[Zeilenergebnis],
+    ergebnisse: Sequence[RowResult],
     *,
     user: User | None = None,
     grund: str = "",
@@ -1072,7 +1072,7 @@ def schreiben(
 
 
 def _write_m2m(
-    neue: Sequence[Zeilenergebnis], geaenderte: Sequence[Zeilenergebnis]
+    neue: Sequence[RowResult], geaenderte: Sequence[RowResult]
 ) -> dict[str, dict[int, list]]:
     """Replace the M2M rows where they changed; returns every stored Maßnahme's through rows
     (with their ids, which the history snapshot needs)."""
@@ -1102,7 +1102,7 @@ def _write_m2m(
 
 
 def _write_historie(
-    gespeichert: Sequence[Zeilenergebnis],
+    gespeichert: Sequence[RowResult],
     durchgangszeilen: dict[str, dict[int, list]],
     *,
     user: User | None,

@@ -85,7 +85,7 @@ class MassnahmeQuerySet(ScopedQuerySet):
         """Maßnahmen the user may read (`lesbar_q`)."""
         return lesbar_q(scope)
 
-    def aktiv(self) -> MassnahmeQuerySet:
+    def active(self) -> MassnahmeQuerySet:
         return self.filter(archiviert=False)
 
     def veroeffentlicht(self) -> MassnahmeQuerySet:
@@ -102,7 +102,7 @@ class MassnahmeQuerySet(ScopedQuerySet):
         one): all but the finished, the stopped and those starting after the quarter (the
         one definition for the report, the dashboards, the start page and the list filter
         "fehlt Statusmeldung")."""
-        return self.aktiv().filter(meldepflichtig_q(quartal))
+        return self.active().filter(meldepflichtig_q(quartal))
 
     def without_statusmeldung(self, quartal) -> MassnahmeQuerySet:
         return self.exclude(statusmeldungen__quartal=str(quartal))
@@ -346,7 +346,7 @@ class Massnahme(Versioned, TimeStampedModel):
         return self.region if self.region_id else self.kreis
 
     @property
-    def federfuehrung_anzeige(self) -> str:
+    def federfuehrung_display(self) -> str:
         if self.federfuehrend_id:
             return str(self.federfuehrend)
         return self.region.bezeichnung if self.region_id else str(self.kreis)
@@ -403,7 +403,7 @@ class Massnahme(Versioned, TimeStampedModel):
 
 
 class QuartalsabschlussQuerySet(ScopedQuerySet):
-    def aktiv(self) -> QuartalsabschlussQuerySet:
+    def active(self) -> QuartalsabschlussQuerySet:
         return self.filter(aufgehoben_am__isnull=True)
 
 
@@ -450,7 +450,7 @@ class Quartalsabschluss(TimeStampedModel):
     @staticmethod
     def is_locked(kreis_id: str, quartal) -> bool:
         return (
-            Quartalsabschluss.objects.aktiv()
+            Quartalsabschluss.objects.active()
             .filter(kreis_id=kreis_id, quartal=str(quartal))
             .exists()
         )

@@ -317,7 +317,7 @@ def create_nachnutzung(*, massnahme: Massnahme, kommune: Kommune, user) -> Massn
             titel=massnahme.titel,
             beschreibung=(
                 f"Nachnutzung der Lösung „{massnahme.titel}“ "
-                f"({massnahme.federfuehrung_anzeige}).\n\n{massnahme.beschreibung}"
+                f"({massnahme.federfuehrung_display}).\n\n{massnahme.beschreibung}"
             ).strip(),
             handlungsfeld=massnahme.handlungsfeld,
             ziel=massnahme.ziel

@@ -56,7 +56,7 @@ LISTEN_TRENNER = ", "
 
 
 @dataclass(frozen=True)
-class Spalte:
+class FileColumn:
     """One column of the export and import file."""
 
     titel: str  # the header, exactly as written in the file
@@ -100,10 +100,10 @@ _PAAR_HILFE = (
 
 def _listenpaar(
     titel: str, feld: str, code: str, code_titel: str, name_hilfe: str, code_hilfe: str
-) -> tuple[Spalte, Spalte]:
+) -> tuple[FileColumn, FileColumn]:
     """The name column and the code column of a many-to-many field, listed alike."""
     return (
-        Spalte(
+        FileColumn(
             titel,
             feld,
             Art.LISTE,
@@ -112,7 +112,7 @@ def _listenpaar(
             30,
             anzeige=True,
         ),
-        Spalte(
+        FileColumn(
             f"{titel} ({code_titel})",
             feld,
             Art.LISTE,
@@ -123,8 +123,8 @@ def _listenpaar(
     )
 
 
-SPALTEN: tuple[Spalte, ...] = (
-    Spalte(
+SPALTEN: tuple[FileColumn, ...] = (
+    FileColumn(
         "ID",
         "id",
         Art.GANZZAHL,
@@ -132,7 +132,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Leer lassen für eine neue Maßnahme; mit ID wird die bestehende Maßnahme geändert.",
         8,
     ),
-    Spalte(
+    FileColumn(
         "Kreis",
         "kreis",
         Art.TEXT,
@@ -141,7 +141,7 @@ SPALTEN: tuple[Spalte, ...] = (
         12,
         anzeige=True,
     ),
-    Spalte(
+    FileColumn(
         "Kreis (AGS)",
         "kreis",
         Art.TEXT,
@@ -149,11 +149,11 @@ SPALTEN: tuple[Spalte, ...] = (
         "Amtlicher Gemeindeschlüssel (AGS) des Kreises; leer = der Kreis des Imports.",
         8,
     ),
-    Spalte(
+    FileColumn(
         "Titel", "titel", Art.TEXT, lambda m: m.titel, "Pflichtangabe, höchstens 250 Zeichen.", 45
     ),
-    Spalte("Beschreibung", "beschreibung", Art.TEXT, lambda m: m.beschreibung, "Freitext.", 60),
-    Spalte(
+    FileColumn("Beschreibung", "beschreibung", Art.TEXT, lambda m: m.beschreibung, "Freitext.", 60),
+    FileColumn(
         "Handlungsfeld",
         "handlungsfeld",
         Art.TEXT,
@@ -169,7 +169,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Namen der Lebensbereiche, durch Komma getrennt, z. B. „Verwaltung, Mobilität“.",
         "Schlüssel der Lebensbereiche, durch Komma getrennt, z. B. „verwaltung, mobilitaet“.",
     ),
-    Spalte(
+    FileColumn(
         "Ziel",
         "ziel",
         Art.TEXT,
@@ -177,17 +177,17 @@ SPALTEN: tuple[Spalte, ...] = (
         "Titel (oder ID) eines Ziels des Kreises im selben Handlungsfeld; leer = kein Ziel.",
         30,
     ),
-    Spalte(
+    FileColumn(
         "Federführung",
         "federfuehrend",
         Art.TEXT,
-        lambda m: m.federfuehrung_anzeige,
+        lambda m: m.federfuehrung_display,
         "Name der federführenden Kommune; „Kreis …“ (z. B. „Kreis Lippe“) oder leer = der "
         "Kreis selbst.",
         18,
         anzeige=True,
     ),
-    Spalte(
+    FileColumn(
         "Federführung (AGS)",
         "federfuehrend",
         Art.TEXT,
@@ -204,7 +204,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Namen der beteiligten Kommunen, durch Komma getrennt.",
         "AGS der beteiligten Kommunen, durch Komma getrennt.",
     ),
-    Spalte(
+    FileColumn(
         "Status",
         "status",
         Art.TEXT,
@@ -212,7 +212,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Eines von: " + ", ".join(str(label) for _, label in Massnahme.Status.choices) + ".",
         14,
     ),
-    Spalte(
+    FileColumn(
         "Fortschritt",
         "fortschritt",
         Art.GANZZAHL,
@@ -220,7 +220,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Ganze Zahl von 0 bis 100 (Prozent).",
         11,
     ),
-    Spalte(
+    FileColumn(
         "Ampel",
         "ampel",
         Art.TEXT,
@@ -228,8 +228,8 @@ SPALTEN: tuple[Spalte, ...] = (
         "grün, gelb oder rot.",
         8,
     ),
-    Spalte("Beginn", "beginn", Art.DATUM, lambda m: m.beginn, "Datum als TT.MM.JJJJ.", 12),
-    Spalte(
+    FileColumn("Beginn", "beginn", Art.DATUM, lambda m: m.beginn, "Datum als TT.MM.JJJJ.", 12),
+    FileColumn(
         "geplantes Ende",
         "ende_geplant",
         Art.DATUM,
@@ -237,7 +237,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Datum als TT.MM.JJJJ, nicht vor dem Beginn.",
         14,
     ),
-    Spalte(
+    FileColumn(
         "tatsächliches Ende",
         "ende_tatsaechlich",
         Art.DATUM,
@@ -245,7 +245,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Datum als TT.MM.JJJJ; Pflicht, wenn der Status „abgeschlossen“ ist.",
         16,
     ),
-    Spalte(
+    FileColumn(
         "Budget",
         "budget",
         Art.BETRAG,
@@ -253,7 +253,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "Betrag in Euro, z. B. 12500,00; leer = kein Budget angegeben.",
         14,
     ),
-    Spalte(
+    FileColumn(
         "Sichtbarkeit",
         "sichtbarkeit",
         Art.TEXT,
@@ -261,8 +261,10 @@ SPALTEN: tuple[Spalte, ...] = (
         "Kreis, Region oder öffentlich (öffentlich: auf der Transparenzseite zeigen).",
         12,
     ),
-    Spalte("archiviert", "archiviert", Art.JA_NEIN, lambda m: m.archiviert, "ja oder nein.", 10),
-    Spalte(
+    FileColumn(
+        "archiviert", "archiviert", Art.JA_NEIN, lambda m: m.archiviert, "ja oder nein.", 10
+    ),
+    FileColumn(
         "übernommen von (ID)",
         "nachnutzung_von",
         Art.GANZZAHL,
@@ -270,7 +272,7 @@ SPALTEN: tuple[Spalte, ...] = (
         "ID der Maßnahme, deren Lösung nachgenutzt wird (Einer für Alle); sonst leer.",
         12,
     ),
-    Spalte(
+    FileColumn(
         "Version",
         "version",
         Art.GANZZAHL,
@@ -294,7 +296,7 @@ def _federfuehrung(m: Massnahme, table: MassnahmeTable) -> str:
     # Rows led by another Kreis (a partner's, a Region-visible one) say who leads them.
     if table.eigene_kreise and m.kreis_id not in table.eigene_kreise:
         return f'<span class="meta">federführend: {esc(m.federfuehrung_with_kreis)}</span>'
-    return esc(m.federfuehrung_anzeige)
+    return esc(m.federfuehrung_display)
 
 
 class MassnahmeTable(Table):

@@ -172,7 +172,7 @@ def kennzahlen_saetze(kreis: Kreis | None) -> Iterator[tuple]:
             ziel.handlungsfeld.kurzname,
             ziel.titel,
             kennzahl.name,
-            kennzahl.einheit_anzeige,
+            kennzahl.einheit_display,
             kennzahl.get_richtung_display(),
             _zwei(kennzahl.basiswert),
             kennzahl.basisdatum,

@@ -319,7 +319,7 @@ class Ereignis:
 
     datum: dt.date
     art: str  # meldung, meilenstein, bescheid, auszahlung (CSS class and sort order)
-    art_anzeige: str
+    art_display: str
     titel: str
     text: str = ""
     anker: str = ""  # the id of a public update, which its Atom entry links to
@@ -348,7 +348,7 @@ def zeitleiste(m: Massnahme) -> list[Ereignis]:
         Ereignis(
             datum=timezone.localtime(s.public_since).date(),
             art="meldung",
-            art_anzeige="Meldung",
+            art_display="Meldung",
             titel=f"Stand {quartal_text(s.quartal)}",
             text=s.oeffentliche_zusammenfassung,
             anker=f"meldung-{s.quartal}",

@@ -39,7 +39,7 @@ class UmsetzungsstandAdmin(HttpsUrlsMixin, SimpleHistoryAdmin):
         "leistung",
         "reifegradmodell",
         "reifegrad",
-        "online_anzeige",
+        "online_display",
         "online_seit",
         "bewertet_am",
         "nachgenutzt_von",
@@ -72,7 +72,7 @@ class UmsetzungsstandAdmin(HttpsUrlsMixin, SimpleHistoryAdmin):
                 "fields": (
                     "reifegradmodell",
                     "reifegrad",
-                    "online_anzeige",
+                    "online_display",
                     "bewertet_am",
                     "bewertet_von",
                 ),
@@ -84,10 +84,10 @@ class UmsetzungsstandAdmin(HttpsUrlsMixin, SimpleHistoryAdmin):
         ("Onlinedienst", {"fields": ("online_seit", "link", "nachgenutzt_von")}),
         ("Verwaltung", {"fields": ("erstellt_am", "geaendert_am"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("online_anzeige", "erstellt_am", "geaendert_am")
+    readonly_fields = ("online_display", "erstellt_am", "geaendert_am")
 
     @admin.display(description="online", boolean=True, ordering="online")
-    def online_anzeige(self, obj) -> bool | None:
+    def online_display(self, obj) -> bool | None:
         # `online` is a GeneratedField (not a BooleanField), so the admin would print
         # "True"; and it only exists once the row is saved.
         return obj.online if obj.pk else None

@@ -25,12 +25,12 @@ from .models import OzgLeistung, Umsetzungsstand
 
 
 @dataclass
-class Zelle:
+class Cell:
     """One cell: a Kommune's state of one service (None: not rated yet)."""
 
     leistung: OzgLeistung
     kommune: Kommune
-    stand: Umsetzungsstand | ZellenStand | None
+    stand: Umsetzungsstand | CellState | None
     darf_bearbeiten: bool = False
 
     @property
@@ -43,7 +43,7 @@ class Zelle:
 
     @property
     def anzeige(self) -> str:
-        return self.stand.stufe_anzeige if self.stand else "–"
+        return self.stand.stufe_display if self.stand else "–"
 
     @property
     def nachgenutzt_von(self) -> Kommune | Nachnutzer | None:
@@ -72,7 +72,7 @@ class Zelle:
     def zelle_url(self) -> str:
         return _url("ozg:zelle", self.leistung.pk, self.kommune.pk)
 
-    def anzeige_html(self, *, zurueck: str = "", gespeichert: bool = False, fokus: bool = False):
+    def as_html(self, *, zurueck: str = "", gespeichert: bool = False, fokus: bool = False):
         """The cell as shown (`ozg/zelle.html#anzeige`): the rating, a link to the inline
         form for whoever may edit it, and what a screen reader announces. Built here
         rather than by an {% include %} per cell: a Kreis's matrix has about a thousand
@@ -129,11 +129,11 @@ FEHLEND_NAMENTLICH = 5
 
 
 @dataclass
-class Zeile:
+class Row:
     """One service with its cells (the columns shown) and its coverage in the whole Kreis."""
 
     leistung: OzgLeistung
-    zellen: list[Zelle]
+    zellen: list[Cell]
     anzahl_kommunen: int
     online: int = 0
 
@@ -180,19 +180,19 @@ class Zeile:
         return mark_safe(f"{kopf}{inhalt}\n</div>")
 
     def zellen_html(self, *, zurueck: str = ""):
-        """The row's cells, each `<td>` with `Zelle.anzeige_html` (one call per row instead
+        """The row's cells, each `<td>` with `Cell.as_html` (one call per row instead
         of a loop in the template over about a thousand cells, issue 19)."""
         return mark_safe(
             "".join(
                 f'<td id="{zelle.id}" class="ozg-matrix__zelle">\n'
-                f"{zelle.anzeige_html(zurueck=zurueck)}\n</td>"
+                f"{zelle.as_html(zurueck=zurueck)}\n</td>"
                 for zelle in self.zellen
             )
         )
 
 
 @dataclass
-class Spalte:
+class Column:
     """One Kommune with its coverage over all services of the filter (not only this page)."""
 
     kommune: Kommune
@@ -215,7 +215,7 @@ class Gruppe:
 
     nummer: int
     themenfeld: str
-    zeilen: list[Zeile]
+    zeilen: list[Row]
 
     @property
     def id(self) -> str:
@@ -231,8 +231,8 @@ class Matrix:
     """`spalten` are the Kommunen shown (all of the Kreis, or one); `anzahl_kommunen` all of
     the Kreis, which coverage always counts."""
 
-    spalten: list[Spalte]
-    zeilen: list[Zeile]
+    spalten: list[Column]
+    zeilen: list[Row]
     anzahl_leistungen: int
     flaechendeckend: int
     online_per_leistung: dict[int, int] = field(default_factory=dict)
@@ -248,7 +248,7 @@ class Matrix:
             gruppen[-1].zeilen.append(zeile)
         return gruppen
 
-    def zeile(self, leistung_id: int) -> Zeile | None:
+    def zeile(self, leistung_id: int) -> Row | None:
         return next((z for z in self.zeilen if z.leistung.pk == leistung_id), None)
 
     def gruppe_of(self, leistung_id: int) -> Gruppe | None:
@@ -256,7 +256,7 @@ class Matrix:
             (g for g in self.gruppen if any(z.leistung.pk == leistung_id for z in g.zeilen)), None
         )
 
-    def spalte(self, kommune_id: int) -> Spalte | None:
+    def spalte(self, kommune_id: int) -> Column | None:
         return next((s for s in self.spalten if s.kommune.pk == kommune_id), None)
 
     @cached_property
@@ -282,7 +282,7 @@ class Nachnutzer:
 
 
 @dataclass(frozen=True, slots=True)
-class ZellenStand:
+class CellState:
     """An Umsetzungsstand as a matrix cell reads it, loaded as plain values.
 
     A Kreis's page has about a thousand cells; building a model instance per cell (init
@@ -300,12 +300,12 @@ class ZellenStand:
 
     max_stufe = Umsetzungsstand.max_stufe
     altes_modell = Umsetzungsstand.altes_modell
-    stufe_anzeige = Umsetzungsstand.stufe_anzeige
+    stufe_display = Umsetzungsstand.stufe_display
 
 
 def zellen_for(
     leistungen: Sequence[OzgLeistung], kommunen: Sequence[Kommune]
-) -> dict[tuple[int, int], ZellenStand]:
+) -> dict[tuple[int, int], CellState]:
     """The states of these services in these Kommunen, by (leistung id, kommune id)."""
     if not leistungen or not kommunen:
         return {}
@@ -326,7 +326,7 @@ def zellen_for(
         )
     )
     return {
-        (leistung_id, kommune_id): ZellenStand(
+        (leistung_id, kommune_id): CellState(
             leistung_id,
             kommune_id,
             modell,
@@ -387,10 +387,10 @@ def matrix(
     je_kommune = online_per_kommune(leistungen_gefiltert, gezeigt)
     bearbeitbar = {k.pk: darf_bearbeiten(k) for k in gezeigt}
     zeilen = [
-        Zeile(
+        Row(
             leistung=leistung,
             zellen=[
-                Zelle(leistung, k, staende.get((leistung.pk, k.pk)), bearbeitbar[k.pk])
+                Cell(leistung, k, staende.get((leistung.pk, k.pk)), bearbeitbar[k.pk])
                 for k in gezeigt
             ],
             anzahl_kommunen=len(kommunen),
@@ -399,13 +399,13 @@ def matrix(
         for leistung in seite
     ]
     spalten = [
-        Spalte(k, je_kommune.get(k.pk, 0), anzahl_leistungen, bearbeitbar[k.pk]) for k in gezeigt
+        Column(k, je_kommune.get(k.pk, 0), anzahl_leistungen, bearbeitbar[k.pk]) for k in gezeigt
     ]
     flaechendeckend = sum(1 for n in je_leistung.values() if n >= len(kommunen)) if kommunen else 0
     return Matrix(spalten, zeilen, anzahl_leistungen, flaechendeckend, je_leistung, len(kommunen))
 
 
-def zelle(leistung: OzgLeistung, kommune: Kommune, user) -> Zelle:
+def zelle(leistung: OzgLeistung, kommune: Kommune, user) -> Cell:
     """One cell, loaded on its own (after an inline edit)."""
     stand = (
         Umsetzungsstand.objects.filter(leistung=leistung, kommune=kommune)
@@ -413,4 +413,4 @@ def zelle(leistung: OzgLeistung, kommune: Kommune, user) -> Zelle:
         .first()
     )
     probe = stand or Umsetzungsstand(leistung=leistung, kommune=kommune)
-    return Zelle(leistung, kommune, stand, user.has_perm("ozg.change_umsetzungsstand", probe))
+    return Cell(leistung, kommune, stand, user.has_perm("ozg.change_umsetzungsstand", probe))

@@ -143,7 +143,7 @@ class Umsetzungsstand(Versioned, TimeStampedModel):
         return self.reifegradmodell != Reifegradmodell.V2_0
 
     @property
-    def stufe_anzeige(self) -> str:
+    def stufe_display(self) -> str:
         """`5`, or `3 (1.1)` for a rating under the older model."""
         if self.altes_modell:
             return f"{self.reifegrad} ({self.reifegradmodell})"

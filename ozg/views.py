@@ -211,7 +211,7 @@ def _saved_inline(request, leistung: OzgLeistung, kommune: Kommune):
             "zurueck": zurueck.urlencode(),
             # A row that left the filter (e.g. "nur Lücken", now online) is still on screen.
             "zeile": daten.zeile(leistung.pk)
-            or matrix_.Zeile(
+            or matrix_.Row(
                 leistung,
                 [],
                 daten.anzahl_kommunen,
@@ -238,7 +238,7 @@ def stand(request, leistung: int, kommune: int):
         raise PermissionDenied
     inline = _is_htmx(request)
     form_class = ReifegradForm if inline else UmsetzungsstandForm
-    zelle_obj = matrix_.Zelle(leistung_obj, kommune_obj, stand_obj if stand_obj.pk else None, True)
+    zelle_obj = matrix_.Cell(leistung_obj, kommune_obj, stand_obj if stand_obj.pk else None, True)
     form = form_class(
         request.POST or None,
         instance=stand_obj,
@@ -255,7 +255,7 @@ def stand(request, leistung: int, kommune: int):
             konflikt = fehler
             form = konflikt.formular()
             if konflikt.aktuell is not None:
-                zelle_obj = matrix_.Zelle(leistung_obj, kommune_obj, konflikt.aktuell, True)
+                zelle_obj = matrix_.Cell(leistung_obj, kommune_obj, konflikt.aktuell, True)
         else:
             if inline:
                 return _saved_inline(request, leistung_obj, kommune_obj)

@@ -178,7 +178,7 @@ def compute(kommune: Kommune, user) -> WerHatDasSchon:
 def _handlungsfeld_ids(kommune: Kommune) -> list[int]:
     """The Handlungsfelder the Kommune works in: of the active Maßnahmen it leads or joins
     (one query, two index lookups; as a subquery with OR the planner scans every Maßnahme)."""
-    aktiv = Massnahme.objects.aktiv().order_by()
+    aktiv = Massnahme.objects.active().order_by()
     return sorted(
         set(
             aktiv.filter(federfuehrend=kommune)
@@ -228,7 +228,7 @@ def _loesung(m: Massnahme) -> Loesung:
         titel=m.titel,
         url=m.get_absolute_url(),
         handlungsfeld=m.handlungsfeld.kurzname or m.handlungsfeld.name,
-        federfuehrung=m.federfuehrung_anzeige,
+        federfuehrung=m.federfuehrung_display,
         status=m.get_status_display(),
         nachnutzungen=m.anzahl_nachnutzungen or 0,
         ansprechperson=(person.get_full_name() if person else "") or "",
@@ -312,7 +312,7 @@ def _leistungsluecken(kommune: Kommune, user) -> tuple[list[Leistungsluecke], in
                 kommune=s.kommune.name,
                 kommune_url=s.kommune.get_absolute_url() if darf_profil else "",
                 kreis=str(s.kommune.kreis),
-                reifegrad=s.stufe_anzeige,
+                reifegrad=s.stufe_display,
                 link=s.link,
                 nachgenutzt_von=s.nachgenutzt_von.name if s.nachgenutzt_von_id else "",
                 kontakte=tuple(

@@ -8,15 +8,13 @@ register = template.Library()
 
 
 @register.simple_tag
-def ozg_zelle(zelle, zurueck="", gespeichert=False, fokus=False):
-    """One cell as shown (ozg.matrix.Zelle.anzeige_html)."""
-    return zelle.anzeige_html(
-        zurueck=zurueck or "", gespeichert=bool(gespeichert), fokus=bool(fokus)
-    )
+def ozg_cell(zelle, zurueck="", gespeichert=False, fokus=False):
+    """One cell as shown (ozg.matrix.Cell.as_html)."""
+    return zelle.as_html(zurueck=zurueck or "", gespeichert=bool(gespeichert), fokus=bool(fokus))
 
 
 @register.simple_tag
-def ozg_zellen(zeile, zurueck=""):
+def ozg_cells(zeile, zurueck=""):
     """The cells of one matrix row (ozg.matrix.Zeile.zellen_html)."""
     return zeile.zellen_html(zurueck=zurueck or "")
 

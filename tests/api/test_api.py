@@ -213,7 +213,7 @@ def test_the_massnahme_carries_its_stable_ids_and_public_address(daten, api_clie
     assert daten_api["kreis_ags"] == "05766"
     assert daten_api["federfuehrend_id"] == welt.lemgo.pk
     assert daten_api["url"] == f"http://testserver/oeffentlich/massnahmen/{m.pk}/"
-    assert daten_api["status_anzeige"] == "geplant"
+    assert daten_api["status_display"] == "geplant"
     assert (daten_api["veroeffentlicht"], daten_api["sichtbarkeit"]) == (True, "oeffentlich")
 
 

@@ -62,7 +62,7 @@ def test_nobody_revokes_another_persons_token(welt, login):
         antwort = login(welt.users[rolle]).post(f"/accounts/api-zugang/{fremd.pk}/widerrufen/")
         assert antwort.status_code == 404
     fremd.refresh_from_db()
-    assert fremd.aktiv
+    assert fremd.is_active
     # Nor sees it listed.
     assert "Detmold" not in login(welt.users["kreis"]).get("/accounts/api-zugang/").content.decode()
 

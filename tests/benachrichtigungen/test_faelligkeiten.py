@@ -45,7 +45,7 @@ def frist_lauf(capture, heute):
 
 
 def inbox(person, art=None):
-    eintraege = Benachrichtigung.objects.fuer(person)
+    eintraege = Benachrichtigung.objects.for_recipient(person)
     if art:
         eintraege = eintraege.filter(art=art)
     return list(eintraege.values_list("text", flat=True))

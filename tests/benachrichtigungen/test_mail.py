@@ -132,7 +132,7 @@ def test_preferences_page_saves_each_kind(welt, login):
     }
     response = client.post("/konto/benachrichtigungen/", daten, follow=True)
     assert "Ihre E-Mail-Einstellungen sind gespeichert." in response.content.decode()
-    assert Mailpraeferenz.objects.fuer(welt.users["cdo_eigen"]) == daten
+    assert Mailpraeferenz.objects.for_person(welt.users["cdo_eigen"]) == daten
 
 
 def test_preferences_refuse_a_frequency_the_kind_does_not_offer(welt, login):
@@ -176,9 +176,9 @@ def test_one_click_unsubscribe_works_without_login_and_without_csrf(
     )
     assert response.status_code == 200
     assert "Sie erhalten diese E-Mails nicht mehr." in response.content.decode()
-    assert Mailpraeferenz.objects.fuer(person)["ampel_rot"] == "aus"
+    assert Mailpraeferenz.objects.for_person(person)["ampel_rot"] == "aus"
     # Only this kind: the others keep their defaults.
-    assert Mailpraeferenz.objects.fuer(person)["statusmeldung"] == "taeglich"
+    assert Mailpraeferenz.objects.for_person(person)["statusmeldung"] == "taeglich"
 
     rot(welt.massnahme, django_capture_on_commit_callbacks, version=3)
     assert len(smtp.an("cdo.lemgo@example.invalid")) == 1
@@ -195,7 +195,7 @@ def test_get_on_the_unsubscribe_link_only_asks(welt):
     assert not Mailpraeferenz.objects.exists()
     # The button on that page does it.
     assert "nicht mehr" in Client(enforce_csrf_checks=True).post(pfad).content.decode()
-    assert Mailpraeferenz.objects.fuer(person)["dokument"] == "aus"
+    assert Mailpraeferenz.objects.for_person(person)["dokument"] == "aus"
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_follow_button_swaps_in_place_with_htmx(welt, login):
     assert "Nicht mehr folgen" in html and "Sie folgen jetzt" in html
     # A double click changes nothing: the form says which state it wants.
     client.post(url, {"folgen": "1"}, HTTP_HX_REQUEST="true")
-    assert Abo.objects.aktiv().filter(person=welt.users["cdo_andere"]).count() == 1
+    assert Abo.objects.active().filter(person=welt.users["cdo_andere"]).count() == 1
 
 
 @pytest.mark.parametrize("art", ["kommune", "handlungsfeld", "foerderbescheid"])
@@ -90,7 +90,7 @@ def test_every_followable_page_has_the_button(welt, login, art):
     client = login(welt.users["kreis"])
     assert f'action="{folgen_url(art, objekt.pk)}"' in client.get(seite).content.decode()
     client.post(folgen_url(art, objekt.pk), {"folgen": "1", "next": seite})
-    assert Abo.objects.aktiv().filter(person=welt.users["kreis"], **{art: objekt}).exists()
+    assert Abo.objects.active().filter(person=welt.users["kreis"], **{art: objekt}).exists()
     assert "Nicht mehr folgen" in client.get(seite).content.decode()
 
 
@@ -332,7 +332,7 @@ def test_lead_and_partners_follow_their_massnahme(welt, django_capture_on_commit
             beteiligte=[welt.lemgo, welt.herford_stadt],
         )
     folgende = set(
-        Abo.objects.aktiv().filter(massnahme=neu).values_list("person__email", flat=True)
+        Abo.objects.active().filter(massnahme=neu).values_list("person__email", flat=True)
     )
     # Herford takes part, so its CDO reads this Maßnahme of Lippe and follows it (issue 15,
     # point 1: partners from any Kreis of the region).
@@ -349,7 +349,7 @@ def test_lead_and_partners_follow_their_massnahme(welt, django_capture_on_commit
         neu.beteiligte.add(welt.lemgo)
         neu.save()
     assert Abo.objects.filter(massnahme=neu).count() == 3
-    assert not Abo.objects.aktiv().filter(massnahme=neu, person=welt.users["cdo_andere"]).exists()
+    assert not Abo.objects.active().filter(massnahme=neu, person=welt.users["cdo_andere"]).exists()
 
     # A new lead: Blomberg's CDO follows from then on.
     blomberg = UserFactory(email="cdo.blomberg@example.invalid")
@@ -357,7 +357,7 @@ def test_lead_and_partners_follow_their_massnahme(welt, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         neu.federfuehrend = welt.blomberg
         neu.save()
-    assert Abo.objects.aktiv().filter(massnahme=neu, person=blomberg).exists()
+    assert Abo.objects.active().filter(massnahme=neu, person=blomberg).exists()
 
 
 def test_every_event_reaches_a_person_once(welt):

@@ -329,7 +329,7 @@ def test_request_freezes_the_quarter_and_counts_versions_per_kreis_and_quarter(
     assert [erster.version, zweiter.version, anderes.version, herford.version] == [1, 2, 1, 1]
     assert Quartalsabschluss.is_locked("05766", Q3)
     assert (
-        Quartalsabschluss.objects.aktiv().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
+        Quartalsabschluss.objects.active().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
     )
     zweiter.refresh_from_db()
     # Eager Celery (no broker): rendered in-process once the transaction committed.
@@ -415,7 +415,7 @@ def test_retry_while_another_request_freezes_the_quarter_is_no_error(welt, monke
         zweiter.join(30)
     assert fehler == []
     assert (
-        Quartalsabschluss.objects.aktiv().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
+        Quartalsabschluss.objects.active().filter(kreis=welt.lippe, quartal="2026-Q3").count() == 1
     )
     gescheitert.refresh_from_db()
     assert (gescheitert.status, gescheitert.fehler) == ("angefordert", "")

@@ -57,7 +57,7 @@ def test_unsubscribe_without_login(demo, page, breite):
     assert page.get_by_text("Sie erhalten diese E-Mails nicht mehr.").is_visible()
     assert_no_axe_violations(page)
     _kein_seitwaerts(page)
-    assert Mailpraeferenz.objects.fuer(person)["ampel_rot"] == "aus"
+    assert Mailpraeferenz.objects.for_person(person)["ampel_rot"] == "aus"
 
 
 @pytest.mark.parametrize("breite", [390, 1280])

@@ -385,7 +385,7 @@ def test_free_unit_is_kept_and_shown(welt, login, ziel):
         _kennzahl_daten(einheit="frei", einheit_freitext=" Nutzerkonten "),
     )
     k = Kennzahl.objects.get()
-    assert k.einheit_anzeige == "Nutzerkonten"
+    assert k.einheit_display == "Nutzerkonten"
     assert k.format(D("1234.5")) == "1.234,5\u00a0Nutzerkonten"
 
 

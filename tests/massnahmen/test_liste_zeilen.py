@@ -21,7 +21,7 @@ SCHLEIFE = """  {% for m in object_list %}
     <tr>
       <th scope="row"><a href="{{ m.get_absolute_url }}">{{ m.titel }}</a>{% if m.archiviert %} <span class="meta">(archiviert)</span>{% endif %}</th>
       <td>{{ m.handlungsfeld }}</td>
-      <td>{% if eigene_kreise and m.kreis_id not in eigene_kreise %}<span class="meta">federführend: {{ m.federfuehrung_with_kreis }}</span>{% else %}{{ m.federfuehrung_anzeige }}{% endif %}</td>
+      <td>{% if eigene_kreise and m.kreis_id not in eigene_kreise %}<span class="meta">federführend: {{ m.federfuehrung_with_kreis }}</span>{% else %}{{ m.federfuehrung_display }}{% endif %}</td>
       <td>{{ m.get_status_display }}</td>
       <td class="num">{{ m.fortschritt }} %</td>
       <td><span class="ampel ampel-{{ m.ampel }}">{{ m.get_ampel_display }}</span></td>
