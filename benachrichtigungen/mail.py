@@ -195,7 +195,7 @@ def enqueue_mail(
         "portal_link": absolute_url("/"),
     }
     betreff = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{inhalt.betreff}"
-    return _speichern(
+    return _save(
         person=person,
         schluessel=schluessel,
         betreff=betreff,
@@ -206,7 +206,7 @@ def enqueue_mail(
     )
 
 
-def _speichern(*, person, schluessel, betreff, text, html, kopfzeilen, anhaenge=()) -> Mail | None:
+def _save(*, person, schluessel, betreff, text, html, kopfzeilen, anhaenge=()) -> Mail | None:
     """Into the outbox, and queued after the commit; None when the key is taken."""
     try:
         with transaction.atomic():
@@ -257,7 +257,7 @@ def enqueue_konto_mail(*, person, schluessel: str, betreff: str, text: str) -> M
         "benachrichtigungen/mail/text.html",
         {"betreff": betreff, "text": text, "portal_name": settings.PORTAL_NAME},
     )
-    return _speichern(
+    return _save(
         person=person,
         schluessel=schluessel,
         betreff=betreff,

@@ -172,7 +172,7 @@ def _meilensteine(person, scope, heute: dt.date) -> list[mail.Eintrag]:
     ]
 
 
-def _ergebnisse(person, scope) -> list[mail.Eintrag]:
+def _results(person, scope) -> list[mail.Eintrag]:
     if not scope.cdo_kommune_ids:
         return []
     offen = (
@@ -236,7 +236,7 @@ def _tasks(person, heute: dt.date) -> list[mail.Abschnitt]:
     abschnitte = [
         ("Statusmeldungen, die noch fehlen", _statusmeldungen(person, scope, heute)),
         ("Meilensteine, die fällig sind", _meilensteine(person, scope, heute)),
-        ("Aufgaben Ihrer Kommune aus Workshops", _ergebnisse(person, scope)),
+        ("Aufgaben Ihrer Kommune aus Workshops", _results(person, scope)),
         ("Fristen der Förderbescheide", _fristen(person, scope, heute)),
     ]
     return [mail.Abschnitt(titel, eintraege) for titel, eintraege in abschnitte if eintraege]

@@ -81,14 +81,14 @@ class Berichtsdaten:
     version: int | None = None
     # (key, title) of the sections in the report, for the table of contents.
     inhalt: list[tuple[str, str]] = field(default_factory=list)
-    _ergebnisse: dict = field(default_factory=dict, repr=False)
+    _results: dict = field(default_factory=dict, repr=False)
 
     def einmal(self, funktion: Callable[[Berichtsdaten], Any]) -> Any:
         """A section's data, computed once per report: sections that build on another's
         (the summary on the Förderung, the Steckbriefe on the OZG figures) ask for it here."""
-        if funktion not in self._ergebnisse:
-            self._ergebnisse[funktion] = funktion(self)
-        return self._ergebnisse[funktion]
+        if funktion not in self._results:
+            self._results[funktion] = funktion(self)
+        return self._results[funktion]
 
     @cached_property
     def massnahmen(self) -> list[dict]:
@@ -697,7 +697,7 @@ ZEICHEN_JE_ZEILE = 70
 EINLEITUNG_ZEILEN = 12
 
 
-def _zeilen(titel: str) -> int:
+def _rows(titel: str) -> int:
     return -(-len(titel) // ZEICHEN_JE_ZEILE)
 
 
@@ -729,12 +729,12 @@ def steckbriefe(daten: Berichtsdaten) -> dict:
             )
         )
         fehlende = [z for z in eigene if z["id"] in fehlend]
-        platz = STECKBRIEF_ZEILEN - _zeilen("; ".join(z["titel"] for z in fehlende))
+        platz = STECKBRIEF_ZEILEN - _rows("; ".join(z["titel"] for z in fehlende))
         if not kommunen:
             platz -= EINLEITUNG_ZEILEN
         gezeigt, zeilen = [], 0
         for z in eigene:
-            zeilen += _zeilen(z["titel"])
+            zeilen += _rows(z["titel"])
             if zeilen > platz:
                 break
             gezeigt.append(z)

@@ -46,7 +46,7 @@ MELDUNG_SVG_AKTIV = (
 )
 
 
-def _lokaler_name(name: str) -> str:
+def _local_name(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 
 
@@ -65,12 +65,12 @@ def is_svg_harmless(inhalt: bytes) -> bool:
     if wurzel.tag != f"{SVG_NS}svg":
         raise ValidationError(MELDUNG_SVG_UNGUELTIG, code="svg")
     for element in wurzel.iter():
-        if not isinstance(element.tag, str) or _lokaler_name(element.tag) in VERBOTENE_ELEMENTE:
+        if not isinstance(element.tag, str) or _local_name(element.tag) in VERBOTENE_ELEMENTE:
             return False
-        if _lokaler_name(element.tag) == "style" and VERBOTENES_CSS.search(element.text or ""):
+        if _local_name(element.tag) == "style" and VERBOTENES_CSS.search(element.text or ""):
             return False
         for attribut, wert in element.attrib.items():
-            name = _lokaler_name(attribut)
+            name = _local_name(attribut)
             if name.startswith("on"):
                 return False
             if name == "href" and not wert.strip().startswith("#"):

@@ -261,7 +261,7 @@ class _DataReader(HTMLParser):
         self._ueberschrift = ""  # the last h3, e.g. "Handlungsfeld 1: …"
         self._puffer: list[str] | None = None  # text of the element being read
         self._tabelle: dict | None = None
-        self._zeile: list[str] | None = None
+        self._row: list[str] | None = None
         self._spalten = 1
         self._im_kopf = False
         self._massnahme: dict | None = None
@@ -284,8 +284,8 @@ class _DataReader(HTMLParser):
         elif tag in ("tbody", "tfoot"):
             self._im_kopf = False
         elif tag == "tr" and self._tabelle is not None:
-            self._zeile = []
-        elif tag in ("td", "th") and self._zeile is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
             # A cell spanning columns counts once per column, so the row stays aligned.
             self._spalten = int(attrs.get("colspan") or 1)
             self._puffer = []
@@ -298,17 +298,17 @@ class _DataReader(HTMLParser):
 
     def handle_endtag(self, tag):
         text = " ".join("".join(self._puffer or []).split())
-        if tag in ("td", "th") and self._zeile is not None and self._puffer is not None:
-            self._zeile.extend([text] + [""] * (self._spalten - 1))
+        if tag in ("td", "th") and self._row is not None and self._puffer is not None:
+            self._row.extend([text] + [""] * (self._spalten - 1))
         elif tag == "caption" and self._tabelle is not None:
             self._tabelle["titel"] = text
-        elif tag == "tr" and self._zeile is not None:
+        elif tag == "tr" and self._row is not None:
             if self._im_kopf:
-                self._tabelle["kopf"] = self._zeile
-            elif self._zeile:
-                for spalte, wert in zip(self._tabelle["kopf"][1:], self._zeile[1:], strict=False):
-                    self._emit(self._tabelle["titel"], self._zeile[0], spalte, wert)
-            self._zeile = None
+                self._tabelle["kopf"] = self._row
+            elif self._row:
+                for spalte, wert in zip(self._tabelle["kopf"][1:], self._row[1:], strict=False):
+                    self._emit(self._tabelle["titel"], self._row[0], spalte, wert)
+            self._row = None
         elif tag == "table":
             self._tabelle = None
         elif tag == "h3":

@@ -40,13 +40,13 @@ OHNE_APPS = frozenset(
 OHNE_MODELLE = frozenset({"core.workerheartbeat"})
 
 
-def _neu() -> int:
+def _new() -> int:
     return int(time.time() * 1000)
 
 
 def stand(schluessel: str) -> int:
     """The counter's current value (part of the cache keys it guards)."""
-    return cache.get_or_set(schluessel, _neu, None)
+    return cache.get_or_set(schluessel, _new, None)
 
 
 def advance(schluessel: str) -> None:
@@ -54,7 +54,7 @@ def advance(schluessel: str) -> None:
     try:
         cache.incr(schluessel)
     except ValueError:  # not in the cache (yet, or evicted)
-        cache.set(schluessel, _neu(), None)
+        cache.set(schluessel, _new(), None)
 
 
 def daten_stand() -> int:

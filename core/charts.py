@@ -140,7 +140,7 @@ def _id(*teile) -> str:
     return "dg-" + hashlib.sha1(repr(teile).encode()).hexdigest()[:10]
 
 
-def _kopf(
+def _header(
     diagramm_id: str, titel: str, beschreibung: str, breite: float, hoehe: float, schmal: bool
 ) -> str:
     return format_html(
@@ -220,7 +220,7 @@ def balkendiagramm(
     hoehe = oben + unten + ZEILENHOEHE * max(len(kategorien), 1)
     diagramm_id = _id("balken", titel, kategorien, werte, _schmal)
 
-    teile = [_kopf(diagramm_id, titel, beschreibung, breite, hoehe, _schmal)]
+    teile = [_header(diagramm_id, titel, beschreibung, breite, hoehe, _schmal)]
     for tick in ticks:
         x = links_rand + flaeche * tick / skala_max
         teile.append(
@@ -366,7 +366,7 @@ def liniendiagramm(
     def y_pos(wert: float) -> float:
         return oben + flaeche_h * (1 - (wert - skala_min) / (skala_max - skala_min))
 
-    teile = [_kopf(diagramm_id, titel, beschreibung, breite, hoehe, _schmal)]
+    teile = [_header(diagramm_id, titel, beschreibung, breite, hoehe, _schmal)]
     for index, reihe in enumerate(reihen):
         spalte, zeile = index % pro_zeile, index // pro_zeile
         lx, ly = links_rand + spalte * (flaeche_b / pro_zeile), 12 + zeile * 22

@@ -206,7 +206,7 @@ MAX_ENTPACKT_BYTES = 200 * 1024 * 1024
 MAX_XML_BYTES = 2 * 1024 * 1024  # [Content_Types].xml, mimetype
 
 
-def _fehler(format_: Bueroformat, grund: str, code: str) -> ValidationError:
+def _errors(format_: Bueroformat, grund: str, code: str) -> ValidationError:
     return ValidationError(f"Die Datei ist nicht als {format_.name} lesbar: {grund}", code=code)
 
 
@@ -228,20 +228,20 @@ def check_container(upload, ext: str) -> None:
             else:
                 _check_ooxml(format_, archiv)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError):
-        raise _fehler(format_, "Die Datei ist beschädigt.", "container") from None
+        raise _errors(format_, "Die Datei ist beschädigt.", "container") from None
     finally:
         upload.seek(position)
 
 
 def _check_entries(format_: Bueroformat, eintraege) -> None:
     if len(eintraege) > MAX_EINTRAEGE or sum(e.file_size for e in eintraege) > MAX_ENTPACKT_BYTES:
-        raise _fehler(format_, "Sie ist entpackt unplausibel groß.", "container")
+        raise _errors(format_, "Sie ist entpackt unplausibel groß.", "container")
     ausfuehrbar, makros = [], []
     for eintrag in eintraege:
         name = eintrag.filename.replace("\\", "/")
         klein = name.lower()
         if name.startswith("/") or ".." in name.split("/"):
-            raise _fehler(format_, "Sie enthält unzulässige Pfade.", "container")
+            raise _errors(format_, "Sie enthält unzulässige Pfade.", "container")
         if os.path.splitext(klein)[1] in AUSFUEHRBARE_ENDUNGEN:
             ausfuehrbar.append(os.path.basename(name))
         elif any(teil in f"/{klein}" for teil in MAKRO_TEILE):
@@ -265,7 +265,7 @@ def _macro_error(format_: Bueroformat) -> ValidationError:
     )
 
 
-def _lesen(archiv, name: str) -> bytes | None:
+def _read(archiv, name: str) -> bytes | None:
     try:
         info = archiv.getinfo(name)
     except KeyError:
@@ -280,13 +280,13 @@ def _check_ooxml(format_: Bueroformat, archiv) -> None:
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
-    inhalt = _lesen(archiv, "[Content_Types].xml")
+    inhalt = _read(archiv, "[Content_Types].xml")
     if inhalt is None:
-        raise _fehler(format_, "Es fehlt das Inhaltsverzeichnis [Content_Types].xml.", "structure")
+        raise _errors(format_, "Es fehlt das Inhaltsverzeichnis [Content_Types].xml.", "structure")
     try:
         wurzel = ElementTree.fromstring(inhalt)
     except (ElementTree.ParseError, DefusedXmlException):
-        raise _fehler(format_, "Das Inhaltsverzeichnis ist nicht lesbar.", "structure") from None
+        raise _errors(format_, "Das Inhaltsverzeichnis ist nicht lesbar.", "structure") from None
     teile = {}
     for element in wurzel:
         if element.tag.rsplit("}", 1)[-1] == "Override":
@@ -299,9 +299,9 @@ def _check_ooxml(format_: Bueroformat, archiv) -> None:
             raise _macro_error(format_)
     hauptteile = [name for name, typ in teile.items() if typ == format_.ooxml_hauptteil]
     if not hauptteile or not all(_vorhanden(archiv, name) for name in hauptteile):
-        raise _fehler(format_, "Der Hauptteil dieses Formats fehlt (falsche Endung?).", "structure")
+        raise _errors(format_, "Der Hauptteil dieses Formats fehlt (falsche Endung?).", "structure")
     if not _vorhanden(archiv, "_rels/.rels"):
-        raise _fehler(format_, "Es fehlen die Verknüpfungen (_rels/.rels).", "structure")
+        raise _errors(format_, "Es fehlen die Verknüpfungen (_rels/.rels).", "structure")
 
 
 def _vorhanden(archiv, name: str) -> bool:
@@ -315,9 +315,9 @@ def _vorhanden(archiv, name: str) -> bool:
 def _check_odf(format_: Bueroformat, archiv, eintraege) -> None:
     erster = eintraege[0] if eintraege else None
     if erster is None or erster.filename != "mimetype":
-        raise _fehler(format_, "Der Eintrag „mimetype“ steht nicht am Anfang.", "structure")
-    inhalt = _lesen(archiv, "mimetype") or b""
+        raise _errors(format_, "Der Eintrag „mimetype“ steht nicht am Anfang.", "structure")
+    inhalt = _read(archiv, "mimetype") or b""
     if inhalt.strip() != format_.odf_mimetype.encode():
-        raise _fehler(format_, "Der Eintrag „mimetype“ passt nicht zur Endung.", "structure")
+        raise _errors(format_, "Der Eintrag „mimetype“ passt nicht zur Endung.", "structure")
     if not _vorhanden(archiv, "META-INF/manifest.xml"):
-        raise _fehler(format_, "Es fehlt das Manifest (META-INF/manifest.xml).", "structure")
+        raise _errors(format_, "Es fehlt das Manifest (META-INF/manifest.xml).", "structure")

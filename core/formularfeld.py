@@ -16,7 +16,7 @@ OPTIONAL = ' <span class="kern-label__optional">– optional</span>'
 AUSWAHL = ("select", "nullbooleanselect", "selectmultiple")
 
 
-def _fehler(field, fehler) -> str:
+def _errors(field, fehler) -> str:
     """includes/field_errors.html"""
     if not fehler:
         return "\n"
@@ -58,7 +58,7 @@ def formularfeld(field, label="", hilfe_unten=False) -> SafeString:
             f'    <label class="kern-label" for="{conditional_escape(field.id_for_label)}">'
             f"{beschriftung}</label>\n"
             f"    {hilfe}\n"
-            f"    {_fehler(field, fehler)}\n"
+            f"    {_errors(field, fehler)}\n"
             "  </div>\n"
         )
     elif field.use_fieldset:
@@ -72,7 +72,7 @@ def formularfeld(field, label="", hilfe_unten=False) -> SafeString:
             f'    <legend class="kern-label">{beschriftung}{optional}</legend>\n'
             f"    {hilfe}\n"
             f'    <div class="kern-fieldset__body portal-field__choices">{widget}</div>\n'
-            f"    {_fehler(field, fehler)}\n"
+            f"    {_errors(field, fehler)}\n"
             "  </fieldset>\n"
         )
     else:
@@ -93,7 +93,7 @@ def formularfeld(field, label="", hilfe_unten=False) -> SafeString:
             f"    {'' if hilfe_unten else hilfe}\n"
             f"    {eingabe}\n"
             f"    {unten}\n"
-            f"    {_fehler(field, fehler)}\n"
+            f"    {_errors(field, fehler)}\n"
             "  </div>\n"
         )
     return mark_safe(f"\n\n\n{inhalt}\n\n")

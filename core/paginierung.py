@@ -98,7 +98,7 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         schluessel = [pk for pk, _gesamt in treffer[: top - bottom]]
-        return self._get_page(self._zeilen(schluessel), number, self)
+        return self._get_page(self._rows(schluessel), number, self)
 
     def _as_int(self, number) -> int:
         """The checks of `validate_number` that need no count."""
@@ -112,7 +112,7 @@ class KeysFirstPaginator(Paginator):
             raise EmptyPage(self.error_messages["min_page"])
         return number
 
-    def _zeilen(self, schluessel: list) -> list:
+    def _rows(self, schluessel: list) -> list:
         """The rows with these keys, as the queryset builds them, in the keys' order."""
         if not schluessel:
             return []

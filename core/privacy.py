@@ -71,7 +71,7 @@ def _without_secrets(label: str, werte: dict) -> dict:
     return {k: v for k, v in werte.items() if k not in verboten}
 
 
-def _zeilen(queryset) -> list[dict]:
+def _rows(queryset) -> list[dict]:
     label = queryset.model._meta.label_lower
     return [
         {"pk": row["pk"], **_without_secrets(label, row["fields"])}
@@ -82,12 +82,12 @@ def _zeilen(queryset) -> list[dict]:
 def personendaten(user) -> dict[str, Any]:
     """Everything the portal stores about `user`, as a JSON-serialisable dict."""
     user_model = _user_model()
-    person = _zeilen(user_model._base_manager.filter(pk=user.pk))[0]
+    person = _rows(user_model._base_manager.filter(pk=user.pk))[0]
     person.pop("user_permissions", None)
     daten: dict[str, dict[str, list]] = {}
     for model, feld in related_fields():
         queryset = model._base_manager.filter(**{feld.attname: user.pk}).order_by("pk")
-        zeilen = _zeilen(queryset)
+        zeilen = _rows(queryset)
         if zeilen:
             abschnitt = daten.setdefault(f"{model._meta.label} ({model._meta.verbose_name})", {})
             abschnitt[feld.name] = zeilen

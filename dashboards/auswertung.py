@@ -192,7 +192,7 @@ def sum_per_kreis(zahlen: dict[tuple[str, int], Zahlen]) -> dict[str, Zahlen]:
     return summen
 
 
-def _summe(queryset, gruppe: str, wert: str, output_field=GELD):
+def _sum(queryset, gruppe: str, wert: str, output_field=GELD):
     """A correlated `Subquery` summing `wert` over `queryset` rows of the outer row."""
     sub = (
         queryset.filter(**{gruppe: OuterRef("pk")})
@@ -204,7 +204,7 @@ def _summe(queryset, gruppe: str, wert: str, output_field=GELD):
     return Coalesce(Subquery(sub, output_field=output_field), 0, output_field=output_field)
 
 
-def _anzahl(queryset, gruppe: str):
+def _count(queryset, gruppe: str):
     sub = (
         queryset.filter(**{gruppe: OuterRef("pk")})
         .order_by()
@@ -240,18 +240,18 @@ def kreise_with_summen(
         .values("n")
     )
     summen = {
-        "anzahl_kommunen": _anzahl(Kommune.objects.all(), "kreis_id"),
-        "einwohner": _summe(
+        "anzahl_kommunen": _count(Kommune.objects.all(), "kreis_id"),
+        "einwohner": _sum(
             Kommune.objects.all(), "kreis_id", "einwohner", output_field=IntegerField()
         ),
-        "ohne_einwohner": _anzahl(Kommune.objects.filter(einwohner__isnull=True), "kreis_id"),
-        "ozg_online": _anzahl(
+        "ohne_einwohner": _count(Kommune.objects.filter(einwohner__isnull=True), "kreis_id"),
+        "ozg_online": _count(
             ozg_stand_zum_quartalsende(quartal).filter(online=True), "kommune__kreis_id"
         ),
         "ozg_leistungen": Coalesce(Subquery(leistungen, output_field=IntegerField()), 0),
-        "anzahl_bescheide": _anzahl(bescheide, "kreis_id"),
-        "bewilligt": _summe(bescheide, "kreis_id", "bewilligter_betrag"),
-        "abgerufen": _summe(abrufe, "bescheid__kreis_id", "betrag"),
+        "anzahl_bescheide": _count(bescheide, "kreis_id"),
+        "bewilligt": _sum(bescheide, "kreis_id", "bewilligter_betrag"),
+        "abgerufen": _sum(abrufe, "bescheid__kreis_id", "betrag"),
     }
     if nur is not None:
         bedingung = Q(ags__in=nur) if isinstance(nur, QuerySet) else Q(ags=nur)
@@ -460,19 +460,19 @@ def meldungen_je_quartal(
         meldungen = meldungen.filter(massnahme__handlungsfeld_id=handlungsfeld_id)
     anzahl_kreise = cache.get_or_set(ANZAHL_KREISE_SCHLUESSEL, Kreis.objects.count, 60 * 60)
     if 2 * len(kreis_ids) <= anzahl_kreise:
-        return _je_quartal(meldungen.filter(massnahme__kreis_id__in=kreis_ids))
+        return _per_quartal(meldungen.filter(massnahme__kreis_id__in=kreis_ids))
     draussen = Massnahme.objects.filter(
         Q(kreis__isnull=True) | Q(kreis_id__in=Kreis.objects.exclude(ags__in=kreis_ids))
     )
-    abzug = _je_quartal(meldungen.filter(massnahme_id__in=draussen.values("id")))
+    abzug = _per_quartal(meldungen.filter(massnahme_id__in=draussen.values("id")))
     return {
         quartal: anzahl - abzug.get(quartal, 0)
-        for quartal, anzahl in _je_quartal(meldungen).items()
+        for quartal, anzahl in _per_quartal(meldungen).items()
         if anzahl > abzug.get(quartal, 0)
     }
 
 
-def _je_quartal(meldungen) -> dict[str, int]:
+def _per_quartal(meldungen) -> dict[str, int]:
     return dict(
         meldungen.order_by()
         .values("quartal")
@@ -517,9 +517,9 @@ def kommunen_tabelle(kreis_id: str, *, quartal: Quartal) -> list[Kommune]:
     return list(
         Kommune.objects.filter(kreis_id=kreis_id)
         .annotate(
-            anzahl_federfuehrend=_anzahl(massnahmen, "federfuehrend_id"),
-            anzahl_beteiligt=_anzahl(beteiligungen_at_quartalsende(quartal), "kommune_id"),
-            anzahl_ozg_online=_anzahl(online, "kommune_id"),
+            anzahl_federfuehrend=_count(massnahmen, "federfuehrend_id"),
+            anzahl_beteiligt=_count(beteiligungen_at_quartalsende(quartal), "kommune_id"),
+            anzahl_ozg_online=_count(online, "kommune_id"),
             ohne_meldung=Coalesce(Subquery(ohne, output_field=IntegerField()), 0),
             aelteste_meldung=Subquery(aelteste),
         )
@@ -571,7 +571,7 @@ def across_kreis_border(user, kreis_id: str, limit: int = 20) -> list[Massnahme]
         .annotate(
             beteiligt=Exists(partner.filter(massnahme_id=OuterRef("pk"))),
             hier_nachgenutzt=Exists(hier.filter(massnahme_id=OuterRef("pk"))),
-            anderswo_nachgenutzt=_anzahl(anderswo, "massnahme_id"),
+            anderswo_nachgenutzt=_count(anderswo, "massnahme_id"),
         )
         .select_related("federfuehrend", "kreis", "region")
         .order_by("titel", "pk")[:limit]

@@ -299,7 +299,7 @@ REGION_CACHE_SEKUNDEN = 10 * 60
 KREISE_JE_SEITE = 20
 
 
-def _seitenzahl(wert) -> int:
+def _page_number(wert) -> int:
     """The page asked for (?seite=): a positive number, else the first page."""
     try:
         return max(1, int(str(wert)[:6]))
@@ -362,7 +362,7 @@ def region(request):
     quartal = Quartal.parse(gewaehlt["quartal"]) if gewaehlt.get("quartal") else aktuell
     hf_id = handlungsfeld.pk if handlungsfeld else None
 
-    nummer = _seitenzahl(request.GET.get("seite"))
+    nummer = _page_number(request.GET.get("seite"))
     # The figures come from the cache while the data stand is the same (core.cachestand):
     # for a national region (400 Kreise, 100,000 Maßnahmen) their grouped queries over every
     # Kreis take seconds. The form and the workshops (the viewer's own) are built anew.

@@ -83,7 +83,7 @@ def _abruf(bescheid, bemerkung: str, datum: dt.date, betrag: str, status: str) -
     )
 
 
-def _um_neun(tag: dt.date) -> dt.datetime:
+def _at_nine(tag: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(tag, dt.time(9, 0)))
 
 
@@ -93,15 +93,15 @@ def _verlauf_nachbilden(kreis) -> None:
     (core.stichtag). Rows with older history (an earlier run) are left alone."""
     frisch = timezone.now() - dt.timedelta(hours=1)
     for bescheid in Foerderbescheid.objects.filter(kreis=kreis):
-        am = _um_neun(bescheid.bescheiddatum)
+        am = _at_nine(bescheid.bescheiddatum)
         if am < frisch and not bescheid.history.filter(history_date__lt=frisch).exists():
             bescheid.history.update(history_date=am)
     for abruf in Mittelabruf.objects.filter(bescheid__kreis=kreis):
-        am = _um_neun(abruf.datum)
+        am = _at_nine(abruf.datum)
         if am >= frisch or abruf.history.filter(history_date__lt=frisch).exists():
             continue
-        if abruf.ausgezahlt_am and _um_neun(abruf.ausgezahlt_am) < frisch:
-            abruf.history.update(history_date=_um_neun(abruf.ausgezahlt_am), history_type="~")
+        if abruf.ausgezahlt_am and _at_nine(abruf.ausgezahlt_am) < frisch:
+            abruf.history.update(history_date=_at_nine(abruf.ausgezahlt_am), history_type="~")
             backfill_stand(
                 abruf, am, art="+", status=Mittelabruf.Status.BEANTRAGT, ausgezahlt_am=None
             )

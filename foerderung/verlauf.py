@@ -11,7 +11,7 @@ PROZENT = {"foerderquote"}
 VERBORGEN = {"kreis", "bescheid", "erfassungsschluessel"}
 
 
-def _eintraege(records, objekt) -> list[history.Eintrag]:
+def _entries(records, objekt) -> list[history.Eintrag]:
     return history.verlauf(
         records.select_related("history_user"),
         objekt=objekt,
@@ -23,7 +23,7 @@ def _eintraege(records, objekt) -> list[history.Eintrag]:
 
 def verlauf(bescheid: Foerderbescheid, *, limit: int = 100) -> list[history.Eintrag]:
     """The history of the Bescheid and of all its drawdowns (also deleted ones), newest first."""
-    eintraege = _eintraege(bescheid.history.all(), "Förderbescheid") + _eintraege(
+    eintraege = _entries(bescheid.history.all(), "Förderbescheid") + _entries(
         Mittelabruf.history.filter(bescheid_id=bescheid.pk),
         lambda r: r.instance.bezeichnung,
     )

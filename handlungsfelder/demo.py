@@ -45,7 +45,7 @@ def seed(stdout) -> None:
             )
             for werte in eintrag.get("kennzahlen", []):
                 kennzahl = _kennzahl(ziel, werte, heute)
-                _werte(kennzahl, werte, quartale, kommunen, users, kreis_user)
+                _values(kennzahl, werte, quartale, kommunen, users, kreis_user)
 
 
 def _kennzahl(ziel: Ziel, werte: dict, heute: dt.date) -> Kennzahl:
@@ -66,7 +66,7 @@ def _kennzahl(ziel: Ziel, werte: dict, heute: dt.date) -> Kennzahl:
     return kennzahl
 
 
-def _werte(kennzahl: Kennzahl, werte: dict, quartale, kommunen, users, kreis_user) -> None:
+def _values(kennzahl: Kennzahl, werte: dict, quartale, kommunen, users, kreis_user) -> None:
     """The measured values of a manually kept Kennzahl (`werte`, oldest first, null = not
     recorded); measured per Kommune, each Kommune of `abweichung_je_kommune` reports the
     value plus its offset."""

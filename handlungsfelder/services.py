@@ -138,7 +138,7 @@ class Verlauf:
         return next((s for s in self.staende if s.quartal == quartal), None)
 
 
-def _raw_werte(
+def _raw_values(
     kennzahlen: Sequence[Kennzahl], quartale: Sequence[Quartal]
 ) -> dict[int, dict[int | None, dict[str, Decimal | None]]]:
     """kennzahl pk → (kommune pk or None for the Kreis) → quarter → value, batched."""
@@ -254,7 +254,7 @@ def evaluate(kennzahlen: Sequence[Kennzahl], bis: Quartal | None = None) -> dict
     laufend = Quartal.current()
     spannen = {k.pk: verlaufs_quartale(k, bis) for k in kennzahlen}
     alle = sorted({q for qs in spannen.values() for q in qs if q <= bis})
-    roh = _raw_werte(kennzahlen, alle) if alle else {}
+    roh = _raw_values(kennzahlen, alle) if alle else {}
     ergebnis = {}
     for k in kennzahlen:
         werte = roh.get(k.pk, {})

@@ -71,7 +71,7 @@ def _massnahmen_prefetch(kreis, nur_veroeffentlicht: bool = False) -> Prefetch:
     return Prefetch("massnahmen", queryset=qs.order_by("titel"), to_attr="dienende_massnahmen")
 
 
-def _felder_with_ziele(ziele, verlaeufe, user=None) -> list[dict]:
+def _fields_with_ziele(ziele, verlaeufe, user=None) -> list[dict]:
     """The four Handlungsfelder, each with its Ziele and their Kennzahlen' evaluation."""
     je_feld: dict[int, list] = {}
     for ziel in ziele:
@@ -95,7 +95,7 @@ def ziele_mit_auswertung(ziele_qs, kreis, nur_veroeffentlicht=False, user=None):
         )
     )
     kennzahlen = [k for ziel in ziele for k in ziel.kennzahlen.all()]
-    return _felder_with_ziele(ziele, evaluate(kennzahlen), user)
+    return _fields_with_ziele(ziele, evaluate(kennzahlen), user)
 
 
 @login_required

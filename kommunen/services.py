@@ -125,7 +125,7 @@ def _text(inhalt: bytes) -> str:
     )  # pragma: no cover – cp1252 decodes almost everything
 
 
-def _zeilen(inhalt: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+def _rows(inhalt: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     """The column positions by field and the data rows with their line numbers."""
     text = _text(inhalt)
     erste_zeile = text.lstrip("\r\n").split("\n", 1)[0]
@@ -186,7 +186,7 @@ def _ags(wert: str, stellen: int) -> str:
 
 def check_personen(*, kreis: Kreis, inhalt: bytes) -> list[Eintrag]:
     """Read and check the whole list; `ListeFehlerhaft` with every bad row if one is bad."""
-    positionen, zeilen = _zeilen(inhalt)
+    positionen, zeilen = _rows(inhalt)
     kommunen = {k.ags: k for k in Kommune.objects.filter(kreis=kreis)}
     fehler: list[str] = []
     eintraege: list[Eintrag] = []

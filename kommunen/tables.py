@@ -15,7 +15,7 @@ def _name(k: Kommune, table) -> str:
     return f'<a href="{esc(k.get_absolute_url())}">{esc(k.name)}</a>'
 
 
-def _anzahl(attribute: str):
+def _count(attribute: str):
     return lambda k, table: localize(getattr(k, attribute))
 
 
@@ -30,7 +30,7 @@ class KommuneTable(Table):
         render=lambda k, t: esc(intcomma(k.einwohner)) if k.einwohner else "–",
     )
     federfuehrend = Column(
-        "Maßnahmen federführend", num=True, render=_anzahl("anzahl_federfuehrend")
+        "Maßnahmen federführend", num=True, render=_count("anzahl_federfuehrend")
     )
-    beteiligt = Column("Maßnahmen beteiligt", num=True, render=_anzahl("anzahl_beteiligt"))
-    ozg_online = Column("OZG-Leistungen online", num=True, render=_anzahl("anzahl_ozg_online"))
+    beteiligt = Column("Maßnahmen beteiligt", num=True, render=_count("anzahl_beteiligt"))
+    ozg_online = Column("OZG-Leistungen online", num=True, render=_count("anzahl_ozg_online"))

@@ -122,7 +122,7 @@ class Tabelle:
         return {s.feld for s in self.spalten if s is not None}
 
 
-def _leer(value: Any) -> bool:
+def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -205,11 +205,11 @@ def read_tabelle(inhalt: bytes, dateiname: str) -> Tabelle:
     """Read an uploaded CSV or XLSX file; raises `DateiFehler` for anything unreadable."""
     precheck(inhalt, dateiname)
     endung = _endung(dateiname)
-    rohzeilen = _xlsx_zeilen(inhalt) if endung == ".xlsx" else _csv_zeilen(inhalt)
+    rohzeilen = _xlsx_rows(inhalt) if endung == ".xlsx" else _csv_rows(inhalt)
     return _tabelle(rohzeilen, dateiname)
 
 
-def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
+def _xlsx_rows(inhalt: bytes) -> Iterable[Sequence[Any]]:
     from openpyxl import load_workbook
 
     try:
@@ -231,7 +231,7 @@ def _xlsx_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
         ]
         workbook.close()
         # As wide as the cells in use (the rows were padded to MAX_SPALTEN).
-        breite = max((i + 1 for row in rows for i, v in enumerate(row) if not _leer(v)), default=0)
+        breite = max((i + 1 for row in rows for i, v in enumerate(row) if not _empty(v)), default=0)
         rows = [row[:breite] for row in rows]
     except DateiFehler:
         raise
@@ -251,7 +251,7 @@ def _begrenzt(rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
         if nummer > limit:
             raise DateiFehler(_ZU_VIELE_ZEILEN.format(zahl(max_zeilen())))
         if len(row) > MAX_SPALTEN:
-            if not all(_leer(v) for v in row[MAX_SPALTEN:]):
+            if not all(_empty(v) for v in row[MAX_SPALTEN:]):
                 raise DateiFehler(
                     f"Zeile {nummer} hat Werte in mehr als {MAX_SPALTEN} Spalten; die "
                     f"Importdatei kennt {len(SPALTEN)}."
@@ -288,7 +288,7 @@ def _csv_text(inhalt: bytes) -> str:
     )
 
 
-def _csv_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
+def _csv_rows(inhalt: bytes) -> Iterable[Sequence[Any]]:
     text = _csv_text(inhalt)
     if "\x00" in text:
         raise DateiFehler("Die Datei ist keine CSV-Datei (sie enthält keinen Text).")
@@ -308,7 +308,7 @@ def _csv_zeilen(inhalt: bytes) -> Iterable[Sequence[Any]]:
 def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
     rows = iter(rohzeilen)
     kopf = next(rows, None)
-    if kopf is None or all(_leer(v) for v in kopf):
+    if kopf is None or all(_empty(v) for v in kopf):
         raise DateiFehler(
             "Die erste Zeile muss die Spaltenüberschriften enthalten (wie im Export), sie ist "
             "aber leer."
@@ -317,7 +317,7 @@ def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
     unbekannt: list[str] = []
     gesehen: set[tuple[str, bool]] = set()
     for value in kopf:
-        if _leer(value):
+        if _empty(value):
             spalten.append(None)
             continue
         titel = str(value).strip()
@@ -343,7 +343,7 @@ def _tabelle(rohzeilen: Iterable[Sequence[Any]], dateiname: str) -> Tabelle:
     zeilen = [
         (nummer, list(row))
         for nummer, row in enumerate(rows, start=2)
-        if not all(_leer(v) for v in row)
+        if not all(_empty(v) for v in row)
     ]
     if not zeilen:
         raise DateiFehler("Die Datei enthält keine Maßnahmen, nur die Kopfzeile.")
@@ -373,7 +373,7 @@ def _text(value: Any) -> str:
 
 
 def ganzzahl(value: Any, *, name: str = "eine ganze Zahl") -> int | None:
-    if _leer(value):
+    if _empty(value):
         return None
     if isinstance(value, bool):
         raise Ungueltig(f"Bitte {name} angeben.")
@@ -396,7 +396,7 @@ _DATUM_FORMATE = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
 
 def datum(value: Any) -> dt.date | None:
     """A date cell or text; like every form date, between 2000 and 2100 (core.compat)."""
-    if _leer(value):
+    if _empty(value):
         return None
     if isinstance(value, dt.datetime):
         return _im_rahmen(value.date(), value)
@@ -427,7 +427,7 @@ def betrag(value: Any) -> Decimal | None:
     """An amount in euros. Text cells are read by the Maßnahme form's own field (German
     notation, the same limits, the same messages), so the import accepts and refuses exactly
     what the form does; number cells of a spreadsheet are taken as they are."""
-    if _leer(value):
+    if _empty(value):
         return None
     if isinstance(value, bool):
         raise Ungueltig("Bitte einen Betrag in Euro angeben, z. B. 12.500,00.")
@@ -447,14 +447,14 @@ def betrag(value: Any) -> Decimal | None:
             zahl_wert = Decimal(value)
         value = zahl_wert
     try:
-        return _budget_feld().clean(value)
+        return _budget_field().clean(value)
     except ValidationError as fehler:
         raise Ungueltig(
             f"„{_kurz(value)}“ ist kein gültiger Betrag. {fehler.messages[0]}"
         ) from fehler
 
 
-def _budget_feld():
+def _budget_field():
     from .forms import MassnahmeForm  # the forms import the models the import reads too
 
     return MassnahmeForm.base_fields["budget"]
@@ -482,7 +482,7 @@ def ja_nein(value: Any) -> bool:
 
 def liste(value: Any) -> list[str]:
     """`"a, b; c"` → `["a", "b", "c"]`."""
-    if _leer(value):
+    if _empty(value):
         return []
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [_text(value)]
@@ -596,7 +596,7 @@ class Pruefung:
 
     # -- lookups
 
-    def _spaltenwerte(self, feld_name: str) -> list[Any]:
+    def _column_values(self, feld_name: str) -> list[Any]:
         index = self._index.get(feld_name)
         if index is None:
             return []
@@ -604,7 +604,7 @@ class Pruefung:
 
     def _ids(self, feld_name: str) -> set[int]:
         ids = set()
-        for value in self._spaltenwerte(feld_name):
+        for value in self._column_values(feld_name):
             try:
                 wert = ganzzahl(value)
             except Ungueltig:
@@ -707,10 +707,10 @@ class Pruefung:
         # reported under its column); where both are filled, they must agree (`_match`).
         quelle: dict[str, str] = {}
         for feld_name, name in namen.items():
-            if _leer(werte.get(feld_name)):
+            if _empty(werte.get(feld_name)):
                 werte[feld_name] = name
                 quelle[feld_name] = _ANZEIGE_NACH_FELD[feld_name].titel
-        beide = {f for f, name in namen.items() if f not in quelle and not _leer(name)}
+        beide = {f for f, name in namen.items() if f not in quelle and not _empty(name)}
         fehler: list[dict] = []
 
         def melden(feld_name: str, meldung: str, spalte: str | None = None) -> None:
@@ -718,7 +718,7 @@ class Pruefung:
             fehler.append(fehler_eintrag(nummer, titel, meldung))
 
         for i, spalte in enumerate(self.tabelle.spalten):
-            if spalte is None and i < len(row) and not _leer(row[i]):
+            if spalte is None and i < len(row) and not _empty(row[i]):
                 fehler.append(
                     fehler_eintrag(
                         nummer, f"Spalte {i + 1}", "Wert in einer Spalte ohne Überschrift."
@@ -788,7 +788,7 @@ class Pruefung:
             if feld_name not in self.felder:
                 continue
             try:
-                self._setzen(massnahme, feld_name, werte.get(feld_name))
+                self._set(massnahme, feld_name, werte.get(feld_name))
             except Ungueltig as error:
                 melden(feld_name, str(error))
                 ungueltig.add(feld_name)
@@ -877,7 +877,7 @@ class Pruefung:
             "beide Spalten gleich oder leeren Sie eine davon."
         )
 
-    def _setzen(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
+    def _set(self, massnahme: Massnahme, feld_name: str, value: Any) -> None:
         """Read one cell into the Maßnahme; raises `Ungueltig` (the field is then left empty
         so that the cross-field rules do not report a follow-up error)."""
         try:

@@ -373,7 +373,7 @@ def import_pruefung_sync_bytes() -> int:
     return settings.MASSNAHMEN_IMPORT_PRUEFUNG_SYNC_BYTES
 
 
-def _check_zeilen(
+def _check_rows(
     tabelle: Tabelle, *, kreis: Kreis, user: User | None, melden=None
 ) -> tuple[Counter, list[dict]]:
     """Check every row; `melden(n)` hears the progress every IMPORT_BLOCKGROESSE rows."""
@@ -407,7 +407,7 @@ def check_import(*, tabelle: Tabelle, inhalt: bytes, kreis: Kreis, user: User | 
     the rules of the Maßnahme form and the Kreis. Saves nothing but the record of the run
     (with the file, for the import that follows, and every bad row with its number and
     German reason)."""
-    zaehler, fehler = _check_zeilen(tabelle, kreis=kreis, user=user)
+    zaehler, fehler = _check_rows(tabelle, kreis=kreis, user=user)
     return _new_importlauf(
         dateiname=tabelle.dateiname,
         inhalt=inhalt,
@@ -457,7 +457,7 @@ def run_import_check(*, importlauf: Importlauf) -> Importlauf:
     gesamt = len(tabelle.zeilen)
     Importlauf.objects.filter(pk=lauf.pk).update(zeilen_gesamt=gesamt, zeilen_verarbeitet=0)
 
-    zaehler, fehler = _check_zeilen(
+    zaehler, fehler = _check_rows(
         tabelle,
         kreis=lauf.kreis,
         user=lauf.hochgeladen_von,

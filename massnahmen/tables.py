@@ -77,11 +77,11 @@ def _kommune(m: Massnahme) -> str:
     return m.federfuehrend.ags if m.federfuehrend_id else ""
 
 
-def _liste(values: Iterable[str]) -> str:
+def _list(values: Iterable[str]) -> str:
     return LISTEN_TRENNER.join(sorted(values))
 
 
-def _namen(objekte: Iterable, code: str) -> str:
+def _names(objekte: Iterable, code: str) -> str:
     """The names, in the order of their codes (so both columns list them alike)."""
     return LISTEN_TRENNER.join(o.name for o in sorted(objekte, key=lambda o: getattr(o, code)))
 
@@ -98,7 +98,7 @@ _PAAR_HILFE = (
 )
 
 
-def _listenpaar(
+def _list_pair(
     titel: str, feld: str, code: str, code_titel: str, name_hilfe: str, code_hilfe: str
 ) -> tuple[FileColumn, FileColumn]:
     """The name column and the code column of a many-to-many field, listed alike."""
@@ -107,7 +107,7 @@ def _listenpaar(
             titel,
             feld,
             Art.LISTE,
-            lambda m: _namen(_verknuepft(m, feld), code),
+            lambda m: _names(_verknuepft(m, feld), code),
             name_hilfe,
             30,
             anzeige=True,
@@ -116,7 +116,7 @@ def _listenpaar(
             f"{titel} ({code_titel})",
             feld,
             Art.LISTE,
-            lambda m: _liste(getattr(o, code) for o in _verknuepft(m, feld)),
+            lambda m: _list(getattr(o, code) for o in _verknuepft(m, feld)),
             f"{code_hilfe} {_PAAR_HILFE}",
             24,
         ),
@@ -161,7 +161,7 @@ SPALTEN: tuple[FileColumn, ...] = (
         "Pflichtangabe: Nummer (1–4) oder Kurzname des Handlungsfelds.",
         30,
     ),
-    *_listenpaar(
+    *_list_pair(
         "Lebensbereiche",
         "lebensbereiche",
         "schluessel",
@@ -196,7 +196,7 @@ SPALTEN: tuple[FileColumn, ...] = (
         "ist der Kreis selbst federführend. " + _PAAR_HILFE,
         14,
     ),
-    *_listenpaar(
+    *_list_pair(
         "Beteiligte",
         "beteiligte",
         "ags",

@@ -66,7 +66,7 @@ def _filtered_massnahmen(request):
     return export_queryset(queryset)
 
 
-def _dateiname(endung: str) -> str:
+def _filename(endung: str) -> str:
     return f"massnahmen-{timezone.localdate():%Y-%m-%d}.{endung}"
 
 
@@ -77,7 +77,7 @@ def export_csv(request):
     """The filtered list as CSV for German Excel (UTF-8 with BOM, `;`), streamed."""
     zeilen = csv_zeilen(_filtered_massnahmen(request).iterator(chunk_size=500))
     response = StreamingHttpResponse(zeilen, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_dateiname("csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -89,7 +89,7 @@ def export_xlsx(request):
     """The filtered list as an Excel workbook with real number and date cells."""
     datei = xlsx_datei(_filtered_massnahmen(request).iterator(chunk_size=500))
     response = FileResponse(
-        datei, as_attachment=True, filename=_dateiname("xlsx"), content_type=XLSX_CONTENT_TYPE
+        datei, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_CONTENT_TYPE
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -248,7 +248,7 @@ def confirm_import(request, pk: int):
     return redirect("massnahmen:import_status", pk=lauf.pk)
 
 
-def _zeilen(n: int) -> str:
+def _rows(n: int) -> str:
     return ngettext("%(n)s Zeile", "%(n)s Zeilen", n) % {"n": zahl(n)}
 
 
@@ -257,7 +257,7 @@ def zusammenfassung(lauf: Importlauf) -> str:
     unveraendert = max(lauf.zeilen_gesamt - lauf.neu - lauf.aktualisiert, 0)
     if lauf.status == Importlauf.Status.GEPRUEFT:
         return (
-            f"{_zeilen(lauf.zeilen_gesamt)} geprüft: "
+            f"{_rows(lauf.zeilen_gesamt)} geprüft: "
             + ngettext("%(n)s neue Maßnahme", "%(n)s neue Maßnahmen", lauf.neu)
             % {"n": zahl(lauf.neu)}
             + f", "
@@ -269,7 +269,7 @@ def zusammenfassung(lauf: Importlauf) -> str:
             ngettext("%(n)s Maßnahme neu angelegt", "%(n)s Maßnahmen neu angelegt", lauf.neu)
             % {"n": zahl(lauf.neu)}
             + f", {zahl(lauf.aktualisiert)} geändert, {zahl(unveraendert)} unverändert "
-            f"({_zeilen(lauf.zeilen_gesamt)})."
+            f"({_rows(lauf.zeilen_gesamt)})."
         )
     if lauf.status in {Importlauf.Status.FEHLERHAFT, Importlauf.Status.FEHLGESCHLAGEN}:
         schlecht = len({f.get("zeile") for f in lauf.fehler if f.get("zeile")})
@@ -281,7 +281,7 @@ def zusammenfassung(lauf: Importlauf) -> str:
                 "%(n)s von %(zeilen)s sind fehlerhaft",
                 schlecht,
             )
-            % {"n": zahl(schlecht), "zeilen": _zeilen(lauf.zeilen_gesamt)}
+            % {"n": zahl(schlecht), "zeilen": _rows(lauf.zeilen_gesamt)}
             + "; es wurde nichts gespeichert. "
             "Bitte korrigieren Sie die Datei und laden Sie sie erneut hoch."
         )

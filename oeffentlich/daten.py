@@ -64,7 +64,7 @@ def daten(request):
 # --- open data ------------------------------------------------------------------------------
 
 
-def _json_wert(wert):
+def _json_value(wert):
     """JSON keeps the conventions it always had: ISO dates, amounts as text with a point."""
     if isinstance(wert, dt.date):  # datetime too
         return wert.isoformat()
@@ -169,11 +169,11 @@ def datensaetze(request) -> tuple[Iterator[dict], Kreis | None]:
     )
 
 
-def _dateiname(kreis: Kreis | None, endung: str) -> str:
+def _filename(kreis: Kreis | None, endung: str) -> str:
     return f"massnahmen-{kreis.pk if kreis else 'alle'}.{endung}"
 
 
-def _csv_zeilen(saetze: Iterable[dict], dialekt) -> Iterator[str]:
+def _csv_rows(saetze: Iterable[dict], dialekt) -> Iterator[str]:
     kopf = [schluessel for schluessel, _, _ in FELDER]
     return offene_daten.csv_zeilen(kopf, (satz.values() for satz in saetze), dialekt)
 
@@ -195,9 +195,9 @@ def massnahmen_csv(request, dialekt: str = "maschine"):
     saetze, kreis = datensaetze(request)
     endung = "csv" if dialekt == "maschine" else "excel.csv"
     return _download(
-        _csv_zeilen(saetze, offene_daten.DIALEKTE[dialekt]),
+        _csv_rows(saetze, offene_daten.DIALEKTE[dialekt]),
         "text/csv; charset=utf-8",
-        _dateiname(kreis, endung),
+        _filename(kreis, endung),
     )
 
 
@@ -205,7 +205,7 @@ def _json_teile(saetze: Iterable[dict], kopf: dict) -> Iterator[str]:
     kopf_text = json.dumps(kopf, ensure_ascii=False, indent=None)
     yield kopf_text[:-1] + ', "massnahmen": ['
     for index, satz in enumerate(saetze):
-        satz = {schluessel: _json_wert(wert) for schluessel, wert in satz.items()}
+        satz = {schluessel: _json_value(wert) for schluessel, wert in satz.items()}
         yield ("," if index else "") + "\n" + json.dumps(satz, ensure_ascii=False)
     yield "\n]}\n"
 
@@ -226,7 +226,7 @@ def massnahmen_json(request):
         "felder": {schluessel: beschreibung for schluessel, beschreibung, _ in FELDER},
     }
     return _download(
-        _json_teile(saetze, kopf), "application/json; charset=utf-8", _dateiname(kreis, "json")
+        _json_teile(saetze, kopf), "application/json; charset=utf-8", _filename(kreis, "json")
     )
 
 

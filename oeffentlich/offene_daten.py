@@ -179,7 +179,7 @@ def kennzahlen_saetze(kreis: Kreis | None) -> Iterator[tuple]:
             _zwei(kennzahl.zielwert),
             kennzahl.zieldatum,
         )
-        for quartal, kommune_id, wert in _werte(verlaeufe[kennzahl.pk], kennzahl):
+        for quartal, kommune_id, wert in _values(verlaeufe[kennzahl.pk], kennzahl):
             kommune = kommunen.get(kommune_id)
             yield (
                 *kopf,
@@ -190,7 +190,7 @@ def kennzahlen_saetze(kreis: Kreis | None) -> Iterator[tuple]:
             )
 
 
-def _werte(verlauf, kennzahl: Kennzahl) -> Iterator[tuple[Quartal, int | None, Decimal]]:
+def _values(verlauf, kennzahl: Kennzahl) -> Iterator[tuple[Quartal, int | None, Decimal]]:
     """(quarter, Kommune id or None, value) of a Kennzahl's evaluation, in quarter order:
     per Kommune where it is measured there, else the Kreis value."""
     if kennzahl.ebene == Kennzahl.Ebene.KOMMUNE:

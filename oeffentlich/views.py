@@ -134,12 +134,12 @@ def zahlen(kreis_id: str | None) -> Zahlen:
     schluessel = f"oeffentlich:zahlen:{kreis_id or 'alle'}"
     wert = cache.get(schluessel)
     if wert is None:
-        wert = _compute_zahlen(kreis_id)
+        wert = _compute_figures(kreis_id)
         cache.set(schluessel, wert, CACHE_SEKUNDEN)
     return wert
 
 
-def _compute_zahlen(kreis_id: str | None) -> Zahlen:
+def _compute_figures(kreis_id: str | None) -> Zahlen:
     qs = veroeffentlichte()
     bedingung = Q(massnahmen__sichtbarkeit=Sichtbarkeit.OEFFENTLICH, massnahmen__archiviert=False)
     if kreis_id:
@@ -203,7 +203,7 @@ def kreise_with_daten() -> list[dict]:
 # --- pages ----------------------------------------------------------------------------------
 
 
-def _liste_url(**params) -> str:
+def _list_url(**params) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items() if v not in (None, ""))
     return reverse("oeffentlich:massnahmen") + (f"?{query}" if query else "")
 
@@ -223,7 +223,7 @@ def index(request):
         werte=[hf["fortschritt"] for hf in z.handlungsfelder],
         einheit="%",
         maximum=100,
-        links=[_liste_url(kreis=kreis_id, handlungsfeld=hf["pk"]) for hf in z.handlungsfelder],
+        links=[_list_url(kreis=kreis_id, handlungsfeld=hf["pk"]) for hf in z.handlungsfelder],
         wertname="Fortschritt",
         stellen=1,
     )
@@ -235,7 +235,7 @@ def index(request):
         werte=[lb["anzahl"] for lb in z.lebensbereiche],
         einheit="",
         maximum=None,
-        links=[_liste_url(kreis=kreis_id, lebensbereich=lb["pk"]) for lb in z.lebensbereiche],
+        links=[_list_url(kreis=kreis_id, lebensbereich=lb["pk"]) for lb in z.lebensbereiche],
         wertname="Maßnahmen",
     )
     neueste = veroeffentlichte().select_related("handlungsfeld", "kreis", "region", "federfuehrend")
@@ -252,7 +252,7 @@ def index(request):
             "diagramm_handlungsfelder": fortschritt_hf,
             "diagramm_lebensbereiche": anzahl_lb,
             "neueste": list(neueste.order_by("-pk")[:NEUESTE]),
-            "liste_url": _liste_url(kreis=kreis_id),
+            "liste_url": _list_url(kreis=kreis_id),
         },
     )
 

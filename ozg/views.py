@@ -149,7 +149,7 @@ def matrix(request):
 # --- one cell ------------------------------------------------------------------------------
 
 
-def _load_zelle(request, leistung: int, kommune: int):
+def _load_cell(request, leistung: int, kommune: int):
     """The cell's service, Kommune and state; a Kommune outside the user's Kreise is a 404."""
     kommune_obj = get_object_or_404(
         Kommune.objects.for_user(request.user).select_related("kreis"), pk=kommune
@@ -179,7 +179,7 @@ def _is_htmx(request) -> bool:
 @require_GET
 def zelle(request, leistung: int, kommune: int):
     """The cell as the matrix shows it (htmx: "Abbrechen" of the inline form)."""
-    leistung_obj, kommune_obj, stand = _load_zelle(request, leistung, kommune)
+    leistung_obj, kommune_obj, stand = _load_cell(request, leistung, kommune)
     if not request.user.has_perm("ozg.view_umsetzungsstand", stand):
         raise PermissionDenied
     return render(
@@ -233,7 +233,7 @@ def stand(request, leistung: int, kommune: int):
     htmx gets the small form inside the cell (GET) and the saved cell (POST); without
     JavaScript this is a normal form page that returns to the matrix.
     """
-    leistung_obj, kommune_obj, stand_obj = _load_zelle(request, leistung, kommune)
+    leistung_obj, kommune_obj, stand_obj = _load_cell(request, leistung, kommune)
     if not request.user.has_perm("ozg.change_umsetzungsstand", stand_obj):
         raise PermissionDenied
     inline = _is_htmx(request)

@@ -54,7 +54,7 @@ def seed(stdout) -> None:
                 # The Kreis staff take part, unless the file says `ohne_kreis`.
                 veranstalter=None if werte.get("ohne_kreis") else users[kreis_person(kreis, daten)],
             )
-            _ergebnisse(workshop, werte, heute=heute, kommunen=kommunen)
+            _results(workshop, werte, heute=heute, kommunen=kommunen)
     # The workshops of each region of data/demo/regionen/*.yaml, run by its DigitalBüro and
     # open to every CDO of the region; the DigitalBüro takes part.
     for region, kommunen, daten in demo_regionen():
@@ -117,7 +117,7 @@ def _workshop_aus_daten(
     return workshop
 
 
-def _ergebnisse(workshop: Workshop, werte: dict, *, heute, kommunen) -> None:
+def _results(workshop: Workshop, werte: dict, *, heute, kommunen) -> None:
     """`[Beschreibung, Kommune, fällig in Tagen, erledigt]`, optionally with the title of
     the Maßnahme of the workshop's Kreis that it became."""
     for beschreibung, slug, faellig, erledigt, *massnahme in werte.get("ergebnisse", []):

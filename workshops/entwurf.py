@@ -11,7 +11,7 @@ from .models import Ergebnis
 
 
 @register_entwurfsquelle("workshops")
-def _ergebnisse(massnahme, quartal):
+def _results(massnahme, quartal):
     beginn, ende = zeitraum(quartal)
     ergebnisse = (
         Ergebnis.objects.filter(

@@ -27,7 +27,7 @@ def _link(url: str, anzahl: int, einzahl: str, mehrzahl: str, **werte) -> str:
     return f'<a href="{esc(url)}" aria-label="{label}">{esc(zahl(anzahl))}</a>'
 
 
-def _zeile(kommune, url: str, ozg_link: str | None) -> str:
+def _row(kommune, url: str, ozg_link: str | None) -> str:
     genitiv = kommune.genitiv
     federfuehrend = _link(
         url,
@@ -68,4 +68,4 @@ def _zeile(kommune, url: str, ozg_link: str | None) -> str:
 def kommunen_zeilen(kommunen, kreis, ozg_url=""):
     """`{% kommunen_zeilen kommunen kreis ozg_url %}`: one `<tr>` per (Kommune, list URL)."""
     ozg_link = f"{ozg_url}?kreis={kreis.ags}" if ozg_url else None
-    return mark_safe("".join(_zeile(kommune, url, ozg_link) for kommune, url in kommunen))
+    return mark_safe("".join(_row(kommune, url, ozg_link) for kommune, url in kommunen))

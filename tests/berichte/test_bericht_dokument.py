@@ -310,7 +310,7 @@ def _zeilen_je_tabellenzeile(leser, baum, titel: str) -> list[int]:
             tabelle = kette[rollen.index("/Table")]
             oberkanten.setdefault((tabelle, zeile), set()).add((seite.nummer, inhalt.box.oben))
     ergebnis = []
-    for (tabelle, _zeile), kanten in oberkanten.items():
+    for (tabelle, _row), kanten in oberkanten.items():
         if tabelle in tabellen_ids:
             # Lines of the row's cells whose tops lie within 3 points are one line.
             oben = sorted(kanten)

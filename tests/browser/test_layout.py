@@ -150,7 +150,7 @@ _UNFERTIG = """() => {
 VERWEIGERT = {"cdo": "/foerderung/neu/", "region": "/massnahmen/neu/"}
 
 
-def _dateiname(rolle: str, breite: str, pfad: str) -> str:
+def _filename(rolle: str, breite: str, pfad: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", pfad.lower()).strip("-") or "start"
     return f"{rolle}-{slug}-{breite}.jpg"
 
@@ -200,7 +200,7 @@ def test_no_page_is_wider_than_the_window_and_axe_finds_nothing(demo, page, roll
             # JPEG: a quarter less of Chromium's time than PNG for the ~230 full pages of
             # these tests, and as good for a person to look at.
             page.screenshot(
-                path=SCREENSHOTS / _dateiname(rolle, breite, pfad),
+                path=SCREENSHOTS / _filename(rolle, breite, pfad),
                 full_page=True,
                 type="jpeg",
                 quality=80,

@@ -130,7 +130,7 @@ def _export_zeilen(page, name: str) -> tuple[str, list[list]]:
     return href, rows[1:]
 
 
-def _anzahl(page) -> int:
+def _count(page) -> int:
     return int(page.locator("#anzahl").inner_text().split()[0])
 
 
@@ -148,7 +148,7 @@ def test_export_links_follow_htmx_filter_sorting_and_paging(demo, page):
         get_user_model().objects.get(email="kreis@demo.invalid")
     ).filter(status="in_umsetzung", archiviert=False)
     erwartet = lesbar.count()
-    assert _anzahl(page) == erwartet > 0
+    assert _count(page) == erwartet > 0
     query = _query(page.url)
     keys = [k for k, _ in query]
     assert len(keys) == len(set(keys)), f"Parameter doppelt in der Adresse: {page.url}"
@@ -166,7 +166,7 @@ def test_export_links_follow_htmx_filter_sorting_and_paging(demo, page):
     assert query == [("ampel", "gruen"), ("sortierung", "-fortschritt"), ("status", "in_umsetzung")]
     href, zeilen = _export_zeilen(page, "Gefilterte Liste als CSV herunterladen")
     assert _query(href) == query
-    assert len(zeilen) == _anzahl(page)
+    assert len(zeilen) == _count(page)
 
     page.locator("thead a", has_text="Maßnahme").click()
     page.wait_for_url(re.compile(r"sortierung=titel"))
@@ -192,7 +192,7 @@ def test_export_links_follow_htmx_filter_sorting_and_paging(demo, page):
     ).filter(status="pausiert", archiviert=False)
     page.goto("/massnahmen/")
     _htmx_filtern(page, "status", "pausiert")
-    assert _anzahl(page) == pausiert.count()
+    assert _count(page) == pausiert.count()
     page.get_by_role("link", name="Nächste Seite").click()
     page.wait_for_url(re.compile(r"seite=2"))
     query = _query(page.url)

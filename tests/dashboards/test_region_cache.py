@@ -22,7 +22,7 @@ def _zweimal(client) -> str:
     return zweimal_gleich(client, "/region/")
 
 
-def _zeile(text: str, kreis: str) -> str:
+def _row(text: str, kreis: str) -> str:
     return text.split("OZG-Abdeckung")[1].split(kreis)[1][:200]
 
 
@@ -44,6 +44,6 @@ def test_a_new_massnahme_and_a_statusmeldung_show_on_the_next_request(welt, logi
     )
     nachher = _zweimal(client)
     assert "Glasfaser Herford" in nachher
-    assert _zeile(nachher, "Herford") != _zeile(vorher, "Herford")
+    assert _row(nachher, "Herford") != _row(vorher, "Herford")
     StatusmeldungFactory(massnahme=neu, quartal=str(Quartal.current()))
     assert _zweimal(client) != nachher

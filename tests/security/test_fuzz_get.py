@@ -185,7 +185,7 @@ def test_the_requests_of_the_report_are_a_404_without_traceback(lage, fehlerprot
     assert not fehlerprotokoll.eintraege
 
 
-_werte = st.one_of(st.sampled_from(BOESE + SWEEP), st.text(max_size=60))
+_values = st.one_of(st.sampled_from(BOESE + SWEEP), st.text(max_size=60))
 
 
 @hypothesis_settings(
@@ -200,7 +200,7 @@ def test_random_values_in_get_parameters_never_give_a_500(ziele, fehlerprotokoll
     rolle, path, namen, _zur_anmeldung = daten.draw(
         st.sampled_from([s for s in seiten if not s[3]])
     )
-    params = daten.draw(st.dictionaries(st.sampled_from(namen), _werte, max_size=4))
+    params = daten.draw(st.dictionaries(st.sampled_from(namen), _values, max_size=4))
     vorher = len(fehlerprotokoll.eintraege)
     response = clients[rolle].get(path, params)
     assert response.status_code < 500, (rolle, path, params)

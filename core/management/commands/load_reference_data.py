@@ -45,7 +45,7 @@ def find_hooks(module_name: str, function_name: str) -> list[tuple[str, Callable
     return hooks
 
 
-def _zahl(n: int) -> str:
+def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
@@ -67,9 +67,9 @@ class Command(BaseCommand):
                         summen[aktion] += zeile[aktion]
                     if verbosity >= 2 or (verbosity >= 1 and (zeile[CREATED] or zeile[UPDATED])):
                         self.stdout.write(
-                            f"  {modell}: {_zahl(zeile[CREATED])} neu angelegt, "
-                            f"{_zahl(zeile[UPDATED])} aktualisiert, "
-                            f"{_zahl(zeile[UNCHANGED])} unverändert"
+                            f"  {modell}: {_number(zeile[CREATED])} neu angelegt, "
+                            f"{_number(zeile[UPDATED])} aktualisiert, "
+                            f"{_number(zeile[UNCHANGED])} unverändert"
                         )
         if verbosity < 1:
             return
@@ -77,15 +77,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Referenzdaten sind aktuell – nichts geändert. "
-                    f"{_zahl(summen[UNCHANGED])} Datensätze geprüft."
+                    f"{_number(summen[UNCHANGED])} Datensätze geprüft."
                 )
             )
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Referenzdaten geladen: {_zahl(summen[CREATED])} neu angelegt, "
-                    f"{_zahl(summen[UPDATED])} aktualisiert, "
-                    f"{_zahl(summen[UNCHANGED])} unverändert."
+                    f"Referenzdaten geladen: {_number(summen[CREATED])} neu angelegt, "
+                    f"{_number(summen[UPDATED])} aktualisiert, "
+                    f"{_number(summen[UNCHANGED])} unverändert."
                 )
             )
 
