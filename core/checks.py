@@ -16,8 +16,9 @@ def gemeinsamer_cache(app_configs, **kwargs):
         return [
             Warning(
                 "The default cache is per process (LocMemCache): with several gunicorn "
-                "workers or a Celery worker, cached figures would stay stale after a write "
-                "in another process.",
+                "workers or a Celery worker, cached figures and pages would stay stale after "
+                "a write in another process, and a session ended in one process would go on "
+                "in another (cached_db sessions).",
                 hint="Set CACHE_URL to the shared Redis (e.g. redis://redis:6379/1).",
                 id="core.W001",
             )

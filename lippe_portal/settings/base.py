@@ -313,11 +313,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # (core.middleware.SitzungsAblaufMiddleware pushes the expiry forward, at most once a minute).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60)
 PORTAL_SITZUNG_AUFFRISCHEN = 60
-# What every logged-in page shows that no model write in the data stand decides: parts of
-# the key under which core.seitencache keeps a whole page (callables taking the request).
 # The caches of the logged-in frame across requests: whole pages (core.seitencache), the
 # session's person (core.backends) and their Scope (kommunen.scope). Off only in tests.
 PORTAL_SEITENCACHE = env.bool("PORTAL_SEITENCACHE", default=True)
+# What every logged-in page shows that no model write in the data stand decides: parts of
+# the key under which core.seitencache keeps a whole page (callables taking the request).
 PORTAL_SEITENCACHE_TEILE = ["benachrichtigungen.context_processors.unread_for_request"]
 # Paths served the same to everyone (Cache-Control: public); middleware leaves the session
 # and request.user alone there (core.middleware.oeffentlicher_pfad; STATIC_URL is added).
