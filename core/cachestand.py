@@ -101,19 +101,22 @@ def model_changed(sender, update_fields=None, **kwargs) -> None:
         rechte_changed()
 
 
+def _key(name: str, wert: int, teile: tuple) -> str:
+    digest = hashlib.sha256(repr(teile).encode()).hexdigest()[:24]
+    return f"{name}:{wert}:{digest}"
+
+
 def daten_key(name: str, *teile) -> str:
     """The cache key of a figure `name` computed from the portal's data and `teile` (whatever
     else decides it: the viewer's rights, the Kreis, the date, the query): a new key after
     every write."""
-    digest = hashlib.sha256(repr(teile).encode()).hexdigest()[:24]
-    return f"{name}:{daten_stand()}:{digest}"
+    return _key(name, daten_stand(), teile)
 
 
 def rechte_key(name: str, *teile) -> str:
     """As `daten_key`, under the rights' counter: a new key after every write that may change
     who sees or does what, the same key across the other writes."""
-    digest = hashlib.sha256(repr(teile).encode()).hexdigest()[:24]
-    return f"{name}:{stand(RECHTE_SCHLUESSEL)}:{digest}"
+    return _key(name, stand(RECHTE_SCHLUESSEL), teile)
 
 
 def daten_cache(name: str, teile: tuple, berechnen, sekunden: int, *, key=None):

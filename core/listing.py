@@ -85,7 +85,7 @@ class FilteredListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         """The whole page from the cache while the data stand is the same (core.seitencache),
         for a list whose rows' writes move it on; the permission check has run before."""
         build = partial(super().get, request, *args, **kwargs)
-        if self.cache_teile(self.list_model()) is None:
+        if not erfasst(self.list_model()):
             return build()
         return cached_page(request, f"{type(self).__module__}.{type(self).__qualname__}", build)
 

@@ -93,17 +93,16 @@ def scope_for(user) -> Scope:
 
     from core.cachestand import daten_cache, rechte_key
 
-    if not settings.PORTAL_SEITENCACHE:
+    if settings.PORTAL_SEITENCACHE:
+        scope = daten_cache(
+            "scope",
+            (user.pk, user.is_superuser),
+            lambda: _compute_scope(user),
+            SCOPE_SEKUNDEN,
+            key=rechte_key,
+        )
+    else:
         scope = _compute_scope(user)
-        setattr(user, _CACHE_ATTR, scope)
-        return scope
-    scope = daten_cache(
-        "scope",
-        (user.pk, user.is_superuser),
-        lambda: _compute_scope(user),
-        SCOPE_SEKUNDEN,
-        key=rechte_key,
-    )
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
